@@ -1,0 +1,13 @@
+# The frame of every public page: header, navigation, footer.
+language-name = English
+nav-skip-to-content = Skip to content
+nav-main-label = Main navigation
+nav-language-label = Language
+nav-book-consultation = Book a consultation
+nav-home = Home
+breadcrumbs-label = Breadcrumb
+footer-company = Company
+footer-resources = Resources
+footer-legal = Legal
+footer-tagline = AI engineering and software development for growing companies.
+footer-copyright = © { $year } { $site }

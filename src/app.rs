@@ -1,0 +1,89 @@
+//! Builds Magnetiq: the shared state, the middleware and every route (the one place to see every URL).
+use std::net::TcpListener;
+
+use actix_web::dev::Server;
+use actix_web::middleware::{Compress, ErrorHandlers};
+use actix_web::{App, HttpServer, web};
+use anyhow::Context;
+
+use crate::config::Config;
+use crate::content::{self, public, seo};
+use crate::db;
+use crate::error::{AppError, localized_error_page};
+use crate::i18n::Catalog;
+use crate::web::state::AppState;
+use crate::web::{assets, headers, health};
+
+/// Largest request body accepted anywhere; more gets 413.
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+
+/// Every URL Magnetiq answers.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/", web::get().to(public::root))
+        .route("/healthz", web::get().to(health::healthz))
+        .route("/sitemap.xml", web::get().to(seo::sitemap))
+        .route("/robots.txt", web::get().to(seo::robots))
+        .route("/static/{tail:.*}", web::get().to(assets::serve))
+        .route("/{lang}", web::get().to(public::lang_root))
+        .route("/{lang}/", web::get().to(public::home))
+        .route("/{lang}/{slug}", web::get().to(public::page));
+}
+
+/// Opens the database (creating, migrating and, when empty, seeding it with the demo site), loads the
+/// UI strings and the site tree.
+pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
+    let catalog = Catalog::load(&config.languages).context("cannot load the UI strings")?;
+    std::fs::create_dir_all(&config.data_dir).with_context(|| {
+        format!(
+            "cannot create the data folder {}",
+            config.data_dir.display()
+        )
+    })?;
+    let db = db::connect(&config.database_url).await?;
+    if !content::store::has_pages(&db).await? {
+        let created = content::seed::seed_demo(&db).await?;
+        tracing::info!(pages = created, "new database: demo content seeded");
+    }
+    let tree = content::store::site_tree(&db).await?;
+    Ok(AppState::new(config, db, catalog, tree))
+}
+
+/// Binds `config.bind` and returns the running server (not yet awaited) and the bound address.
+pub fn start(state: AppState, workers: usize) -> anyhow::Result<(Server, std::net::SocketAddr)> {
+    let listener = TcpListener::bind(&state.config.bind)
+        .with_context(|| format!("cannot listen on {}", state.config.bind))?;
+    let addr = listener.local_addr()?;
+    let secure = state.config.secure_cookies;
+    let state = web::Data::new(state);
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(state.clone())
+            .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
+            .app_data(web::FormConfig::default().limit(MAX_BODY_BYTES))
+            .configure(routes)
+            .default_service(web::to(|| async {
+                Err::<actix_web::HttpResponse, _>(AppError::NotFound)
+            }))
+            .wrap(ErrorHandlers::new().default_handler(localized_error_page))
+            .wrap(headers::security_headers(secure))
+            .wrap(Compress::default())
+    })
+    .workers(workers)
+    .shutdown_timeout(30)
+    .listen(listener)?
+    .run();
+    Ok((server, addr))
+}
+
+/// Serves until SIGTERM/SIGINT, then lets in-flight requests finish and closes the database cleanly.
+pub async fn serve(config: Config) -> anyhow::Result<()> {
+    let state = prepare(config).await?;
+    let db = state.db.clone();
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let (server, addr) = start(state, workers)?;
+    tracing::info!("Magnetiq is serving http://{addr}/");
+    server.await?;
+    tracing::info!("shutting down: closing the database");
+    db.close().await;
+    Ok(())
+}

@@ -1,0 +1,174 @@
+//! Configuration from the environment and command-line flags, validated once at start-up.
+use std::path::PathBuf;
+
+use clap::Args;
+
+use crate::i18n::{BadLanguages, Languages};
+
+/// The settings every command shares; each can come from a flag or an environment variable.
+#[derive(Args, Debug, Clone)]
+pub struct Settings {
+    /// Address to listen on.
+    #[arg(
+        long,
+        env = "MAGNETIQ_BIND",
+        default_value = "127.0.0.1:8080",
+        global = true
+    )]
+    pub bind: String,
+    /// Folder for the database, uploads and keys.
+    #[arg(
+        long,
+        env = "MAGNETIQ_DATA_DIR",
+        default_value = "./data",
+        global = true
+    )]
+    pub data_dir: PathBuf,
+    /// Database URL; defaults to `magnetiq.db` in the data folder.
+    #[arg(long, env = "MAGNETIQ_DATABASE_URL", hide = true, global = true)]
+    pub database_url: Option<String>,
+    /// Languages, comma-separated; the first is the default.
+    #[arg(
+        long,
+        env = "MAGNETIQ_LANGUAGES",
+        default_value = "en,de",
+        hide = true,
+        global = true
+    )]
+    pub languages: String,
+    /// Public address of the site, for absolute links (sitemap, canonical URLs).
+    #[arg(long, env = "MAGNETIQ_BASE_URL", hide = true, global = true)]
+    pub base_url: Option<String>,
+    /// Mark cookies `Secure` and send HSTS; defaults to true unless the base URL is plain http.
+    #[arg(long, env = "MAGNETIQ_SECURE_COOKIES", hide = true, global = true)]
+    pub secure_cookies: Option<bool>,
+    /// The site's name, shown in titles and the footer.
+    #[arg(
+        long,
+        env = "MAGNETIQ_SITE_NAME",
+        default_value = "Magnetiq",
+        hide = true,
+        global = true
+    )]
+    pub site_name: String,
+}
+
+/// Validated configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub bind: String,
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    pub languages: Languages,
+    /// Without a trailing slash, e.g. `https://example.com`.
+    pub base_url: String,
+    pub secure_cookies: bool,
+    pub site_name: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error(transparent)]
+    Languages(#[from] BadLanguages),
+    #[error("MAGNETIQ_BASE_URL must start with http:// or https:// (got {0:?})")]
+    BaseUrl(String),
+    #[error("MAGNETIQ_BIND must be host:port (got {0:?})")]
+    Bind(String),
+}
+
+impl Config {
+    pub fn from_settings(s: Settings) -> Result<Config, ConfigError> {
+        if s.bind
+            .rsplit_once(':')
+            .is_none_or(|(_, port)| port.parse::<u16>().is_err())
+        {
+            return Err(ConfigError::Bind(s.bind));
+        }
+        let base_url = s.base_url.unwrap_or_else(|| format!("http://{}", s.bind));
+        let base_url = base_url.trim_end_matches('/').to_owned();
+        if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+            return Err(ConfigError::BaseUrl(base_url));
+        }
+        let secure_cookies = s.secure_cookies.unwrap_or(base_url.starts_with("https://"));
+        let database_url = s
+            .database_url
+            .unwrap_or_else(|| format!("sqlite://{}", s.data_dir.join("magnetiq.db").display()));
+        Ok(Config {
+            bind: s.bind,
+            languages: Languages::parse(&s.languages)?,
+            data_dir: s.data_dir,
+            database_url,
+            base_url,
+            secure_cookies,
+            site_name: s.site_name,
+        })
+    }
+
+    /// Defaults for a site kept in `data_dir` and listening on `bind` (tests use `127.0.0.1:0`).
+    pub fn local(data_dir: impl Into<PathBuf>, bind: &str) -> Config {
+        let settings = Settings {
+            bind: bind.to_owned(),
+            data_dir: data_dir.into(),
+            database_url: None,
+            languages: "en,de".into(),
+            base_url: None,
+            secure_cookies: None,
+            site_name: "Magnetiq".into(),
+        };
+        // The defaults above are valid by construction.
+        Config::from_settings(settings).unwrap_or_else(|e| panic!("default config invalid: {e}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn https_base_url_turns_on_secure_cookies() {
+        let mut c = Config::local("/tmp/x", "127.0.0.1:8080");
+        assert!(!c.secure_cookies);
+        assert_eq!(c.base_url, "http://127.0.0.1:8080");
+        let settings = Settings {
+            bind: "0.0.0.0:80".into(),
+            data_dir: "/srv".into(),
+            database_url: None,
+            languages: "de,en".into(),
+            base_url: Some("https://example.com/".into()),
+            secure_cookies: None,
+            site_name: "Example".into(),
+        };
+        c = Config::from_settings(settings).unwrap();
+        assert!(c.secure_cookies);
+        assert_eq!(c.base_url, "https://example.com");
+        assert_eq!(c.languages.default_lang().as_str(), "de");
+        assert_eq!(c.database_url, "sqlite:///srv/magnetiq.db");
+    }
+
+    #[test]
+    fn bad_values_are_refused_with_the_variable_named() {
+        let mut s = Settings {
+            bind: "nonsense".into(),
+            data_dir: "/srv".into(),
+            database_url: None,
+            languages: "en".into(),
+            base_url: None,
+            secure_cookies: None,
+            site_name: "X".into(),
+        };
+        assert!(
+            Config::from_settings(s.clone())
+                .unwrap_err()
+                .to_string()
+                .contains("MAGNETIQ_BIND")
+        );
+        s.bind = "127.0.0.1:1".into();
+        s.base_url = Some("ftp://x".into());
+        assert!(
+            Config::from_settings(s)
+                .unwrap_err()
+                .to_string()
+                .contains("MAGNETIQ_BASE_URL")
+        );
+    }
+}

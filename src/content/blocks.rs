@@ -1,0 +1,524 @@
+//! Content blocks: one typed struct per block type, parsed from the `content` JSON column. Parsing is
+//! the only way in, so a stored block always holds safe links, known icons and valid video ids.
+use serde::{Deserialize, Serialize};
+
+use crate::i18n::{Localized, Variant};
+
+type Text = Localized<String>;
+
+/// A block's content, by type. `Unknown` is a row whose type this version does not know (or whose
+/// content no longer parses): it renders nothing.
+#[derive(Clone, Debug)]
+pub enum BlockKind {
+    Hero(Hero),
+    RichText(RichText),
+    Heading(Heading),
+    Image(Image),
+    Video(Video),
+    CallToAction(CallToAction),
+    Features(Features),
+    Quote(Quote),
+    Unknown { block_type: String },
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum BlockError {
+    #[error("unknown block type {0:?}")]
+    UnknownType(String),
+    #[error("invalid {block_type} block: {detail}")]
+    Invalid { block_type: String, detail: String },
+}
+
+/// A block as stored: its row id, position and content.
+#[derive(Clone, Debug)]
+pub struct Block {
+    pub id: i64,
+    pub sort_order: i64,
+    pub kind: BlockKind,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Hero {
+    pub headline: Text,
+    #[serde(default)]
+    pub subheadline: Text,
+    #[serde(default)]
+    pub buttons: Vec<Button>,
+    #[serde(default)]
+    pub background_image: Option<ImageSrc>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Button {
+    pub label: Text,
+    pub url: Localized<SafeUrl>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct RichText {
+    /// Markdown, per language.
+    pub body: Text,
+    /// `body` rendered to sanitised HTML when the block is saved (kept in `rendered_html`).
+    #[serde(skip)]
+    pub html: Text,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Heading {
+    pub text: Text,
+    #[serde(default)]
+    pub level: HeadingLevel,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Image {
+    pub src: ImageSrc,
+    pub alt: Text,
+    #[serde(default)]
+    pub caption: Text,
+    #[serde(default)]
+    pub width: Option<u32>,
+    #[serde(default)]
+    pub height: Option<u32>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Video {
+    pub provider: VideoProvider,
+    pub video_id: VideoId,
+    /// Names the player for screen readers.
+    pub title: Text,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct CallToAction {
+    pub headline: Text,
+    #[serde(default)]
+    pub text: Text,
+    pub label: Text,
+    /// Per language, so a German page can link to German content.
+    pub url: Localized<SafeUrl>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Features {
+    #[serde(default)]
+    pub title: Text,
+    pub items: Vec<Feature>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Feature {
+    pub icon: Icon,
+    pub title: Text,
+    #[serde(default)]
+    pub text: Text,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Quote {
+    pub text: Text,
+    pub person: Text,
+    #[serde(default)]
+    pub role: Text,
+    #[serde(default)]
+    pub company: Text,
+}
+
+const MAX_HERO_BUTTONS: usize = 2;
+const MAX_FEATURES: usize = 12;
+
+impl BlockKind {
+    /// Parses a block's stored (or submitted) content for its type.
+    pub fn parse(block_type: &str, content: &str) -> Result<BlockKind, BlockError> {
+        let invalid = |detail: String| BlockError::Invalid {
+            block_type: block_type.to_owned(),
+            detail,
+        };
+        fn from<T: for<'de> Deserialize<'de>>(json: &str) -> Result<T, String> {
+            serde_json::from_str(json).map_err(|e| e.to_string())
+        }
+        let kind = match block_type {
+            "hero" => BlockKind::Hero(from(content).map_err(invalid)?),
+            "rich_text" => BlockKind::RichText(from(content).map_err(invalid)?),
+            "heading" => BlockKind::Heading(from(content).map_err(invalid)?),
+            "image" => BlockKind::Image(from(content).map_err(invalid)?),
+            "video" => BlockKind::Video(from(content).map_err(invalid)?),
+            "call_to_action" => BlockKind::CallToAction(from(content).map_err(invalid)?),
+            "features" => BlockKind::Features(from(content).map_err(invalid)?),
+            "quote" => BlockKind::Quote(from(content).map_err(invalid)?),
+            other => return Err(BlockError::UnknownType(other.to_owned())),
+        };
+        match &kind {
+            BlockKind::Hero(h) if h.buttons.len() > MAX_HERO_BUTTONS => Err(invalid(format!(
+                "a hero has at most {MAX_HERO_BUTTONS} buttons"
+            ))),
+            BlockKind::Features(f) if f.items.is_empty() || f.items.len() > MAX_FEATURES => Err(
+                invalid(format!("a features grid has 1 to {MAX_FEATURES} items")),
+            ),
+            _ => Ok(kind),
+        }
+    }
+
+    /// The `block_type` column's value.
+    pub fn type_name(&self) -> &str {
+        match self {
+            BlockKind::Hero(_) => "hero",
+            BlockKind::RichText(_) => "rich_text",
+            BlockKind::Heading(_) => "heading",
+            BlockKind::Image(_) => "image",
+            BlockKind::Video(_) => "video",
+            BlockKind::CallToAction(_) => "call_to_action",
+            BlockKind::Features(_) => "features",
+            BlockKind::Quote(_) => "quote",
+            BlockKind::Unknown { block_type } => block_type,
+        }
+    }
+
+    /// The `content` column's value.
+    pub fn content_json(&self) -> String {
+        let json = match self {
+            BlockKind::Hero(b) => serde_json::to_string(b),
+            BlockKind::RichText(b) => serde_json::to_string(b),
+            BlockKind::Heading(b) => serde_json::to_string(b),
+            BlockKind::Image(b) => serde_json::to_string(b),
+            BlockKind::Video(b) => serde_json::to_string(b),
+            BlockKind::CallToAction(b) => serde_json::to_string(b),
+            BlockKind::Features(b) => serde_json::to_string(b),
+            BlockKind::Quote(b) => serde_json::to_string(b),
+            BlockKind::Unknown { .. } => Ok("{}".to_owned()),
+        };
+        // These types serialise plain strings and maps only, which cannot fail.
+        json.unwrap_or_else(|_| "{}".to_owned())
+    }
+
+    /// Renders what is rendered once at save time (rich text Markdown) so page views only read it.
+    pub fn prepare_for_storage(&mut self) {
+        if let BlockKind::RichText(text) = self {
+            let mut html = Localized::new();
+            for (lang, markdown) in text.body.variants() {
+                html.set(lang, markdown_to_safe_html(markdown));
+            }
+            text.html = html;
+        }
+    }
+
+    /// The `rendered_html` column's value.
+    pub fn rendered_html_json(&self) -> Option<String> {
+        match self {
+            BlockKind::RichText(text) => serde_json::to_string(&text.html).ok(),
+            _ => None,
+        }
+    }
+}
+
+/// Markdown to HTML, then sanitised: no scripts, styles, event handlers or `javascript:` links survive.
+pub fn markdown_to_safe_html(markdown: &str) -> String {
+    use pulldown_cmark::{Options, Parser, html};
+    let parser = Parser::new_ext(
+        markdown,
+        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH,
+    );
+    let mut raw = String::with_capacity(markdown.len() * 3 / 2);
+    html::push_html(&mut raw, parser);
+    ammonia::Builder::default()
+        .link_rel(Some("noopener noreferrer"))
+        .url_schemes(["http", "https", "mailto", "tel"].into_iter().collect())
+        .clean(&raw)
+        .to_string()
+}
+
+/// A link target a visitor may safely follow: `http(s)://`, `mailto:`, a site path (`/contact`) or a
+/// fragment (`#top`). Anything else, `javascript:` above all, is refused.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct SafeUrl(String);
+
+impl SafeUrl {
+    pub fn parse(url: &str) -> Result<SafeUrl, String> {
+        let url = url.trim();
+        if url.is_empty()
+            || url.len() > 2000
+            || url.chars().any(|c| c.is_control() || c.is_whitespace())
+        {
+            return Err(format!("{url:?} is not a link"));
+        }
+        let lower = url.to_ascii_lowercase();
+        let allowed = ["http://", "https://", "mailto:"]
+            .iter()
+            .any(|s| lower.starts_with(s))
+            || (url.starts_with('/') && !url.starts_with("//") && !url.contains('\\'))
+            || url.starts_with('#');
+        if allowed {
+            Ok(SafeUrl(url.to_owned()))
+        } else {
+            Err(format!("link {url:?} is not allowed"))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Variant for SafeUrl {
+    fn is_blank(&self) -> bool {
+        false // parsing refuses empty links
+    }
+}
+
+impl TryFrom<String> for SafeUrl {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        SafeUrl::parse(&s)
+    }
+}
+
+impl From<SafeUrl> for String {
+    fn from(u: SafeUrl) -> String {
+        u.0
+    }
+}
+
+/// An image on this site: a path under `/static/` or `/media/`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct ImageSrc(String);
+
+impl ImageSrc {
+    pub fn parse(src: &str) -> Result<ImageSrc, String> {
+        let ok = (src.starts_with("/static/") || src.starts_with("/media/"))
+            && src.len() <= 300
+            && !src.contains("..")
+            && src[1..]
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"/._-".contains(&b));
+        if ok {
+            Ok(ImageSrc(src.to_owned()))
+        } else {
+            Err(format!(
+                "image {src:?} must be a file under /static/ or /media/"
+            ))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for ImageSrc {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        ImageSrc::parse(&s)
+    }
+}
+
+impl From<ImageSrc> for String {
+    fn from(s: ImageSrc) -> String {
+        s.0
+    }
+}
+
+/// The video hosts a block may embed, each through its privacy-friendly player.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum VideoProvider {
+    Youtube,
+    Vimeo,
+}
+
+/// A provider's video id: letters, digits, `-` and `_`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct VideoId(String);
+
+impl TryFrom<String> for VideoId {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        let ok = (1..=64).contains(&s.len())
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if ok {
+            Ok(VideoId(s))
+        } else {
+            Err(format!("{s:?} is not a video id"))
+        }
+    }
+}
+
+impl From<VideoId> for String {
+    fn from(v: VideoId) -> String {
+        v.0
+    }
+}
+
+impl Video {
+    /// The player's address: `youtube-nocookie.com` for YouTube, Vimeo with do-not-track.
+    pub fn embed_url(&self) -> String {
+        match self.provider {
+            VideoProvider::Youtube => {
+                format!("https://www.youtube-nocookie.com/embed/{}", self.video_id.0)
+            }
+            VideoProvider::Vimeo => {
+                format!("https://player.vimeo.com/video/{}?dnt=1", self.video_id.0)
+            }
+        }
+    }
+}
+
+/// Heading level inside a page (the page title is the only `h1`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "u8", into = "u8")]
+pub struct HeadingLevel(u8);
+
+impl Default for HeadingLevel {
+    fn default() -> Self {
+        HeadingLevel(2)
+    }
+}
+
+impl HeadingLevel {
+    pub fn get(&self) -> u8 {
+        self.0
+    }
+}
+
+impl TryFrom<u8> for HeadingLevel {
+    type Error = String;
+    fn try_from(n: u8) -> Result<Self, Self::Error> {
+        if (2..=4).contains(&n) {
+            Ok(HeadingLevel(n))
+        } else {
+            Err(format!("heading level {n} is not 2, 3 or 4"))
+        }
+    }
+}
+
+impl From<HeadingLevel> for u8 {
+    fn from(h: HeadingLevel) -> u8 {
+        h.0
+    }
+}
+
+/// The icons the theme ships (in `static/icons.svg`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Icon {
+    Bolt,
+    Shield,
+    Globe,
+    Chart,
+    Users,
+    Code,
+    Check,
+    Chat,
+}
+
+impl Icon {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Icon::Bolt => "bolt",
+            Icon::Shield => "shield",
+            Icon::Globe => "globe",
+            Icon::Chart => "chart",
+            Icon::Users => "users",
+            Icon::Code => "code",
+            Icon::Check => "check",
+            Icon::Chat => "chat",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn javascript_links_are_refused_in_every_disguise() {
+        for bad in [
+            "javascript:alert(1)",
+            "JavaScript:alert(1)",
+            " javascript:alert(1)",
+            "java\tscript:alert(1)",
+            "data:text/html,<script>",
+            "//evil.example/",
+            "/\\evil.example",
+            "vbscript:x",
+            "",
+        ] {
+            assert!(SafeUrl::parse(bad).is_err(), "{bad:?} accepted");
+        }
+        for good in [
+            "https://example.com/x?y=1",
+            "http://a.b",
+            "mailto:hi@example.com",
+            "/de/contact",
+            "#top",
+        ] {
+            assert!(SafeUrl::parse(good).is_ok(), "{good:?} refused");
+        }
+    }
+
+    #[test]
+    fn a_call_to_action_with_a_javascript_link_does_not_parse() {
+        let json = r#"{"headline": {"en": "Hi"}, "label": {"en": "Go"}, "url": {"en": "/ok", "de": "javascript:alert(1)"}}"#;
+        assert!(matches!(
+            BlockKind::parse("call_to_action", json),
+            Err(BlockError::Invalid { .. })
+        ));
+    }
+
+    #[test]
+    fn unknown_types_and_broken_content_are_errors() {
+        assert_eq!(
+            BlockKind::parse("carousel", "{}").unwrap_err(),
+            BlockError::UnknownType("carousel".into())
+        );
+        assert!(BlockKind::parse("heading", "{").is_err());
+        assert!(BlockKind::parse("heading", r#"{"text": {"en": "x"}, "level": 1}"#).is_err());
+        assert!(
+            BlockKind::parse(
+                "video",
+                r#"{"provider": "youtube", "video_id": "a\"b", "title": {}}"#
+            )
+            .is_err()
+        );
+        assert!(BlockKind::parse("image", r#"{"src": "https://evil/x.png", "alt": {}}"#).is_err());
+        assert!(BlockKind::parse("image", r#"{"src": "/static/../x.png", "alt": {}}"#).is_err());
+    }
+
+    #[test]
+    fn a_hero_has_at_most_two_buttons() {
+        let b = r#"{"label": {"en": "x"}, "url": {"en": "/"}}"#;
+        let json = format!(r#"{{"headline": {{"en": "H"}}, "buttons": [{b}, {b}, {b}]}}"#);
+        assert!(BlockKind::parse("hero", &json).is_err());
+    }
+
+    #[test]
+    fn markdown_is_rendered_and_sanitised_at_save_time() {
+        let md = "# Title\n\nSome **bold** [link](https://example.com) <script>alert(1)</script>\n\n[x](javascript:alert(1)) <img src=x onerror=alert(1)>";
+        let json = serde_json::json!({"body": {"en": md}}).to_string();
+        let mut kind = BlockKind::parse("rich_text", &json).unwrap();
+        kind.prepare_for_storage();
+        let html = kind.rendered_html_json().unwrap();
+        assert!(html.contains("<strong>bold</strong>"), "{html}");
+        assert!(html.contains("rel=\\\"noopener noreferrer\\\""), "{html}");
+        for bad in ["<script", "javascript:", "onerror"] {
+            assert!(!html.contains(bad), "{bad} survived: {html}");
+        }
+    }
+
+    #[test]
+    fn videos_embed_through_privacy_friendly_players() {
+        let json =
+            r#"{"provider": "youtube", "video_id": "dQw4w9WgXcQ", "title": {"en": "Intro"}}"#;
+        let BlockKind::Video(v) = BlockKind::parse("video", json).unwrap() else {
+            panic!()
+        };
+        assert_eq!(
+            v.embed_url(),
+            "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"
+        );
+    }
+}

@@ -1,0 +1,133 @@
+//! Public page handlers: `/`, `/{lang}/`, `/{lang}/{slug}`.
+use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+use super::model::Slug;
+use super::store;
+use super::view::PageTemplate;
+use crate::db;
+use crate::error::AppError;
+use crate::i18n::{LANG_COOKIE, Lang, negotiate};
+use crate::web::caching::{client_has, etag_of};
+use crate::web::state::AppState;
+
+/// GET `/`: 303 to the visitor's language.
+pub async fn root(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    let cookie = req.cookie(LANG_COOKIE);
+    let accept = req
+        .headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok());
+    let lang = negotiate(
+        cookie.as_ref().map(|c| c.value()),
+        accept,
+        &state.config.languages,
+    );
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, format!("/{lang}/")))
+        .insert_header((header::VARY, "Accept-Language, Cookie"))
+        .insert_header((header::CACHE_CONTROL, "private, no-cache"))
+        .finish()
+}
+
+/// GET `/{lang}`: the home page lives at `/{lang}/`.
+pub async fn lang_root(
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let lang = state
+        .config
+        .languages
+        .find(&path)
+        .ok_or(AppError::NotFound)?;
+    Ok(HttpResponse::PermanentRedirect()
+        .insert_header((header::LOCATION, format!("/{lang}/")))
+        .finish())
+}
+
+/// GET `/{lang}/`.
+pub async fn home(
+    req: HttpRequest,
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let lang = state
+        .config
+        .languages
+        .find(&path)
+        .ok_or(AppError::NotFound)?;
+    let slug = Slug::parse(Slug::HOME).map_err(|_| AppError::NotFound)?;
+    show_page(&req, &state, lang, &slug).await
+}
+
+/// GET `/{lang}/{slug}`.
+pub async fn page(
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let (lang, slug) = path.into_inner();
+    let lang = state
+        .config
+        .languages
+        .find(&lang)
+        .ok_or(AppError::NotFound)?;
+    let slug = Slug::parse(&slug).map_err(|_| AppError::NotFound)?;
+    if slug.is_home() {
+        return Ok(HttpResponse::MovedPermanently()
+            .insert_header((header::LOCATION, format!("/{lang}/")))
+            .finish());
+    }
+    show_page(&req, &state, lang, &slug).await
+}
+
+async fn show_page(
+    req: &HttpRequest,
+    state: &AppState,
+    lang: Lang,
+    slug: &Slug,
+) -> Result<HttpResponse, AppError> {
+    let now = db::now();
+    let page = store::published_page(&state.db, slug, now)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let blocks = store::blocks_of(&state.db, page.id).await?;
+    let tree = state.tree();
+    let html = PageTemplate::new(state, &tree, &page, &blocks, lang, now).render()?;
+    Ok(html_response(req, html, lang))
+}
+
+/// A page's HTML with its validator: 304 when the client's copy is current. The `lang` cookie follows
+/// the language the visitor last read in, so `/` brings them back to it.
+fn html_response(req: &HttpRequest, html: String, lang: Lang) -> HttpResponse {
+    let etag = etag_of(html.as_bytes());
+    let not_modified = client_has(req, &etag);
+    let mut response = if not_modified {
+        HttpResponse::NotModified()
+    } else {
+        HttpResponse::Ok()
+    };
+    response
+        .insert_header((header::ETAG, etag))
+        .insert_header((header::CACHE_CONTROL, "no-cache"))
+        .insert_header((header::CONTENT_LANGUAGE, lang.as_str()));
+    if req
+        .cookie(LANG_COOKIE)
+        .is_none_or(|c| c.value() != lang.as_str())
+    {
+        let cookie = Cookie::build(LANG_COOKIE, lang.to_string())
+            .path("/")
+            .max_age(CookieDuration::days(365))
+            .same_site(SameSite::Lax)
+            .http_only(true)
+            .finish();
+        response.cookie(cookie);
+    }
+    if not_modified {
+        response.finish()
+    } else {
+        response.content_type("text/html; charset=utf-8").body(html)
+    }
+}

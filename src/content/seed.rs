@@ -1,0 +1,405 @@
+//! The demo site: a small consultancy's pages in English and German, using every block type. One page
+//! is a draft, one is in English only (to show the fallback).
+use anyhow::Context;
+use serde_json::{Value, json};
+
+use super::blocks::BlockKind;
+use super::model::{PageStatus, Placement, Slug};
+use super::store::{self, NewPage};
+use crate::db::{self, Db};
+use crate::i18n::Localized;
+
+fn tr(en: &str, de: &str) -> Value {
+    json!({"en": en, "de": de})
+}
+
+fn en_only(en: &str) -> Value {
+    json!({"en": en})
+}
+
+struct DemoPage {
+    slug: &'static str,
+    parent: Option<&'static str>,
+    placement: Placement,
+    draft: bool,
+    title: Value,
+    summary: Value,
+    blocks: Vec<(&'static str, Value)>,
+}
+
+fn localized(v: &Value) -> anyhow::Result<Localized<String>> {
+    Ok(serde_json::from_value(v.clone())?)
+}
+
+/// Adds the demo pages whose slugs are still free; returns how many were added.
+pub async fn seed_demo(db: &Db) -> anyhow::Result<usize> {
+    let mut created = 0;
+    let mut ids: Vec<(&str, i64)> = Vec::new();
+    for (order, page) in demo_pages().into_iter().enumerate() {
+        let slug = Slug::parse(page.slug).context("demo slug")?;
+        if let Some(id) = store::page_id_by_slug(db, &slug).await? {
+            ids.push((page.slug, id));
+            continue;
+        }
+        let blocks = page
+            .blocks
+            .iter()
+            .map(|(kind, content)| BlockKind::parse(kind, &content.to_string()))
+            .collect::<Result<Vec<_>, _>>()
+            .with_context(|| format!("demo page {}", page.slug))?;
+        let parent_id = page
+            .parent
+            .and_then(|p| ids.iter().find(|(s, _)| *s == p).map(|(_, id)| *id));
+        let new = NewPage {
+            slug,
+            title: localized(&page.title)?,
+            summary: localized(&page.summary)?,
+            meta_description: localized(&page.summary)?,
+            status: if page.draft {
+                PageStatus::Draft
+            } else {
+                PageStatus::Published(db::now())
+            },
+            parent_id,
+            nav_order: order as i64 * 10,
+            placement: page.placement,
+        };
+        let id = store::create_page(db, &new, blocks).await?;
+        ids.push((page.slug, id));
+        created += 1;
+    }
+    Ok(created)
+}
+
+fn demo_pages() -> Vec<DemoPage> {
+    vec![
+        DemoPage {
+            slug: "home",
+            parent: None,
+            placement: Placement::Main,
+            draft: false,
+            title: tr(
+                "AI engineering for growing companies",
+                "KI-Entwicklung für wachsende Unternehmen",
+            ),
+            summary: tr(
+                "Magnetiq helps small and mid-sized companies put AI and modern software to work: from the first workshop to production.",
+                "Magnetiq bringt KI und moderne Software in kleine und mittlere Unternehmen: vom ersten Workshop bis in den Betrieb.",
+            ),
+            blocks: vec![
+                (
+                    "hero",
+                    json!({
+                        "headline": tr("Software that learns. Teams that lead.", "Software, die lernt. Teams, die führen."),
+                        "subheadline": tr(
+                            "We design, build and run AI-powered products with your team, in weeks rather than quarters.",
+                            "Wir entwerfen, bauen und betreiben KI-gestützte Produkte mit Ihrem Team – in Wochen statt Quartalen.",
+                        ),
+                        "buttons": [
+                            {"label": tr("Book a free consultation", "Kostenloses Erstgespräch buchen"), "url": tr("/en/contact", "/de/contact")},
+                            {"label": tr("Explore our services", "Unsere Leistungen"), "url": tr("/en/services", "/de/services")}
+                        ],
+                        "background_image": "/static/img/hero.svg"
+                    }),
+                ),
+                (
+                    "features",
+                    json!({
+                        "title": tr("Why teams choose us", "Warum Teams uns wählen"),
+                        "items": [
+                            {"icon": "bolt", "title": tr("Fast results", "Schnelle Ergebnisse"),
+                             "text": tr("A working prototype within four weeks, measured against your own data.", "Ein funktionierender Prototyp in vier Wochen, gemessen an Ihren eigenen Daten.")},
+                            {"icon": "shield", "title": tr("Privacy by design", "Datenschutz von Anfang an"),
+                             "text": tr("GDPR-compliant architectures, hosted in the EU on request.", "DSGVO-konforme Architekturen, auf Wunsch in der EU gehostet.")},
+                            {"icon": "users", "title": tr("Your team grows", "Ihr Team wächst mit"),
+                             "text": tr("We pair with your developers so the knowledge stays in-house.", "Wir arbeiten eng mit Ihren Entwicklern, damit das Wissen im Haus bleibt.")},
+                            {"icon": "chart", "title": tr("Measurable impact", "Messbarer Nutzen"),
+                             "text": tr("Every project starts with a metric and ends with a report.", "Jedes Projekt beginnt mit einer Kennzahl und endet mit einem Bericht.")}
+                        ]
+                    }),
+                ),
+                (
+                    "rich_text",
+                    json!({"body": tr(
+                        "## From idea to production\n\nMost AI projects stall between the demo and the daily routine. We close that gap: we start with **one concrete process**, build a solution your staff actually use, and hand it over with documentation, tests and monitoring.\n\n- Discovery workshop and feasibility check\n- Prototype on your data\n- Production rollout and training",
+                        "## Von der Idee in den Betrieb\n\nDie meisten KI-Projekte bleiben zwischen Demo und Alltag stecken. Wir schließen diese Lücke: Wir beginnen mit **einem konkreten Prozess**, bauen eine Lösung, die Ihre Mitarbeitenden wirklich nutzen, und übergeben sie mit Dokumentation, Tests und Monitoring.\n\n- Discovery-Workshop und Machbarkeitsprüfung\n- Prototyp mit Ihren Daten\n- Einführung im Betrieb und Schulung",
+                    )}),
+                ),
+                (
+                    "quote",
+                    json!({
+                        "text": tr(
+                            "Within six weeks our support team answered twice as many requests, without a single new hire.",
+                            "Innerhalb von sechs Wochen beantwortete unser Support-Team doppelt so viele Anfragen – ohne eine einzige Neueinstellung.",
+                        ),
+                        "person": tr("Julia Berger", "Julia Berger"),
+                        "role": tr("Head of Customer Service", "Leiterin Kundenservice"),
+                        "company": tr("Alpenrad GmbH", "Alpenrad GmbH")
+                    }),
+                ),
+                (
+                    "call_to_action",
+                    json!({
+                        "headline": tr("Let's talk about your next step", "Sprechen wir über Ihren nächsten Schritt"),
+                        "text": tr("Thirty minutes, free of charge, with one of our engineers.", "Dreißig Minuten, kostenlos, mit einer unserer Ingenieurinnen oder einem unserer Ingenieure."),
+                        "label": tr("Book a consultation", "Beratung buchen"),
+                        "url": tr("/en/contact", "/de/contact")
+                    }),
+                ),
+            ],
+        },
+        DemoPage {
+            slug: "about",
+            parent: None,
+            placement: Placement::Main,
+            draft: false,
+            title: tr("About us", "Über uns"),
+            summary: tr(
+                "A team of twelve engineers and designers in Munich and Berlin.",
+                "Ein Team aus zwölf Ingenieurinnen, Ingenieuren und Designern in München und Berlin.",
+            ),
+            blocks: vec![
+                (
+                    "heading",
+                    json!({"text": tr("Engineers first", "Zuerst Ingenieure"), "level": 2}),
+                ),
+                (
+                    "rich_text",
+                    json!({"body": tr(
+                        "Magnetiq was founded in 2019 by three engineers who had spent years shipping machine learning systems at scale. Today we are twelve people in **Munich** and **Berlin**, working with manufacturers, retailers and public institutions across the DACH region.",
+                        "Magnetiq wurde 2019 von drei Ingenieuren gegründet, die jahrelang Machine-Learning-Systeme im großen Maßstab ausgeliefert hatten. Heute sind wir zwölf Menschen in **München** und **Berlin** und arbeiten mit Herstellern, Händlern und öffentlichen Einrichtungen im DACH-Raum.",
+                    )}),
+                ),
+                (
+                    "image",
+                    json!({
+                        "src": "/static/img/team.svg",
+                        "alt": tr("Illustration of our team working together at a whiteboard", "Illustration unseres Teams bei der gemeinsamen Arbeit am Whiteboard"),
+                        "caption": tr("Our Munich office, where most workshops take place.", "Unser Münchner Büro, in dem die meisten Workshops stattfinden."),
+                        "width": 960, "height": 540
+                    }),
+                ),
+                (
+                    "quote",
+                    json!({
+                        "text": tr("Good software is a conversation that never stops.", "Gute Software ist ein Gespräch, das nie aufhört."),
+                        "person": tr("Tobias Krämer", "Tobias Krämer"),
+                        "role": tr("Co-founder", "Mitgründer"),
+                        "company": tr("Magnetiq", "Magnetiq")
+                    }),
+                ),
+            ],
+        },
+        DemoPage {
+            slug: "services",
+            parent: None,
+            placement: Placement::Main,
+            draft: false,
+            title: tr("Services", "Leistungen"),
+            summary: tr(
+                "AI engineering, software development and cloud consulting for small and mid-sized companies.",
+                "KI-Entwicklung, Softwareentwicklung und Cloud-Beratung für kleine und mittlere Unternehmen.",
+            ),
+            blocks: vec![
+                (
+                    "rich_text",
+                    json!({"body": tr(
+                        "We offer three services that build on each other. Start wherever you are: with a first AI use case, with a product that needs engineering muscle, or with infrastructure that has outgrown its first setup.",
+                        "Wir bieten drei Leistungen, die aufeinander aufbauen. Beginnen Sie dort, wo Sie stehen: mit einem ersten KI-Anwendungsfall, mit einem Produkt, das Entwicklungskraft braucht, oder mit einer Infrastruktur, die ihrem ersten Aufbau entwachsen ist.",
+                    )}),
+                ),
+                (
+                    "features",
+                    json!({
+                        "title": tr("What we do", "Was wir tun"),
+                        "items": [
+                            {"icon": "chat", "title": tr("AI engineering", "KI-Entwicklung"), "text": tr("Assistants, document understanding, forecasting.", "Assistenten, Dokumentenverständnis, Prognosen.")},
+                            {"icon": "code", "title": tr("Software development", "Softwareentwicklung"), "text": tr("Web platforms and APIs, built to last.", "Webplattformen und APIs, gebaut für die Dauer.")},
+                            {"icon": "globe", "title": tr("Cloud consulting", "Cloud-Beratung"), "text": tr("Secure, affordable infrastructure in the EU.", "Sichere, bezahlbare Infrastruktur in der EU.")}
+                        ]
+                    }),
+                ),
+            ],
+        },
+        DemoPage {
+            slug: "ai-engineering",
+            parent: Some("services"),
+            placement: Placement::Main,
+            draft: false,
+            title: tr("AI engineering", "KI-Entwicklung"),
+            summary: tr(
+                "Assistants, document understanding and forecasting, built on your data and run in production.",
+                "Assistenten, Dokumentenverständnis und Prognosen – auf Ihren Daten gebaut und im Betrieb.",
+            ),
+            blocks: vec![
+                (
+                    "rich_text",
+                    json!({"body": tr(
+                        "We build AI features that earn their keep: a support assistant that knows your manuals, an inbox that sorts itself, a forecast your purchasing team trusts. Every model is evaluated on **your** data before it goes live.",
+                        "Wir bauen KI-Funktionen, die sich rechnen: einen Support-Assistenten, der Ihre Handbücher kennt, ein Postfach, das sich selbst sortiert, eine Prognose, der Ihr Einkauf vertraut. Jedes Modell wird vor dem Start mit **Ihren** Daten bewertet.",
+                    )}),
+                ),
+                (
+                    "video",
+                    json!({
+                        "provider": "youtube",
+                        "video_id": "aqz-KE-bpKQ",
+                        "title": tr("How we run a four-week AI prototype", "So läuft ein vierwöchiger KI-Prototyp ab")
+                    }),
+                ),
+                (
+                    "call_to_action",
+                    json!({
+                        "headline": tr("Have a process in mind?", "Schon einen Prozess im Blick?"),
+                        "label": tr("Talk to an engineer", "Mit einem Ingenieur sprechen"),
+                        "url": tr("/en/contact", "/de/contact")
+                    }),
+                ),
+            ],
+        },
+        DemoPage {
+            slug: "software-development",
+            parent: Some("services"),
+            placement: Placement::Main,
+            draft: false,
+            title: tr("Software development", "Softwareentwicklung"),
+            summary: tr(
+                "Web platforms and APIs with tests, documentation and a clean handover.",
+                "Webplattformen und APIs mit Tests, Dokumentation und sauberer Übergabe.",
+            ),
+            blocks: vec![
+                (
+                    "heading",
+                    json!({"text": tr("Built to be maintained", "Gebaut, um gepflegt zu werden"), "level": 2}),
+                ),
+                (
+                    "rich_text",
+                    json!({"body": tr(
+                        "We write software your team can own: typed, tested and documented. We prefer boring technology, small deployments and fast feedback.",
+                        "Wir schreiben Software, die Ihr Team übernehmen kann: typisiert, getestet und dokumentiert. Wir bevorzugen bewährte Technik, kleine Deployments und schnelle Rückmeldung.",
+                    )}),
+                ),
+                (
+                    "image",
+                    json!({
+                        "src": "/static/img/code.svg",
+                        "alt": tr("Stylised code editor with a passing test run", "Stilisierter Code-Editor mit erfolgreichem Testlauf"),
+                        "width": 960, "height": 540
+                    }),
+                ),
+            ],
+        },
+        DemoPage {
+            slug: "cloud-consulting",
+            parent: Some("services"),
+            placement: Placement::Main,
+            draft: false,
+            title: en_only("Cloud consulting"),
+            summary: en_only("Secure and affordable infrastructure, hosted in the EU."),
+            blocks: vec![(
+                "rich_text",
+                json!({"body": en_only(
+                    "This page is only available in English so far. We review your current setup, cut costs and move workloads to EU data centres without downtime.",
+                )}),
+            )],
+        },
+        DemoPage {
+            slug: "contact",
+            parent: None,
+            placement: Placement::Main,
+            draft: false,
+            title: tr("Contact", "Kontakt"),
+            summary: tr(
+                "Write to us or book a free thirty-minute consultation.",
+                "Schreiben Sie uns oder buchen Sie ein kostenloses dreißigminütiges Erstgespräch.",
+            ),
+            blocks: vec![
+                (
+                    "rich_text",
+                    json!({"body": tr(
+                        "**Magnetiq GmbH**  \nLeopoldstraße 42  \n80802 Munich, Germany\n\nPhone: +49 89 1234 5678  \nEmail: [hello@magnetiq.example](mailto:hello@magnetiq.example)",
+                        "**Magnetiq GmbH**  \nLeopoldstraße 42  \n80802 München\n\nTelefon: +49 89 1234 5678  \nE-Mail: [hello@magnetiq.example](mailto:hello@magnetiq.example)",
+                    )}),
+                ),
+                (
+                    "call_to_action",
+                    json!({
+                        "headline": tr("Prefer email?", "Lieber per E-Mail?"),
+                        "text": tr("We answer within one working day.", "Wir antworten innerhalb eines Werktags."),
+                        "label": tr("Write to us", "Schreiben Sie uns"),
+                        "url": tr("mailto:hello@magnetiq.example", "mailto:hello@magnetiq.example")
+                    }),
+                ),
+            ],
+        },
+        DemoPage {
+            slug: "faq",
+            parent: None,
+            placement: Placement::Resources,
+            draft: false,
+            title: tr("Frequently asked questions", "Häufige Fragen"),
+            summary: tr(
+                "Answers about projects, pricing and data protection.",
+                "Antworten zu Projekten, Preisen und Datenschutz.",
+            ),
+            blocks: vec![(
+                "rich_text",
+                json!({"body": tr(
+                    "### How long does a project take?\n\nA prototype takes about four weeks; a production rollout two to three months.\n\n### Where is our data stored?\n\nIn EU data centres, unless you ask otherwise. We sign a data processing agreement before we see any data.",
+                    "### Wie lange dauert ein Projekt?\n\nEin Prototyp dauert etwa vier Wochen, eine Einführung im Betrieb zwei bis drei Monate.\n\n### Wo werden unsere Daten gespeichert?\n\nIn Rechenzentren in der EU, sofern Sie nichts anderes wünschen. Wir schließen einen Auftragsverarbeitungsvertrag, bevor wir Daten sehen.",
+                )}),
+            )],
+        },
+        DemoPage {
+            slug: "imprint",
+            parent: None,
+            placement: Placement::Legal,
+            draft: false,
+            title: tr("Imprint", "Impressum"),
+            summary: tr(
+                "Legal information about Magnetiq GmbH.",
+                "Rechtliche Angaben zur Magnetiq GmbH.",
+            ),
+            blocks: vec![(
+                "rich_text",
+                json!({"body": tr(
+                    "**Magnetiq GmbH**, Leopoldstraße 42, 80802 Munich, Germany  \nManaging directors: Tobias Krämer, Aylin Demir  \nRegister court: Munich Local Court, HRB 123456  \nVAT ID: DE123456789",
+                    "**Magnetiq GmbH**, Leopoldstraße 42, 80802 München  \nGeschäftsführung: Tobias Krämer, Aylin Demir  \nRegistergericht: Amtsgericht München, HRB 123456  \nUSt-IdNr.: DE123456789",
+                )}),
+            )],
+        },
+        DemoPage {
+            slug: "privacy",
+            parent: None,
+            placement: Placement::Legal,
+            draft: false,
+            title: tr("Privacy policy", "Datenschutzerklärung"),
+            summary: tr(
+                "How we handle your personal data.",
+                "Wie wir mit Ihren personenbezogenen Daten umgehen.",
+            ),
+            blocks: vec![(
+                "rich_text",
+                json!({"body": tr(
+                    "We process personal data only to answer your requests and to provide our services (Art. 6 (1) (b) GDPR). This website sets one cookie that remembers your language. It loads no third-party fonts, scripts or trackers. Embedded videos use YouTube's privacy-enhanced mode.",
+                    "Wir verarbeiten personenbezogene Daten nur, um Ihre Anfragen zu beantworten und unsere Leistungen zu erbringen (Art. 6 Abs. 1 lit. b DSGVO). Diese Website setzt ein Cookie, das sich Ihre Sprache merkt. Sie lädt keine Schriften, Skripte oder Tracker von Dritten. Eingebettete Videos nutzen den erweiterten Datenschutzmodus von YouTube.",
+                )}),
+            )],
+        },
+        DemoPage {
+            slug: "careers",
+            parent: None,
+            placement: Placement::Main,
+            draft: true,
+            title: tr("Careers", "Karriere"),
+            summary: tr(
+                "Join our team (draft, not yet published).",
+                "Werden Sie Teil unseres Teams (Entwurf, noch nicht veröffentlicht).",
+            ),
+            blocks: vec![(
+                "heading",
+                json!({"text": tr("We are hiring", "Wir stellen ein"), "level": 2}),
+            )],
+        },
+    ]
+}

@@ -1,0 +1,370 @@
+//! What a page template receives: every string already resolved for the visitor's language, every link
+//! already checked. Templates never pick languages or touch JSON.
+use askama::Template;
+use serde_json::json;
+use time::OffsetDateTime;
+
+use super::blocks::{Block, BlockKind, SafeUrl};
+use super::model::Page;
+use super::tree::SiteTree;
+use crate::i18n::{Lang, Localized};
+use crate::web::layout::{Here, Layout, Link, page_path};
+use crate::web::state::AppState;
+
+#[derive(Template)]
+#[template(path = "public/page.html")]
+pub struct PageTemplate<'a> {
+    pub layout: Layout<'a>,
+    pub title: &'a str,
+    pub description: &'a str,
+    /// The page title as `h1` with breadcrumbs and lead; off when a home page's opening hero is the `h1`.
+    pub show_title_header: bool,
+    pub breadcrumbs: Vec<Link>,
+    pub blocks: Vec<BlockView<'a>>,
+    pub og_locale: String,
+    pub og_locale_alternates: Vec<String>,
+    pub og_image: Option<String>,
+    /// Schema.org JSON-LD built with serde_json and escaped for a `<script>` element.
+    pub json_ld_sanitized: String,
+}
+
+pub enum BlockView<'a> {
+    Hero(HeroView<'a>),
+    RichText(RichTextView<'a>),
+    Heading(HeadingView<'a>),
+    Image(ImageView<'a>),
+    Video(VideoView<'a>),
+    CallToAction(CallToActionView<'a>),
+    Features(FeaturesView<'a>),
+    Quote(QuoteView<'a>),
+}
+
+pub struct HeroView<'a> {
+    pub lang_attr: Option<Lang>,
+    /// The home page's opening hero carries the page's only `h1`.
+    pub as_h1: bool,
+    pub headline: &'a str,
+    pub subheadline: &'a str,
+    pub buttons: Vec<ButtonView<'a>>,
+    pub background: Option<&'a str>,
+}
+
+pub struct ButtonView<'a> {
+    pub label: &'a str,
+    pub href: &'a str,
+}
+
+pub struct RichTextView<'a> {
+    pub lang_attr: Option<Lang>,
+    /// Rendered from Markdown and sanitised by the server when the block was saved.
+    pub body_html_sanitized: &'a str,
+}
+
+pub struct HeadingView<'a> {
+    pub lang_attr: Option<Lang>,
+    pub text: &'a str,
+    pub level: u8,
+}
+
+pub struct ImageView<'a> {
+    pub lang_attr: Option<Lang>,
+    pub src: &'a str,
+    pub alt: &'a str,
+    pub caption: &'a str,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+}
+
+pub struct VideoView<'a> {
+    pub lang_attr: Option<Lang>,
+    pub embed_url: String,
+    pub title: &'a str,
+}
+
+pub struct CallToActionView<'a> {
+    pub lang_attr: Option<Lang>,
+    pub headline: &'a str,
+    pub text: &'a str,
+    pub label: &'a str,
+    pub href: &'a str,
+}
+
+pub struct FeaturesView<'a> {
+    pub lang_attr: Option<Lang>,
+    pub title: &'a str,
+    pub items: Vec<FeatureView<'a>>,
+}
+
+pub struct FeatureView<'a> {
+    pub icon: &'static str,
+    pub title: &'a str,
+    pub text: &'a str,
+}
+
+pub struct QuoteView<'a> {
+    pub lang_attr: Option<Lang>,
+    pub text: &'a str,
+    pub person: &'a str,
+    pub role: &'a str,
+    pub company: &'a str,
+}
+
+/// Resolves localized fields for one reader.
+#[derive(Clone, Copy)]
+struct Reader {
+    lang: Lang,
+    default: Lang,
+}
+
+impl Reader {
+    fn text<'a>(&self, field: &'a Localized<String>) -> &'a str {
+        field.text(self.lang, self.default)
+    }
+
+    fn link<'a>(&self, field: &'a Localized<SafeUrl>) -> Option<&'a str> {
+        field.get(self.lang, self.default).map(SafeUrl::as_str)
+    }
+
+    /// `Some(lang)` when the field is shown in a fallback language, so the markup can say so.
+    fn fallback_of(&self, field: &Localized<String>) -> Option<Lang> {
+        field
+            .resolve(self.lang, self.default)
+            .map(|(l, _)| l)
+            .filter(|l| *l != self.lang)
+    }
+}
+
+impl<'a> PageTemplate<'a> {
+    pub fn new(
+        state: &'a AppState,
+        tree: &SiteTree,
+        page: &'a Page,
+        blocks: &'a [Block],
+        lang: Lang,
+        now: OffsetDateTime,
+    ) -> PageTemplate<'a> {
+        let reader = Reader {
+            lang,
+            default: state.config.languages.default_lang(),
+        };
+        let layout = Layout::new(
+            state,
+            tree,
+            lang,
+            Here::Page {
+                id: page.id,
+                slug: page.slug.as_str(),
+            },
+            now,
+        );
+        let title = reader.text(&page.title);
+        let description = match reader.text(&page.meta_description) {
+            "" => reader.text(&page.summary),
+            meta => meta,
+        };
+        let home = Link {
+            href: layout.home_href.clone(),
+            title: layout.t("nav-home").to_owned(),
+            current: false,
+        };
+        let mut breadcrumbs: Vec<Link> = std::iter::once(home)
+            .chain(
+                tree.ancestors(page.id)
+                    .iter()
+                    .filter(|p| !p.slug.is_home())
+                    .map(|p| Link {
+                        href: page_path(lang, p.slug.as_str()),
+                        title: reader.text(&p.title).to_owned(),
+                        current: false,
+                    }),
+            )
+            .collect();
+        if page.slug.is_home() {
+            breadcrumbs.clear();
+        }
+        breadcrumbs.push(Link {
+            href: page_path(lang, page.slug.as_str()),
+            title: title.to_owned(),
+            current: true,
+        });
+
+        let mut blocks: Vec<BlockView<'a>> = blocks
+            .iter()
+            .filter_map(|b| block_view(b, reader))
+            .collect();
+        let mut show_title_header = true;
+        if page.slug.is_home()
+            && let Some(BlockView::Hero(hero)) = blocks.first_mut()
+        {
+            hero.as_h1 = true;
+            show_title_header = false;
+        }
+        let base = state.config.base_url.as_str();
+        let og_image = blocks.iter().find_map(|b| match b {
+            BlockView::Hero(h) => h.background,
+            BlockView::Image(i) => Some(i.src),
+            _ => None,
+        });
+        let json_ld_sanitized = json_ld(&layout, title, description, &breadcrumbs, base);
+        PageTemplate {
+            og_locale: og_locale(lang),
+            og_locale_alternates: layout
+                .alternates
+                .iter()
+                .filter(|a| !a.current)
+                .map(|a| og_locale(a.lang))
+                .collect(),
+            og_image: og_image.map(|src| format!("{base}{src}")),
+            layout,
+            title,
+            description,
+            show_title_header,
+            breadcrumbs,
+            blocks,
+            json_ld_sanitized,
+        }
+    }
+}
+
+fn block_view(block: &Block, r: Reader) -> Option<BlockView<'_>> {
+    let view = match &block.kind {
+        BlockKind::Hero(h) => BlockView::Hero(HeroView {
+            lang_attr: r.fallback_of(&h.headline),
+            as_h1: false,
+            headline: r.text(&h.headline),
+            subheadline: r.text(&h.subheadline),
+            buttons: h
+                .buttons
+                .iter()
+                .filter_map(|b| {
+                    Some(ButtonView {
+                        label: r.text(&b.label),
+                        href: r.link(&b.url)?,
+                    })
+                })
+                .collect(),
+            background: h.background_image.as_ref().map(|s| s.as_str()),
+        }),
+        BlockKind::RichText(t) => BlockView::RichText(RichTextView {
+            lang_attr: r.fallback_of(&t.html),
+            body_html_sanitized: r.text(&t.html),
+        }),
+        BlockKind::Heading(h) => BlockView::Heading(HeadingView {
+            lang_attr: r.fallback_of(&h.text),
+            text: r.text(&h.text),
+            level: h.level.get(),
+        }),
+        BlockKind::Image(i) => BlockView::Image(ImageView {
+            lang_attr: r.fallback_of(&i.alt),
+            src: i.src.as_str(),
+            alt: r.text(&i.alt),
+            caption: r.text(&i.caption),
+            width: i.width,
+            height: i.height,
+        }),
+        BlockKind::Video(v) => BlockView::Video(VideoView {
+            lang_attr: r.fallback_of(&v.title),
+            embed_url: v.embed_url(),
+            title: r.text(&v.title),
+        }),
+        BlockKind::CallToAction(c) => BlockView::CallToAction(CallToActionView {
+            lang_attr: r.fallback_of(&c.headline),
+            headline: r.text(&c.headline),
+            text: r.text(&c.text),
+            label: r.text(&c.label),
+            href: r.link(&c.url)?,
+        }),
+        BlockKind::Features(f) => BlockView::Features(FeaturesView {
+            lang_attr: f.items.first().and_then(|i| r.fallback_of(&i.title)),
+            title: r.text(&f.title),
+            items: f
+                .items
+                .iter()
+                .map(|i| FeatureView {
+                    icon: i.icon.name(),
+                    title: r.text(&i.title),
+                    text: r.text(&i.text),
+                })
+                .collect(),
+        }),
+        BlockKind::Quote(q) => BlockView::Quote(QuoteView {
+            lang_attr: r.fallback_of(&q.text),
+            text: r.text(&q.text),
+            person: r.text(&q.person),
+            role: r.text(&q.role),
+            company: r.text(&q.company),
+        }),
+        BlockKind::Unknown { block_type } => {
+            tracing::warn!(
+                block_id = block.id,
+                block_type,
+                "unknown block type renders nothing"
+            );
+            return None;
+        }
+    };
+    Some(view)
+}
+
+/// Organization, WebPage and BreadcrumbList as one JSON-LD graph. serde_json escapes quotes and
+/// backslashes; `<`, `>` and `&` become `\u003c`-style escapes so no text can close the `<script>`.
+fn json_ld(
+    layout: &Layout<'_>,
+    title: &str,
+    description: &str,
+    crumbs: &[Link],
+    base: &str,
+) -> String {
+    let org_id = format!("{base}/#organization");
+    let items: Vec<_> = crumbs
+        .iter()
+        .enumerate()
+        .map(|(i, c)| json!({"@type": "ListItem", "position": i + 1, "name": c.title, "item": format!("{base}{}", c.href)}))
+        .collect();
+    let graph = json!({
+        "@context": "https://schema.org",
+        "@graph": [
+            {"@type": "Organization", "@id": org_id, "name": layout.site_name, "url": format!("{base}/")},
+            {
+                "@type": "WebPage",
+                "@id": layout.canonical,
+                "url": layout.canonical,
+                "name": title,
+                "description": description,
+                "inLanguage": layout.lang.as_str(),
+                "publisher": {"@id": org_id},
+            },
+            {"@type": "BreadcrumbList", "itemListElement": items},
+        ],
+    });
+    escape_json_for_script(&graph.to_string())
+}
+
+pub fn escape_json_for_script(json: &str) -> String {
+    json.replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+fn og_locale(lang: Lang) -> String {
+    match lang.as_str() {
+        "en" => "en_US".to_owned(),
+        "de" => "de_DE".to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_for_a_script_element_cannot_close_it() {
+        let json =
+            serde_json::json!({"name": "</script><script>alert(1)</script> & co"}).to_string();
+        let safe = escape_json_for_script(&json);
+        assert!(!safe.contains('<') && !safe.contains('>') && !safe.contains('&'));
+        let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
+        assert_eq!(back["name"], "</script><script>alert(1)</script> & co");
+    }
+}

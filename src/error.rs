@@ -1,0 +1,172 @@
+//! `AppError`, the one error type handlers return, and the localized error pages every 4xx/5xx
+//! response becomes (including the ones actix itself produces: unknown routes, bad or oversized bodies).
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use actix_web::dev::ServiceResponse;
+use actix_web::http::{StatusCode, header};
+use actix_web::middleware::ErrorHandlerResponse;
+use actix_web::{HttpResponse, ResponseError, web};
+use askama::Template;
+
+use crate::i18n::{LANG_COOKIE, Lang, negotiate};
+use crate::web::layout::{Here, Layout};
+use crate::web::state::AppState;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("service unavailable")]
+    Unavailable,
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<sqlx::Error> for AppError {
+    fn from(e: sqlx::Error) -> Self {
+        AppError::Internal(e.into())
+    }
+}
+
+impl From<askama::Error> for AppError {
+    fn from(e: askama::Error) -> Self {
+        AppError::Internal(e.into())
+    }
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// A plain body; [`localized_error_page`] turns it into the visitor's page.
+    fn error_response(&self) -> HttpResponse {
+        HttpResponse::build(self.status_code())
+            .content_type("text/plain; charset=utf-8")
+            .body(self.status_code().canonical_reason().unwrap_or("Error"))
+    }
+}
+
+#[derive(Template)]
+#[template(path = "public/error.html")]
+struct ErrorPage<'a> {
+    layout: Layout<'a>,
+    status: u16,
+    heading: &'a str,
+    message: &'a str,
+    request_id: Option<String>,
+}
+
+/// Replaces a plain-text error response with the localized error page (in the language of the URL,
+/// else the visitor's), logging server faults once with a request id the page shows.
+pub fn localized_error_page<B>(
+    res: ServiceResponse<B>,
+) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let is_plain = res
+        .response()
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_none_or(|ct| ct.as_bytes().starts_with(b"text/plain"));
+    let Some(state) = res.request().app_data::<web::Data<AppState>>().cloned() else {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    };
+    if !is_plain {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let status = res.status();
+    let request_id = status.is_server_error().then(next_request_id);
+    if let Some(id) = &request_id {
+        let error = res
+            .response()
+            .error()
+            .map(|e| format!("{e:#}"))
+            .unwrap_or_default();
+        tracing::error!(request_id = %id, method = %res.request().method(), path = %res.request().path(), %status, %error, "request failed");
+    }
+    let lang = visitor_lang(&res, &state);
+    let body = render_error(&state, lang, status, request_id);
+    let mut response = HttpResponse::build(status);
+    response.content_type("text/html; charset=utf-8");
+    response.insert_header((header::CACHE_CONTROL, "no-store"));
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        response.insert_header((header::RETRY_AFTER, "5"));
+    }
+    let (req, _) = res.into_parts();
+    let response = response.body(body);
+    Ok(ErrorHandlerResponse::Response(
+        ServiceResponse::new(req, response).map_into_right_body::<B>(),
+    ))
+}
+
+fn render_error(
+    state: &AppState,
+    lang: Lang,
+    status: StatusCode,
+    request_id: Option<String>,
+) -> String {
+    let tree = state.tree();
+    let layout = Layout::new(state, &tree, lang, Here::Elsewhere, crate::db::now());
+    let (heading, message) = match status.as_u16() {
+        400 => ("error-400-title", "error-400-text"),
+        403 => ("error-403-title", "error-403-text"),
+        404 | 405 => ("error-404-title", "error-404-text"),
+        413 => ("error-413-title", "error-413-text"),
+        429 => ("error-429-title", "error-429-text"),
+        503 => ("error-503-title", "error-503-text"),
+        s if s >= 500 => ("error-500-title", "error-500-text"),
+        _ => ("error-400-title", "error-400-text"),
+    };
+    let ui = layout.ui;
+    let page = ErrorPage {
+        status: status.as_u16(),
+        heading: ui.t(heading),
+        message: ui.t(message),
+        request_id,
+        layout,
+    };
+    page.render().unwrap_or_else(|e| {
+        tracing::error!(error = %e, "error page failed to render");
+        format!(
+            "{} {}",
+            status.as_u16(),
+            status.canonical_reason().unwrap_or("Error")
+        )
+    })
+}
+
+/// The language of the URL (`/de/...`), else the `lang` cookie or the browser's preference.
+fn visitor_lang<B>(res: &ServiceResponse<B>, state: &AppState) -> Lang {
+    let req = res.request();
+    let langs = &state.config.languages;
+    let from_path = req
+        .path()
+        .trim_start_matches('/')
+        .split('/')
+        .next()
+        .and_then(|seg| langs.find(seg));
+    from_path.unwrap_or_else(|| {
+        let cookie = req.cookie(LANG_COOKIE);
+        let accept = req
+            .headers()
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok());
+        negotiate(cookie.as_ref().map(|c| c.value()), accept, langs)
+    })
+}
+
+/// A short id that ties a 500 page to its log line.
+fn next_request_id() -> String {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64);
+    format!("{:012x}", (nanos ^ n.rotate_left(40)) & 0xffff_ffff_ffff)
+}

@@ -1,0 +1,76 @@
+//! The `magnetiq` command line: parses arguments and calls into the library.
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use magnetiq::config::{Config, Settings};
+use magnetiq::{app, content, db};
+
+#[derive(Parser)]
+#[command(
+    name = "magnetiq",
+    version,
+    about = "Magnetiq: a fast, multilingual website CMS on one SQLite file"
+)]
+struct Cli {
+    #[command(flatten)]
+    settings: Settings,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the site (the default).
+    Serve,
+    /// Create the database if needed and apply pending migrations.
+    Migrate,
+    /// Add the demo site's pages that are not there yet.
+    SeedDemo,
+    /// Write a consistent copy of the live database to FILE and verify it.
+    Backup { file: PathBuf },
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn")),
+        )
+        .init();
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("magnetiq: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let config = Config::from_settings(cli.settings)?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => app::serve(config).await,
+        Command::Migrate => {
+            let pool = db::connect(&config.database_url).await?;
+            pool.close().await;
+            println!("database at {} is up to date", config.database_url);
+            Ok(())
+        }
+        Command::SeedDemo => {
+            let pool = db::connect(&config.database_url).await?;
+            let created = content::seed::seed_demo(&pool).await?;
+            pool.close().await;
+            println!("demo content: {created} pages added");
+            Ok(())
+        }
+        Command::Backup { file } => {
+            let pool = db::connect(&config.database_url).await?;
+            db::backup(&pool, &file).await?;
+            pool.close().await;
+            println!("backup written to {} and verified", file.display());
+            Ok(())
+        }
+    }
+}

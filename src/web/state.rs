@@ -1,0 +1,45 @@
+//! `AppState`: what every request handler shares, built once at start-up.
+use std::sync::{Arc, RwLock};
+
+use crate::config::Config;
+use crate::content::SiteTree;
+use crate::db::Db;
+use crate::i18n::Catalog;
+use crate::web::assets::StaticAssets;
+
+pub struct AppState {
+    pub config: Config,
+    pub db: Db,
+    pub catalog: Catalog,
+    pub assets: StaticAssets,
+    tree: RwLock<Arc<SiteTree>>,
+}
+
+impl AppState {
+    pub fn new(config: Config, db: Db, catalog: Catalog, tree: SiteTree) -> AppState {
+        AppState {
+            config,
+            db,
+            catalog,
+            assets: StaticAssets::embedded(),
+            tree: RwLock::new(Arc::new(tree)),
+        }
+    }
+
+    /// The current shape of the site (navigation, sitemap).
+    pub fn tree(&self) -> Arc<SiteTree> {
+        match self.tree.read() {
+            Ok(tree) => Arc::clone(&tree),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
+    }
+
+    /// Replaces the site's shape after pages changed.
+    pub fn set_tree(&self, tree: SiteTree) {
+        let tree = Arc::new(tree);
+        match self.tree.write() {
+            Ok(mut slot) => *slot = tree,
+            Err(poisoned) => *poisoned.into_inner() = tree,
+        }
+    }
+}
