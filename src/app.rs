@@ -49,12 +49,14 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
 }
 
 /// Binds `config.bind` and returns the running server (not yet awaited) and the bound address.
-pub fn start(state: AppState, workers: usize) -> anyhow::Result<(Server, std::net::SocketAddr)> {
+pub fn start(
+    state: web::Data<AppState>,
+    workers: usize,
+) -> anyhow::Result<(Server, std::net::SocketAddr)> {
     let listener = TcpListener::bind(&state.config.bind)
         .with_context(|| format!("cannot listen on {}", state.config.bind))?;
     let addr = listener.local_addr()?;
     let secure = state.config.secure_cookies;
-    let state = web::Data::new(state);
     let server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())
@@ -80,7 +82,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let state = prepare(config).await?;
     let db = state.db.clone();
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let (server, addr) = start(state, workers)?;
+    let (server, addr) = start(web::Data::new(state), workers)?;
     tracing::info!("Magnetiq is serving http://{addr}/");
     server.await?;
     tracing::info!("shutting down: closing the database");

@@ -205,6 +205,58 @@ mod tests {
         );
     }
 
+    /// Every message id the templates and the code ask for (`t("id")`, `t_args("id", ...)`, and the
+    /// error pages' `("error-...-title", "error-...-text")` pairs) exists in every shipped language.
+    #[test]
+    fn every_message_used_in_templates_and_code_exists() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut used = BTreeSet::new();
+        let mut stack = vec![root.join("templates"), root.join("src")];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                if path.ends_with("i18n/catalog.rs") {
+                    continue; // this test's own patterns are not messages
+                }
+                let source = std::fs::read_to_string(&path).unwrap();
+                let is_rust = path.extension().is_some_and(|e| e == "rs");
+                for marker in [".t(\"", ".t_args(\"", "\"error-"] {
+                    if marker == "\"error-" && !is_rust {
+                        continue; // in templates that is a CSS class
+                    }
+                    for rest in source.split(marker).skip(1) {
+                        let id: String = rest
+                            .chars()
+                            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+                            .collect();
+                        let closed = rest[id.len()..].starts_with('"');
+                        let id = if marker == "\"error-" {
+                            format!("error-{id}")
+                        } else {
+                            id
+                        };
+                        if closed && !id.is_empty() {
+                            used.insert(id);
+                        }
+                    }
+                }
+            }
+        }
+        assert!(
+            used.contains("nav-skip-to-content") && used.contains("error-404-title"),
+            "{used:?}"
+        );
+        for lang in shipped_languages() {
+            let ids = message_ids(lang);
+            let missing: Vec<_> = used.iter().filter(|id| !ids.contains(*id)).collect();
+            assert!(missing.is_empty(), "{lang} lacks {missing:?}");
+        }
+    }
+
     #[test]
     fn a_language_without_files_is_refused_at_start() {
         let langs = Languages::parse("en,xq").unwrap();

@@ -1,0 +1,12 @@
+//! The public site over HTTP: languages, pages and blocks, search-engine files, errors, headers,
+//! static files and the operator's commands.
+#[path = "../common/mod.rs"]
+mod common;
+
+mod cli;
+mod errors;
+mod headers_and_caching;
+mod languages;
+mod pages;
+mod seo;
+mod static_files;
