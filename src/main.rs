@@ -25,7 +25,11 @@ enum Command {
     /// Create the database if needed and apply pending migrations.
     Migrate,
     /// Add the demo site's pages that are not there yet.
-    SeedDemo,
+    SeedDemo {
+        /// Also add N generated pages `page-1` … `page-N` (for load tests of large sites).
+        #[arg(long, default_value_t = 0)]
+        pages: usize,
+    },
     /// Write a consistent copy of the live database to FILE and verify it.
     Backup { file: PathBuf },
 }
@@ -59,11 +63,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("database at {} is up to date", config.database_url);
             Ok(())
         }
-        Command::SeedDemo => {
+        Command::SeedDemo { pages } => {
             let pool = db::connect(&config.database_url).await?;
             let created = content::seed::seed_demo(&pool).await?;
+            let generated = content::seed::seed_generated_pages(&pool, pages).await?;
             pool.close().await;
             println!("demo content: {created} pages added");
+            if pages > 0 {
+                println!("generated pages: {generated} added");
+            }
             Ok(())
         }
         Command::Backup { file } => {

@@ -1,5 +1,6 @@
 //! Pages and their content blocks: types, SQL, the public handlers, search-engine files, demo content.
 pub mod blocks;
+pub mod cache;
 pub mod model;
 pub mod public;
 pub mod seed;
@@ -11,8 +12,11 @@ pub mod view;
 pub use model::{Page, PageStatus, Placement, Slug};
 pub use tree::{SiteTree, TreePage};
 
-/// Rebuilds the in-memory site tree after pages changed.
-pub async fn reload_tree(state: &crate::web::state::AppState) -> anyhow::Result<()> {
+/// Call after any change to pages or blocks: rebuilds the in-memory site tree and forgets every
+/// rendered page, so the next request shows the change.
+pub async fn content_changed(state: &crate::web::state::AppState) -> anyhow::Result<()> {
+    state.page_cache.clear();
     state.set_tree(store::site_tree(&state.db).await?);
+    state.page_cache.clear();
     Ok(())
 }

@@ -87,7 +87,7 @@ impl PageStatus {
 }
 
 /// Where a page is linked from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Placement {
     /// The header navigation (children become its dropdown) and the footer's columns.
     Main,

@@ -4,13 +4,17 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
+use time::OffsetDateTime;
+
+use super::cache::RenderedPage;
 use super::model::Slug;
 use super::store;
+use super::tree::SiteTree;
 use super::view::PageTemplate;
 use crate::db;
 use crate::error::AppError;
 use crate::i18n::{LANG_COOKIE, Lang, negotiate};
-use crate::web::caching::{client_has, etag_of};
+use crate::web::caching::client_has;
 use crate::web::state::AppState;
 
 /// GET `/`: 303 to the visitor's language.
@@ -90,27 +94,43 @@ async fn show_page(
     slug: &Slug,
 ) -> Result<HttpResponse, AppError> {
     let now = db::now();
-    let page = store::published_page(&state.db, slug, now)
+    if let Some(cached) = state.page_cache.get(lang, slug.as_str(), now) {
+        return Ok(html_response(req, &cached, lang));
+    }
+    // Read the generation before the data: a page edited meanwhile is then not cached stale.
+    let generation = state.page_cache.generation();
+    let (page, blocks) = store::published_page(&state.db, slug, now)
         .await?
         .ok_or(AppError::NotFound)?;
-    let blocks = store::blocks_of(&state.db, page.id).await?;
     let tree = state.tree();
     let html = PageTemplate::new(state, &tree, &page, &blocks, lang, now).render()?;
-    Ok(html_response(req, html, lang))
+    let rendered = RenderedPage::new(html, valid_until(&tree, now), generation);
+    let response = html_response(req, &rendered, lang);
+    state.page_cache.insert(lang, slug.as_str(), rendered);
+    Ok(response)
+}
+
+/// Until when a page rendered at `now` stays right without any edit: the next scheduled publication
+/// (navigation may change) or the new year (the footer's copyright year).
+fn valid_until(tree: &SiteTree, now: OffsetDateTime) -> OffsetDateTime {
+    let new_year = time::Date::from_calendar_date(now.year() + 1, time::Month::January, 1)
+        .map(|d| d.midnight().assume_utc())
+        .unwrap_or(now);
+    tree.next_publication_after(now)
+        .map_or(new_year, |t| t.min(new_year))
 }
 
 /// A page's HTML with its validator: 304 when the client's copy is current. The `lang` cookie follows
 /// the language the visitor last read in, so `/` brings them back to it.
-fn html_response(req: &HttpRequest, html: String, lang: Lang) -> HttpResponse {
-    let etag = etag_of(html.as_bytes());
-    let not_modified = client_has(req, &etag);
+fn html_response(req: &HttpRequest, page: &RenderedPage, lang: Lang) -> HttpResponse {
+    let not_modified = client_has(req, &page.etag);
     let mut response = if not_modified {
         HttpResponse::NotModified()
     } else {
         HttpResponse::Ok()
     };
     response
-        .insert_header((header::ETAG, etag))
+        .insert_header((header::ETAG, page.etag.as_str()))
         .insert_header((header::CACHE_CONTROL, "no-cache"))
         .insert_header((header::CONTENT_LANGUAGE, lang.as_str()));
     if req
@@ -128,6 +148,8 @@ fn html_response(req: &HttpRequest, html: String, lang: Lang) -> HttpResponse {
     if not_modified {
         response.finish()
     } else {
-        response.content_type("text/html; charset=utf-8").body(html)
+        response
+            .content_type("text/html; charset=utf-8")
+            .body(page.html.clone())
     }
 }

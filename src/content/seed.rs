@@ -403,3 +403,92 @@ fn demo_pages() -> Vec<DemoPage> {
         },
     ]
 }
+
+/// Adds `count` generated pages `page-1` … `page-{count}` (hidden from the navigation, listed in the
+/// sitemap), each with eight blocks of realistic size in English and German: the large site that load
+/// tests and benchmarks run against. Pages whose slug exists are skipped.
+pub async fn seed_generated_pages(db: &Db, count: usize) -> anyhow::Result<usize> {
+    let existing: std::collections::HashSet<String> =
+        store::page_slugs(db).await?.into_iter().collect();
+    let now = db::now();
+    let pages = (1..=count).filter(|n| !existing.contains(&format!("page-{n}"))).map(|n| {
+        let page = NewPage {
+            slug: Slug::parse(&format!("page-{n}")).unwrap_or_else(|_| unreachable!("page-N is a valid slug")),
+            title: localized_pair(&format!("Practical guide {n}"), &format!("Praxisleitfaden {n}")),
+            summary: localized_pair(
+                &format!("Guide {n}: how small teams introduce AI step by step, with checklists and examples."),
+                &format!("Leitfaden {n}: Wie kleine Teams KI Schritt für Schritt einführen, mit Checklisten und Beispielen."),
+            ),
+            meta_description: Localized::new(),
+            status: PageStatus::Published(now),
+            parent_id: None,
+            nav_order: n as i64,
+            placement: Placement::Hidden,
+        };
+        (page, generated_blocks(n))
+    });
+    let pages: Vec<_> = pages.collect();
+    store::create_pages(db, pages).await
+}
+
+fn localized_pair(en: &str, de: &str) -> Localized<String> {
+    serde_json::from_value(tr(en, de)).unwrap_or_default()
+}
+
+fn generated_blocks(n: usize) -> Vec<BlockKind> {
+    let paragraph_en = "Small companies rarely lack ideas; they lack the time to test them. This guide walks through one process from the first question to a measured result, with the decisions we saw teams struggle with and the shortcuts that worked.";
+    let paragraph_de = "Kleinen Unternehmen fehlen selten Ideen, sondern die Zeit, sie zu prüfen. Dieser Leitfaden begleitet einen Prozess von der ersten Frage bis zum gemessenen Ergebnis, mit den Entscheidungen, an denen Teams oft hängen, und den Abkürzungen, die funktioniert haben.";
+    let blocks = [
+        (
+            "hero",
+            json!({
+                "headline": tr(&format!("Guide {n}: from idea to measured result"), &format!("Leitfaden {n}: von der Idee zum gemessenen Ergebnis")),
+                "subheadline": tr("Checklists, examples and pitfalls from real projects.", "Checklisten, Beispiele und Stolpersteine aus echten Projekten."),
+                "buttons": [{"label": tr("Book a consultation", "Beratung buchen"), "url": tr("/en/contact", "/de/contact")}]
+            }),
+        ),
+        (
+            "rich_text",
+            json!({"body": tr(
+                &format!("## Why this matters\n\n{paragraph_en}\n\n- Pick **one** process\n- Measure it before you change it\n- Agree on what success means\n\n{paragraph_en}"),
+                &format!("## Warum das wichtig ist\n\n{paragraph_de}\n\n- Wählen Sie **einen** Prozess\n- Messen Sie ihn, bevor Sie ihn ändern\n- Einigen Sie sich darauf, was Erfolg bedeutet\n\n{paragraph_de}"),
+            )}),
+        ),
+        (
+            "heading",
+            json!({"text": tr("The four steps", "Die vier Schritte"), "level": 2}),
+        ),
+        (
+            "features",
+            json!({"items": [
+                {"icon": "chat", "title": tr("Ask", "Fragen"), "text": tr("Interview the people who do the work today.", "Befragen Sie die Menschen, die die Arbeit heute machen.")},
+                {"icon": "chart", "title": tr("Measure", "Messen"), "text": tr("Record time, errors and cost for two weeks.", "Erfassen Sie zwei Wochen lang Zeit, Fehler und Kosten.")},
+                {"icon": "code", "title": tr("Build", "Bauen"), "text": tr("Prototype on real data, not on a demo set.", "Bauen Sie den Prototyp mit echten Daten, nicht mit Demodaten.")},
+                {"icon": "check", "title": tr("Decide", "Entscheiden"), "text": tr("Compare against the baseline and decide.", "Vergleichen Sie mit dem Ausgangswert und entscheiden Sie.")}
+            ]}),
+        ),
+        (
+            "image",
+            json!({"src": "/static/img/code.svg", "alt": tr("Stylised code editor", "Stilisierter Code-Editor"), "caption": tr(&format!("Figure {n}: a passing evaluation run."), &format!("Abbildung {n}: ein erfolgreicher Auswertungslauf.")), "width": 960, "height": 540}),
+        ),
+        (
+            "quote",
+            json!({"text": tr("Measure first. Everything else follows.", "Erst messen. Alles andere folgt."), "person": tr("Aylin Demir", "Aylin Demir"), "role": tr("Managing director", "Geschäftsführerin"), "company": tr("Magnetiq", "Magnetiq")}),
+        ),
+        (
+            "rich_text",
+            json!({"body": tr(
+                &format!("### Checklist\n\n1. Name an owner\n2. Write down the baseline\n3. Plan a review after four weeks\n\n{paragraph_en}"),
+                &format!("### Checkliste\n\n1. Benennen Sie eine verantwortliche Person\n2. Halten Sie den Ausgangswert fest\n3. Planen Sie nach vier Wochen eine Auswertung\n\n{paragraph_de}"),
+            )}),
+        ),
+        (
+            "call_to_action",
+            json!({"headline": tr("Want help with your first step?", "Hilfe beim ersten Schritt?"), "label": tr("Talk to us", "Sprechen Sie uns an"), "url": tr("/en/contact", "/de/contact")}),
+        ),
+    ];
+    blocks
+        .iter()
+        .filter_map(|(kind, content)| BlockKind::parse(kind, &content.to_string()).ok())
+        .collect()
+}

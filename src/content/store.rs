@@ -1,5 +1,6 @@
 //! Every SQL statement about pages and content blocks.
 use anyhow::{Context, anyhow};
+use serde_json::value::RawValue;
 use sqlx::FromRow;
 use time::OffsetDateTime;
 
@@ -25,51 +26,72 @@ struct PageRow {
     updated_at: String,
 }
 
-/// The page visitors see at `slug`: published, or scheduled and due by `now`.
+/// The page visitors see at `slug` (published, or scheduled and due by `now`) with its blocks in
+/// display order: one query, one row (the blocks come aggregated as a JSON array).
 pub async fn published_page(
     db: &Db,
     slug: &Slug,
     now: OffsetDateTime,
-) -> anyhow::Result<Option<Page>> {
-    let row: Option<PageRow> = sqlx::query_as(
-        "SELECT id, slug, title, summary, meta_description, status, published_at, parent_id, \
-                nav_order, placement, version, updated_at
-         FROM pages WHERE slug = ? AND status IN ('published', 'scheduled') AND published_at <= ?",
+) -> anyhow::Result<Option<(Page, Vec<Block>)>> {
+    let row: Option<PageWithBlocksRow> = sqlx::query_as(
+        "SELECT p.id, p.slug, p.title, p.summary, p.meta_description, p.status, p.published_at,
+                p.parent_id, p.nav_order, p.placement, p.version, p.updated_at,
+                (SELECT json_group_array(json_array(b.id, b.block_type, json(b.content), json(b.rendered_html), b.sort_order))
+                 FROM (SELECT * FROM content_blocks WHERE page_id = p.id ORDER BY sort_order, id) AS b) AS blocks
+         FROM pages AS p
+         WHERE p.slug = ? AND p.status IN ('published', 'scheduled') AND p.published_at <= ?",
     )
     .bind(slug.as_str())
     .bind(to_db_time(now))
     .fetch_optional(db)
     .await?;
-    row.map(page_from_row).transpose()
+    let Some(PageWithBlocksRow { page, blocks }) = row else {
+        return Ok(None);
+    };
+    let page = page_from_row(page)?;
+    let blocks = blocks_from_json(page.id, &blocks)?;
+    Ok(Some((page, blocks)))
 }
 
-/// A page's blocks in display order, in one query. Rows of an unknown type, or whose content no longer
-/// parses, come back as `BlockKind::Unknown` (and are logged) so the rest of the page still renders.
-pub async fn blocks_of(db: &Db, page_id: i64) -> anyhow::Result<Vec<Block>> {
-    let rows: Vec<(i64, String, String, Option<String>, i64)> = sqlx::query_as(
-        "SELECT id, block_type, content, rendered_html, sort_order
-         FROM content_blocks WHERE page_id = ? ORDER BY sort_order, id",
-    )
-    .bind(page_id)
-    .fetch_all(db)
-    .await?;
-    Ok(rows.into_iter().map(|(id, block_type, content, html, sort_order)| {
-        let kind = match BlockKind::parse(&block_type, &content) {
-            Ok(BlockKind::RichText(mut text)) => {
-                text.html = html.as_deref().map(serde_json::from_str).transpose().unwrap_or_else(|e| {
-                    tracing::warn!(block_id = id, error = %e, "content_blocks row has invalid rendered_html");
-                    None
-                }).unwrap_or_default();
-                BlockKind::RichText(text)
-            }
-            Ok(kind) => kind,
-            Err(error) => {
-                tracing::warn!(block_id = id, page_id, %error, "content_blocks row renders nothing");
-                BlockKind::Unknown { block_type }
-            }
-        };
-        Block { id, sort_order, kind }
-    }).collect())
+#[derive(FromRow)]
+struct PageWithBlocksRow {
+    #[sqlx(flatten)]
+    page: PageRow,
+    blocks: String,
+}
+
+type BlockParts<'a> = (i64, String, &'a RawValue, Option<&'a RawValue>, i64);
+
+/// Blocks from `[[id, type, content, rendered_html, sort_order], ...]`. A block of an unknown type, or
+/// whose content no longer parses, becomes `BlockKind::Unknown` (and is logged) so the rest renders.
+fn blocks_from_json(page_id: i64, json: &str) -> anyhow::Result<Vec<Block>> {
+    let parts: Vec<BlockParts<'_>> =
+        serde_json::from_str(json).with_context(|| format!("content_blocks of page {page_id}"))?;
+    let mut blocks: Vec<Block> = parts
+        .into_iter()
+        .map(|(id, block_type, content, html, sort_order)| {
+            let kind = match BlockKind::parse(&block_type, content.get()) {
+                Ok(BlockKind::RichText(mut text)) => {
+                    let parsed = html.map(|h| serde_json::from_str(h.get())).transpose();
+                    text.html = parsed
+                        .unwrap_or_else(|e| {
+                            tracing::warn!(block_id = id, error = %e, "content_blocks row has invalid rendered_html");
+                            None
+                        })
+                        .unwrap_or_default();
+                    BlockKind::RichText(text)
+                }
+                Ok(kind) => kind,
+                Err(error) => {
+                    tracing::warn!(block_id = id, page_id, %error, "content_blocks row renders nothing");
+                    BlockKind::Unknown { block_type }
+                }
+            };
+            Block { id, sort_order, kind }
+        })
+        .collect();
+    blocks.sort_by_key(|b| (b.sort_order, b.id));
+    Ok(blocks)
 }
 
 #[derive(FromRow)]
@@ -139,6 +161,35 @@ pub struct NewPage {
 /// Creates a page with its blocks in one transaction; returns the page id.
 pub async fn create_page(db: &Db, page: &NewPage, blocks: Vec<BlockKind>) -> anyhow::Result<i64> {
     let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
+    let id = insert_page(&mut tx, page, blocks).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Creates many pages, a thousand per transaction (bulk seeding of large sites).
+pub async fn create_pages(
+    db: &Db,
+    pages: impl IntoIterator<Item = (NewPage, Vec<BlockKind>)>,
+) -> anyhow::Result<usize> {
+    let mut created = 0;
+    let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
+    for (page, blocks) in pages {
+        insert_page(&mut tx, &page, blocks).await?;
+        created += 1;
+        if created % 1000 == 0 {
+            tx.commit().await?;
+            tx = db.begin_with("BEGIN IMMEDIATE").await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(created)
+}
+
+async fn insert_page(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    page: &NewPage,
+    blocks: Vec<BlockKind>,
+) -> anyhow::Result<i64> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO pages (slug, title, summary, meta_description, status, published_at, parent_id, nav_order, placement)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
@@ -152,7 +203,7 @@ pub async fn create_page(db: &Db, page: &NewPage, blocks: Vec<BlockKind>) -> any
     .bind(page.parent_id)
     .bind(page.nav_order)
     .bind(page.placement.as_db())
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut **tx)
     .await
     .with_context(|| format!("cannot create page {}", page.slug))?;
     for (position, mut kind) in blocks.into_iter().enumerate() {
@@ -169,10 +220,9 @@ pub async fn create_page(db: &Db, page: &NewPage, blocks: Vec<BlockKind>) -> any
         .bind(kind.content_json())
         .bind(kind.rendered_html_json())
         .bind(position as i64 * 10)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     }
-    tx.commit().await?;
     Ok(id)
 }
 
@@ -226,5 +276,12 @@ pub async fn page_id_by_slug(db: &Db, slug: &Slug) -> anyhow::Result<Option<i64>
     Ok(sqlx::query_scalar("SELECT id FROM pages WHERE slug = ?")
         .bind(slug.as_str())
         .fetch_optional(db)
+        .await?)
+}
+
+/// Every page's slug.
+pub async fn page_slugs(db: &Db) -> anyhow::Result<Vec<String>> {
+    Ok(sqlx::query_scalar("SELECT slug FROM pages")
+        .fetch_all(db)
         .await?)
 }

@@ -27,8 +27,11 @@ pub struct SiteTree {
     /// In navigation order: parent, then `nav_order`, then id.
     pages: Vec<TreePage>,
     by_id: HashMap<i64, usize>,
-    /// Indexes into `pages` of each parent's children (`None`: top level), in navigation order.
-    children: HashMap<Option<i64>, Vec<usize>>,
+    /// Indexes into `pages` of each parent's children (`None`: top level) by placement, in navigation
+    /// order: the navigation reads a handful of entries even when thousands of hidden pages exist.
+    children: HashMap<(Option<i64>, Placement), Vec<usize>>,
+    /// Every page's publication time, sorted: when the visible site next changes by itself.
+    publication_times: Vec<OffsetDateTime>,
 }
 
 impl SiteTree {
@@ -54,20 +57,28 @@ impl SiteTree {
                 Some(from)
             })
             .collect();
-        let mut children: HashMap<Option<i64>, Vec<usize>> = HashMap::new();
+        let mut children: HashMap<(Option<i64>, Placement), Vec<usize>> = HashMap::new();
         for (i, (page, from)) in pages.iter_mut().zip(&effective).enumerate() {
             match from {
                 Some(from) => {
                     page.visible_from = *from;
-                    children.entry(page.parent_id).or_default().push(i);
+                    children
+                        .entry((page.parent_id, page.placement))
+                        .or_default()
+                        .push(i);
                 }
                 None => page.visible_from = time::Date::MAX.midnight().assume_utc(),
             }
         }
+        let mut publication_times: Vec<OffsetDateTime> =
+            pages.iter().map(|p| p.visible_from).collect();
+        publication_times.sort_unstable();
+        publication_times.dedup();
         SiteTree {
             pages,
             by_id,
             children,
+            publication_times,
         }
     }
 
@@ -84,12 +95,18 @@ impl SiteTree {
         now: OffsetDateTime,
     ) -> impl Iterator<Item = &TreePage> {
         self.children
-            .get(&parent)
+            .get(&(parent, placement))
             .map(Vec::as_slice)
             .unwrap_or_default()
             .iter()
             .map(|&i| &self.pages[i])
-            .filter(move |p| p.placement == placement && p.visible_from <= now)
+            .filter(move |p| p.visible_from <= now)
+    }
+
+    /// The first moment after `now` at which a scheduled page goes live (and the site looks different).
+    pub fn next_publication_after(&self, now: OffsetDateTime) -> Option<OffsetDateTime> {
+        let i = self.publication_times.partition_point(|t| *t <= now);
+        self.publication_times.get(i).copied()
     }
 
     /// The page's ancestors, outermost first (not including the page itself).

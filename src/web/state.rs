@@ -3,6 +3,7 @@ use std::sync::{Arc, RwLock};
 
 use crate::config::Config;
 use crate::content::SiteTree;
+use crate::content::cache::{DEFAULT_BUDGET_BYTES, PageCache};
 use crate::db::Db;
 use crate::i18n::Catalog;
 use crate::web::assets::StaticAssets;
@@ -12,6 +13,7 @@ pub struct AppState {
     pub db: Db,
     pub catalog: Catalog,
     pub assets: StaticAssets,
+    pub page_cache: PageCache,
     tree: RwLock<Arc<SiteTree>>,
 }
 
@@ -22,6 +24,7 @@ impl AppState {
             db,
             catalog,
             assets: StaticAssets::embedded(),
+            page_cache: PageCache::new(DEFAULT_BUDGET_BYTES),
             tree: RwLock::new(Arc::new(tree)),
         }
     }

@@ -95,9 +95,11 @@ impl TestApp {
         Html::parse_document(&response.text().await.unwrap())
     }
 
-    /// Rebuilds the navigation after a test wrote pages straight into the database.
-    pub async fn reload_tree(&self) {
-        magnetiq::content::reload_tree(&self.state).await.unwrap();
+    /// What an editor's save does after a test wrote pages straight into the database.
+    pub async fn content_changed(&self) {
+        magnetiq::content::content_changed(&self.state)
+            .await
+            .unwrap();
     }
 }
 

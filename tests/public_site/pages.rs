@@ -179,7 +179,7 @@ async fn scheduled_page_goes_live_by_itself_at_its_time() {
     store::create_page(&app.state.db, &page, blocks)
         .await
         .unwrap();
-    app.reload_tree().await;
+    app.content_changed().await;
 
     assert_eq!(app.get("/en/launch").await.status(), 404);
     assert!(!attrs(&app.page("/en/").await, ".menu a", "href").contains(&"/en/launch".to_string()));
@@ -209,7 +209,7 @@ async fn text_typed_by_editors_is_escaped_everywhere() {
     store::create_page(&app.state.db, &page, blocks)
         .await
         .unwrap();
-    app.reload_tree().await;
+    app.content_changed().await;
 
     let body = app.get("/en/xss").await.text().await.unwrap();
     assert!(!body.contains("<script>alert(1)"), "raw script in page");
@@ -285,4 +285,46 @@ async fn a_long_page_renders_all_its_blocks_in_sort_order() {
     let headings = texts(&html, ".block-heading h2");
     assert_eq!(headings.len(), 60);
     assert_eq!(headings[59], "Section 59");
+}
+
+#[tokio::test]
+async fn an_edit_is_visible_on_the_next_request_despite_the_page_cache() {
+    let app = TestApp::spawn().await;
+    let before = app.get("/en/about").await;
+    let etag = before.headers()["etag"].to_str().unwrap().to_owned();
+    assert_eq!(
+        texts(
+            &scraper::Html::parse_document(&before.text().await.unwrap()),
+            "h1"
+        ),
+        vec!["About us"]
+    );
+    // Served again from memory, same validator.
+    assert_eq!(
+        app.get_with("/en/about", &[("If-None-Match", &etag)])
+            .await
+            .status(),
+        304
+    );
+
+    sqlx::query(
+        "UPDATE pages SET title = json_set(title, '$.en', 'About Magnetiq') WHERE slug = 'about'",
+    )
+    .execute(&app.state.db)
+    .await
+    .unwrap();
+    app.content_changed().await;
+
+    let after = app.get_with("/en/about", &[("If-None-Match", &etag)]).await;
+    assert_eq!(
+        after.status(),
+        200,
+        "the old ETag must not match the edited page"
+    );
+    let html = scraper::Html::parse_document(&after.text().await.unwrap());
+    assert_eq!(texts(&html, "h1"), vec!["About Magnetiq"]);
+    // The navigation everywhere shows the new title too.
+    assert!(
+        texts(&app.page("/en/contact").await, ".menu a").contains(&"About Magnetiq".to_string())
+    );
 }
