@@ -34,8 +34,6 @@ impl RenderedPage {
     }
 }
 
-type Key = (Lang, Box<str>);
-
 pub struct PageCache {
     budget_bytes: usize,
     generation: AtomicU64,
@@ -44,9 +42,14 @@ pub struct PageCache {
 
 #[derive(Default)]
 struct Entries {
-    map: HashMap<Key, Arc<RenderedPage>>,
-    order: VecDeque<Key>,
+    /// By language, then slug: a lookup borrows the slug and allocates nothing.
+    map: HashMap<Lang, HashMap<Box<str>, Arc<RenderedPage>>>,
+    order: VecDeque<(Lang, Box<str>)>,
     bytes: usize,
+}
+
+fn entry_size(page: &RenderedPage, slug: &str) -> usize {
+    page.html.len() + page.etag.len() + slug.len() + 64
 }
 
 impl PageCache {
@@ -60,10 +63,10 @@ impl PageCache {
 
     pub fn get(&self, lang: Lang, slug: &str, now: OffsetDateTime) -> Option<Arc<RenderedPage>> {
         let entries = self.entries.read().ok()?;
-        let key: Key = (lang, slug.into());
         entries
             .map
-            .get(&key)
+            .get(&lang)?
+            .get(slug)
             .filter(|p| now < p.valid_until)
             .cloned()
     }
@@ -74,7 +77,7 @@ impl PageCache {
     }
 
     pub fn insert(&self, lang: Lang, slug: &str, page: RenderedPage) {
-        let size = page.html.len() + slug.len() + 64;
+        let size = entry_size(&page, slug);
         if size > self.budget_bytes / 4 {
             return;
         }
@@ -84,19 +87,22 @@ impl PageCache {
         if page.generation != self.generation() {
             return;
         }
-        let key: Key = (lang, slug.into());
-        if let Some(old) = entries.map.insert(key.clone(), Arc::new(page)) {
-            entries.bytes -= old.html.len() + slug.len() + 64;
-        } else {
-            entries.order.push_back(key);
+        let replaced = entries
+            .map
+            .entry(lang)
+            .or_default()
+            .insert(slug.into(), Arc::new(page));
+        match replaced {
+            Some(old) => entries.bytes -= entry_size(&old, slug),
+            None => entries.order.push_back((lang, slug.into())),
         }
         entries.bytes += size;
         while entries.bytes > self.budget_bytes {
-            let Some(oldest) = entries.order.pop_front() else {
+            let Some((lang, slug)) = entries.order.pop_front() else {
                 break;
             };
-            if let Some(evicted) = entries.map.remove(&oldest) {
-                entries.bytes -= evicted.html.len() + oldest.1.len() + 64;
+            if let Some(evicted) = entries.map.get_mut(&lang).and_then(|m| m.remove(&slug)) {
+                entries.bytes -= entry_size(&evicted, &slug);
             }
         }
     }

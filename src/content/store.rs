@@ -36,8 +36,12 @@ pub async fn published_page(
     let row: Option<PageWithBlocksRow> = sqlx::query_as(
         "SELECT p.id, p.slug, p.title, p.summary, p.meta_description, p.status, p.published_at,
                 p.parent_id, p.nav_order, p.placement, p.version, p.updated_at,
-                (SELECT json_group_array(json_array(b.id, b.block_type, json(b.content), json(b.rendered_html), b.sort_order))
-                 FROM (SELECT * FROM content_blocks WHERE page_id = p.id ORDER BY sort_order, id) AS b) AS blocks
+                -- content and rendered_html are JSON already (CHECK json_valid): spliced in as they are
+                '[' || coalesce((SELECT group_concat(
+                        '[' || b.id || ',' || json_quote(b.block_type) || ',' || b.content || ','
+                            || coalesce(b.rendered_html, 'null') || ',' || b.sort_order || ']', ',')
+                    FROM (SELECT * FROM content_blocks WHERE page_id = p.id ORDER BY sort_order, id) AS b), '') || ']'
+                    AS blocks
          FROM pages AS p
          WHERE p.slug = ? AND p.status IN ('published', 'scheduled') AND p.published_at <= ?",
     )

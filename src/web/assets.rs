@@ -3,9 +3,13 @@
 //! against a strict pattern first, so nothing outside those folders, no dotfile and no odd path is
 //! ever served: anything else is the localized 404.
 use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
 
 use actix_files::NamedFile;
 use actix_web::http::header::{self, CacheControl, CacheDirective};
+use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use crate::embedded::STATIC_FILES;
@@ -24,6 +28,7 @@ pub struct Asset {
 
 pub struct StaticAssets {
     files: HashMap<&'static str, Asset>,
+    operator_files: RwLock<HashMap<String, Arc<OperatorFile>>>,
 }
 
 impl StaticAssets {
@@ -50,7 +55,10 @@ impl StaticAssets {
                 )
             })
             .collect();
-        StaticAssets { files }
+        StaticAssets {
+            files,
+            operator_files: RwLock::new(HashMap::new()),
+        }
     }
 
     /// The fingerprinted link to an embedded asset; it changes whenever the file does.
@@ -82,23 +90,41 @@ pub async fn serve(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpR
         } else {
             CacheControl(vec![CacheDirective::Public, CacheDirective::MaxAge(3600)])
         };
-        let not_modified = client_has(&req, &asset.etag);
-        let mut response = if not_modified {
-            HttpResponse::NotModified()
-        } else {
-            HttpResponse::Ok()
-        };
-        response
-            .insert_header(cache)
-            .insert_header((header::ETAG, asset.etag.as_str()));
-        if not_modified {
-            return Ok(response.finish());
-        }
-        return Ok(response.content_type(asset.content_type).body(asset.bytes));
+        return Ok(respond(
+            &req,
+            Bytes::from_static(asset.bytes),
+            asset.content_type,
+            &asset.etag,
+            cache,
+        ));
     }
-    let file = state.config.data_dir.join("static").join(path);
-    match web::block(move || NamedFile::open(file)).await {
-        Ok(Ok(named)) if named.metadata().is_file() => {
+    let short = || CacheControl(vec![CacheDirective::Public, CacheDirective::MaxAge(3600)]);
+    if let Some(file) = state.assets.operator_file(path) {
+        return Ok(respond(
+            &req,
+            file.bytes.clone(),
+            file.content_type,
+            &file.etag,
+            short(),
+        ));
+    }
+    let full_path = state.config.data_dir.join("static").join(path);
+    let loaded = web::block(move || load_operator_file(full_path))
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?;
+    match loaded {
+        Loaded::Small(file) => {
+            let response = respond(
+                &req,
+                file.bytes.clone(),
+                file.content_type,
+                &file.etag,
+                short(),
+            );
+            state.assets.keep_operator_file(path, file);
+            Ok(response)
+        }
+        Loaded::Large(named) => {
             let mut response = named
                 .use_etag(true)
                 .use_last_modified(true)
@@ -109,7 +135,95 @@ pub async fn serve(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpR
             );
             Ok(response)
         }
-        _ => Err(AppError::NotFound),
+        Loaded::Missing => Err(AppError::NotFound),
+    }
+}
+
+fn respond(
+    req: &HttpRequest,
+    bytes: Bytes,
+    content_type: &str,
+    etag: &str,
+    cache: CacheControl,
+) -> HttpResponse {
+    let not_modified = client_has(req, etag);
+    let mut response = if not_modified {
+        HttpResponse::NotModified()
+    } else {
+        HttpResponse::Ok()
+    };
+    response
+        .insert_header(cache)
+        .insert_header((header::ETAG, etag));
+    if not_modified {
+        response.finish()
+    } else {
+        response.content_type(content_type).body(bytes)
+    }
+}
+
+/// A file an operator put in `{data dir}/static/`, kept in memory for a few seconds after it was read.
+pub struct OperatorFile {
+    bytes: Bytes,
+    content_type: &'static str,
+    etag: String,
+    read_at: Instant,
+}
+
+/// How long an operator's file is answered from memory before it is read again (a replaced file shows
+/// within this time).
+const OPERATOR_FILE_FRESHNESS: Duration = Duration::from_secs(2);
+/// Larger files are streamed from disk instead of kept in memory.
+const OPERATOR_FILE_MAX_CACHED: u64 = 1024 * 1024;
+const OPERATOR_FILES_MAX_COUNT: usize = 256;
+
+enum Loaded {
+    Small(OperatorFile),
+    Large(Box<NamedFile>),
+    Missing,
+}
+
+fn load_operator_file(path: PathBuf) -> Loaded {
+    let Ok(meta) = std::fs::metadata(&path) else {
+        return Loaded::Missing;
+    };
+    if !meta.is_file() {
+        return Loaded::Missing;
+    }
+    if meta.len() > OPERATOR_FILE_MAX_CACHED {
+        return NamedFile::open(&path).map_or(Loaded::Missing, |f| Loaded::Large(Box::new(f)));
+    }
+    let Ok(bytes) = std::fs::read(&path) else {
+        return Loaded::Missing;
+    };
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    Loaded::Small(OperatorFile {
+        etag: etag_of(&bytes),
+        content_type: content_type(name),
+        bytes: Bytes::from(bytes),
+        read_at: Instant::now(),
+    })
+}
+
+impl StaticAssets {
+    fn operator_file(&self, path: &str) -> Option<Arc<OperatorFile>> {
+        let files = self.operator_files.read().ok()?;
+        files
+            .get(path)
+            .filter(|f| f.read_at.elapsed() < OPERATOR_FILE_FRESHNESS)
+            .cloned()
+    }
+
+    fn keep_operator_file(&self, path: &str, file: OperatorFile) {
+        let Ok(mut files) = self.operator_files.write() else {
+            return;
+        };
+        if files.len() >= OPERATOR_FILES_MAX_COUNT {
+            files.retain(|_, f| f.read_at.elapsed() < OPERATOR_FILE_FRESHNESS);
+        }
+        if files.len() < OPERATOR_FILES_MAX_COUNT {
+            files.insert(path.to_owned(), Arc::new(file));
+        }
     }
 }
 

@@ -87,4 +87,24 @@ async fn operator_files_in_the_data_folder_are_served_under_static() {
     assert_eq!(response.status(), 200);
     assert!(response.headers().contains_key("etag"));
     assert_eq!(response.text().await.unwrap(), "our logo");
+
+    // A replaced file is served within a few seconds, without a restart.
+    std::fs::write(
+        app.data_dir.path().join("static/brand/logo.txt"),
+        "our new logo",
+    )
+    .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    assert_eq!(
+        app.get("/static/brand/logo.txt")
+            .await
+            .text()
+            .await
+            .unwrap(),
+        "our new logo"
+    );
+    // A removed one is gone.
+    std::fs::remove_file(app.data_dir.path().join("static/brand/logo.txt")).unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    assert_eq!(app.get("/static/brand/logo.txt").await.status(), 404);
 }
