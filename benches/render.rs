@@ -1,0 +1,80 @@
+//! The render path alone, without HTTP: loading a page with its blocks from SQLite, and rendering it.
+//! `cargo bench` (add `-- --quick` for a short run). Regressions show here without a load generator.
+use std::hint::black_box;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use magnetiq::app;
+use magnetiq::config::Config;
+use magnetiq::content::view::PageTemplate;
+use magnetiq::content::{Slug, seed, store};
+use magnetiq::db;
+use magnetiq::i18n::Lang;
+
+fn render_path(c: &mut Criterion) {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let state = rt.block_on(async {
+        let state = app::prepare(Config::local(dir.path(), "127.0.0.1:0"))
+            .await
+            .expect("prepare");
+        seed::seed_generated_pages(&state.db, 1000)
+            .await
+            .expect("seed");
+        magnetiq::content::content_changed(&state)
+            .await
+            .expect("tree");
+        state
+    });
+    let slug = Slug::parse("page-500").expect("slug");
+    let de = Lang::parse("de").expect("lang");
+    let now = db::now();
+    let (page, blocks) = rt
+        .block_on(store::published_page(&state.db, &slug, now))
+        .expect("query")
+        .expect("page");
+    let tree = state.tree();
+
+    c.bench_function("SELECT 1 (sqlx round trip)", |b| {
+        b.to_async(&rt).iter(|| async {
+            black_box(
+                sqlx::query_scalar::<_, i64>("SELECT 1")
+                    .fetch_one(&state.db)
+                    .await
+                    .expect("query"),
+            )
+        })
+    });
+    c.bench_function("load page with blocks (SQLite)", |b| {
+        b.to_async(&rt).iter(|| async {
+            black_box(
+                store::published_page(&state.db, &slug, now)
+                    .await
+                    .expect("query"),
+            )
+        })
+    });
+    c.bench_function("render page (template)", |b| {
+        b.iter(|| {
+            let html = askama::Template::render(&PageTemplate::new(
+                &state, &tree, &page, &blocks, de, now,
+            ));
+            black_box(html.expect("render"))
+        })
+    });
+    c.bench_function("load and render", |b| {
+        b.to_async(&rt).iter(|| async {
+            let (page, blocks) = store::published_page(&state.db, &slug, now)
+                .await
+                .expect("query")
+                .expect("page");
+            let tree = state.tree();
+            let html = askama::Template::render(&PageTemplate::new(
+                &state, &tree, &page, &blocks, de, now,
+            ));
+            black_box(html.expect("render"))
+        })
+    });
+}
+
+criterion_group!(benches, render_path);
+criterion_main!(benches);
