@@ -81,9 +81,9 @@ pub fn start(
 pub async fn serve(config: Config) -> anyhow::Result<()> {
     let state = prepare(config).await?;
     let db = state.db.clone();
-    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let workers = state.config.workers;
     let (server, addr) = start(web::Data::new(state), workers)?;
-    tracing::info!("Magnetiq is serving http://{addr}/");
+    tracing::info!(workers, "Magnetiq is serving http://{addr}/");
     server.await?;
     tracing::info!("shutting down: closing the database");
     db.close().await;
