@@ -6,19 +6,38 @@ use actix_web::middleware::{Compress, ErrorHandlers};
 use actix_web::{App, HttpServer, web};
 use anyhow::Context;
 
+use actix_session::SessionMiddleware;
+use actix_session::storage::CookieSessionStore;
+use actix_web::http::header;
+use actix_web::middleware::DefaultHeaders;
+
+use crate::admin::dashboard;
+use crate::auth::login;
 use crate::config::Config;
 use crate::content::{self, public, seo};
 use crate::db;
 use crate::error::{AppError, localized_error_page};
 use crate::i18n::Catalog;
+use crate::web::auth::{session_key, session_middleware};
 use crate::web::state::AppState;
 use crate::web::{assets, headers, health};
 
 /// Largest request body accepted anywhere; more gets 413.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
 
-/// Every URL Magnetiq answers.
-pub fn routes(cfg: &mut web::ServiceConfig) {
+/// Every URL Magnetiq answers. The admin panel (`/admin`) has the session cookie and never caches.
+pub fn routes(cfg: &mut web::ServiceConfig, session: SessionMiddleware<CookieSessionStore>) {
+    cfg.service(
+        web::scope("/admin")
+            .wrap(DefaultHeaders::new().add((header::CACHE_CONTROL, "no-store")))
+            .wrap(session)
+            .route("", web::get().to(dashboard::dashboard))
+            .route("/", web::get().to(dashboard::dashboard))
+            .route("/login", web::get().to(login::login_form))
+            .route("/login", web::post().to(login::login))
+            .route("/logout", web::post().to(login::logout))
+            .route("/language/{lang}", web::get().to(login::switch_language)),
+    );
     cfg.route("/", web::get().to(public::root))
         .route("/healthz", web::get().to(health::healthz))
         .route("/sitemap.xml", web::get().to(seo::sitemap))
@@ -45,7 +64,14 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
         tracing::info!(pages = created, "new database: demo content seeded");
     }
     let tree = content::store::site_tree(&db).await?;
-    Ok(AppState::new(config, db, catalog, tree))
+    if crate::users::store::count(&db).await? == 0 {
+        tracing::info!(
+            "no admin user yet: create one with `MAGNETIQ_PASSWORD=... magnetiq create-user --email you@example.com --role admin` \
+             (or leave MAGNETIQ_PASSWORD unset to type it), then sign in at /admin"
+        );
+    }
+    let key = session_key(&config)?;
+    Ok(AppState::new(config, db, catalog, tree, key))
 }
 
 /// Binds `config.bind` and returns the running server (not yet awaited) and the bound address.
@@ -62,7 +88,7 @@ pub fn start(
             .app_data(state.clone())
             .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
             .app_data(web::FormConfig::default().limit(MAX_BODY_BYTES))
-            .configure(routes)
+            .configure(|cfg| routes(cfg, session_middleware(state.session_key.clone(), secure)))
             .default_service(web::to(|| async {
                 Err::<actix_web::HttpResponse, _>(AppError::NotFound)
             }))

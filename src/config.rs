@@ -42,6 +42,15 @@ pub struct Settings {
     /// Mark cookies `Secure` and send HSTS; defaults to true unless the base URL is plain http.
     #[arg(long, env = "MAGNETIQ_SECURE_COOKIES", hide = true, global = true)]
     pub secure_cookies: Option<bool>,
+    /// Key material for session cookies (at least 32 characters); default: `session.key` in the data folder.
+    #[arg(
+        long,
+        env = "MAGNETIQ_SECRET_KEY",
+        hide = true,
+        global = true,
+        hide_env_values = true
+    )]
+    pub secret_key: Option<String>,
     /// HTTP worker threads; defaults to one less than the cores (SQLite queries run on threads of their own).
     #[arg(long, env = "MAGNETIQ_WORKERS", hide = true, global = true)]
     pub workers: Option<usize>,
@@ -68,6 +77,7 @@ pub struct Config {
     pub secure_cookies: bool,
     pub site_name: String,
     pub workers: usize,
+    pub secret_key: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -112,6 +122,7 @@ impl Config {
             secure_cookies,
             site_name: s.site_name,
             workers: s.workers.filter(|w| *w > 0).unwrap_or_else(default_workers),
+            secret_key: s.secret_key,
         })
     }
 
@@ -126,6 +137,7 @@ impl Config {
             secure_cookies: None,
             site_name: "Magnetiq".into(),
             workers: None,
+            secret_key: None,
         };
         // The defaults above are valid by construction.
         Config::from_settings(settings).unwrap_or_else(|e| panic!("default config invalid: {e}"))
@@ -150,6 +162,7 @@ mod tests {
             secure_cookies: None,
             site_name: "Example".into(),
             workers: None,
+            secret_key: None,
         };
         c = Config::from_settings(settings).unwrap();
         assert!(c.secure_cookies);
@@ -169,6 +182,7 @@ mod tests {
             secure_cookies: None,
             site_name: "X".into(),
             workers: Some(3),
+            secret_key: None,
         };
         assert!(
             Config::from_settings(s.clone())

@@ -18,10 +18,30 @@ pub enum AppError {
     NotFound,
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// Not signed in: the browser is sent to the login page, which then leads back to `next`.
+    #[error("sign-in required")]
+    SignInRequired { next: String },
+    #[error("forbidden")]
+    Forbidden,
+    #[error("request too large")]
+    TooLarge,
+    #[error("too many requests; retry in {retry_after_secs} s")]
+    TooMany { retry_after_secs: u64 },
     #[error("service unavailable")]
     Unavailable,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
+}
+
+impl AppError {
+    /// A body that could not be read: 413 when too large, else 400.
+    pub fn from_payload(e: &actix_web::Error) -> AppError {
+        if e.as_response_error().status_code() == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::TooLarge
+        } else {
+            AppError::BadRequest(e.to_string())
+        }
+    }
 }
 
 impl From<sqlx::Error> for AppError {
@@ -41,6 +61,10 @@ impl ResponseError for AppError {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::SignInRequired { .. } => StatusCode::SEE_OTHER,
+            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::TooMany { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -48,6 +72,22 @@ impl ResponseError for AppError {
 
     /// A plain body; [`localized_error_page`] turns it into the visitor's page.
     fn error_response(&self) -> HttpResponse {
+        match self {
+            AppError::SignInRequired { next } => {
+                let target = format!("/admin/login?next={}", percent_encode_query(next));
+                return HttpResponse::SeeOther()
+                    .insert_header((header::LOCATION, target))
+                    .insert_header((header::CACHE_CONTROL, "no-store"))
+                    .finish();
+            }
+            AppError::TooMany { retry_after_secs } => {
+                return HttpResponse::TooManyRequests()
+                    .insert_header((header::RETRY_AFTER, retry_after_secs.to_string()))
+                    .content_type("text/plain; charset=utf-8")
+                    .body("Too Many Requests");
+            }
+            _ => {}
+        }
         HttpResponse::build(self.status_code())
             .content_type("text/plain; charset=utf-8")
             .body(self.status_code().canonical_reason().unwrap_or("Error"))
@@ -95,8 +135,14 @@ pub fn localized_error_page<B>(
     let mut response = HttpResponse::build(status);
     response.content_type("text/html; charset=utf-8");
     response.insert_header((header::CACHE_CONTROL, "no-store"));
-    if status == StatusCode::SERVICE_UNAVAILABLE {
-        response.insert_header((header::RETRY_AFTER, "5"));
+    match res.response().headers().get(header::RETRY_AFTER) {
+        Some(retry_after) => {
+            response.insert_header((header::RETRY_AFTER, retry_after.clone()));
+        }
+        None if status == StatusCode::SERVICE_UNAVAILABLE => {
+            response.insert_header((header::RETRY_AFTER, "5"));
+        }
+        None => {}
     }
     let (req, _) = res.into_parts();
     let response = response.body(body);
@@ -159,6 +205,19 @@ fn visitor_lang<B>(res: &ServiceResponse<B>, state: &AppState) -> Lang {
             .and_then(|v| v.to_str().ok());
         negotiate(cookie.as_ref().map(|c| c.value()), accept, langs)
     })
+}
+
+/// Encodes a site path for a query parameter (everything but unreserved characters and `/`).
+fn percent_encode_query(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// A short id that ties a 500 page to its log line.

@@ -3,6 +3,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 use magnetiq::config::{Config, Settings};
+use magnetiq::users::{self, Email, Role, password};
 use magnetiq::{app, content, db};
 
 #[derive(Parser)]
@@ -32,6 +33,16 @@ enum Command {
     },
     /// Write a consistent copy of the live database to FILE and verify it.
     Backup { file: PathBuf },
+    /// Create an admin-panel user. The password comes from MAGNETIQ_PASSWORD or standard input.
+    CreateUser {
+        #[arg(long)]
+        email: String,
+        #[arg(long, value_parser = ["admin", "editor"])]
+        role: String,
+        /// The name shown in the admin panel (default: the part of the e-mail address before the @).
+        #[arg(long)]
+        name: Option<String>,
+    },
 }
 
 #[tokio::main]
@@ -74,6 +85,28 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::CreateUser { email, role, name } => {
+            let email = Email::parse(&email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
+            let role = Role::parse(&role)
+                .ok_or_else(|| anyhow::anyhow!("--role must be admin or editor"))?;
+            let name =
+                name.unwrap_or_else(|| email.as_str().split('@').next().unwrap_or("").to_owned());
+            let password = read_password()?;
+            password::check_strength(&password)?;
+            let hash = password::hash_password(&password)?;
+            let pool = db::connect(&config.database_url).await?;
+            let created = users::store::create_user(&pool, &email, &name, role, &hash).await?;
+            pool.close().await;
+            match created {
+                Some(_) => println!(
+                    "created {} {email}; sign in at {}/admin",
+                    role.as_str(),
+                    config.base_url
+                ),
+                None => anyhow::bail!("a user with the e-mail address {email} exists already"),
+            }
+            Ok(())
+        }
         Command::Backup { file } => {
             let pool = db::connect(&config.database_url).await?;
             db::backup(&pool, &file).await?;
@@ -82,4 +115,27 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// `MAGNETIQ_PASSWORD`, else one line from standard input (not echoed when it is a terminal).
+fn read_password() -> anyhow::Result<String> {
+    use std::io::{BufRead, IsTerminal, Write};
+    if let Ok(password) = std::env::var("MAGNETIQ_PASSWORD") {
+        return Ok(password);
+    }
+    let stdin = std::io::stdin();
+    let terminal = stdin.is_terminal();
+    if terminal {
+        eprint!("Password (at least {} characters): ", password::MIN_LENGTH);
+        std::io::stderr().flush()?;
+        let _ = std::process::Command::new("stty").arg("-echo").status();
+    }
+    let mut line = String::new();
+    let read = stdin.lock().read_line(&mut line);
+    if terminal {
+        let _ = std::process::Command::new("stty").arg("echo").status();
+        eprintln!();
+    }
+    read?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
 }

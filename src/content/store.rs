@@ -289,3 +289,54 @@ pub async fn page_slugs(db: &Db) -> anyhow::Result<Vec<String>> {
         .fetch_all(db)
         .await?)
 }
+
+/// A page as the admin lists it.
+pub struct PageSummary {
+    pub id: i64,
+    pub slug: Slug,
+    pub title: Localized<String>,
+    pub status: PageStatus,
+    pub parent_id: Option<i64>,
+    pub placement: Placement,
+    pub version: i64,
+    pub updated_at: OffsetDateTime,
+    pub updated_by: Option<String>,
+}
+
+/// Every page, in navigation order, with who changed it last.
+pub async fn page_summaries(db: &Db) -> anyhow::Result<Vec<PageSummary>> {
+    let rows: Vec<(PageRow, Option<String>)> = sqlx::query_as::<_, SummaryRow>(
+        "SELECT p.id, p.slug, p.title, p.summary, p.meta_description, p.status, p.published_at, p.parent_id,
+                p.nav_order, p.placement, p.version, p.updated_at, u.display_name AS updated_by
+         FROM pages AS p LEFT JOIN users AS u ON u.id = p.updated_by
+         ORDER BY p.parent_id IS NOT NULL, p.parent_id, p.nav_order, p.id",
+    )
+    .fetch_all(db)
+    .await?
+    .into_iter()
+    .map(|r| (r.page, r.updated_by))
+    .collect();
+    rows.into_iter()
+        .map(|(row, updated_by)| {
+            let page = page_from_row(row)?;
+            Ok(PageSummary {
+                id: page.id,
+                slug: page.slug,
+                title: page.title,
+                status: page.status,
+                parent_id: page.parent_id,
+                placement: page.placement,
+                version: page.version,
+                updated_at: page.updated_at,
+                updated_by,
+            })
+        })
+        .collect()
+}
+
+#[derive(FromRow)]
+struct SummaryRow {
+    #[sqlx(flatten)]
+    page: PageRow,
+    updated_by: Option<String>,
+}

@@ -1,6 +1,9 @@
 //! `AppState`: what every request handler shares, built once at start-up.
 use std::sync::{Arc, RwLock};
 
+use actix_web::cookie::Key;
+
+use crate::auth::throttle::LoginThrottle;
 use crate::config::Config;
 use crate::content::SiteTree;
 use crate::content::cache::{DEFAULT_BUDGET_BYTES, PageCache};
@@ -14,17 +17,28 @@ pub struct AppState {
     pub catalog: Catalog,
     pub assets: StaticAssets,
     pub page_cache: PageCache,
+    pub login_throttle: LoginThrottle,
+    /// Encrypts and signs the admin session cookie.
+    pub session_key: Key,
     tree: RwLock<Arc<SiteTree>>,
 }
 
 impl AppState {
-    pub fn new(config: Config, db: Db, catalog: Catalog, tree: SiteTree) -> AppState {
+    pub fn new(
+        config: Config,
+        db: Db,
+        catalog: Catalog,
+        tree: SiteTree,
+        session_key: Key,
+    ) -> AppState {
         AppState {
             config,
             db,
             catalog,
             assets: StaticAssets::embedded(),
             page_cache: PageCache::new(DEFAULT_BUDGET_BYTES),
+            login_throttle: LoginThrottle::default(),
+            session_key,
             tree: RwLock::new(Arc::new(tree)),
         }
     }

@@ -103,6 +103,73 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// Creates a user straight in the database, as `magnetiq create-user` would.
+    pub async fn create_user(&self, email: &str, role: &str, password: &str) -> i64 {
+        let email = magnetiq::users::Email::parse(email).unwrap();
+        let role = magnetiq::users::Role::parse(role).unwrap();
+        let hash = magnetiq::users::password::hash_password(password).unwrap();
+        magnetiq::users::store::create_user(&self.state.db, &email, "Test User", role, &hash)
+            .await
+            .unwrap()
+            .unwrap()
+    }
+
+    /// The CSRF token of the first form on an admin page.
+    pub async fn csrf_token(&self, path: &str) -> String {
+        let html = Html::parse_document(&self.get(path).await.text().await.unwrap());
+        attrs(&html, "input[name=csrf_token]", "value")
+            .into_iter()
+            .next()
+            .unwrap_or_default()
+    }
+
+    /// Signs in through the login form, like a browser; returns the response to the form's POST.
+    pub async fn login(&self, email: &str, password: &str) -> reqwest::Response {
+        let token = self.csrf_token("/admin/login").await;
+        self.client
+            .post(self.url("/admin/login"))
+            .form(&[
+                ("email", email),
+                ("password", password),
+                ("csrf_token", &token),
+                ("next", "/admin"),
+            ])
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// POSTs an admin form with the session's CSRF token (taken from `token_page`).
+    pub async fn post_form(
+        &self,
+        path: &str,
+        token_page: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let token = self.csrf_token(token_page).await;
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        all.push(("csrf_token", &token));
+        self.client
+            .post(self.url(path))
+            .form(&all)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn signed_in(role: &str) -> TestApp {
+        let app = TestApp::spawn().await;
+        app.create_user("editor@magnetiq.test", role, PASSWORD)
+            .await;
+        let response = app.login("editor@magnetiq.test", PASSWORD).await;
+        assert_eq!(response.status(), 303, "login failed");
+        app
+    }
+}
+
+pub const PASSWORD: &str = "a long enough passphrase";
+
 pub fn location(response: &reqwest::Response) -> &str {
     response
         .headers()

@@ -1,0 +1,20 @@
+# Der Verwaltungsbereich.
+admin-title = Verwaltung
+admin-nav-label = Bereiche der Verwaltung
+admin-nav-dashboard = Übersicht
+admin-nav-audit = Protokoll
+admin-logout = Abmelden
+login-title = Anmelden
+login-email = E-Mail-Adresse
+login-password = Passwort
+login-submit = Anmelden
+login-failed = E-Mail-Adresse und Passwort passen zu keinem aktiven Konto.
+logout-done = Sie wurden abgemeldet.
+dashboard-scheduled = Geplante Seiten
+dashboard-untranslated = Seiten mit fehlender Übersetzung
+dashboard-recent = Letzte Änderungen
+dashboard-none = Hier ist nichts.
+audit-when = Wann
+audit-who = Wer
+audit-action = Aktion
+audit-target = Ziel

@@ -1,0 +1,20 @@
+# The admin panel.
+admin-title = Admin
+admin-nav-label = Admin sections
+admin-nav-dashboard = Dashboard
+admin-nav-audit = Audit log
+admin-logout = Sign out
+login-title = Sign in
+login-email = Email address
+login-password = Password
+login-submit = Sign in
+login-failed = That email address and password do not match an active account.
+logout-done = You have been signed out.
+dashboard-scheduled = Scheduled pages
+dashboard-untranslated = Pages missing a translation
+dashboard-recent = Recent changes
+dashboard-none = Nothing here.
+audit-when = When
+audit-who = Who
+audit-action = Action
+audit-target = Target

@@ -1,0 +1,72 @@
+//! `/admin`: recent changes, scheduled pages, pages missing a translation.
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+use crate::audit::{AuditEntry, store as audit};
+use crate::auth::login::html;
+use crate::content::PageStatus;
+use crate::content::store::page_summaries;
+use crate::db;
+use crate::error::AppError;
+use crate::i18n::Lang;
+use crate::web::admin_layout::{AdminLayout, Section};
+use crate::web::auth::CurrentUser;
+use crate::web::state::AppState;
+
+#[derive(Template)]
+#[template(path = "admin/dashboard.html")]
+struct Dashboard<'a> {
+    layout: AdminLayout<'a>,
+    recent: Vec<AuditEntry>,
+    scheduled: Vec<(i64, String, String)>,
+    untranslated: Vec<(i64, String, Vec<Lang>)>,
+}
+
+/// GET `/admin`.
+pub async fn dashboard(
+    req: HttpRequest,
+    session: Session,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let pages = page_summaries(&state.db).await?;
+    let layout = AdminLayout::new(
+        &req,
+        &state,
+        Some(&user.user),
+        &user.csrf_token,
+        Some(&session),
+        Section::Dashboard,
+    );
+    let (lang, default) = (layout.lang, state.config.languages.default_lang());
+    let now = db::now();
+    let scheduled = pages
+        .iter()
+        .filter_map(|p| match p.status {
+            PageStatus::Scheduled(at) if at > now => Some((
+                p.id,
+                p.title.text(lang, default).to_owned(),
+                db::to_db_time(at),
+            )),
+            _ => None,
+        })
+        .collect();
+    let langs = state.config.languages.all();
+    let untranslated = pages
+        .iter()
+        .filter_map(|p| {
+            let missing = p.title.missing(langs);
+            (!missing.is_empty()).then(|| (p.id, p.title.text(lang, default).to_owned(), missing))
+        })
+        .collect();
+    let recent = audit::recent(&state.db, 10, 0).await?;
+    let page = Dashboard {
+        layout,
+        recent,
+        scheduled,
+        untranslated,
+    };
+    Ok(html(StatusCode::OK, page.render()?))
+}

@@ -1,0 +1,2 @@
+//! The admin panel's own pages: the dashboard.
+pub mod dashboard;

@@ -1,0 +1,62 @@
+//! Every SQL statement about the audit log.
+use sqlx::FromRow;
+
+use crate::db::Db;
+
+#[derive(Debug, FromRow)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub user_email: Option<String>,
+    pub action: String,
+    pub target: Option<String>,
+    pub ip: Option<String>,
+    pub at: String,
+}
+
+/// Who did it: a signed-in user, or only the e-mail address someone typed (failed logins).
+pub enum Actor<'a> {
+    User { id: i64, email: &'a str },
+    Typed(&'a str),
+}
+
+/// Writes one entry. Actions are short verbs like `login`, `login-failed`, `page-updated`.
+pub async fn record(
+    db: &Db,
+    actor: Actor<'_>,
+    action: &str,
+    target: Option<&str>,
+    ip: Option<&str>,
+) -> anyhow::Result<()> {
+    let (user_id, email) = match actor {
+        Actor::User { id, email } => (Some(id), email),
+        Actor::Typed(email) => (None, email),
+    };
+    sqlx::query(
+        "INSERT INTO audit_log (user_id, user_email, action, target, ip) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(user_id)
+    .bind(email)
+    .bind(action)
+    .bind(target)
+    .bind(ip)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Newest first, `limit` entries after skipping `offset`.
+pub async fn recent(db: &Db, limit: i64, offset: i64) -> anyhow::Result<Vec<AuditEntry>> {
+    Ok(sqlx::query_as(
+        "SELECT id, user_email, action, target, ip, at FROM audit_log ORDER BY at DESC, id DESC LIMIT ? OFFSET ?",
+    )
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(db)
+    .await?)
+}
+
+pub async fn count(db: &Db) -> anyhow::Result<i64> {
+    Ok(sqlx::query_scalar("SELECT count(*) FROM audit_log")
+        .fetch_one(db)
+        .await?)
+}

@@ -1,0 +1,234 @@
+//! Signing in and out: `/admin/login`, `/admin/logout`.
+use std::time::Instant;
+
+use actix_session::Session;
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::sessions;
+use crate::audit::store::{Actor, record};
+use crate::error::AppError;
+use crate::users::{Email, password, store as users};
+use crate::web::admin_layout::{AdminLayout, Section, admin_lang, flash};
+use crate::web::auth::{AdminForm, begin, check_origin, client_ip, constant_time_eq, safe_next};
+use crate::web::state::AppState;
+
+const LOGIN_CSRF: &str = "login_csrf";
+
+#[derive(Template)]
+#[template(path = "admin/login.html")]
+struct LoginPage<'a> {
+    layout: AdminLayout<'a>,
+    email: &'a str,
+    next: &'a str,
+    error: Option<&'a str>,
+}
+
+#[derive(Deserialize)]
+pub struct LoginQuery {
+    next: Option<String>,
+}
+
+/// GET `/admin/login`.
+pub async fn login_form(
+    req: HttpRequest,
+    session: Session,
+    query: web::Query<LoginQuery>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let token = login_token(&session)?;
+    let next = safe_next(query.next.as_deref());
+    let layout = AdminLayout::new(&req, &state, None, &token, Some(&session), Section::None);
+    let page = LoginPage {
+        layout,
+        email: "",
+        next: &next,
+        error: None,
+    };
+    Ok(html(actix_web::http::StatusCode::OK, page.render()?))
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+    #[serde(default)]
+    csrf_token: String,
+}
+
+/// POST `/admin/login`.
+pub async fn login(
+    req: HttpRequest,
+    session: Session,
+    form: web::Form<LoginForm>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    check_origin(&req)?;
+    let expected = session
+        .get::<String>(LOGIN_CSRF)
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    if expected.is_empty() || !constant_time_eq(form.csrf_token.as_bytes(), expected.as_bytes()) {
+        return Err(AppError::Forbidden);
+    }
+    let ip = client_ip(&req);
+    let typed = form.email.trim().to_lowercase();
+    if let Err(wait) = state.login_throttle.check(&typed, &ip, Instant::now()) {
+        record(
+            &state.db,
+            Actor::Typed(&typed),
+            "login-throttled",
+            None,
+            Some(&ip),
+        )
+        .await?;
+        return Err(AppError::TooMany {
+            retry_after_secs: wait.as_secs().max(1),
+        });
+    }
+
+    let found = match Email::parse(&form.email) {
+        Ok(email) => users::credentials(&state.db, &email).await?,
+        Err(_) => None,
+    };
+    let password = form.password.clone();
+    let user = web::block(move || match found {
+        Some((user, hash)) if password::verify_password(&password, &hash) && user.active => {
+            Some(user)
+        }
+        Some(_) => None,
+        None => {
+            password::verify_nothing(&password);
+            None
+        }
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.into()))?;
+
+    let Some(user) = user else {
+        state
+            .login_throttle
+            .record_failure(&typed, &ip, Instant::now());
+        record(
+            &state.db,
+            Actor::Typed(&typed),
+            "login-failed",
+            None,
+            Some(&ip),
+        )
+        .await?;
+        let token = login_token(&session)?;
+        let layout = AdminLayout::new(&req, &state, None, &token, None, Section::None);
+        let error = layout.t("login-failed");
+        let next = safe_next(Some(&form.next));
+        let page = LoginPage {
+            layout,
+            email: &form.email,
+            next: &next,
+            error: Some(error),
+        };
+        return Ok(html(
+            actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
+            page.render()?,
+        ));
+    };
+
+    state.login_throttle.record_success(&typed);
+    let session_id = sessions::create(&state.db, user.id, Some(&ip)).await?;
+    begin(&session, &session_id)?;
+    users::record_login(&state.db, user.id).await?;
+    record(
+        &state.db,
+        Actor::User {
+            id: user.id,
+            email: user.email.as_str(),
+        },
+        "login",
+        None,
+        Some(&ip),
+    )
+    .await?;
+    Ok(HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, safe_next(Some(&form.next))))
+        .finish())
+}
+
+#[derive(Deserialize)]
+pub struct NoFields {}
+
+/// POST `/admin/logout`: the session row is deleted, so a kept copy of the cookie signs nobody in.
+pub async fn logout(
+    req: HttpRequest,
+    session: Session,
+    form: AdminForm<NoFields>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let user = &form.user;
+    sessions::delete(&state.db, &user.session_id).await?;
+    record(
+        &state.db,
+        Actor::User {
+            id: user.user.id,
+            email: user.user.email.as_str(),
+        },
+        "logout",
+        None,
+        Some(&client_ip(&req)),
+    )
+    .await?;
+    session.purge();
+    let ui = state.catalog.messages(admin_lang(&req, &state));
+    // A new, signed-out session only to carry the goodbye message.
+    flash(&session, ui.t("logout-done"));
+    Ok(HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, "/admin/login"))
+        .finish())
+}
+
+/// GET `/admin/language/{lang}?next=...`: remembers the editor's language.
+pub async fn switch_language(
+    path: web::Path<String>,
+    query: web::Query<LoginQuery>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let lang = state
+        .config
+        .languages
+        .find(&path)
+        .ok_or(AppError::NotFound)?;
+    let cookie = Cookie::build(crate::i18n::LANG_COOKIE, lang.to_string())
+        .path("/")
+        .max_age(actix_web::cookie::time::Duration::days(365))
+        .same_site(SameSite::Lax)
+        .http_only(true)
+        .finish();
+    Ok(HttpResponse::SeeOther()
+        .cookie(cookie)
+        .insert_header((header::LOCATION, safe_next(query.next.as_deref())))
+        .finish())
+}
+
+fn login_token(session: &Session) -> Result<String, AppError> {
+    if let Ok(Some(token)) = session.get::<String>(LOGIN_CSRF) {
+        return Ok(token);
+    }
+    let token = sessions::random_token()?;
+    session
+        .insert(LOGIN_CSRF, &token)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+    Ok(token)
+}
+
+pub fn html(status: actix_web::http::StatusCode, body: String) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(body)
+}

@@ -1,0 +1,87 @@
+//! Passwords: Argon2id hashes with OWASP's parameters (19 MiB, 2 passes, 1 lane), and the rules a new
+//! password must meet. Hashing is slow on purpose: call these off the async executor (`web::block`).
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use argon2::{Algorithm, Argon2, Params, Version};
+
+pub const MIN_LENGTH: usize = 12;
+pub const MAX_LENGTH: usize = 1024;
+
+fn hasher() -> Argon2<'static> {
+    // 19 MiB memory, 2 iterations, 1 degree of parallelism: OWASP's recommendation for Argon2id.
+    let params = Params::new(19 * 1024, 2, 1, None).unwrap_or_default();
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum WeakPassword {
+    #[error("a password needs at least {MIN_LENGTH} characters")]
+    TooShort,
+    #[error("a password has at most {MAX_LENGTH} characters")]
+    TooLong,
+}
+
+/// Refuses passwords shorter than 12 characters (or absurdly long ones).
+pub fn check_strength(password: &str) -> Result<(), WeakPassword> {
+    let len = password.chars().count();
+    if len < MIN_LENGTH {
+        Err(WeakPassword::TooShort)
+    } else if len > MAX_LENGTH {
+        Err(WeakPassword::TooLong)
+    } else {
+        Ok(())
+    }
+}
+
+/// The PHC string (`$argon2id$v=19$m=19456,t=2,p=1$...`) for a new password.
+pub fn hash_password(password: &str) -> anyhow::Result<String> {
+    let hash = hasher()
+        .hash_password(password.as_bytes())
+        .map_err(|e| anyhow::anyhow!("hashing failed: {e}"))?;
+    Ok(hash.to_string())
+}
+
+/// Whether `password` matches the stored hash; a malformed hash never matches.
+pub fn verify_password(password: &str, stored: &str) -> bool {
+    match PasswordHash::new(stored) {
+        Ok(hash) => hasher().verify_password(password.as_bytes(), &hash).is_ok(),
+        Err(_) => false,
+    }
+}
+
+/// Spends the time of one verification, for a login whose e-mail matches no user: the response time
+/// does not tell whether an account exists.
+pub fn verify_nothing(password: &str) {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let hash = DUMMY.get_or_init(|| hash_password("magnetiq-timing-equaliser").unwrap_or_default());
+    let _ = verify_password(password, hash);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_are_argon2id_with_owasp_parameters_and_verify() {
+        let hash = hash_password("correct horse battery").unwrap();
+        assert!(
+            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{hash}"
+        );
+        assert!(verify_password("correct horse battery", &hash));
+        assert!(!verify_password("correct horse batterY", &hash));
+        assert!(!verify_password("anything", "not a hash"));
+        assert_ne!(
+            hash,
+            hash_password("correct horse battery").unwrap(),
+            "salted"
+        );
+    }
+
+    #[test]
+    fn short_passwords_are_refused() {
+        assert_eq!(check_strength("elevenchars"), Err(WeakPassword::TooShort));
+        assert_eq!(check_strength("twelve chars"), Ok(()));
+        assert_eq!(check_strength("ümläüteäöüß!"), Ok(()));
+    }
+}

@@ -1,0 +1,112 @@
+//! `AdminLayout`: the admin panel's frame (navigation, signed-in user, language, flash message),
+//! resolved before the template sees it; and the admin language, remembered in the `lang` cookie.
+use actix_session::Session;
+use actix_web::HttpRequest;
+use actix_web::http::header;
+
+use crate::i18n::{LANG_COOKIE, Lang, Messages, negotiate};
+use crate::users::User;
+use crate::web::state::AppState;
+
+const FLASH: &str = "flash";
+
+/// Which section of the admin panel is open.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    None,
+    Dashboard,
+    Pages,
+    Media,
+    Users,
+    Audit,
+}
+
+pub struct AdminLayout<'a> {
+    pub lang: Lang,
+    pub ui: &'a Messages,
+    pub site_name: &'a str,
+    pub user: Option<&'a User>,
+    /// The session's CSRF token, for the forms of the page (the logout button among them).
+    pub csrf_token: &'a str,
+    pub flash: Option<String>,
+    pub section: Section,
+    pub css_href: &'a str,
+    pub languages: Vec<(Lang, String, bool)>,
+    pub here: String,
+}
+
+impl<'a> AdminLayout<'a> {
+    pub fn new(
+        req: &HttpRequest,
+        state: &'a AppState,
+        user: Option<&'a User>,
+        csrf_token: &'a str,
+        session: Option<&Session>,
+        section: Section,
+    ) -> AdminLayout<'a> {
+        let lang = admin_lang(req, state);
+        let here = match req.query_string() {
+            "" => req.path().to_owned(),
+            q => format!("{}?{q}", req.path()),
+        };
+        AdminLayout {
+            lang,
+            ui: state.catalog.messages(lang),
+            site_name: &state.config.site_name,
+            user,
+            csrf_token,
+            flash: session.and_then(take_flash),
+            section,
+            css_href: state.assets.href("admin.css"),
+            languages: state
+                .config
+                .languages
+                .all()
+                .iter()
+                .map(|l| {
+                    (
+                        *l,
+                        state.catalog.messages(*l).t("language-name").to_owned(),
+                        *l == lang,
+                    )
+                })
+                .collect(),
+            here,
+        }
+    }
+
+    pub fn t(&self, id: &'a str) -> &'a str {
+        self.ui.t(id)
+    }
+
+    pub fn is(&self, section: Section) -> bool {
+        self.section == section
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.user.is_some_and(User::is_admin)
+    }
+}
+
+/// The editor's language: the `lang` cookie, else the browser's, else the site's default.
+pub fn admin_lang(req: &HttpRequest, state: &AppState) -> Lang {
+    let cookie = req.cookie(LANG_COOKIE);
+    let accept = req
+        .headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok());
+    negotiate(
+        cookie.as_ref().map(|c| c.value()),
+        accept,
+        &state.config.languages,
+    )
+}
+
+/// A message shown once, on the next admin page (after a redirect).
+pub fn flash(session: &Session, message: &str) {
+    let _ = session.insert(FLASH, message);
+}
+
+fn take_flash(session: &Session) -> Option<String> {
+    session.remove_as::<String>(FLASH).and_then(Result::ok)
+}

@@ -1,0 +1,261 @@
+//! Admin sessions over HTTP: the encrypted session cookie, the signed-in user extractor (with idle and
+//! absolute timeouts checked against the sessions table), role checks, and CSRF-checked forms.
+use std::future::Future;
+use std::io::Write as _;
+use std::pin::Pin;
+use std::time::Duration;
+
+use actix_session::config::{BrowserSession, CookieContentSecurity, SessionLifecycle};
+use actix_session::storage::CookieSessionStore;
+use actix_session::{Session, SessionExt, SessionMiddleware};
+use actix_web::cookie::{Key, SameSite};
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, web};
+use anyhow::Context;
+use serde::de::DeserializeOwned;
+
+use crate::auth::sessions;
+use crate::config::Config;
+use crate::error::AppError;
+use crate::users::User;
+use crate::web::state::AppState;
+
+pub const SESSION_COOKIE: &str = "magnetiq_session";
+/// Signed out after this long without a request.
+pub const IDLE_TIMEOUT: Duration = Duration::from_secs(30 * 60);
+/// Signed out this long after signing in, however active.
+pub const ABSOLUTE_TIMEOUT: Duration = Duration::from_secs(12 * 60 * 60);
+const SESSION_ID: &str = "sid";
+
+/// The key that encrypts and signs session cookies: `MAGNETIQ_SECRET_KEY` when set (at least 32
+/// bytes), else `session.key` in the data folder, created once with owner-only permissions.
+pub fn session_key(config: &Config) -> anyhow::Result<Key> {
+    if let Some(secret) = &config.secret_key {
+        anyhow::ensure!(
+            secret.len() >= 32,
+            "MAGNETIQ_SECRET_KEY must be at least 32 characters"
+        );
+        return Ok(Key::derive_from(secret.as_bytes()));
+    }
+    let path = config.data_dir.join("session.key");
+    match std::fs::read(&path) {
+        Ok(bytes) if bytes.len() >= 64 => {
+            return Key::try_from(&bytes[..64]).context("session.key is not a key");
+        }
+        Ok(_) => anyhow::bail!(
+            "{} is too short; delete it to have a new one made",
+            path.display()
+        ),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+    }
+    let key = Key::generate();
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options
+        .open(&path)
+        .with_context(|| format!("cannot create {}", path.display()))?;
+    file.write_all(key.master())?;
+    file.sync_all()?;
+    Ok(key)
+}
+
+/// The session cookie: encrypted and signed, HttpOnly, SameSite=Lax, Secure when configured, only
+/// sent to `/admin`, gone when the browser closes (the server enforces the timeouts).
+pub fn session_middleware(key: Key, secure: bool) -> SessionMiddleware<CookieSessionStore> {
+    SessionMiddleware::builder(CookieSessionStore::default(), key)
+        .cookie_name(SESSION_COOKIE.to_owned())
+        .cookie_secure(secure)
+        .cookie_http_only(true)
+        .cookie_same_site(SameSite::Lax)
+        .cookie_path("/admin".to_owned())
+        .cookie_content_security(CookieContentSecurity::Private)
+        .session_lifecycle(SessionLifecycle::BrowserSession(BrowserSession::default()))
+        .build()
+}
+
+/// Starts a signed-in session in a fresh cookie (never the one presented before: no fixation).
+pub fn begin(session: &Session, session_id: &str) -> Result<(), AppError> {
+    session.clear();
+    session.renew();
+    session
+        .insert(SESSION_ID, session_id)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))
+}
+
+/// The signed-in user of an admin request. Extracting it is the role-free access check: without a live
+/// session the browser is sent to the login page.
+pub struct CurrentUser {
+    pub user: User,
+    pub session_id: String,
+    pub csrf_token: String,
+}
+
+impl CurrentUser {
+    /// Admin-only pages call this: editors get 403.
+    pub fn require_admin(&self) -> Result<(), AppError> {
+        if self.user.is_admin() {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+}
+
+impl FromRequest for CurrentUser {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move { current_user(&req).await })
+    }
+}
+
+async fn current_user(req: &HttpRequest) -> Result<CurrentUser, AppError> {
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .ok_or(AppError::Internal(anyhow::anyhow!("no state")))?;
+    let session = req.get_session();
+    let next = match req.query_string() {
+        "" => req.path().to_owned(),
+        q => format!("{}?{q}", req.path()),
+    };
+    let sign_in = || AppError::SignInRequired { next: next.clone() };
+    let Ok(Some(id)) = session.get::<String>(SESSION_ID) else {
+        return Err(sign_in());
+    };
+    let Some(stored) = sessions::find(&state.db, &id).await? else {
+        session.purge();
+        return Err(sign_in());
+    };
+    let now = crate::db::now();
+    let idle = now - stored.last_seen_at > IDLE_TIMEOUT;
+    let too_old = now - stored.created_at > ABSOLUTE_TIMEOUT;
+    if idle || too_old || !stored.user.active {
+        sessions::delete(&state.db, &id).await?;
+        session.purge();
+        return Err(sign_in());
+    }
+    if now - stored.last_seen_at > Duration::from_secs(60) {
+        sessions::touch(&state.db, &id).await?;
+    }
+    Ok(CurrentUser {
+        user: stored.user,
+        session_id: id,
+        csrf_token: stored.csrf_token,
+    })
+}
+
+/// A state-changing admin form: the signed-in user plus the parsed form, after the one CSRF check every
+/// admin POST goes through (the session's token in the hidden `csrf_token` field, compared in constant
+/// time, and the `Origin` header, when the browser sends one, naming this site). Otherwise 403.
+pub struct AdminForm<T> {
+    pub user: CurrentUser,
+    pub form: T,
+}
+
+#[derive(serde::Deserialize)]
+struct CsrfField {
+    #[serde(default)]
+    csrf_token: String,
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for AdminForm<T> {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        let body = web::Bytes::from_request(&req, payload);
+        Box::pin(async move {
+            let user = current_user(&req).await?;
+            check_origin(&req)?;
+            let body = body.await.map_err(|e| AppError::from_payload(&e))?;
+            let field: CsrfField =
+                serde_urlencoded::from_bytes(&body).map_err(|_| AppError::Forbidden)?;
+            if !constant_time_eq(field.csrf_token.as_bytes(), user.csrf_token.as_bytes()) {
+                return Err(AppError::Forbidden);
+            }
+            let form = serde_urlencoded::from_bytes(&body)
+                .map_err(|e| AppError::BadRequest(e.to_string()))?;
+            Ok(AdminForm { user, form })
+        })
+    }
+}
+
+/// A browser that says where a POST comes from must say it comes from this site.
+pub fn check_origin(req: &HttpRequest) -> Result<(), AppError> {
+    let Some(origin) = req.headers().get(header::ORIGIN) else {
+        return Ok(());
+    };
+    let origin = origin.to_str().map_err(|_| AppError::Forbidden)?;
+    let host = req.connection_info().host().to_owned();
+    let state = req.app_data::<web::Data<AppState>>();
+    let base = state.map(|s| s.config.base_url.as_str()).unwrap_or("");
+    let same_host = origin
+        .strip_prefix("http://")
+        .or_else(|| origin.strip_prefix("https://"))
+        == Some(host.as_str());
+    if same_host || origin == base {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The client's address as seen by this server (no proxy headers are trusted).
+pub fn client_ip(req: &HttpRequest) -> String {
+    req.peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_default()
+}
+
+/// Only paths on this site: `/admin/pages`, never `//evil.example` or `https://...`.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && !n.chars().any(char::is_control) =>
+        {
+            n.to_owned()
+        }
+        _ => "/admin".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_only_leads_inside_the_site() {
+        assert_eq!(safe_next(Some("/admin/pages?x=1")), "/admin/pages?x=1");
+        for bad in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil.example",
+            "evil",
+            "/a\r\nSet-Cookie: x",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/admin", "{bad:?}");
+        }
+        assert_eq!(safe_next(None), "/admin");
+    }
+
+    #[test]
+    fn tokens_compare_in_constant_time_and_exactly() {
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"ab"));
+    }
+}

@@ -1,0 +1,279 @@
+use crate::common::{PASSWORD, TestApp, attrs, location, texts};
+
+fn session_cookie(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("magnetiq_session="))
+        .map(str::to_owned)
+}
+
+#[tokio::test]
+async fn admin_pages_send_visitors_to_the_login_page_and_back() {
+    let app = TestApp::spawn().await;
+    let response = app.get("/admin").await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(location(&response), "/admin/login?next=/admin");
+    assert_eq!(response.headers()["cache-control"], "no-store");
+
+    let form = app.get("/admin/login?next=/admin").await;
+    assert_eq!(form.status(), 200);
+    assert_eq!(form.headers()["cache-control"], "no-store");
+    let cookie = session_cookie(&form).expect("login form sets the session cookie");
+    assert!(
+        cookie.contains("HttpOnly")
+            && cookie.contains("SameSite=Lax")
+            && cookie.contains("Path=/admin"),
+        "{cookie}"
+    );
+    assert!(!cookie.contains("Secure"), "plain http here: {cookie}");
+}
+
+#[tokio::test]
+async fn an_editor_signs_in_gets_a_new_session_and_sees_the_dashboard() {
+    let app = TestApp::spawn().await;
+    app.create_user("Anna@Magnetiq.test", "editor", PASSWORD)
+        .await;
+    let form = app.get("/admin/login").await;
+    let before = session_cookie(&form).unwrap();
+    let html = scraper::Html::parse_document(&form.text().await.unwrap());
+    let token = attrs(&html, "input[name=csrf_token]", "value").remove(0);
+
+    let response = app
+        .client
+        .post(app.url("/admin/login"))
+        .form(&[
+            ("email", "anna@magnetiq.test"),
+            ("password", PASSWORD),
+            ("csrf_token", &token),
+            ("next", "/admin"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    assert_eq!(location(&response), "/admin");
+    let after = session_cookie(&response).expect("login sets a new cookie");
+    assert_ne!(
+        before.split(';').next(),
+        after.split(';').next(),
+        "session renewed at login"
+    );
+
+    let dashboard = app.get("/admin").await;
+    assert_eq!(dashboard.status(), 200);
+    let html = scraper::Html::parse_document(&dashboard.text().await.unwrap());
+    assert_eq!(texts(&html, "h1"), vec!["Dashboard"]);
+    // The demo has an English-only page: the dashboard says which translation is missing.
+    assert!(
+        texts(&html, ".untranslated li")
+            .iter()
+            .any(|t| t.contains("Cloud consulting") && t.contains("DE"))
+    );
+    assert!(texts(&html, ".recent-changes td").contains(&"login".to_string()));
+}
+
+#[tokio::test]
+async fn wrong_password_and_unknown_email_get_the_same_answer() {
+    let app = TestApp::spawn().await;
+    app.create_user("anna@magnetiq.test", "editor", PASSWORD)
+        .await;
+    let wrong = app
+        .login("anna@magnetiq.test", "not the password at all")
+        .await;
+    assert_eq!(wrong.status(), 422);
+    let wrong_body = scraper::Html::parse_document(&wrong.text().await.unwrap());
+    let unknown = app
+        .login("nobody@magnetiq.test", "not the password at all")
+        .await;
+    assert_eq!(unknown.status(), 422);
+    let unknown_body = scraper::Html::parse_document(&unknown.text().await.unwrap());
+    assert_eq!(
+        texts(&wrong_body, ".form-error"),
+        texts(&unknown_body, ".form-error")
+    );
+    // The typed address is kept, the password is not.
+    assert_eq!(
+        attrs(&wrong_body, "input[name=email]", "value"),
+        vec!["anna@magnetiq.test"]
+    );
+    assert_eq!(
+        attrs(&wrong_body, "input[name=password]", "value"),
+        Vec::<String>::new()
+    );
+    assert_eq!(app.get("/admin").await.status(), 303, "still signed out");
+}
+
+#[tokio::test]
+async fn login_without_the_form_token_is_refused() {
+    let app = TestApp::spawn().await;
+    app.create_user("anna@magnetiq.test", "admin", PASSWORD)
+        .await;
+    let _ = app.get("/admin/login").await;
+    let response = app
+        .client
+        .post(app.url("/admin/login"))
+        .form(&[
+            ("email", "anna@magnetiq.test"),
+            ("password", PASSWORD),
+            ("csrf_token", "forged"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 403);
+    assert_eq!(app.get("/admin").await.status(), 303);
+}
+
+#[tokio::test]
+async fn login_redirects_only_inside_the_site() {
+    let app = TestApp::spawn().await;
+    app.create_user("anna@magnetiq.test", "editor", PASSWORD)
+        .await;
+    let token = app.csrf_token("/admin/login").await;
+    let response = app
+        .client
+        .post(app.url("/admin/login"))
+        .form(&[
+            ("email", "anna@magnetiq.test"),
+            ("password", PASSWORD),
+            ("csrf_token", &token),
+            ("next", "//evil.example/"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&response), "/admin");
+}
+
+#[tokio::test]
+async fn logout_makes_a_kept_copy_of_the_cookie_worthless() {
+    let app = TestApp::spawn().await;
+    app.create_user("anna@magnetiq.test", "editor", PASSWORD)
+        .await;
+    let login = app.login("anna@magnetiq.test", PASSWORD).await;
+    let stolen = session_cookie(&login).unwrap();
+    let stolen = stolen.split(';').next().unwrap().to_owned();
+
+    let logout = app.post_form("/admin/logout", "/admin", &[]).await;
+    assert_eq!(logout.status(), 303);
+    assert_eq!(location(&logout), "/admin/login");
+
+    // Someone replays the cookie from before the logout.
+    let replay = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let response = replay
+        .get(app.url("/admin"))
+        .header("Cookie", &stolen)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    assert!(location(&response).starts_with("/admin/login"));
+}
+
+#[tokio::test]
+async fn logout_without_a_valid_csrf_token_changes_nothing() {
+    let app = TestApp::signed_in("editor").await;
+    let forged = app
+        .client
+        .post(app.url("/admin/logout"))
+        .form(&[("csrf_token", "0000")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 403);
+    let missing = app
+        .client
+        .post(app.url("/admin/logout"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 403);
+    let token = app.csrf_token("/admin").await;
+    let cross_site = app
+        .client
+        .post(app.url("/admin/logout"))
+        .header("Origin", "https://evil.example")
+        .form(&[("csrf_token", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cross_site.status(), 403);
+    assert_eq!(app.get("/admin").await.status(), 200, "still signed in");
+}
+
+#[tokio::test]
+async fn a_deactivated_user_is_signed_out_on_the_next_request() {
+    let app = TestApp::signed_in("editor").await;
+    assert_eq!(app.get("/admin").await.status(), 200);
+    sqlx::query("UPDATE users SET active = 0")
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(app.get("/admin").await.status(), 303);
+}
+
+#[tokio::test]
+async fn an_idle_session_expires() {
+    let app = TestApp::signed_in("editor").await;
+    sqlx::query("UPDATE admin_sessions SET last_seen_at = '2020-01-01T00:00:00Z'")
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(app.get("/admin").await.status(), 303);
+    let left: i64 = sqlx::query_scalar("SELECT count(*) FROM admin_sessions")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(left, 0, "the expired session is deleted");
+}
+
+#[tokio::test]
+async fn repeated_failed_logins_are_throttled_with_a_retry_time_while_others_are_served() {
+    let app = TestApp::spawn().await;
+    app.create_user("anna@magnetiq.test", "editor", PASSWORD)
+        .await;
+    for _ in 0..5 {
+        assert_eq!(
+            app.login("anna@magnetiq.test", "wrong password here")
+                .await
+                .status(),
+            422
+        );
+    }
+    let throttled = app.login("anna@magnetiq.test", PASSWORD).await;
+    assert_eq!(throttled.status(), 429);
+    let retry: u64 = throttled.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&retry), "{retry}");
+    let html = scraper::Html::parse_document(&throttled.text().await.unwrap());
+    assert_eq!(texts(&html, "h1"), vec!["Too many requests"]);
+    // The public site answers everyone meanwhile.
+    assert_eq!(app.get("/en/").await.status(), 200);
+    // The attempts are in the audit log.
+    let failed: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'login-failed'")
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
+    assert_eq!(failed, 5);
+}
+
+#[tokio::test]
+async fn the_editor_chooses_the_admin_language() {
+    let app = TestApp::signed_in("editor").await;
+    let switch = app.get("/admin/language/de?next=/admin").await;
+    assert_eq!(switch.status(), 303);
+    assert_eq!(location(&switch), "/admin");
+    let html = scraper::Html::parse_document(&app.get("/admin").await.text().await.unwrap());
+    assert_eq!(texts(&html, "h1"), vec!["Übersicht"]);
+    assert_eq!(attrs(&html, "html", "lang"), vec!["de"]);
+}

@@ -1,0 +1,6 @@
+//! The admin panel over HTTP: signing in and out, sessions, CSRF, roles, throttling, audit.
+#[path = "../common/mod.rs"]
+mod common;
+
+mod login;
+mod users_cli;
