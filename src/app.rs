@@ -14,7 +14,7 @@ use actix_web::middleware::DefaultHeaders;
 use crate::admin::dashboard;
 use crate::auth::login;
 use crate::config::Config;
-use crate::content::{self, public, seo};
+use crate::content::{self, admin as pages, public, seo};
 use crate::db;
 use crate::error::{AppError, localized_error_page};
 use crate::i18n::Catalog;
@@ -36,7 +36,41 @@ pub fn routes(cfg: &mut web::ServiceConfig, session: SessionMiddleware<CookieSes
             .route("/login", web::get().to(login::login_form))
             .route("/login", web::post().to(login::login))
             .route("/logout", web::post().to(login::logout))
-            .route("/language/{lang}", web::get().to(login::switch_language)),
+            .route("/language/{lang}", web::get().to(login::switch_language))
+            .route("/pages", web::get().to(pages::list))
+            .route("/pages/new", web::get().to(pages::new_form))
+            .route("/pages/new", web::post().to(pages::create))
+            .route("/pages/{id}", web::get().to(pages::edit_form))
+            .route("/pages/{id}", web::post().to(pages::save))
+            .route("/pages/{id}/delete", web::get().to(pages::delete_form))
+            .route("/pages/{id}/delete", web::post().to(pages::delete))
+            .route("/pages/{id}/preview/{lang}", web::get().to(pages::preview))
+            .route("/pages/{id}/revisions", web::get().to(pages::revisions))
+            .route(
+                "/pages/{id}/revisions/{revision}/restore",
+                web::post().to(pages::restore),
+            )
+            .route(
+                "/pages/{id}/blocks/new",
+                web::get().to(pages::new_block_form),
+            )
+            .route("/pages/{id}/blocks/new", web::post().to(pages::add_block))
+            .route(
+                "/pages/{id}/blocks/order",
+                web::post().to(pages::reorder_blocks),
+            )
+            .route(
+                "/pages/{id}/blocks/{block}",
+                web::get().to(pages::edit_block_form),
+            )
+            .route(
+                "/pages/{id}/blocks/{block}",
+                web::post().to(pages::save_block),
+            )
+            .route(
+                "/pages/{id}/blocks/{block}/delete",
+                web::post().to(pages::delete_block),
+            ),
     );
     cfg.route("/", web::get().to(public::root))
         .route("/healthz", web::get().to(health::healthz))

@@ -11,3 +11,4 @@ footer-resources = Ressourcen
 footer-legal = Rechtliches
 footer-tagline = KI-Entwicklung und Softwareentwicklung für wachsende Unternehmen.
 footer-copyright = © { $year } { $site }
+preview-banner = Vorschau: So wird die Seite aussehen. Besucher sehen diese Änderungen noch nicht.

@@ -1,6 +1,9 @@
 //! Pages and their content blocks: types, SQL, the public handlers, search-engine files, demo content.
+pub mod admin;
+pub mod block_form;
 pub mod blocks;
 pub mod cache;
+pub mod editing;
 pub mod model;
 pub mod public;
 pub mod seed;

@@ -11,7 +11,7 @@ use crate::db::{Db, from_db_time, to_db_time};
 use crate::i18n::Localized;
 
 #[derive(FromRow)]
-struct PageRow {
+pub(super) struct PageRow {
     id: i64,
     slug: String,
     title: String,
@@ -68,7 +68,7 @@ type BlockParts<'a> = (i64, String, &'a RawValue, Option<&'a RawValue>, i64);
 
 /// Blocks from `[[id, type, content, rendered_html, sort_order], ...]`. A block of an unknown type, or
 /// whose content no longer parses, becomes `BlockKind::Unknown` (and is logged) so the rest renders.
-fn blocks_from_json(page_id: i64, json: &str) -> anyhow::Result<Vec<Block>> {
+pub(super) fn blocks_from_json(page_id: i64, json: &str) -> anyhow::Result<Vec<Block>> {
     let parts: Vec<BlockParts<'_>> =
         serde_json::from_str(json).with_context(|| format!("content_blocks of page {page_id}"))?;
     let mut blocks: Vec<Block> = parts
@@ -189,8 +189,8 @@ pub async fn create_pages(
     Ok(created)
 }
 
-async fn insert_page(
-    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+pub(super) async fn insert_page(
+    tx: &mut Tx,
     page: &NewPage,
     blocks: Vec<BlockKind>,
 ) -> anyhow::Result<i64> {
@@ -210,24 +210,60 @@ async fn insert_page(
     .fetch_one(&mut **tx)
     .await
     .with_context(|| format!("cannot create page {}", page.slug))?;
-    for (position, mut kind) in blocks.into_iter().enumerate() {
-        if let BlockKind::Unknown { block_type } = &kind {
-            return Err(BlockError::UnknownType(block_type.clone()).into());
-        }
-        kind.prepare_for_storage();
-        sqlx::query(
-            "INSERT INTO content_blocks (page_id, block_type, content, rendered_html, sort_order)
-             VALUES (?, ?, ?, ?, ?)",
-        )
-        .bind(id)
-        .bind(kind.type_name())
-        .bind(kind.content_json())
-        .bind(kind.rendered_html_json())
-        .bind(position as i64 * 10)
-        .execute(&mut **tx)
-        .await?;
+    for (position, kind) in blocks.into_iter().enumerate() {
+        insert_block(tx, id, kind, position as i64 * 10).await?;
     }
     Ok(id)
+}
+
+pub(super) type Tx = sqlx::Transaction<'static, sqlx::Sqlite>;
+
+/// Stores a block (rendering its Markdown once, here); returns its id.
+pub(super) async fn insert_block(
+    tx: &mut Tx,
+    page_id: i64,
+    mut kind: BlockKind,
+    sort_order: i64,
+) -> anyhow::Result<i64> {
+    if let BlockKind::Unknown { block_type } = &kind {
+        return Err(BlockError::UnknownType(block_type.clone()).into());
+    }
+    kind.prepare_for_storage();
+    let id = sqlx::query_scalar(
+        "INSERT INTO content_blocks (page_id, block_type, content, rendered_html, sort_order)
+         VALUES (?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(page_id)
+    .bind(kind.type_name())
+    .bind(kind.content_json())
+    .bind(kind.rendered_html_json())
+    .bind(sort_order)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(id)
+}
+
+/// Any page (drafts too) with its blocks, for the editor and the preview.
+pub async fn page_for_editing(db: &Db, id: i64) -> anyhow::Result<Option<(Page, Vec<Block>)>> {
+    let row: Option<PageWithBlocksRow> = sqlx::query_as(
+        "SELECT p.id, p.slug, p.title, p.summary, p.meta_description, p.status, p.published_at,
+                p.parent_id, p.nav_order, p.placement, p.version, p.updated_at,
+                '[' || coalesce((SELECT group_concat(
+                        '[' || b.id || ',' || json_quote(b.block_type) || ',' || b.content || ','
+                            || coalesce(b.rendered_html, 'null') || ',' || b.sort_order || ']', ',')
+                    FROM (SELECT * FROM content_blocks WHERE page_id = p.id ORDER BY sort_order, id) AS b), '') || ']'
+                    AS blocks
+         FROM pages AS p WHERE p.id = ?",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await?;
+    let Some(PageWithBlocksRow { page, blocks }) = row else {
+        return Ok(None);
+    };
+    let page = page_from_row(page)?;
+    let blocks = blocks_from_json(page.id, &blocks)?;
+    Ok(Some((page, blocks)))
 }
 
 /// Whether any page exists (a fresh database gets the demo content).
@@ -240,7 +276,7 @@ pub async fn has_pages(db: &Db) -> anyhow::Result<bool> {
     )
 }
 
-fn page_from_row(row: PageRow) -> anyhow::Result<Page> {
+pub(super) fn page_from_row(row: PageRow) -> anyhow::Result<Page> {
     let id = row.id;
     let bad =
         |column: &str, e: &dyn std::fmt::Display| anyhow!("pages row {id}, column {column}: {e}");

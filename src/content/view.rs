@@ -26,6 +26,8 @@ pub struct PageTemplate<'a> {
     pub og_image: Option<String>,
     /// Schema.org JSON-LD built with serde_json and escaped for a `<script>` element.
     pub json_ld_sanitized: String,
+    /// Shown to a signed-in editor before publishing: a banner says so, and robots stay away.
+    pub preview: bool,
 }
 
 pub enum BlockView<'a> {
@@ -222,6 +224,7 @@ impl<'a> PageTemplate<'a> {
             breadcrumbs,
             blocks,
             json_ld_sanitized,
+            preview: false,
         }
     }
 }

@@ -3,4 +3,5 @@
 mod common;
 
 mod login;
+mod pages;
 mod users_cli;

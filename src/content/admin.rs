@@ -1,0 +1,1297 @@
+//! The pages section of the admin panel: list, create, edit, publish, schedule, delete, preview,
+//! revisions, and the blocks of a page. Handlers parse, call one function of `editing`, and render or
+//! redirect; every change is audited and empties the rendered-page cache.
+use std::collections::HashMap;
+
+use actix_session::Session;
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::block_form::{self, Field, Input};
+use super::blocks::{Block, BlockKind};
+use super::editing::{self, DeleteOutcome, PageFields, SaveError};
+use super::model::{PageStatus, Placement, Slug};
+use super::store::{self, PageSummary};
+use super::view::PageTemplate;
+use crate::audit::store::{Actor, record};
+use crate::auth::login::html;
+use crate::db::{self, to_db_time};
+use crate::error::AppError;
+use crate::i18n::{Lang, Localized};
+use crate::web::admin_layout::{AdminLayout, Section, flash};
+use crate::web::auth::{AdminForm, CurrentUser, client_ip};
+use crate::web::state::AppState;
+
+type FormMap = HashMap<String, String>;
+
+#[derive(Template)]
+#[template(path = "admin/pages.html")]
+struct PagesList<'a> {
+    layout: AdminLayout<'a>,
+    rows: Vec<PageRowView>,
+}
+
+struct PageRowView {
+    id: i64,
+    title: String,
+    slug: String,
+    depth: usize,
+    status: &'static str,
+    status_at: String,
+    updated_at: String,
+    updated_by: String,
+    translated: Vec<(Lang, bool)>,
+    public_href: Option<String>,
+}
+
+/// GET `/admin/pages`.
+pub async fn list(
+    req: HttpRequest,
+    session: Session,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let pages = store::page_summaries(&state.db).await?;
+    let layout = AdminLayout::new(
+        &req,
+        &state,
+        Some(&user.user),
+        &user.csrf_token,
+        Some(&session),
+        Section::Pages,
+    );
+    let langs = state.config.languages.all().to_vec();
+    let default = state.config.languages.default_lang();
+    let now = db::now();
+    let rows = tree_order(&pages)
+        .into_iter()
+        .map(|(p, depth)| {
+            let (status, at) = status_label(&p.status);
+            PageRowView {
+                id: p.id,
+                title: p.title.text(layout.lang, default).to_owned(),
+                slug: p.slug.to_string(),
+                depth,
+                status,
+                status_at: at,
+                updated_at: to_db_time(p.updated_at),
+                updated_by: p.updated_by.clone().unwrap_or_default(),
+                translated: langs
+                    .iter()
+                    .map(|l| (*l, p.title.exact(*l).is_some()))
+                    .collect(),
+                public_href: p
+                    .status
+                    .is_visible_at(now)
+                    .then(|| crate::web::layout::page_path(layout.lang, p.slug.as_str())),
+            }
+        })
+        .collect();
+    Ok(html(StatusCode::OK, PagesList { layout, rows }.render()?))
+}
+
+/// Parents first, each followed by its children.
+fn tree_order(pages: &[PageSummary]) -> Vec<(&PageSummary, usize)> {
+    fn add<'a>(
+        pages: &'a [PageSummary],
+        parent: Option<i64>,
+        depth: usize,
+        out: &mut Vec<(&'a PageSummary, usize)>,
+    ) {
+        for p in pages.iter().filter(|p| p.parent_id == parent) {
+            if depth > 16 || out.iter().any(|(q, _)| q.id == p.id) {
+                continue;
+            }
+            out.push((p, depth));
+            add(pages, Some(p.id), depth + 1, out);
+        }
+    }
+    let mut out = Vec::with_capacity(pages.len());
+    add(pages, None, 0, &mut out);
+    // Pages whose parent is missing still appear.
+    for p in pages {
+        if !out.iter().any(|(q, _)| q.id == p.id) {
+            out.push((p, 0));
+        }
+    }
+    out
+}
+
+fn status_label(status: &PageStatus) -> (&'static str, String) {
+    match status {
+        PageStatus::Draft => ("draft", String::new()),
+        PageStatus::Published(at) => ("published", to_db_time(*at)),
+        PageStatus::Scheduled(at) => ("scheduled", to_db_time(*at)),
+    }
+}
+
+/// What the page form shows: the stored page, or what the editor typed.
+struct PageFormView {
+    id: Option<i64>,
+    version: i64,
+    slug: String,
+    parent_id: String,
+    nav_order: String,
+    placement: String,
+    publish_at: String,
+    status: &'static str,
+    languages: Vec<LangFields>,
+}
+
+struct LangFields {
+    lang: Lang,
+    name: String,
+    title: String,
+    summary: String,
+    meta_description: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/page_edit.html")]
+struct PageEdit<'a> {
+    layout: AdminLayout<'a>,
+    form: PageFormView,
+    errors: HashMap<&'static str, &'a str>,
+    error: Option<&'a str>,
+    parents: Vec<(i64, String)>,
+    blocks: Vec<BlockRowView>,
+    block_types: &'static [&'static str],
+}
+
+struct BlockRowView {
+    id: i64,
+    block_type: String,
+    summary: String,
+    position: usize,
+    order_up: Option<String>,
+    order_down: Option<String>,
+}
+
+/// GET `/admin/pages/new`.
+pub async fn new_form(
+    req: HttpRequest,
+    session: Session,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let form = PageFormView {
+        id: None,
+        version: 0,
+        slug: String::new(),
+        parent_id: String::new(),
+        nav_order: "100".into(),
+        placement: "main".into(),
+        publish_at: String::new(),
+        status: "draft",
+        languages: lang_fields(&state, &FormMap::new()),
+    };
+    render_edit(
+        &req,
+        &state,
+        &user,
+        Some(&session),
+        form,
+        HashMap::new(),
+        None,
+        Vec::new(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// POST `/admin/pages/new`.
+pub async fn create(
+    req: HttpRequest,
+    session: Session,
+    input: AdminForm<FormMap>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let AdminForm { user, form } = input;
+    let ui = state
+        .catalog
+        .messages(crate::web::admin_layout::admin_lang(&req, &state));
+    let (fields, mut errors) = parse_page_form(&state, &form, None, ui);
+    if let Some(fields) = fields.filter(|_| errors.is_empty()) {
+        match editing::create(&state.db, &fields, user.user.id).await? {
+            Ok(id) => {
+                audit(
+                    &state,
+                    &req,
+                    &user,
+                    "page-created",
+                    id,
+                    fields.slug.as_str(),
+                )
+                .await?;
+                crate::content::content_changed(&state).await?;
+                flash(&session, ui.t("page-saved"));
+                return Ok(see_other(&format!("/admin/pages/{id}")));
+            }
+            Err(e) => add_save_error(&mut errors, &e, ui),
+        }
+    }
+    let view = form_view_from_input(&state, &form, None, 0, "draft");
+    render_edit(
+        &req,
+        &state,
+        &user,
+        None,
+        view,
+        errors,
+        Some(ui.t("form-has-errors")),
+        Vec::new(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
+}
+
+/// GET `/admin/pages/{id}`.
+pub async fn edit_form(
+    req: HttpRequest,
+    session: Session,
+    path: web::Path<i64>,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let (page, blocks) = store::page_for_editing(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut map = FormMap::new();
+    for (lang, text) in page.title.variants() {
+        map.insert(format!("title.{lang}"), text.clone());
+    }
+    for (lang, text) in page.summary.variants() {
+        map.insert(format!("summary.{lang}"), text.clone());
+    }
+    for (lang, text) in page.meta_description.variants() {
+        map.insert(format!("meta_description.{lang}"), text.clone());
+    }
+    let (status, _) = status_label(&page.status);
+    let form = PageFormView {
+        id: Some(id),
+        version: page.version,
+        slug: page.slug.to_string(),
+        parent_id: page.parent_id.map(|p| p.to_string()).unwrap_or_default(),
+        nav_order: page.nav_order.to_string(),
+        placement: page.placement.as_db().into(),
+        publish_at: page
+            .status
+            .published_at()
+            .map(datetime_local)
+            .unwrap_or_default(),
+        status,
+        languages: lang_fields(&state, &map),
+    };
+    render_edit(
+        &req,
+        &state,
+        &user,
+        Some(&session),
+        form,
+        HashMap::new(),
+        None,
+        blocks,
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// POST `/admin/pages/{id}`: saves the form; the button pressed says what happens to the status.
+pub async fn save(
+    req: HttpRequest,
+    session: Session,
+    path: web::Path<i64>,
+    input: AdminForm<FormMap>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let AdminForm { user, form } = input;
+    let ui = state
+        .catalog
+        .messages(crate::web::admin_layout::admin_lang(&req, &state));
+    let (current, blocks) = store::page_for_editing(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let version: i64 = form
+        .get("version")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(-1);
+    let (fields, mut errors) = parse_page_form(&state, &form, Some(&current.status), ui);
+    let mut status = StatusCode::UNPROCESSABLE_ENTITY;
+    let mut message = ui.t("form-has-errors");
+    if let Some(fields) = fields.filter(|_| errors.is_empty()) {
+        match editing::update(&state.db, id, version, &fields, user.user.id).await? {
+            Ok(_) => {
+                let action = match fields.status {
+                    PageStatus::Draft if !matches!(current.status, PageStatus::Draft) => {
+                        "page-unpublished"
+                    }
+                    PageStatus::Published(_)
+                        if !matches!(current.status, PageStatus::Published(_)) =>
+                    {
+                        "page-published"
+                    }
+                    PageStatus::Scheduled(_) => "page-scheduled",
+                    _ => "page-updated",
+                };
+                audit(&state, &req, &user, action, id, fields.slug.as_str()).await?;
+                crate::content::content_changed(&state).await?;
+                flash(&session, ui.t("page-saved"));
+                return Ok(see_other(&format!("/admin/pages/{id}")));
+            }
+            Err(SaveError::Stale) => {
+                status = StatusCode::CONFLICT;
+                message = ui.t("page-stale");
+            }
+            Err(SaveError::NotFound) => return Err(AppError::NotFound),
+            Err(e) => add_save_error(&mut errors, &e, ui),
+        }
+    }
+    let (current_status, _) = status_label(&current.status);
+    let view = form_view_from_input(&state, &form, Some(id), version, current_status);
+    render_edit(
+        &req,
+        &state,
+        &user,
+        None,
+        view,
+        errors,
+        Some(message),
+        blocks,
+        status,
+    )
+    .await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn render_edit(
+    req: &HttpRequest,
+    state: &AppState,
+    user: &CurrentUser,
+    session: Option<&Session>,
+    form: PageFormView,
+    errors: HashMap<&'static str, &str>,
+    error: Option<&str>,
+    blocks: Vec<Block>,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let layout = AdminLayout::new(
+        req,
+        state,
+        Some(&user.user),
+        &user.csrf_token,
+        session,
+        Section::Pages,
+    );
+    let default = state.config.languages.default_lang();
+    let parents = store::page_summaries(&state.db)
+        .await?
+        .into_iter()
+        .filter(|p| Some(p.id) != form.id)
+        .map(|p| {
+            (
+                p.id,
+                format!("{} (/{})", p.title.text(layout.lang, default), p.slug),
+            )
+        })
+        .collect();
+    let ids: Vec<i64> = blocks.iter().map(|b| b.id).collect();
+    let swapped = |a: usize, b: usize| {
+        let mut order = ids.clone();
+        order.swap(a, b);
+        order
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let blocks = blocks
+        .iter()
+        .enumerate()
+        .map(|(i, b)| BlockRowView {
+            id: b.id,
+            block_type: b.kind.type_name().to_owned(),
+            summary: block_summary(b, layout.lang, default),
+            position: i + 1,
+            order_up: (i > 0).then(|| swapped(i, i - 1)),
+            order_down: (i + 1 < ids.len()).then(|| swapped(i, i + 1)),
+        })
+        .collect();
+    let page = PageEdit {
+        layout,
+        form,
+        errors,
+        error,
+        parents,
+        blocks,
+        block_types: block_form::BLOCK_TYPES,
+    };
+    Ok(html(status, page.render()?))
+}
+
+/// A line of text that tells blocks apart in the list.
+fn block_summary(block: &Block, lang: Lang, default: Lang) -> String {
+    let text = match &block.kind {
+        BlockKind::Hero(h) => h.headline.text(lang, default),
+        BlockKind::RichText(t) => t.body.text(lang, default),
+        BlockKind::Heading(h) => h.text.text(lang, default),
+        BlockKind::Image(i) => i.alt.text(lang, default),
+        BlockKind::Video(v) => v.title.text(lang, default),
+        BlockKind::CallToAction(c) => c.headline.text(lang, default),
+        BlockKind::Features(f) => f.title.text(lang, default),
+        BlockKind::Quote(q) => q.text.text(lang, default),
+        BlockKind::Unknown { .. } => "",
+    };
+    let mut s: String = text.chars().take(80).collect();
+    if text.chars().count() > 80 {
+        s.push('…');
+    }
+    s
+}
+
+fn lang_fields(state: &AppState, map: &FormMap) -> Vec<LangFields> {
+    let get = |k: String| map.get(&k).cloned().unwrap_or_default();
+    state
+        .config
+        .languages
+        .all()
+        .iter()
+        .map(|l| LangFields {
+            lang: *l,
+            name: state.catalog.messages(*l).t("language-name").to_owned(),
+            title: get(format!("title.{l}")),
+            summary: get(format!("summary.{l}")),
+            meta_description: get(format!("meta_description.{l}")),
+        })
+        .collect()
+}
+
+fn form_view_from_input(
+    state: &AppState,
+    form: &FormMap,
+    id: Option<i64>,
+    version: i64,
+    status: &'static str,
+) -> PageFormView {
+    let get = |k: &str| form.get(k).cloned().unwrap_or_default();
+    PageFormView {
+        id,
+        version,
+        slug: get("slug"),
+        parent_id: get("parent_id"),
+        nav_order: get("nav_order"),
+        placement: get("placement"),
+        publish_at: get("publish_at"),
+        status,
+        languages: lang_fields(state, form),
+    }
+}
+
+/// The page form's fields, or the errors per field. The `action` button decides the status: `save`
+/// keeps it, `publish`, `unpublish` and `schedule` change it.
+fn parse_page_form<'a>(
+    state: &AppState,
+    form: &FormMap,
+    current: Option<&PageStatus>,
+    ui: &'a crate::i18n::Messages,
+) -> (Option<PageFields>, HashMap<&'static str, &'a str>) {
+    let mut errors = HashMap::new();
+    let langs = state.config.languages.all();
+    let default = state.config.languages.default_lang();
+    let localized = |name: &str| {
+        let mut l = Localized::new();
+        for lang in langs {
+            if let Some(v) = form
+                .get(&format!("{name}.{lang}"))
+                .map(|v| v.trim())
+                .filter(|v| !v.is_empty())
+            {
+                l.set(*lang, v.to_owned());
+            }
+        }
+        l
+    };
+    let title = localized("title");
+    if title.exact(default).is_none() {
+        errors.insert("title", ui.t("error-title-required"));
+    }
+    let slug_input = form.get("slug").map(|s| s.trim()).unwrap_or("");
+    let slug_text = if slug_input.is_empty() {
+        suggest_slug(title.text(default, default))
+    } else {
+        slug_input.to_owned()
+    };
+    let slug = Slug::parse(&slug_text)
+        .map_err(|_| errors.insert("slug", ui.t("error-slug-invalid")))
+        .ok();
+    let parent_id = match form.get("parent_id").map(|s| s.trim()).unwrap_or("") {
+        "" => None,
+        p => p
+            .parse::<i64>()
+            .map_err(|_| errors.insert("parent_id", ui.t("error-invalid")))
+            .ok(),
+    };
+    let nav_order = form
+        .get("nav_order")
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .unwrap_or("0");
+    let nav_order = nav_order
+        .parse::<i64>()
+        .map_err(|_| errors.insert("nav_order", ui.t("error-invalid")))
+        .ok();
+    let placement = Placement::parse(form.get("placement").map(String::as_str).unwrap_or("main"));
+    if placement.is_none() {
+        errors.insert("placement", ui.t("error-invalid"));
+    }
+    let now = db::now();
+    let publish_at = form
+        .get("publish_at")
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .map(parse_datetime_local);
+    let status = match (
+        form.get("action").map(String::as_str).unwrap_or("save"),
+        current,
+    ) {
+        ("publish", Some(PageStatus::Published(at))) => Some(PageStatus::Published(*at)),
+        ("publish", _) => Some(PageStatus::Published(now)),
+        ("unpublish", _) => Some(PageStatus::Draft),
+        ("schedule", _) => match publish_at {
+            Some(Some(at)) if at > now => Some(PageStatus::Scheduled(at)),
+            Some(Some(_)) => {
+                errors.insert("publish_at", ui.t("error-schedule-past"));
+                None
+            }
+            _ => {
+                errors.insert("publish_at", ui.t("error-schedule-time"));
+                None
+            }
+        },
+        (_, Some(status)) => Some(*status),
+        (_, None) => Some(PageStatus::Draft),
+    };
+    let fields = match (slug, nav_order, placement, status) {
+        (Some(slug), Some(nav_order), Some(placement), Some(status)) => Some(PageFields {
+            slug,
+            title,
+            summary: localized("summary"),
+            meta_description: localized("meta_description"),
+            status,
+            parent_id,
+            nav_order,
+            placement,
+        }),
+        _ => None,
+    };
+    (fields, errors)
+}
+
+fn add_save_error<'a>(
+    errors: &mut HashMap<&'static str, &'a str>,
+    e: &SaveError,
+    ui: &'a crate::i18n::Messages,
+) {
+    match e {
+        SaveError::SlugTaken => errors.insert("slug", ui.t("error-slug-taken")),
+        SaveError::ParentCycle => errors.insert("parent_id", ui.t("error-parent-cycle")),
+        SaveError::Stale => errors.insert("version", ui.t("page-stale")),
+        SaveError::NotFound => errors.insert("version", ui.t("error-invalid")),
+    };
+}
+
+/// A slug from a title: lowercase ASCII letters and digits, words joined by hyphens.
+pub fn suggest_slug(title: &str) -> String {
+    let mut slug = String::new();
+    for c in title.chars().flat_map(char::to_lowercase) {
+        let mapped = match c {
+            'ä' => "ae",
+            'ö' => "oe",
+            'ü' => "ue",
+            'ß' => "ss",
+            c if c.is_ascii_alphanumeric() => {
+                slug.push(c);
+                continue;
+            }
+            _ => "-",
+        };
+        slug.push_str(mapped);
+    }
+    let parts: Vec<&str> = slug.split('-').filter(|p| !p.is_empty()).collect();
+    let joined = parts.join("-");
+    joined
+        .chars()
+        .take(80)
+        .collect::<String>()
+        .trim_end_matches('-')
+        .to_owned()
+}
+
+/// `2026-11-24T14:30` (the value of `<input type=datetime-local>`), read as UTC.
+fn parse_datetime_local(s: &str) -> Option<time::OffsetDateTime> {
+    let format = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
+    let with_seconds =
+        time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
+    time::PrimitiveDateTime::parse(s, format)
+        .or_else(|_| time::PrimitiveDateTime::parse(s, with_seconds))
+        .ok()
+        .map(|t| t.assume_utc())
+}
+
+fn datetime_local(t: time::OffsetDateTime) -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
+    t.format(format).unwrap_or_default()
+}
+
+#[derive(Template)]
+#[template(path = "admin/page_delete.html")]
+struct DeleteConfirm<'a> {
+    layout: AdminLayout<'a>,
+    id: i64,
+    title: String,
+    has_children: bool,
+}
+
+/// GET `/admin/pages/{id}/delete`: asks first.
+pub async fn delete_form(
+    req: HttpRequest,
+    session: Session,
+    path: web::Path<i64>,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let pages = store::page_summaries(&state.db).await?;
+    let page = pages
+        .iter()
+        .find(|p| p.id == id)
+        .ok_or(AppError::NotFound)?;
+    let layout = AdminLayout::new(
+        &req,
+        &state,
+        Some(&user.user),
+        &user.csrf_token,
+        Some(&session),
+        Section::Pages,
+    );
+    let title = page
+        .title
+        .text(layout.lang, state.config.languages.default_lang())
+        .to_owned();
+    let has_children = pages.iter().any(|p| p.parent_id == Some(id));
+    Ok(html(
+        StatusCode::OK,
+        DeleteConfirm {
+            layout,
+            id,
+            title,
+            has_children,
+        }
+        .render()?,
+    ))
+}
+
+/// POST `/admin/pages/{id}/delete`.
+pub async fn delete(
+    req: HttpRequest,
+    session: Session,
+    path: web::Path<i64>,
+    input: AdminForm<FormMap>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let user = input.user;
+    let ui = state
+        .catalog
+        .messages(crate::web::admin_layout::admin_lang(&req, &state));
+    match editing::delete(&state.db, id).await? {
+        DeleteOutcome::Deleted => {
+            audit(&state, &req, &user, "page-deleted", id, "").await?;
+            crate::content::content_changed(&state).await?;
+            flash(&session, ui.t("page-deleted"));
+            Ok(see_other("/admin/pages"))
+        }
+        DeleteOutcome::HasChildren => {
+            flash(&session, ui.t("page-has-children"));
+            Ok(see_other(&format!("/admin/pages/{id}/delete")))
+        }
+        DeleteOutcome::NotFound => Err(AppError::NotFound),
+    }
+}
+
+/// GET `/admin/pages/{id}/preview/{lang}`: the public template, drafts included, with a banner.
+pub async fn preview(
+    req: HttpRequest,
+    path: web::Path<(i64, String)>,
+    _user: CurrentUser,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let (id, lang) = path.into_inner();
+    let lang = state
+        .config
+        .languages
+        .find(&lang)
+        .ok_or(AppError::NotFound)?;
+    let (page, blocks) = store::page_for_editing(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let tree = state.tree();
+    let mut view = PageTemplate::new(&state, &tree, &page, &blocks, lang, db::now());
+    view.preview = true;
+    let _ = req;
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .insert_header(("X-Robots-Tag", "noindex, nofollow"))
+        .body(view.render()?))
+}
+
+#[derive(Template)]
+#[template(path = "admin/revisions.html")]
+struct RevisionsPage<'a> {
+    layout: AdminLayout<'a>,
+    id: i64,
+    title: String,
+    revisions: Vec<RevisionView>,
+}
+
+struct RevisionView {
+    id: i64,
+    version: i64,
+    who: String,
+    when: String,
+    blocks: usize,
+    title: String,
+}
+
+/// GET `/admin/pages/{id}/revisions`.
+pub async fn revisions(
+    req: HttpRequest,
+    session: Session,
+    path: web::Path<i64>,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let (page, _) = store::page_for_editing(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let layout = AdminLayout::new(
+        &req,
+        &state,
+        Some(&user.user),
+        &user.csrf_token,
+        Some(&session),
+        Section::Pages,
+    );
+    let default = state.config.languages.default_lang();
+    let lang = layout.lang;
+    let revisions = editing::revisions(&state.db, id)
+        .await?
+        .into_iter()
+        .map(|r| {
+            let snap: serde_json::Value = serde_json::from_str(&r.snapshot).unwrap_or_default();
+            let title: Localized<String> =
+                serde_json::from_value(snap["title"].clone()).unwrap_or_default();
+            RevisionView {
+                id: r.id,
+                version: r.version,
+                who: r.user_name.unwrap_or_default(),
+                when: r.created_at,
+                blocks: snap["blocks"].as_array().map_or(0, Vec::len),
+                title: title.text(lang, default).to_owned(),
+            }
+        })
+        .collect();
+    let title = page.title.text(lang, default).to_owned();
+    Ok(html(
+        StatusCode::OK,
+        RevisionsPage {
+            layout,
+            id,
+            title,
+            revisions,
+        }
+        .render()?,
+    ))
+}
+
+/// POST `/admin/pages/{id}/revisions/{revision}/restore`.
+pub async fn restore(
+    req: HttpRequest,
+    session: Session,
+    path: web::Path<(i64, i64)>,
+    input: AdminForm<FormMap>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let (id, revision) = path.into_inner();
+    let user = input.user;
+    let ui = state
+        .catalog
+        .messages(crate::web::admin_layout::admin_lang(&req, &state));
+    match editing::restore(&state.db, id, revision, user.user.id).await? {
+        Ok(()) => {
+            audit(
+                &state,
+                &req,
+                &user,
+                "revision-restored",
+                id,
+                &format!("revision {revision}"),
+            )
+            .await?;
+            crate::content::content_changed(&state).await?;
+            flash(&session, ui.t("revision-restored"));
+            Ok(see_other(&format!("/admin/pages/{id}")))
+        }
+        Err(SaveError::SlugTaken) => {
+            flash(&session, ui.t("error-slug-taken"));
+            Ok(see_other(&format!("/admin/pages/{id}/revisions")))
+        }
+        Err(_) => Err(AppError::NotFound),
+    }
+}
+
+// --- Blocks -------------------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "admin/block_edit.html")]
+struct BlockEdit<'a> {
+    layout: AdminLayout<'a>,
+    page_id: i64,
+    block_id: Option<i64>,
+    block_type: String,
+    version: i64,
+    inputs: Vec<InputView>,
+    error: Option<String>,
+}
+
+struct InputView {
+    name: String,
+    label: String,
+    lang: Option<Lang>,
+    value: String,
+    multiline: bool,
+    rows: usize,
+    options: Vec<&'static str>,
+    number: bool,
+    invalid: bool,
+}
+
+#[derive(Deserialize)]
+pub struct BlockTypeQuery {
+    #[serde(rename = "type")]
+    block_type: Option<String>,
+}
+
+/// GET `/admin/pages/{id}/blocks/new?type=hero`.
+pub async fn new_block_form(
+    req: HttpRequest,
+    session: Session,
+    path: web::Path<i64>,
+    query: web::Query<BlockTypeQuery>,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let page_id = path.into_inner();
+    let block_type = query
+        .block_type
+        .clone()
+        .filter(|t| block_form::BLOCK_TYPES.contains(&t.as_str()))
+        .ok_or(AppError::NotFound)?;
+    let (page, _) = store::page_for_editing(&state.db, page_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let values = FormMap::new();
+    render_block(
+        &req,
+        &state,
+        &user,
+        Some(&session),
+        page_id,
+        None,
+        &block_type,
+        page.version,
+        &values,
+        &[],
+        None,
+        StatusCode::OK,
+    )
+}
+
+/// GET `/admin/pages/{id}/blocks/{block}`.
+pub async fn edit_block_form(
+    req: HttpRequest,
+    session: Session,
+    path: web::Path<(i64, i64)>,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let (page_id, block_id) = path.into_inner();
+    let (page, blocks) = store::page_for_editing(&state.db, page_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let block = blocks
+        .iter()
+        .find(|b| b.id == block_id)
+        .ok_or(AppError::NotFound)?;
+    let content: serde_json::Value =
+        serde_json::from_str(&block.kind.content_json()).unwrap_or_default();
+    let values = block_form::flatten(&content);
+    let block_type = block.kind.type_name().to_owned();
+    render_block(
+        &req,
+        &state,
+        &user,
+        Some(&session),
+        page_id,
+        Some(block_id),
+        &block_type,
+        page.version,
+        &values,
+        &[],
+        None,
+        StatusCode::OK,
+    )
+}
+
+/// POST `/admin/pages/{id}/blocks/new?type=hero`.
+pub async fn add_block(
+    req: HttpRequest,
+    session: Session,
+    path: web::Path<i64>,
+    query: web::Query<BlockTypeQuery>,
+    input: AdminForm<FormMap>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let page_id = path.into_inner();
+    let block_type = query
+        .block_type
+        .clone()
+        .filter(|t| block_form::BLOCK_TYPES.contains(&t.as_str()))
+        .ok_or(AppError::NotFound)?;
+    save_block_form(req, session, page_id, None, block_type, input, state).await
+}
+
+/// POST `/admin/pages/{id}/blocks/{block}`.
+pub async fn save_block(
+    req: HttpRequest,
+    session: Session,
+    path: web::Path<(i64, i64)>,
+    input: AdminForm<FormMap>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let (page_id, block_id) = path.into_inner();
+    let (_, blocks) = store::page_for_editing(&state.db, page_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let block_type = blocks
+        .iter()
+        .find(|b| b.id == block_id)
+        .ok_or(AppError::NotFound)?
+        .kind
+        .type_name()
+        .to_owned();
+    save_block_form(
+        req,
+        session,
+        page_id,
+        Some(block_id),
+        block_type,
+        input,
+        state,
+    )
+    .await
+}
+
+async fn save_block_form(
+    req: HttpRequest,
+    session: Session,
+    page_id: i64,
+    block_id: Option<i64>,
+    block_type: String,
+    input: AdminForm<FormMap>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let AdminForm { user, form } = input;
+    let ui = state
+        .catalog
+        .messages(crate::web::admin_layout::admin_lang(&req, &state));
+    let version: i64 = form
+        .get("version")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(-1);
+    let langs = state.config.languages.all();
+    let rows = form
+        .keys()
+        .filter(|k| k.starts_with("items.") && k.ends_with(".icon"))
+        .count()
+        .max(1);
+    let fields = block_form::fields(&block_type, rows);
+    let (json, missing) = block_form::unflatten(&form, &fields, langs);
+    let parsed = if missing.is_empty() {
+        BlockKind::parse(&block_type, &json.to_string()).map_err(|e| e.to_string())
+    } else {
+        Err(ui.t("form-has-errors").to_owned())
+    };
+    let (status, message) = match parsed {
+        Ok(kind) => {
+            let outcome = match block_id {
+                Some(block_id) => {
+                    editing::update_block(&state.db, page_id, version, block_id, kind, user.user.id)
+                        .await?
+                }
+                None => editing::add_block(&state.db, page_id, version, kind, user.user.id)
+                    .await?
+                    .map(|_| ()),
+            };
+            match outcome {
+                Ok(()) => {
+                    let action = if block_id.is_some() {
+                        "block-updated"
+                    } else {
+                        "block-added"
+                    };
+                    audit(&state, &req, &user, action, page_id, &block_type).await?;
+                    crate::content::content_changed(&state).await?;
+                    flash(&session, ui.t("block-saved"));
+                    return Ok(see_other(&format!("/admin/pages/{page_id}#blocks")));
+                }
+                Err(SaveError::Stale) => (StatusCode::CONFLICT, ui.t("page-stale").to_owned()),
+                Err(_) => return Err(AppError::NotFound),
+            }
+        }
+        Err(detail) => (StatusCode::UNPROCESSABLE_ENTITY, detail),
+    };
+    render_block(
+        &req,
+        &state,
+        &user,
+        None,
+        page_id,
+        block_id,
+        &block_type,
+        version,
+        &form,
+        &missing,
+        Some(message),
+        status,
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn render_block(
+    req: &HttpRequest,
+    state: &AppState,
+    user: &CurrentUser,
+    session: Option<&Session>,
+    page_id: i64,
+    block_id: Option<i64>,
+    block_type: &str,
+    version: i64,
+    values: &FormMap,
+    missing: &[String],
+    error: Option<String>,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let layout = AdminLayout::new(
+        req,
+        state,
+        Some(&user.user),
+        &user.csrf_token,
+        session,
+        Section::Pages,
+    );
+    let langs = state.config.languages.all();
+    let rows = values
+        .keys()
+        .filter(|k| k.starts_with("items.") && (k.ends_with(".icon") || k.contains(".title.")))
+        .filter_map(|k| k.split('.').nth(1)?.parse::<usize>().ok())
+        .max()
+        .map_or(1, |m| m + 2);
+    let fields: Vec<Field> = block_form::fields(block_type, rows);
+    let mut inputs = Vec::new();
+    for field in &fields {
+        for (name, lang) in block_form::input_names(field, langs) {
+            let mut label = layout.t(field.label_id).to_owned();
+            if let Some(n) = field
+                .path
+                .split('.')
+                .nth(1)
+                .and_then(|n| n.parse::<usize>().ok())
+            {
+                label = format!("{label} {}", n + 1);
+            }
+            if let Some(l) = lang {
+                label = format!("{label} ({})", state.catalog.messages(l).t("language-name"));
+            }
+            inputs.push(InputView {
+                value: values.get(&name).cloned().unwrap_or_default(),
+                name,
+                label,
+                lang,
+                multiline: matches!(field.input, Input::Text | Input::Markdown),
+                rows: if field.input == Input::Markdown {
+                    12
+                } else {
+                    3
+                },
+                options: match field.input {
+                    Input::Select(options) => options.to_vec(),
+                    _ => Vec::new(),
+                },
+                number: field.input == Input::Number,
+                invalid: missing.contains(&field.path),
+            });
+        }
+    }
+    let page = BlockEdit {
+        layout,
+        page_id,
+        block_id,
+        block_type: block_type.to_owned(),
+        version,
+        inputs,
+        error,
+    };
+    Ok(html(status, page.render()?))
+}
+
+/// POST `/admin/pages/{id}/blocks/{block}/delete`.
+pub async fn delete_block(
+    req: HttpRequest,
+    session: Session,
+    path: web::Path<(i64, i64)>,
+    input: AdminForm<FormMap>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let (page_id, block_id) = path.into_inner();
+    let AdminForm { user, form } = input;
+    let ui = state
+        .catalog
+        .messages(crate::web::admin_layout::admin_lang(&req, &state));
+    let version: i64 = form
+        .get("version")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(-1);
+    match editing::delete_block(&state.db, page_id, version, block_id, user.user.id).await? {
+        Ok(()) => {
+            audit(
+                &state,
+                &req,
+                &user,
+                "block-deleted",
+                page_id,
+                &block_id.to_string(),
+            )
+            .await?;
+            crate::content::content_changed(&state).await?;
+            flash(&session, ui.t("block-deleted"));
+        }
+        Err(SaveError::Stale) => flash(&session, ui.t("page-stale")),
+        Err(_) => return Err(AppError::NotFound),
+    }
+    Ok(see_other(&format!("/admin/pages/{page_id}#blocks")))
+}
+
+/// POST `/admin/pages/{id}/blocks/order`: `order` (ids, comma-separated, as the up/down buttons send)
+/// or one `position.{block id}` number per block (the whole order in one request, without JavaScript).
+pub async fn reorder_blocks(
+    req: HttpRequest,
+    session: Session,
+    path: web::Path<i64>,
+    input: AdminForm<FormMap>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let page_id = path.into_inner();
+    let AdminForm { user, form } = input;
+    let ui = state
+        .catalog
+        .messages(crate::web::admin_layout::admin_lang(&req, &state));
+    let version: i64 = form
+        .get("version")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(-1);
+    let order: Vec<i64> = match form.get("order") {
+        Some(list) => list
+            .split(',')
+            .filter_map(|id| id.trim().parse().ok())
+            .collect(),
+        None => {
+            let mut positions: Vec<(i64, i64)> = form
+                .iter()
+                .filter_map(|(k, v)| {
+                    Some((
+                        v.trim().parse::<i64>().ok()?,
+                        k.strip_prefix("position.")?.parse::<i64>().ok()?,
+                    ))
+                })
+                .collect();
+            positions.sort();
+            positions.into_iter().map(|(_, id)| id).collect()
+        }
+    };
+    match editing::reorder_blocks(&state.db, page_id, version, &order, user.user.id).await? {
+        Ok(()) => {
+            audit(&state, &req, &user, "blocks-reordered", page_id, "").await?;
+            crate::content::content_changed(&state).await?;
+            flash(&session, ui.t("blocks-reordered"));
+        }
+        Err(SaveError::Stale) => flash(&session, ui.t("page-stale")),
+        Err(_) => return Err(AppError::NotFound),
+    }
+    Ok(see_other(&format!("/admin/pages/{page_id}#blocks")))
+}
+
+async fn audit(
+    state: &AppState,
+    req: &HttpRequest,
+    user: &CurrentUser,
+    action: &str,
+    page_id: i64,
+    detail: &str,
+) -> Result<(), AppError> {
+    let target = if detail.is_empty() {
+        format!("page {page_id}")
+    } else {
+        format!("page {page_id} ({detail})")
+    };
+    record(
+        &state.db,
+        Actor::User {
+            id: user.user.id,
+            email: user.user.email.as_str(),
+        },
+        action,
+        Some(&target),
+        Some(&client_ip(req)),
+    )
+    .await?;
+    Ok(())
+}
+
+fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location.to_owned()))
+        .finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_suggested_from_titles() {
+        assert_eq!(
+            suggest_slug("Über uns – Team & Werte"),
+            "ueber-uns-team-werte"
+        );
+        assert_eq!(
+            suggest_slug("  AI Engineering 2026! "),
+            "ai-engineering-2026"
+        );
+        assert_eq!(suggest_slug("???"), "");
+    }
+}

@@ -1,0 +1,375 @@
+//! Block forms without JavaScript: each block type's fields as flat form inputs (`headline.de`,
+//! `buttons.0.url.en`, `items.2.icon`) and back. The form is turned into the block's JSON and then
+//! parsed like any stored block, so the form can never store what the public site would refuse.
+use std::collections::HashMap;
+
+use serde_json::{Map, Value};
+
+use crate::i18n::Lang;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Input {
+    Line,
+    Text,
+    Markdown,
+    Number,
+    Select(&'static [&'static str]),
+}
+
+/// One field of a block type, possibly repeated per language.
+#[derive(Clone)]
+pub struct Field {
+    /// Path in the block's JSON, e.g. `buttons.0.label`.
+    pub path: String,
+    /// The UI message naming the field.
+    pub label_id: &'static str,
+    pub localized: bool,
+    pub required: bool,
+    pub input: Input,
+}
+
+pub const BLOCK_TYPES: &[&str] = &[
+    "hero",
+    "rich_text",
+    "heading",
+    "image",
+    "video",
+    "call_to_action",
+    "features",
+    "quote",
+];
+const ICONS: &[&str] = &[
+    "bolt", "shield", "globe", "chart", "users", "code", "check", "chat",
+];
+pub const MAX_FEATURES: usize = 12;
+
+fn f(
+    path: impl Into<String>,
+    label_id: &'static str,
+    localized: bool,
+    required: bool,
+    input: Input,
+) -> Field {
+    Field {
+        path: path.into(),
+        label_id,
+        localized,
+        required,
+        input,
+    }
+}
+
+/// The fields of a block type; `items` is how many feature rows to offer.
+pub fn fields(block_type: &str, items: usize) -> Vec<Field> {
+    use Input::*;
+    match block_type {
+        "hero" => {
+            let mut v = vec![
+                f("headline", "field-headline", true, true, Line),
+                f("subheadline", "field-subheadline", true, false, Text),
+            ];
+            for i in 0..2 {
+                v.push(f(
+                    format!("buttons.{i}.label"),
+                    "field-button-label",
+                    true,
+                    false,
+                    Line,
+                ));
+                v.push(f(
+                    format!("buttons.{i}.url"),
+                    "field-button-link",
+                    true,
+                    false,
+                    Line,
+                ));
+            }
+            v.push(f(
+                "background_image",
+                "field-background-image",
+                false,
+                false,
+                Line,
+            ));
+            v
+        }
+        "rich_text" => vec![f("body", "field-body", true, true, Markdown)],
+        "heading" => vec![
+            f("text", "field-text", true, true, Line),
+            f(
+                "level",
+                "field-level",
+                false,
+                true,
+                Select(&["2", "3", "4"]),
+            ),
+        ],
+        "image" => vec![
+            f("src", "field-image", false, true, Line),
+            f("alt", "field-alt", true, true, Line),
+            f("caption", "field-caption", true, false, Line),
+            f("width", "field-width", false, false, Number),
+            f("height", "field-height", false, false, Number),
+        ],
+        "video" => vec![
+            f(
+                "provider",
+                "field-provider",
+                false,
+                true,
+                Select(&["youtube", "vimeo"]),
+            ),
+            f("video_id", "field-video-id", false, true, Line),
+            f("title", "field-video-title", true, true, Line),
+        ],
+        "call_to_action" => vec![
+            f("headline", "field-headline", true, true, Line),
+            f("text", "field-text", true, false, Text),
+            f("label", "field-button-label", true, true, Line),
+            f("url", "field-button-link", true, true, Line),
+        ],
+        "features" => {
+            let mut v = vec![f("title", "field-title", true, false, Line)];
+            for i in 0..items.clamp(1, MAX_FEATURES) {
+                v.push(f(
+                    format!("items.{i}.icon"),
+                    "field-icon",
+                    false,
+                    false,
+                    Select(ICONS),
+                ));
+                v.push(f(
+                    format!("items.{i}.title"),
+                    "field-title",
+                    true,
+                    false,
+                    Line,
+                ));
+                v.push(f(
+                    format!("items.{i}.text"),
+                    "field-text",
+                    true,
+                    false,
+                    Text,
+                ));
+            }
+            v
+        }
+        "quote" => vec![
+            f("text", "field-quote", true, true, Text),
+            f("person", "field-person", true, true, Line),
+            f("role", "field-role", true, false, Line),
+            f("company", "field-company", true, false, Line),
+        ],
+        _ => Vec::new(),
+    }
+}
+
+/// How many feature rows to offer: those filled plus one empty, up to the maximum.
+pub fn feature_rows(content: &Value) -> usize {
+    let filled = content
+        .get("items")
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len);
+    (filled + 1).min(MAX_FEATURES)
+}
+
+/// The form input names of a field: `path.{lang}` per language, or `path`.
+pub fn input_names(field: &Field, langs: &[Lang]) -> Vec<(String, Option<Lang>)> {
+    if field.localized {
+        langs
+            .iter()
+            .map(|l| (format!("{}.{l}", field.path), Some(*l)))
+            .collect()
+    } else {
+        vec![(field.path.clone(), None)]
+    }
+}
+
+/// A block's JSON as flat input values, for filling the form.
+pub fn flatten(content: &Value) -> HashMap<String, String> {
+    fn walk(prefix: &str, value: &Value, out: &mut HashMap<String, String>) {
+        let join = |key: &str| {
+            if prefix.is_empty() {
+                key.to_owned()
+            } else {
+                format!("{prefix}.{key}")
+            }
+        };
+        match value {
+            Value::Object(map) => map.iter().for_each(|(k, v)| walk(&join(k), v, out)),
+            Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .for_each(|(i, v)| walk(&join(&i.to_string()), v, out)),
+            Value::String(s) => {
+                out.insert(prefix.to_owned(), s.clone());
+            }
+            Value::Number(n) => {
+                out.insert(prefix.to_owned(), n.to_string());
+            }
+            Value::Bool(b) => {
+                out.insert(prefix.to_owned(), b.to_string());
+            }
+            Value::Null => {}
+        }
+    }
+    let mut out = HashMap::new();
+    walk("", content, &mut out);
+    out
+}
+
+/// The block JSON a submitted form describes: empty inputs are left out, list rows left entirely empty
+/// disappear, numbers become numbers. Also returns the required fields left empty in every language.
+pub fn unflatten(
+    form: &HashMap<String, String>,
+    fields: &[Field],
+    langs: &[Lang],
+) -> (Value, Vec<String>) {
+    let mut root = Value::Object(Map::new());
+    let mut missing = Vec::new();
+    for field in fields {
+        let mut any = false;
+        for (name, _) in input_names(field, langs) {
+            let Some(raw) = form.get(&name) else { continue };
+            let raw = raw.replace("\r\n", "\n");
+            if raw.trim().is_empty() {
+                continue;
+            }
+            any = true;
+            let value = match field.input {
+                Input::Number => raw
+                    .trim()
+                    .parse::<u64>()
+                    .map(Value::from)
+                    .unwrap_or(Value::String(raw)),
+                Input::Select(_) if field.path == "level" => raw
+                    .parse::<u64>()
+                    .map(Value::from)
+                    .unwrap_or(Value::String(raw)),
+                Input::Line | Input::Select(_) => Value::String(raw.trim().to_owned()),
+                Input::Text | Input::Markdown => Value::String(raw),
+            };
+            set_path(&mut root, &name, value);
+        }
+        if field.required && !any {
+            missing.push(field.path.clone());
+        }
+    }
+    compact_arrays(&mut root);
+    (root, missing)
+}
+
+fn set_path(root: &mut Value, path: &str, value: Value) {
+    let parts: Vec<&str> = path.split('.').collect();
+    let mut node = root;
+    for (i, part) in parts.iter().enumerate() {
+        let last = i == parts.len() - 1;
+        let next_is_index = parts.get(i + 1).is_some_and(|p| p.parse::<usize>().is_ok());
+        let fresh = || {
+            if next_is_index {
+                Value::Array(Vec::new())
+            } else {
+                Value::Object(Map::new())
+            }
+        };
+        node = match (node, part.parse::<usize>()) {
+            (Value::Array(items), Ok(index)) => {
+                if items.len() <= index {
+                    items.resize(index + 1, Value::Null);
+                }
+                if last {
+                    items[index] = value;
+                    return;
+                }
+                if items[index].is_null() {
+                    items[index] = fresh();
+                }
+                &mut items[index]
+            }
+            (Value::Object(map), _) => {
+                if last {
+                    map.insert((*part).to_owned(), value);
+                    return;
+                }
+                map.entry((*part).to_owned()).or_insert_with(fresh)
+            }
+            _ => return,
+        };
+    }
+}
+
+fn compact_arrays(value: &mut Value) {
+    match value {
+        Value::Array(items) => {
+            items.retain(|v| !v.is_null());
+            items.iter_mut().for_each(compact_arrays);
+        }
+        Value::Object(map) => map.values_mut().for_each(compact_arrays),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::blocks::BlockKind;
+
+    fn langs() -> Vec<Lang> {
+        vec![Lang::parse("en").unwrap(), Lang::parse("de").unwrap()]
+    }
+
+    fn form(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn a_hero_form_becomes_a_valid_hero_and_back() {
+        let input = form(&[
+            ("headline.en", "Hello"),
+            ("headline.de", "Hallo"),
+            ("buttons.0.label.en", "Go"),
+            ("buttons.0.url.en", "/en/contact"),
+            ("buttons.1.label.en", ""),
+            ("background_image", "/static/img/hero.svg"),
+        ]);
+        let (json, missing) = unflatten(&input, &fields("hero", 0), &langs());
+        assert!(missing.is_empty());
+        assert_eq!(json["buttons"].as_array().unwrap().len(), 1, "{json}");
+        let kind = BlockKind::parse("hero", &json.to_string()).unwrap();
+        let flat = flatten(&serde_json::from_str(&kind.content_json()).unwrap());
+        assert_eq!(flat["headline.de"], "Hallo");
+        assert_eq!(flat["buttons.0.url.en"], "/en/contact");
+    }
+
+    #[test]
+    fn empty_feature_rows_vanish_and_numbers_stay_numbers() {
+        let input = form(&[
+            ("items.0.icon", "bolt"),
+            ("items.0.title.en", "Fast"),
+            ("items.1.icon", ""),
+            ("items.2.icon", "check"),
+            ("items.2.title.de", "Geprüft"),
+        ]);
+        let (json, _) = unflatten(&input, &fields("features", 3), &langs());
+        assert_eq!(json["items"].as_array().unwrap().len(), 2, "{json}");
+        assert!(BlockKind::parse("features", &json.to_string()).is_ok());
+        let (image, missing) = unflatten(
+            &form(&[("src", "/static/x.png"), ("width", "640")]),
+            &fields("image", 0),
+            &langs(),
+        );
+        assert_eq!(image["width"], 640);
+        assert_eq!(missing, vec!["alt"]);
+    }
+
+    #[test]
+    fn every_block_type_has_a_form() {
+        for t in BLOCK_TYPES {
+            assert!(!fields(t, 1).is_empty(), "{t}");
+        }
+    }
+}

@@ -1,0 +1,453 @@
+//! The SQL of editing: saving page fields with optimistic locking, blocks, deleting, and revisions.
+//! Every change runs in one `BEGIN IMMEDIATE` transaction that also bumps the page's version and
+//! writes a revision (a full snapshot of the page and its blocks).
+use serde::Deserialize;
+use sqlx::FromRow;
+
+use super::blocks::BlockKind;
+use super::model::{PageStatus, Placement, Slug};
+use super::store::{NewPage, Tx, insert_block, insert_page};
+use crate::db::{Db, to_db_time};
+use crate::i18n::Localized;
+
+/// The fields of the page form.
+pub struct PageFields {
+    pub slug: Slug,
+    pub title: Localized<String>,
+    pub summary: Localized<String>,
+    pub meta_description: Localized<String>,
+    pub status: PageStatus,
+    pub parent_id: Option<i64>,
+    pub nav_order: i64,
+    pub placement: Placement,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum SaveError {
+    /// Someone saved the page since this form was opened.
+    Stale,
+    SlugTaken,
+    /// The chosen parent is the page itself or one of its children.
+    ParentCycle,
+    NotFound,
+}
+
+pub type Saved<T> = anyhow::Result<Result<T, SaveError>>;
+
+/// Creates a page (and its first revision); returns its id.
+pub async fn create(db: &Db, fields: &PageFields, user_id: i64) -> Saved<i64> {
+    let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
+    if slug_taken(&mut tx, &fields.slug, None).await? {
+        return Ok(Err(SaveError::SlugTaken));
+    }
+    let new = NewPage {
+        slug: fields.slug.clone(),
+        title: fields.title.clone(),
+        summary: fields.summary.clone(),
+        meta_description: fields.meta_description.clone(),
+        status: fields.status,
+        parent_id: fields.parent_id,
+        nav_order: fields.nav_order,
+        placement: fields.placement,
+    };
+    let id = insert_page(&mut tx, &new, Vec::new()).await?;
+    sqlx::query("UPDATE pages SET updated_by = ? WHERE id = ?")
+        .bind(user_id)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    write_revision(&mut tx, id, user_id).await?;
+    tx.commit().await?;
+    Ok(Ok(id))
+}
+
+/// Saves the page form if the page is still at `version`; returns the new version.
+pub async fn update(
+    db: &Db,
+    id: i64,
+    version: i64,
+    fields: &PageFields,
+    user_id: i64,
+) -> Saved<i64> {
+    let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
+    if slug_taken(&mut tx, &fields.slug, Some(id)).await? {
+        return Ok(Err(SaveError::SlugTaken));
+    }
+    if let Some(parent) = fields.parent_id
+        && is_self_or_descendant(&mut tx, parent, id).await?
+    {
+        return Ok(Err(SaveError::ParentCycle));
+    }
+    keep_initial_state(&mut tx, id).await?;
+    let updated = sqlx::query(
+        "UPDATE pages SET slug = ?, title = ?, summary = ?, meta_description = ?, status = ?, published_at = ?,
+                parent_id = ?, nav_order = ?, placement = ?, version = version + 1, updated_by = ?,
+                updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+         WHERE id = ? AND version = ?",
+    )
+    .bind(fields.slug.as_str())
+    .bind(serde_json::to_string(&fields.title)?)
+    .bind(serde_json::to_string(&fields.summary)?)
+    .bind(serde_json::to_string(&fields.meta_description)?)
+    .bind(fields.status.as_db())
+    .bind(fields.status.published_at().map(to_db_time))
+    .bind(fields.parent_id)
+    .bind(fields.nav_order)
+    .bind(fields.placement.as_db())
+    .bind(user_id)
+    .bind(id)
+    .bind(version)
+    .execute(&mut *tx)
+    .await?;
+    if updated.rows_affected() == 0 {
+        return Ok(Err(if page_exists(&mut tx, id).await? {
+            SaveError::Stale
+        } else {
+            SaveError::NotFound
+        }));
+    }
+    write_revision(&mut tx, id, user_id).await?;
+    tx.commit().await?;
+    Ok(Ok(version + 1))
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum DeleteOutcome {
+    Deleted,
+    HasChildren,
+    NotFound,
+}
+
+/// Deletes a page with its blocks and revisions, unless other pages sit below it.
+pub async fn delete(db: &Db, id: i64) -> anyhow::Result<DeleteOutcome> {
+    let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
+    let children: i64 = sqlx::query_scalar("SELECT count(*) FROM pages WHERE parent_id = ?")
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+    if children > 0 {
+        return Ok(DeleteOutcome::HasChildren);
+    }
+    let deleted = sqlx::query("DELETE FROM pages WHERE id = ?")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(if deleted.rows_affected() == 1 {
+        DeleteOutcome::Deleted
+    } else {
+        DeleteOutcome::NotFound
+    })
+}
+
+/// Adds a block at the end of the page.
+pub async fn add_block(
+    db: &Db,
+    page_id: i64,
+    version: i64,
+    kind: BlockKind,
+    user_id: i64,
+) -> Saved<i64> {
+    let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
+    if let Err(e) = bump_version(&mut tx, page_id, version, user_id).await? {
+        return Ok(Err(e));
+    }
+    let last: Option<i64> =
+        sqlx::query_scalar("SELECT max(sort_order) FROM content_blocks WHERE page_id = ?")
+            .bind(page_id)
+            .fetch_one(&mut *tx)
+            .await?;
+    let id = insert_block(&mut tx, page_id, kind, last.map_or(0, |l| l + 10)).await?;
+    write_revision(&mut tx, page_id, user_id).await?;
+    tx.commit().await?;
+    Ok(Ok(id))
+}
+
+/// Replaces a block's content.
+pub async fn update_block(
+    db: &Db,
+    page_id: i64,
+    version: i64,
+    block_id: i64,
+    mut kind: BlockKind,
+    user_id: i64,
+) -> Saved<()> {
+    let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
+    if let Err(e) = bump_version(&mut tx, page_id, version, user_id).await? {
+        return Ok(Err(e));
+    }
+    kind.prepare_for_storage();
+    let updated = sqlx::query(
+        "UPDATE content_blocks SET block_type = ?, content = ?, rendered_html = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+         WHERE id = ? AND page_id = ?",
+    )
+    .bind(kind.type_name())
+    .bind(kind.content_json())
+    .bind(kind.rendered_html_json())
+    .bind(block_id)
+    .bind(page_id)
+    .execute(&mut *tx)
+    .await?;
+    if updated.rows_affected() == 0 {
+        return Ok(Err(SaveError::NotFound));
+    }
+    write_revision(&mut tx, page_id, user_id).await?;
+    tx.commit().await?;
+    Ok(Ok(()))
+}
+
+pub async fn delete_block(
+    db: &Db,
+    page_id: i64,
+    version: i64,
+    block_id: i64,
+    user_id: i64,
+) -> Saved<()> {
+    let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
+    if let Err(e) = bump_version(&mut tx, page_id, version, user_id).await? {
+        return Ok(Err(e));
+    }
+    let deleted = sqlx::query("DELETE FROM content_blocks WHERE id = ? AND page_id = ?")
+        .bind(block_id)
+        .bind(page_id)
+        .execute(&mut *tx)
+        .await?;
+    if deleted.rows_affected() == 0 {
+        return Ok(Err(SaveError::NotFound));
+    }
+    write_revision(&mut tx, page_id, user_id).await?;
+    tx.commit().await?;
+    Ok(Ok(()))
+}
+
+/// Puts the page's blocks in the given order (ids of other pages' blocks are ignored; blocks left out
+/// keep their relative order after the listed ones).
+pub async fn reorder_blocks(
+    db: &Db,
+    page_id: i64,
+    version: i64,
+    order: &[i64],
+    user_id: i64,
+) -> Saved<()> {
+    let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
+    if let Err(e) = bump_version(&mut tx, page_id, version, user_id).await? {
+        return Ok(Err(e));
+    }
+    let mut current: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM content_blocks WHERE page_id = ? ORDER BY sort_order, id",
+    )
+    .bind(page_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut ordered: Vec<i64> = order
+        .iter()
+        .copied()
+        .filter(|id| current.contains(id))
+        .collect();
+    ordered.dedup();
+    current.retain(|id| !ordered.contains(id));
+    ordered.extend(current);
+    for (position, id) in ordered.iter().enumerate() {
+        sqlx::query("UPDATE content_blocks SET sort_order = ? WHERE id = ?")
+            .bind(position as i64 * 10)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    write_revision(&mut tx, page_id, user_id).await?;
+    tx.commit().await?;
+    Ok(Ok(()))
+}
+
+#[derive(Debug, FromRow)]
+pub struct Revision {
+    pub id: i64,
+    pub version: i64,
+    pub user_name: Option<String>,
+    pub created_at: String,
+    pub snapshot: String,
+}
+
+/// A page's revisions, newest first.
+pub async fn revisions(db: &Db, page_id: i64) -> anyhow::Result<Vec<Revision>> {
+    Ok(sqlx::query_as(
+        "SELECT r.id, r.version, u.display_name AS user_name, r.created_at, r.snapshot
+         FROM page_revisions AS r LEFT JOIN users AS u ON u.id = r.user_id
+         WHERE r.page_id = ? ORDER BY r.id DESC",
+    )
+    .bind(page_id)
+    .fetch_all(db)
+    .await?)
+}
+
+#[derive(Deserialize)]
+struct Snapshot {
+    slug: String,
+    title: serde_json::Value,
+    summary: serde_json::Value,
+    meta_description: serde_json::Value,
+    status: String,
+    published_at: Option<String>,
+    parent_id: Option<i64>,
+    nav_order: i64,
+    placement: String,
+    blocks: Vec<SnapshotBlock>,
+}
+
+#[derive(Deserialize)]
+struct SnapshotBlock {
+    block_type: String,
+    content: serde_json::Value,
+}
+
+/// Brings back a revision's page fields and blocks, as a new version (and a new revision).
+pub async fn restore(db: &Db, page_id: i64, revision_id: i64, user_id: i64) -> Saved<()> {
+    let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
+    let snapshot: Option<String> =
+        sqlx::query_scalar("SELECT snapshot FROM page_revisions WHERE id = ? AND page_id = ?")
+            .bind(revision_id)
+            .bind(page_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let Some(snapshot) = snapshot else {
+        return Ok(Err(SaveError::NotFound));
+    };
+    let snap: Snapshot = serde_json::from_str(&snapshot)?;
+    let slug =
+        Slug::parse(&snap.slug).map_err(|e| anyhow::anyhow!("revision {revision_id}: {e}"))?;
+    if slug_taken(&mut tx, &slug, Some(page_id)).await? {
+        return Ok(Err(SaveError::SlugTaken));
+    }
+    sqlx::query(
+        "UPDATE pages SET slug = ?, title = ?, summary = ?, meta_description = ?, status = ?, published_at = ?,
+                parent_id = ?, nav_order = ?, placement = ?, version = version + 1, updated_by = ?,
+                updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+         WHERE id = ?",
+    )
+    .bind(slug.as_str())
+    .bind(snap.title.to_string())
+    .bind(snap.summary.to_string())
+    .bind(snap.meta_description.to_string())
+    .bind(&snap.status)
+    .bind(&snap.published_at)
+    .bind(snap.parent_id.filter(|p| *p != page_id))
+    .bind(snap.nav_order)
+    .bind(&snap.placement)
+    .bind(user_id)
+    .bind(page_id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("DELETE FROM content_blocks WHERE page_id = ?")
+        .bind(page_id)
+        .execute(&mut *tx)
+        .await?;
+    for (position, block) in snap.blocks.iter().enumerate() {
+        match BlockKind::parse(&block.block_type, &block.content.to_string()) {
+            Ok(kind) => {
+                insert_block(&mut tx, page_id, kind, position as i64 * 10).await?;
+            }
+            Err(error) => {
+                tracing::warn!(revision_id, %error, "a block of the revision is no longer valid; skipped")
+            }
+        }
+    }
+    write_revision(&mut tx, page_id, user_id).await?;
+    tx.commit().await?;
+    Ok(Ok(()))
+}
+
+/// Checks the form's version and moves the page to the next one.
+async fn bump_version(
+    tx: &mut Tx,
+    page_id: i64,
+    version: i64,
+    user_id: i64,
+) -> anyhow::Result<Result<(), SaveError>> {
+    keep_initial_state(tx, page_id).await?;
+    let updated = sqlx::query(
+        "UPDATE pages SET version = version + 1, updated_by = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+         WHERE id = ? AND version = ?",
+    )
+    .bind(user_id)
+    .bind(page_id)
+    .bind(version)
+    .execute(&mut **tx)
+    .await?;
+    if updated.rows_affected() == 1 {
+        Ok(Ok(()))
+    } else if page_exists(tx, page_id).await? {
+        Ok(Err(SaveError::Stale))
+    } else {
+        Ok(Err(SaveError::NotFound))
+    }
+}
+
+/// A page created without the editor (demo content, imports) has no revision yet: its state before the
+/// first edit becomes one, so that edit can be undone too.
+async fn keep_initial_state(tx: &mut Tx, page_id: i64) -> anyhow::Result<()> {
+    let has: i64 = sqlx::query_scalar("SELECT count(*) FROM page_revisions WHERE page_id = ?")
+        .bind(page_id)
+        .fetch_one(&mut **tx)
+        .await?;
+    if has == 0 {
+        insert_revision(tx, page_id, None).await?;
+    }
+    Ok(())
+}
+
+/// Snapshots the page as it now stands in the transaction.
+async fn write_revision(tx: &mut Tx, page_id: i64, user_id: i64) -> anyhow::Result<()> {
+    insert_revision(tx, page_id, Some(user_id)).await
+}
+
+async fn insert_revision(tx: &mut Tx, page_id: i64, user_id: Option<i64>) -> anyhow::Result<()> {
+    sqlx::query(
+        "INSERT INTO page_revisions (page_id, version, snapshot, user_id)
+         SELECT p.id, p.version, json_object(
+                'slug', p.slug, 'title', json(p.title), 'summary', json(p.summary),
+                'meta_description', json(p.meta_description), 'status', p.status, 'published_at', p.published_at,
+                'parent_id', p.parent_id, 'nav_order', p.nav_order, 'placement', p.placement,
+                'blocks', (SELECT json_group_array(json_object('block_type', b.block_type, 'content', json(b.content)))
+                           FROM (SELECT * FROM content_blocks WHERE page_id = p.id ORDER BY sort_order, id) AS b)),
+                ?
+         FROM pages AS p WHERE p.id = ?",
+    )
+    .bind(user_id)
+    .bind(page_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+async fn slug_taken(tx: &mut Tx, slug: &Slug, except: Option<i64>) -> anyhow::Result<bool> {
+    let taken: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM pages WHERE slug = ? AND id IS NOT ?")
+            .bind(slug.as_str())
+            .bind(except)
+            .fetch_one(&mut **tx)
+            .await?;
+    Ok(taken > 0)
+}
+
+async fn page_exists(tx: &mut Tx, id: i64) -> anyhow::Result<bool> {
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM pages WHERE id = ?")
+        .bind(id)
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok(n == 1)
+}
+
+/// Whether `candidate` is `page` or lies below it (so cannot become its parent).
+async fn is_self_or_descendant(tx: &mut Tx, candidate: i64, page: i64) -> anyhow::Result<bool> {
+    let found: i64 = sqlx::query_scalar(
+        "WITH RECURSIVE up(id, parent_id, depth) AS (
+             SELECT id, parent_id, 0 FROM pages WHERE id = ?
+             UNION ALL SELECT p.id, p.parent_id, up.depth + 1 FROM pages AS p JOIN up ON p.id = up.parent_id WHERE up.depth < 64)
+         SELECT count(*) FROM up WHERE id = ?",
+    )
+    .bind(candidate)
+    .bind(page)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(found > 0)
+}

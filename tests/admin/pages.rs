@@ -1,0 +1,576 @@
+use crate::common::{TestApp, attrs, location, texts};
+
+async fn page_id(app: &TestApp, slug: &str) -> i64 {
+    sqlx::query_scalar("SELECT id FROM pages WHERE slug = ?")
+        .bind(slug)
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap()
+}
+
+async fn version(app: &TestApp, id: i64) -> String {
+    let v: i64 = sqlx::query_scalar("SELECT version FROM pages WHERE id = ?")
+        .bind(id)
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    v.to_string()
+}
+
+#[tokio::test]
+async fn the_page_list_shows_status_and_translation_completeness() {
+    let app = TestApp::signed_in("editor").await;
+    let html = app.page("/admin/pages").await;
+    let cloud = page_id(&app, "cloud-consulting").await;
+    let row = format!("tr[data-page-id='{cloud}'] .translations .badge-missing");
+    assert_eq!(texts(&html, &row), vec!["DE ✗"]);
+    let careers = page_id(&app, "careers").await;
+    assert_eq!(
+        texts(&html, &format!("tr[data-page-id='{careers}'] .status")),
+        vec!["Draft"]
+    );
+}
+
+#[tokio::test]
+async fn an_editor_creates_a_page_with_blocks_and_publishes_it() {
+    let app = TestApp::signed_in("editor").await;
+    let created = app
+        .post_form(
+            "/admin/pages/new",
+            "/admin/pages/new",
+            &[
+                ("title.en", "Our Approach"),
+                ("title.de", "Unser Ansatz"),
+                ("slug", ""),
+                ("nav_order", "50"),
+                ("placement", "main"),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status(), 303, "{}", created.text().await.unwrap());
+    let id = page_id(&app, "our-approach").await; // slug suggested from the title
+    assert_eq!(location(&created), format!("/admin/pages/{id}"));
+    assert_eq!(app.get("/en/our-approach").await.status(), 404, "a draft");
+
+    let edit = format!("/admin/pages/{id}");
+    let add = app
+        .post_form(
+            &format!("/admin/pages/{id}/blocks/new?type=rich_text"),
+            &edit,
+            &[
+                ("version", &version(&app, id).await),
+                ("body.en", "We **listen** first."),
+                ("body.de", "Wir hören **zuerst** zu."),
+            ],
+        )
+        .await;
+    assert_eq!(add.status(), 303);
+    let add = app
+        .post_form(
+            &format!("/admin/pages/{id}/blocks/new?type=heading"),
+            &edit,
+            &[
+                ("version", &version(&app, id).await),
+                ("text.en", "How we work"),
+                ("text.de", "So arbeiten wir"),
+                ("level", "2"),
+            ],
+        )
+        .await;
+    assert_eq!(add.status(), 303);
+
+    let publish = app
+        .post_form(
+            &edit,
+            &edit,
+            &[
+                ("version", &version(&app, id).await),
+                ("title.en", "Our Approach"),
+                ("title.de", "Unser Ansatz"),
+                ("slug", "our-approach"),
+                ("nav_order", "50"),
+                ("placement", "main"),
+                ("action", "publish"),
+            ],
+        )
+        .await;
+    assert_eq!(publish.status(), 303);
+    let de = app.page("/de/our-approach").await;
+    assert_eq!(texts(&de, "h1"), vec!["Unser Ansatz"]);
+    assert!(texts(&de, ".block-rich-text strong").contains(&"zuerst".to_string()));
+    assert_eq!(texts(&de, ".block-heading h2"), vec!["So arbeiten wir"]);
+    assert!(
+        texts(&de, ".menu a").contains(&"Unser Ansatz".to_string()),
+        "in the navigation at once"
+    );
+    let actions: Vec<String> = sqlx::query_scalar("SELECT action FROM audit_log ORDER BY id")
+        .fetch_all(&app.state.db)
+        .await
+        .unwrap();
+    for a in ["page-created", "block-added", "page-published"] {
+        assert!(
+            actions.contains(&a.to_string()),
+            "{a} not audited: {actions:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn invalid_page_input_comes_back_with_field_errors_and_the_input_kept() {
+    let app = TestApp::signed_in("editor").await;
+    let response = app
+        .post_form(
+            "/admin/pages/new",
+            "/admin/pages/new",
+            &[
+                ("title.en", ""),
+                ("title.de", "Nur Deutsch <b>"),
+                ("slug", "Bad Slug!"),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 422);
+    let html = scraper::Html::parse_document(&response.text().await.unwrap());
+    assert_eq!(
+        attrs(&html, "input[name='title.de']", "value"),
+        vec!["Nur Deutsch <b>"]
+    );
+    assert_eq!(attrs(&html, "input[name=slug]", "value"), vec!["Bad Slug!"]);
+    assert_eq!(texts(&html, "#slug-error").len(), 1);
+    assert_eq!(texts(&html, "#title-error").len(), 1);
+    let taken = app
+        .post_form(
+            "/admin/pages/new",
+            "/admin/pages/new",
+            &[
+                ("title.en", "About again"),
+                ("slug", "about"),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(taken.status(), 422);
+    let html = scraper::Html::parse_document(&taken.text().await.unwrap());
+    assert_eq!(
+        texts(&html, "#slug-error"),
+        vec!["Another page already has this address."]
+    );
+}
+
+#[tokio::test]
+async fn a_save_from_an_older_version_is_refused_and_keeps_the_editors_input() {
+    let app = TestApp::signed_in("editor").await;
+    let id = page_id(&app, "about").await;
+    let edit = format!("/admin/pages/{id}");
+    let old = version(&app, id).await;
+    let first = app
+        .post_form(
+            &edit,
+            &edit,
+            &[
+                ("version", &old),
+                ("title.en", "About (Anna)"),
+                ("slug", "about"),
+                ("placement", "main"),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(first.status(), 303);
+    // A second editor still has the form from before that save.
+    let second = app
+        .post_form(
+            &edit,
+            &edit,
+            &[
+                ("version", &old),
+                ("title.en", "About (Ben)"),
+                ("slug", "about"),
+                ("placement", "main"),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(second.status(), 409);
+    let html = scraper::Html::parse_document(&second.text().await.unwrap());
+    assert!(texts(&html, ".form-error")[0].contains("Someone else saved this page"));
+    assert_eq!(
+        attrs(&html, "input[name='title.en']", "value"),
+        vec!["About (Ben)"]
+    );
+    assert_eq!(
+        texts(&app.page("/en/about").await, "h1"),
+        vec!["About (Anna)"]
+    );
+}
+
+#[tokio::test]
+async fn a_scheduled_page_appears_after_its_time() {
+    let app = TestApp::signed_in("editor").await;
+    let id = page_id(&app, "careers").await;
+    let edit = format!("/admin/pages/{id}");
+    let soon = time::OffsetDateTime::now_utc() + time::Duration::seconds(61);
+    let at = format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}",
+        soon.year(),
+        u8::from(soon.month()),
+        soon.day(),
+        soon.hour(),
+        soon.minute()
+    );
+    let past = app
+        .post_form(
+            &edit,
+            &edit,
+            &[
+                ("version", &version(&app, id).await),
+                ("title.en", "Careers"),
+                ("slug", "careers"),
+                ("placement", "main"),
+                ("publish_at", "2020-01-01T10:00"),
+                ("action", "schedule"),
+            ],
+        )
+        .await;
+    assert_eq!(past.status(), 422);
+    let scheduled = app
+        .post_form(
+            &edit,
+            &edit,
+            &[
+                ("version", &version(&app, id).await),
+                ("title.en", "Careers"),
+                ("slug", "careers"),
+                ("placement", "main"),
+                ("publish_at", &at),
+                ("action", "schedule"),
+            ],
+        )
+        .await;
+    assert_eq!(scheduled.status(), 303);
+    assert_eq!(app.get("/en/careers").await.status(), 404);
+    assert!(
+        texts(&app.page("/admin").await, "#scheduled-heading + ul li")
+            .iter()
+            .any(|t| t.contains("Careers"))
+    );
+    // Time passes: move the schedule into the past as the clock would.
+    sqlx::query("UPDATE pages SET published_at = '2020-01-01T00:00:00Z' WHERE id = ?")
+        .bind(id)
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    magnetiq::content::content_changed(&app.state)
+        .await
+        .unwrap();
+    assert_eq!(app.get("/en/careers").await.status(), 200);
+}
+
+#[tokio::test]
+async fn blocks_are_edited_moved_reordered_and_deleted() {
+    let app = TestApp::signed_in("editor").await;
+    let id = page_id(&app, "about").await;
+    let edit = format!("/admin/pages/{id}");
+    let html = app.page(&edit).await;
+    let ids: Vec<String> = attrs(&html, ".block-row", "data-block-id");
+    assert_eq!(ids.len(), 4);
+
+    // Edit the heading (first block) in German.
+    let form = app
+        .page(&format!("/admin/pages/{id}/blocks/{}", ids[0]))
+        .await;
+    assert_eq!(
+        attrs(&form, "input[name='text.de']", "value"),
+        vec!["Zuerst Ingenieure"]
+    );
+    let saved = app
+        .post_form(
+            &format!("/admin/pages/{id}/blocks/{}", ids[0]),
+            &edit,
+            &[
+                ("version", &version(&app, id).await),
+                ("text.en", "Engineers first"),
+                ("text.de", "Ingenieure zuerst"),
+                ("level", "2"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), 303);
+    assert_eq!(
+        texts(&app.page("/de/about").await, ".block-heading h2"),
+        vec!["Ingenieure zuerst"]
+    );
+
+    // The down button of the first block swaps it with the second.
+    let html = app.page(&edit).await;
+    let order = attrs(
+        &html,
+        &format!(".block-row[data-block-id='{}'] input[name=order]", ids[0]),
+        "value",
+    );
+    let moved = app
+        .post_form(
+            &format!("/admin/pages/{id}/blocks/order"),
+            &edit,
+            &[("version", &version(&app, id).await), ("order", &order[0])],
+        )
+        .await;
+    assert_eq!(moved.status(), 303);
+    let now: Vec<String> = attrs(&app.page(&edit).await, ".block-row", "data-block-id");
+    assert_eq!(
+        now,
+        vec![
+            ids[1].clone(),
+            ids[0].clone(),
+            ids[2].clone(),
+            ids[3].clone()
+        ]
+    );
+
+    // The whole order in one request: reverse it.
+    let v = version(&app, id).await;
+    let mut fields: Vec<(String, String)> = vec![("version".into(), v)];
+    for (i, block) in now.iter().enumerate() {
+        fields.push((format!("position.{block}"), (10 - i).to_string()));
+    }
+    let refs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    assert_eq!(
+        app.post_form(&format!("/admin/pages/{id}/blocks/order"), &edit, &refs)
+            .await
+            .status(),
+        303
+    );
+    let reversed: Vec<String> = attrs(&app.page(&edit).await, ".block-row", "data-block-id");
+    assert_eq!(reversed, now.iter().rev().cloned().collect::<Vec<_>>());
+
+    let deleted = app
+        .post_form(
+            &format!("/admin/pages/{id}/blocks/{}/delete", ids[2]),
+            &edit,
+            &[("version", &version(&app, id).await)],
+        )
+        .await;
+    assert_eq!(deleted.status(), 303);
+    assert_eq!(
+        attrs(&app.page(&edit).await, ".block-row", "data-block-id").len(),
+        3
+    );
+    assert!(app.page("/en/about").await.html().contains("block-heading"));
+}
+
+#[tokio::test]
+async fn a_javascript_link_in_a_block_is_refused_when_stored() {
+    let app = TestApp::signed_in("editor").await;
+    let id = page_id(&app, "contact").await;
+    let edit = format!("/admin/pages/{id}");
+    let response = app
+        .post_form(
+            &format!("/admin/pages/{id}/blocks/new?type=call_to_action"),
+            &edit,
+            &[
+                ("version", &version(&app, id).await),
+                ("headline.en", "Click"),
+                ("label.en", "Go"),
+                ("url.en", "javascript:alert(document.cookie)"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 422);
+    let html = scraper::Html::parse_document(&response.text().await.unwrap());
+    assert_eq!(
+        attrs(&html, "input[name='url.en']", "value"),
+        vec!["javascript:alert(document.cookie)"],
+        "input kept"
+    );
+    let n: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM content_blocks WHERE content LIKE '%javascript%'")
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
+    assert_eq!(n, 0);
+}
+
+#[tokio::test]
+async fn restoring_a_revision_brings_back_the_old_blocks() {
+    let app = TestApp::signed_in("editor").await;
+    let id = page_id(&app, "faq").await;
+    let edit = format!("/admin/pages/{id}");
+    let ids = attrs(&app.page(&edit).await, ".block-row", "data-block-id");
+    let deleted = app
+        .post_form(
+            &format!("/admin/pages/{id}/blocks/{}/delete", ids[0]),
+            &edit,
+            &[("version", &version(&app, id).await)],
+        )
+        .await;
+    assert_eq!(deleted.status(), 303);
+    assert!(
+        !app.page("/en/faq")
+            .await
+            .html()
+            .contains("How long does a project take?")
+    );
+
+    let revisions = app.page(&format!("/admin/pages/{id}/revisions")).await;
+    let rows = attrs(&revisions, "tr[data-revision-id]", "data-revision-id");
+    assert_eq!(rows.len(), 2, "the state before the first edit is kept too");
+    let oldest = rows.last().unwrap();
+    let restored = app
+        .post_form(
+            &format!("/admin/pages/{id}/revisions/{oldest}/restore"),
+            &format!("/admin/pages/{id}/revisions"),
+            &[],
+        )
+        .await;
+    assert_eq!(restored.status(), 303);
+    assert!(
+        app.page("/en/faq")
+            .await
+            .html()
+            .contains("How long does a project take?")
+    );
+    let after = attrs(
+        &app.page(&format!("/admin/pages/{id}/revisions")).await,
+        "tr[data-revision-id]",
+        "data-revision-id",
+    );
+    assert_eq!(after.len(), 3, "restoring is a new revision");
+}
+
+#[tokio::test]
+async fn deleting_asks_first_and_refuses_a_page_with_children() {
+    let app = TestApp::signed_in("editor").await;
+    let services = page_id(&app, "services").await;
+    let confirm = app.page(&format!("/admin/pages/{services}/delete")).await;
+    assert_eq!(texts(&confirm, ".form-error").len(), 1);
+    let refused = app
+        .post_form(
+            &format!("/admin/pages/{services}/delete"),
+            "/admin/pages",
+            &[],
+        )
+        .await;
+    assert_eq!(refused.status(), 303);
+    assert_eq!(app.get("/en/services").await.status(), 200);
+
+    let faq = page_id(&app, "faq").await;
+    let confirm = app.page(&format!("/admin/pages/{faq}/delete")).await;
+    assert_eq!(
+        attrs(&confirm, "form[action$='/delete'] button", "type"),
+        vec!["submit"]
+    );
+    let deleted = app
+        .post_form(&format!("/admin/pages/{faq}/delete"), "/admin/pages", &[])
+        .await;
+    assert_eq!(location(&deleted), "/admin/pages");
+    assert_eq!(app.get("/en/faq").await.status(), 404);
+}
+
+#[tokio::test]
+async fn a_draft_can_be_previewed_by_editors_only() {
+    let app = TestApp::signed_in("editor").await;
+    let id = page_id(&app, "careers").await;
+    let preview = app.get(&format!("/admin/pages/{id}/preview/de")).await;
+    assert_eq!(preview.status(), 200);
+    let html = scraper::Html::parse_document(&preview.text().await.unwrap());
+    assert_eq!(texts(&html, ".preview-banner").len(), 1);
+    assert_eq!(texts(&html, "h1"), vec!["Karriere"]);
+    let stranger = app
+        .get_as_new_visitor(&format!("/admin/pages/{id}/preview/de"), &[])
+        .await;
+    assert_eq!(stranger.status(), 303);
+}
+
+#[tokio::test]
+async fn every_page_post_without_a_valid_csrf_token_is_refused_and_changes_nothing() {
+    let app = TestApp::signed_in("editor").await;
+    let id = page_id(&app, "about").await;
+    let block: i64 = sqlx::query_scalar("SELECT id FROM content_blocks WHERE page_id = ? LIMIT 1")
+        .bind(id)
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    let before: i64 = sqlx::query_scalar("SELECT version FROM pages WHERE id = ?")
+        .bind(id)
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    let v = before.to_string();
+    let posts = [
+        "/admin/pages/new".to_string(),
+        format!("/admin/pages/{id}"),
+        format!("/admin/pages/{id}/delete"),
+        format!("/admin/pages/{id}/revisions/1/restore"),
+        format!("/admin/pages/{id}/blocks/new?type=heading"),
+        format!("/admin/pages/{id}/blocks/order"),
+        format!("/admin/pages/{id}/blocks/{block}"),
+        format!("/admin/pages/{id}/blocks/{block}/delete"),
+        "/admin/logout".to_string(),
+    ];
+    for path in &posts {
+        for token in [None, Some("wrong")] {
+            let mut fields = vec![
+                ("version", v.as_str()),
+                ("title.en", "Hacked"),
+                ("slug", "hacked"),
+                ("text.en", "Hacked"),
+                ("order", "1"),
+            ];
+            if let Some(t) = token {
+                fields.push(("csrf_token", t));
+            }
+            let response = app
+                .client
+                .post(app.url(path))
+                .form(&fields)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 403, "{path} with token {token:?}");
+        }
+    }
+    let after: i64 = sqlx::query_scalar("SELECT version FROM pages WHERE id = ?")
+        .bind(id)
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(before, after);
+    let pages: i64 = sqlx::query_scalar("SELECT count(*) FROM pages WHERE slug = 'hacked'")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(pages, 0);
+    assert_eq!(app.get("/admin").await.status(), 200, "still signed in");
+}
+
+#[tokio::test]
+async fn editor_input_is_escaped_in_the_admin_and_on_the_site() {
+    let app = TestApp::signed_in("editor").await;
+    let xss = "<script>alert('x')</script>";
+    let created = app
+        .post_form(
+            "/admin/pages/new",
+            "/admin/pages/new",
+            &[
+                ("title.en", xss),
+                ("summary.en", xss),
+                ("slug", "xss-test"),
+                ("action", "publish"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status(), 303);
+    for path in ["/admin/pages", "/en/xss-test"] {
+        let body = app.get(path).await.text().await.unwrap();
+        assert!(!body.contains(xss), "{path} has the raw script");
+        assert!(
+            body.contains("&#60;script&#62;"),
+            "{path} lacks the escaped text"
+        );
+    }
+}
