@@ -12,12 +12,14 @@ use actix_web::http::header;
 use actix_web::middleware::DefaultHeaders;
 
 use crate::admin::dashboard;
+use crate::audit;
 use crate::auth::login;
 use crate::config::Config;
 use crate::content::{self, admin as pages, public, seo};
 use crate::db;
 use crate::error::{AppError, localized_error_page};
 use crate::i18n::Catalog;
+use crate::users::admin as users;
 use crate::web::auth::{session_key, session_middleware};
 use crate::web::state::AppState;
 use crate::web::{assets, headers, health};
@@ -37,6 +39,20 @@ pub fn routes(cfg: &mut web::ServiceConfig, session: SessionMiddleware<CookieSes
             .route("/login", web::post().to(login::login))
             .route("/logout", web::post().to(login::logout))
             .route("/language/{lang}", web::get().to(login::switch_language))
+            .route("/audit", web::get().to(audit::admin::list))
+            .route("/users", web::get().to(users::list))
+            .route("/users/new", web::post().to(users::create))
+            .route("/users/{id}", web::get().to(users::edit_form))
+            .route("/users/{id}", web::post().to(users::save))
+            .route(
+                "/users/{id}/password",
+                web::post().to(users::reset_password),
+            )
+            .route("/account/password", web::get().to(users::own_password_form))
+            .route(
+                "/account/password",
+                web::post().to(users::change_own_password),
+            )
             .route("/pages", web::get().to(pages::list))
             .route("/pages/new", web::get().to(pages::new_form))
             .route("/pages/new", web::post().to(pages::create))

@@ -85,3 +85,60 @@ pub async fn count(db: &Db) -> anyhow::Result<i64> {
         .fetch_one(db)
         .await?)
 }
+
+/// A user as the users list shows them.
+#[derive(FromRow)]
+pub struct UserListing {
+    pub id: i64,
+    pub email: String,
+    pub display_name: String,
+    pub role: String,
+    pub active: bool,
+    pub last_login_at: Option<String>,
+}
+
+pub async fn list(db: &Db) -> anyhow::Result<Vec<UserListing>> {
+    Ok(sqlx::query_as(
+        "SELECT id, email, display_name, role, active, last_login_at FROM users ORDER BY email",
+    )
+    .fetch_all(db)
+    .await?)
+}
+
+/// Changes name, role and active flag; returns whether the user exists.
+pub async fn update(
+    db: &Db,
+    id: i64,
+    name: &str,
+    role: Role,
+    active: bool,
+) -> anyhow::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE users SET display_name = ?, role = ?, active = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?",
+    )
+    .bind(name)
+    .bind(role.as_str())
+    .bind(active)
+    .bind(id)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn set_password(db: &Db, id: i64, password_hash: &str) -> anyhow::Result<bool> {
+    let done = sqlx::query("UPDATE users SET password_hash = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?")
+        .bind(password_hash)
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn password_hash(db: &Db, id: i64) -> anyhow::Result<Option<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT password_hash FROM users WHERE id = ?")
+            .bind(id)
+            .fetch_optional(db)
+            .await?,
+    )
+}

@@ -4,4 +4,5 @@ mod common;
 
 mod login;
 mod pages;
+mod users;
 mod users_cli;

@@ -1,0 +1,62 @@
+//! `/admin/audit`: the audit log, newest first, fifty entries a page; admins only.
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::store::{self, AuditEntry};
+use crate::auth::login::html;
+use crate::error::AppError;
+use crate::web::admin_layout::{AdminLayout, Section};
+use crate::web::auth::CurrentUser;
+use crate::web::state::AppState;
+
+const PER_PAGE: i64 = 50;
+
+#[derive(Template)]
+#[template(path = "admin/audit.html")]
+struct AuditPage<'a> {
+    layout: AdminLayout<'a>,
+    entries: Vec<AuditEntry>,
+    page: i64,
+    pages: i64,
+}
+
+#[derive(Deserialize)]
+pub struct Paging {
+    page: Option<i64>,
+}
+
+/// GET `/admin/audit?page=N`.
+pub async fn list(
+    req: HttpRequest,
+    session: Session,
+    query: web::Query<Paging>,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    user.require_admin()?;
+    let total = store::count(&state.db).await?;
+    let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
+    let page = query.page.unwrap_or(1).clamp(1, pages);
+    let entries = store::recent(&state.db, PER_PAGE, (page - 1) * PER_PAGE).await?;
+    let layout = AdminLayout::new(
+        &req,
+        &state,
+        Some(&user.user),
+        &user.csrf_token,
+        Some(&session),
+        Section::Audit,
+    );
+    Ok(html(
+        StatusCode::OK,
+        AuditPage {
+            layout,
+            entries,
+            page,
+            pages,
+        }
+        .render()?,
+    ))
+}
