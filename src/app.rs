@@ -15,10 +15,11 @@ use crate::admin::dashboard;
 use crate::audit;
 use crate::auth::login;
 use crate::config::Config;
-use crate::content::{self, admin as pages, public, seo};
+use crate::content::{self, admin as pages, admin_blocks as blocks, public, seo};
 use crate::db;
 use crate::error::{AppError, localized_error_page};
 use crate::i18n::Catalog;
+use crate::media;
 use crate::users::admin as users;
 use crate::web::auth::{session_key, session_middleware};
 use crate::web::state::AppState;
@@ -53,6 +54,11 @@ pub fn routes(cfg: &mut web::ServiceConfig, session: SessionMiddleware<CookieSes
                 "/account/password",
                 web::post().to(users::change_own_password),
             )
+            .route("/media", web::get().to(media::admin::list))
+            .route("/media", web::post().to(media::admin::upload))
+            .route("/media/{id}", web::get().to(media::admin::edit_form))
+            .route("/media/{id}", web::post().to(media::admin::save))
+            .route("/media/{id}/delete", web::post().to(media::admin::delete))
             .route("/pages", web::get().to(pages::list))
             .route("/pages/new", web::get().to(pages::new_form))
             .route("/pages/new", web::post().to(pages::create))
@@ -68,24 +74,24 @@ pub fn routes(cfg: &mut web::ServiceConfig, session: SessionMiddleware<CookieSes
             )
             .route(
                 "/pages/{id}/blocks/new",
-                web::get().to(pages::new_block_form),
+                web::get().to(blocks::new_block_form),
             )
-            .route("/pages/{id}/blocks/new", web::post().to(pages::add_block))
+            .route("/pages/{id}/blocks/new", web::post().to(blocks::add_block))
             .route(
                 "/pages/{id}/blocks/order",
-                web::post().to(pages::reorder_blocks),
+                web::post().to(blocks::reorder_blocks),
             )
             .route(
                 "/pages/{id}/blocks/{block}",
-                web::get().to(pages::edit_block_form),
+                web::get().to(blocks::edit_block_form),
             )
             .route(
                 "/pages/{id}/blocks/{block}",
-                web::post().to(pages::save_block),
+                web::post().to(blocks::save_block),
             )
             .route(
                 "/pages/{id}/blocks/{block}/delete",
-                web::post().to(pages::delete_block),
+                web::post().to(blocks::delete_block),
             ),
     );
     cfg.route("/", web::get().to(public::root))
@@ -93,6 +99,7 @@ pub fn routes(cfg: &mut web::ServiceConfig, session: SessionMiddleware<CookieSes
         .route("/sitemap.xml", web::get().to(seo::sitemap))
         .route("/robots.txt", web::get().to(seo::robots))
         .route("/static/{tail:.*}", web::get().to(assets::serve))
+        .route("/media/{tail:.*}", web::get().to(media::public::serve))
         .route("/{lang}", web::get().to(public::lang_root))
         .route("/{lang}/", web::get().to(public::home))
         .route("/{lang}/{slug}", web::get().to(public::page));

@@ -51,6 +51,15 @@ pub struct Settings {
         hide_env_values = true
     )]
     pub secret_key: Option<String>,
+    /// Largest upload accepted, in megabytes.
+    #[arg(
+        long,
+        env = "MAGNETIQ_MAX_UPLOAD_MB",
+        default_value_t = 20,
+        hide = true,
+        global = true
+    )]
+    pub max_upload_mb: u64,
     /// HTTP worker threads; defaults to one less than the cores (SQLite queries run on threads of their own).
     #[arg(long, env = "MAGNETIQ_WORKERS", hide = true, global = true)]
     pub workers: Option<usize>,
@@ -78,6 +87,7 @@ pub struct Config {
     pub site_name: String,
     pub workers: usize,
     pub secret_key: Option<String>,
+    pub max_upload_bytes: u64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -123,6 +133,7 @@ impl Config {
             site_name: s.site_name,
             workers: s.workers.filter(|w| *w > 0).unwrap_or_else(default_workers),
             secret_key: s.secret_key,
+            max_upload_bytes: s.max_upload_mb.clamp(1, 1024) * 1024 * 1024,
         })
     }
 
@@ -138,6 +149,7 @@ impl Config {
             site_name: "Magnetiq".into(),
             workers: None,
             secret_key: None,
+            max_upload_mb: 20,
         };
         // The defaults above are valid by construction.
         Config::from_settings(settings).unwrap_or_else(|e| panic!("default config invalid: {e}"))
@@ -163,6 +175,7 @@ mod tests {
             site_name: "Example".into(),
             workers: None,
             secret_key: None,
+            max_upload_mb: 20,
         };
         c = Config::from_settings(settings).unwrap();
         assert!(c.secure_cookies);
@@ -183,6 +196,7 @@ mod tests {
             site_name: "X".into(),
             workers: Some(3),
             secret_key: None,
+            max_upload_mb: 20,
         };
         assert!(
             Config::from_settings(s.clone())

@@ -9,5 +9,6 @@ pub mod db;
 mod embedded;
 pub mod error;
 pub mod i18n;
+pub mod media;
 pub mod users;
 pub mod web;

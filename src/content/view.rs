@@ -71,6 +71,8 @@ pub struct HeadingView<'a> {
 pub struct ImageView<'a> {
     pub lang_attr: Option<Lang>,
     pub src: &'a str,
+    /// The resized copies of an uploaded image, for the browser to pick from.
+    pub srcset: Option<String>,
     pub alt: &'a str,
     pub caption: &'a str,
     pub width: Option<u32>,
@@ -260,6 +262,7 @@ fn block_view(block: &Block, r: Reader) -> Option<BlockView<'_>> {
         BlockKind::Image(i) => BlockView::Image(ImageView {
             lang_attr: r.fallback_of(&i.alt),
             src: i.src.as_str(),
+            srcset: srcset(i.src.as_str(), i.width),
             alt: r.text(&i.alt),
             caption: r.text(&i.caption),
             width: i.width,
@@ -343,6 +346,25 @@ fn json_ld(
     escape_json_for_script(&graph.to_string())
 }
 
+/// `/media/abc.jpg 1200w, /media/abc-480.jpg 480w, ...` for an upload whose width is known: the media
+/// library makes renditions of every width in `RENDITION_WIDTHS` below the original's.
+fn srcset(src: &str, width: Option<u32>) -> Option<String> {
+    let width = width?;
+    let name = src.strip_prefix("/media/")?;
+    let (stem, ext) = name.rsplit_once('.')?;
+    let rendition_ext = if ext == "jpg" { "jpg" } else { "png" };
+    let mut set: Vec<String> = crate::media::files::RENDITION_WIDTHS
+        .iter()
+        .filter(|w| **w < width)
+        .map(|w| format!("/media/{stem}-{w}.{rendition_ext} {w}w"))
+        .collect();
+    if set.is_empty() {
+        return None;
+    }
+    set.push(format!("{src} {width}w"));
+    Some(set.join(", "))
+}
+
 pub fn escape_json_for_script(json: &str) -> String {
     json.replace('<', "\\u003c")
         .replace('>', "\\u003e")
@@ -360,6 +382,21 @@ fn og_locale(lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn uploaded_images_offer_their_renditions() {
+        assert_eq!(
+            srcset("/media/ab12.jpg", Some(1000)).as_deref(),
+            Some("/media/ab12-480.jpg 480w, /media/ab12-960.jpg 960w, /media/ab12.jpg 1000w")
+        );
+        assert_eq!(
+            srcset("/media/ab12.webp", Some(600)).as_deref(),
+            Some("/media/ab12-480.png 480w, /media/ab12.webp 600w")
+        );
+        assert_eq!(srcset("/media/ab12.png", Some(300)), None);
+        assert_eq!(srcset("/static/img/x.png", Some(3000)), None);
+        assert_eq!(srcset("/media/ab12.png", None), None);
+    }
 
     #[test]
     fn json_for_a_script_element_cannot_close_it() {

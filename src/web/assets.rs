@@ -229,7 +229,7 @@ impl StaticAssets {
 
 /// At most four segments of letters, digits, `.`, `_` and `-`, none starting with a dot, none empty:
 /// no traversal, no dotfiles, no encoded characters, no backslashes, nothing over 255 bytes.
-fn is_plain_path(path: &str) -> bool {
+pub(crate) fn is_plain_path(path: &str) -> bool {
     path.len() <= 255
         && path.split('/').count() <= 4
         && path.split('/').all(|seg| {

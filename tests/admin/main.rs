@@ -3,6 +3,7 @@
 mod common;
 
 mod login;
+mod media;
 mod pages;
 mod users;
 mod users_cli;

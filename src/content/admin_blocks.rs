@@ -1,0 +1,439 @@
+//! The blocks of a page in the admin panel: add, edit, delete and reorder, through forms generated
+//! for each block type (see `block_form`).
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::admin::{FormMap, audit, see_other};
+use super::block_form::{self, Field, Input};
+use super::blocks::BlockKind;
+use super::editing::{self, SaveError};
+use super::store;
+use crate::auth::login::html;
+use crate::error::AppError;
+use crate::i18n::{Lang, Localized};
+use crate::web::admin_layout::{AdminLayout, Section, flash};
+use crate::web::auth::{AdminForm, CurrentUser};
+use crate::web::state::AppState;
+
+#[derive(Template)]
+#[template(path = "admin/block_edit.html")]
+struct BlockEdit<'a> {
+    layout: AdminLayout<'a>,
+    page_id: i64,
+    block_id: Option<i64>,
+    block_type: String,
+    version: i64,
+    inputs: Vec<InputView>,
+    error: Option<String>,
+}
+
+struct InputView {
+    name: String,
+    label: String,
+    lang: Option<Lang>,
+    value: String,
+    multiline: bool,
+    rows: usize,
+    options: Vec<&'static str>,
+    number: bool,
+    invalid: bool,
+}
+
+#[derive(Deserialize)]
+pub struct BlockTypeQuery {
+    #[serde(rename = "type")]
+    block_type: Option<String>,
+}
+
+/// GET `/admin/pages/{id}/blocks/new?type=hero`.
+pub async fn new_block_form(
+    req: HttpRequest,
+    session: Session,
+    path: web::Path<i64>,
+    query: web::Query<BlockTypeQuery>,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let page_id = path.into_inner();
+    let block_type = query
+        .block_type
+        .clone()
+        .filter(|t| block_form::BLOCK_TYPES.contains(&t.as_str()))
+        .ok_or(AppError::NotFound)?;
+    let (page, _) = store::page_for_editing(&state.db, page_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let values = FormMap::new();
+    render_block(
+        &req,
+        &state,
+        &user,
+        Some(&session),
+        page_id,
+        None,
+        &block_type,
+        page.version,
+        &values,
+        &[],
+        None,
+        StatusCode::OK,
+    )
+}
+
+/// GET `/admin/pages/{id}/blocks/{block}`.
+pub async fn edit_block_form(
+    req: HttpRequest,
+    session: Session,
+    path: web::Path<(i64, i64)>,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let (page_id, block_id) = path.into_inner();
+    let (page, blocks) = store::page_for_editing(&state.db, page_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let block = blocks
+        .iter()
+        .find(|b| b.id == block_id)
+        .ok_or(AppError::NotFound)?;
+    let content: serde_json::Value =
+        serde_json::from_str(&block.kind.content_json()).unwrap_or_default();
+    let values = block_form::flatten(&content);
+    let block_type = block.kind.type_name().to_owned();
+    render_block(
+        &req,
+        &state,
+        &user,
+        Some(&session),
+        page_id,
+        Some(block_id),
+        &block_type,
+        page.version,
+        &values,
+        &[],
+        None,
+        StatusCode::OK,
+    )
+}
+
+/// POST `/admin/pages/{id}/blocks/new?type=hero`.
+pub async fn add_block(
+    req: HttpRequest,
+    session: Session,
+    path: web::Path<i64>,
+    query: web::Query<BlockTypeQuery>,
+    input: AdminForm<FormMap>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let page_id = path.into_inner();
+    let block_type = query
+        .block_type
+        .clone()
+        .filter(|t| block_form::BLOCK_TYPES.contains(&t.as_str()))
+        .ok_or(AppError::NotFound)?;
+    save_block_form(req, session, page_id, None, block_type, input, state).await
+}
+
+/// POST `/admin/pages/{id}/blocks/{block}`.
+pub async fn save_block(
+    req: HttpRequest,
+    session: Session,
+    path: web::Path<(i64, i64)>,
+    input: AdminForm<FormMap>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let (page_id, block_id) = path.into_inner();
+    let (_, blocks) = store::page_for_editing(&state.db, page_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let block_type = blocks
+        .iter()
+        .find(|b| b.id == block_id)
+        .ok_or(AppError::NotFound)?
+        .kind
+        .type_name()
+        .to_owned();
+    save_block_form(
+        req,
+        session,
+        page_id,
+        Some(block_id),
+        block_type,
+        input,
+        state,
+    )
+    .await
+}
+
+async fn save_block_form(
+    req: HttpRequest,
+    session: Session,
+    page_id: i64,
+    block_id: Option<i64>,
+    block_type: String,
+    input: AdminForm<FormMap>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let AdminForm { user, mut form } = input;
+    let ui = state
+        .catalog
+        .messages(crate::web::admin_layout::admin_lang(&req, &state));
+    let version: i64 = form
+        .get("version")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(-1);
+    if block_type == "image" {
+        fill_from_media(&state, &mut form).await?;
+    }
+    let langs = state.config.languages.all();
+    let rows = form
+        .keys()
+        .filter(|k| k.starts_with("items.") && k.ends_with(".icon"))
+        .count()
+        .max(1);
+    let fields = block_form::fields(&block_type, rows);
+    let (json, missing) = block_form::unflatten(&form, &fields, langs);
+    let parsed = if missing.is_empty() {
+        BlockKind::parse(&block_type, &json.to_string()).map_err(|e| e.to_string())
+    } else {
+        Err(ui.t("form-has-errors").to_owned())
+    };
+    let (status, message) = match parsed {
+        Ok(kind) => {
+            let outcome = match block_id {
+                Some(block_id) => {
+                    editing::update_block(&state.db, page_id, version, block_id, kind, user.user.id)
+                        .await?
+                }
+                None => editing::add_block(&state.db, page_id, version, kind, user.user.id)
+                    .await?
+                    .map(|_| ()),
+            };
+            match outcome {
+                Ok(()) => {
+                    let action = if block_id.is_some() {
+                        "block-updated"
+                    } else {
+                        "block-added"
+                    };
+                    audit(&state, &req, &user, action, page_id, &block_type).await?;
+                    crate::content::content_changed(&state).await?;
+                    flash(&session, ui.t("block-saved"));
+                    return Ok(see_other(&format!("/admin/pages/{page_id}#blocks")));
+                }
+                Err(SaveError::Stale) => (StatusCode::CONFLICT, ui.t("page-stale").to_owned()),
+                Err(_) => return Err(AppError::NotFound),
+            }
+        }
+        Err(detail) => (StatusCode::UNPROCESSABLE_ENTITY, detail),
+    };
+    render_block(
+        &req,
+        &state,
+        &user,
+        None,
+        page_id,
+        block_id,
+        &block_type,
+        version,
+        &form,
+        &missing,
+        Some(message),
+        status,
+    )
+}
+
+/// An image block showing an upload takes the upload's dimensions (for `srcset` and layout without
+/// jumps) and, where the editor left them empty, its alternative texts.
+async fn fill_from_media(state: &AppState, form: &mut FormMap) -> Result<(), AppError> {
+    let Some(name) = form
+        .get("src")
+        .and_then(|s| s.trim().strip_prefix("/media/"))
+        .map(str::to_owned)
+    else {
+        return Ok(());
+    };
+    let Some(item) = crate::media::store::by_file_name(&state.db, &name).await? else {
+        return Ok(());
+    };
+    for (key, value) in [("width", item.width), ("height", item.height)] {
+        if let Some(v) = value {
+            form.insert(key.to_owned(), v.to_string());
+        }
+    }
+    let alt: Localized<String> = serde_json::from_str(&item.alt).unwrap_or_default();
+    for (lang, text) in alt.variants() {
+        let key = format!("alt.{lang}");
+        if form.get(&key).is_none_or(|v| v.trim().is_empty()) {
+            form.insert(key, text.clone());
+        }
+    }
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn render_block(
+    req: &HttpRequest,
+    state: &AppState,
+    user: &CurrentUser,
+    session: Option<&Session>,
+    page_id: i64,
+    block_id: Option<i64>,
+    block_type: &str,
+    version: i64,
+    values: &FormMap,
+    missing: &[String],
+    error: Option<String>,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let layout = AdminLayout::new(
+        req,
+        state,
+        Some(&user.user),
+        &user.csrf_token,
+        session,
+        Section::Pages,
+    );
+    let langs = state.config.languages.all();
+    let rows = values
+        .keys()
+        .filter(|k| k.starts_with("items.") && (k.ends_with(".icon") || k.contains(".title.")))
+        .filter_map(|k| k.split('.').nth(1)?.parse::<usize>().ok())
+        .max()
+        .map_or(1, |m| m + 2);
+    let fields: Vec<Field> = block_form::fields(block_type, rows);
+    let mut inputs = Vec::new();
+    for field in &fields {
+        for (name, lang) in block_form::input_names(field, langs) {
+            let mut label = layout.t(field.label_id).to_owned();
+            if let Some(n) = field
+                .path
+                .split('.')
+                .nth(1)
+                .and_then(|n| n.parse::<usize>().ok())
+            {
+                label = format!("{label} {}", n + 1);
+            }
+            if let Some(l) = lang {
+                label = format!("{label} ({})", state.catalog.messages(l).t("language-name"));
+            }
+            inputs.push(InputView {
+                value: values.get(&name).cloned().unwrap_or_default(),
+                name,
+                label,
+                lang,
+                multiline: matches!(field.input, Input::Text | Input::Markdown),
+                rows: if field.input == Input::Markdown {
+                    12
+                } else {
+                    3
+                },
+                options: match field.input {
+                    Input::Select(options) => options.to_vec(),
+                    _ => Vec::new(),
+                },
+                number: field.input == Input::Number,
+                invalid: missing.contains(&field.path),
+            });
+        }
+    }
+    let page = BlockEdit {
+        layout,
+        page_id,
+        block_id,
+        block_type: block_type.to_owned(),
+        version,
+        inputs,
+        error,
+    };
+    Ok(html(status, page.render()?))
+}
+
+/// POST `/admin/pages/{id}/blocks/{block}/delete`.
+pub async fn delete_block(
+    req: HttpRequest,
+    session: Session,
+    path: web::Path<(i64, i64)>,
+    input: AdminForm<FormMap>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let (page_id, block_id) = path.into_inner();
+    let AdminForm { user, form } = input;
+    let ui = state
+        .catalog
+        .messages(crate::web::admin_layout::admin_lang(&req, &state));
+    let version: i64 = form
+        .get("version")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(-1);
+    match editing::delete_block(&state.db, page_id, version, block_id, user.user.id).await? {
+        Ok(()) => {
+            audit(
+                &state,
+                &req,
+                &user,
+                "block-deleted",
+                page_id,
+                &block_id.to_string(),
+            )
+            .await?;
+            crate::content::content_changed(&state).await?;
+            flash(&session, ui.t("block-deleted"));
+        }
+        Err(SaveError::Stale) => flash(&session, ui.t("page-stale")),
+        Err(_) => return Err(AppError::NotFound),
+    }
+    Ok(see_other(&format!("/admin/pages/{page_id}#blocks")))
+}
+
+/// POST `/admin/pages/{id}/blocks/order`: `order` (ids, comma-separated, as the up/down buttons send)
+/// or one `position.{block id}` number per block (the whole order in one request, without JavaScript).
+pub async fn reorder_blocks(
+    req: HttpRequest,
+    session: Session,
+    path: web::Path<i64>,
+    input: AdminForm<FormMap>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let page_id = path.into_inner();
+    let AdminForm { user, form } = input;
+    let ui = state
+        .catalog
+        .messages(crate::web::admin_layout::admin_lang(&req, &state));
+    let version: i64 = form
+        .get("version")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(-1);
+    let order: Vec<i64> = match form.get("order") {
+        Some(list) => list
+            .split(',')
+            .filter_map(|id| id.trim().parse().ok())
+            .collect(),
+        None => {
+            let mut positions: Vec<(i64, i64)> = form
+                .iter()
+                .filter_map(|(k, v)| {
+                    Some((
+                        v.trim().parse::<i64>().ok()?,
+                        k.strip_prefix("position.")?.parse::<i64>().ok()?,
+                    ))
+                })
+                .collect();
+            positions.sort();
+            positions.into_iter().map(|(_, id)| id).collect()
+        }
+    };
+    match editing::reorder_blocks(&state.db, page_id, version, &order, user.user.id).await? {
+        Ok(()) => {
+            audit(&state, &req, &user, "blocks-reordered", page_id, "").await?;
+            crate::content::content_changed(&state).await?;
+            flash(&session, ui.t("blocks-reordered"));
+        }
+        Err(SaveError::Stale) => flash(&session, ui.t("page-stale")),
+        Err(_) => return Err(AppError::NotFound),
+    }
+    Ok(see_other(&format!("/admin/pages/{page_id}#blocks")))
+}

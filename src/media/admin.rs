@@ -1,0 +1,396 @@
+//! `/admin/media`: upload (multipart, size-limited, type sniffed from the content), list, alt texts per
+//! language, delete (with a confirmation when pages use the file).
+use std::collections::HashMap;
+
+use actix_multipart::Multipart;
+use actix_session::Session;
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use futures_util::StreamExt;
+
+use super::files::{self, Kind};
+use super::public::media_dir;
+use super::store::{self, MediaItem, NewMedia};
+use crate::audit::store::{Actor, record};
+use crate::auth::login::html;
+use crate::error::AppError;
+use crate::i18n::{Lang, Localized};
+use crate::web::admin_layout::{AdminLayout, Section, admin_lang, flash};
+use crate::web::auth::{AdminForm, CurrentUser, check_origin, client_ip, constant_time_eq};
+use crate::web::state::AppState;
+
+#[derive(Template)]
+#[template(path = "admin/media.html")]
+struct MediaPage<'a> {
+    layout: AdminLayout<'a>,
+    items: Vec<MediaItem>,
+    error: Option<&'a str>,
+    max_mb: u64,
+}
+
+/// GET `/admin/media`.
+pub async fn list(
+    req: HttpRequest,
+    session: Session,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    render_list(&req, &state, &user, Some(&session), None, StatusCode::OK).await
+}
+
+async fn render_list(
+    req: &HttpRequest,
+    state: &AppState,
+    user: &CurrentUser,
+    session: Option<&Session>,
+    error: Option<&str>,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let layout = AdminLayout::new(
+        req,
+        state,
+        Some(&user.user),
+        &user.csrf_token,
+        session,
+        Section::Media,
+    );
+    let items = store::list(&state.db).await?;
+    let max_mb = state.config.max_upload_bytes / (1024 * 1024);
+    Ok(html(
+        status,
+        MediaPage {
+            layout,
+            items,
+            error,
+            max_mb,
+        }
+        .render()?,
+    ))
+}
+
+/// POST `/admin/media` (multipart: `csrf_token`, then `file`). Nothing is kept unless the token is
+/// right, the file is within the size limit and it really is an image or a PDF.
+pub async fn upload(
+    req: HttpRequest,
+    session: Session,
+    user: CurrentUser,
+    mut payload: Multipart,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    check_origin(&req)?;
+    let limit = state.config.max_upload_bytes as usize;
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit + 64 * 1024) {
+        return Err(AppError::TooLarge);
+    }
+    let mut token = String::new();
+    let mut upload: Option<(String, Vec<u8>)> = None;
+    while let Some(field) = payload.next().await {
+        let mut field = field.map_err(|e| AppError::BadRequest(e.to_string()))?;
+        let name = field.name().unwrap_or("").to_owned();
+        let file_name = field
+            .content_disposition()
+            .and_then(|cd| cd.get_filename())
+            .map(str::to_owned);
+        let cap = if name == "file" { limit } else { 4096 };
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.next().await {
+            let chunk = chunk.map_err(|e| AppError::BadRequest(e.to_string()))?;
+            if bytes.len() + chunk.len() > cap {
+                return Err(if name == "file" {
+                    AppError::TooLarge
+                } else {
+                    AppError::BadRequest("field too long".into())
+                });
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        match name.as_str() {
+            "csrf_token" => token = String::from_utf8_lossy(&bytes).into_owned(),
+            "file" => upload = Some((file_name.unwrap_or_default(), bytes)),
+            _ => {}
+        }
+    }
+    if !constant_time_eq(token.as_bytes(), user.csrf_token.as_bytes()) {
+        return Err(AppError::Forbidden);
+    }
+    let ui = state.catalog.messages(admin_lang(&req, &state));
+    let Some((original_name, bytes)) = upload.filter(|(_, b)| !b.is_empty()) else {
+        return render_list(
+            &req,
+            &state,
+            &user,
+            None,
+            Some(ui.t("media-no-file")),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    let Some(kind) = Kind::sniff(&bytes) else {
+        return render_list(
+            &req,
+            &state,
+            &user,
+            None,
+            Some(ui.t("media-wrong-type")),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    let dir = media_dir(&state);
+    let stored = web::block(
+        move || -> Result<(String, Option<files::Processed>, i64), files::FileError> {
+            std::fs::create_dir_all(&dir)?;
+            let stem = files::random_stem()?;
+            let file_name = format!("{stem}.{}", kind.extension());
+            let path = dir.join(&file_name);
+            files::write_durably(&path, &bytes)?;
+            let processed = if kind.is_image() {
+                match files::process_image(&path, kind, &stem, &dir) {
+                    Ok(p) => Some(p),
+                    Err(e) => {
+                        files::remove_all(&dir, &file_name);
+                        return Err(e);
+                    }
+                }
+            } else {
+                None
+            };
+            Ok((file_name, processed, bytes.len() as i64))
+        },
+    )
+    .await
+    .map_err(|e| AppError::Internal(e.into()))?;
+    let (file_name, processed, size) = match stored {
+        Ok(s) => s,
+        Err(files::FileError::Io(e)) => return Err(AppError::Internal(e.into())),
+        Err(_) => {
+            return render_list(
+                &req,
+                &state,
+                &user,
+                None,
+                Some(ui.t("media-broken")),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+    };
+    let original: String = original_name
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(200)
+        .collect();
+    let new = NewMedia {
+        file_name: &file_name,
+        original_name: &original,
+        content_type: kind.content_type(),
+        size_bytes: size,
+        width: processed.as_ref().map(|p| p.width),
+        height: processed.as_ref().map(|p| p.height),
+        renditions: processed.as_ref().map_or(&[][..], |p| &p.renditions),
+    };
+    let id = match store::insert(&state.db, &new, user.user.id).await {
+        Ok(id) => id,
+        Err(e) => {
+            files::remove_all(&media_dir(&state), &file_name);
+            return Err(AppError::Internal(e));
+        }
+    };
+    audit(
+        &state,
+        &req,
+        &user,
+        "media-uploaded",
+        &format!("media {id} ({file_name}, {original})"),
+    )
+    .await?;
+    flash(&session, ui.t("media-uploaded"));
+    Ok(see_other(&format!("/admin/media/{id}")))
+}
+
+#[derive(Template)]
+#[template(path = "admin/media_edit.html")]
+struct MediaEdit<'a> {
+    layout: AdminLayout<'a>,
+    item: MediaItem,
+    alts: Vec<(Lang, String, String)>,
+    used_on: Vec<String>,
+    confirm_delete: bool,
+}
+
+/// GET `/admin/media/{id}`.
+pub async fn edit_form(
+    req: HttpRequest,
+    session: Session,
+    path: web::Path<i64>,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    render_edit(
+        &req,
+        &state,
+        &user,
+        Some(&session),
+        path.into_inner(),
+        false,
+        StatusCode::OK,
+    )
+    .await
+}
+
+async fn render_edit(
+    req: &HttpRequest,
+    state: &AppState,
+    user: &CurrentUser,
+    session: Option<&Session>,
+    id: i64,
+    confirm_delete: bool,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let item = store::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    let alt: Localized<String> = serde_json::from_str(&item.alt).unwrap_or_default();
+    let alts = state
+        .config
+        .languages
+        .all()
+        .iter()
+        .map(|l| {
+            (
+                *l,
+                state.catalog.messages(*l).t("language-name").to_owned(),
+                alt.exact(*l).cloned().unwrap_or_default(),
+            )
+        })
+        .collect();
+    let used_on = store::used_on(&state.db, &item.file_name).await?;
+    let layout = AdminLayout::new(
+        req,
+        state,
+        Some(&user.user),
+        &user.csrf_token,
+        session,
+        Section::Media,
+    );
+    Ok(html(
+        status,
+        MediaEdit {
+            layout,
+            item,
+            alts,
+            used_on,
+            confirm_delete,
+        }
+        .render()?,
+    ))
+}
+
+/// POST `/admin/media/{id}`: alt text per language.
+pub async fn save(
+    req: HttpRequest,
+    session: Session,
+    path: web::Path<i64>,
+    input: AdminForm<HashMap<String, String>>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let AdminForm { user, form } = input;
+    let mut alt: Localized<String> = Localized::new();
+    for lang in state.config.languages.all() {
+        if let Some(text) = form
+            .get(&format!("alt.{lang}"))
+            .map(|t| t.trim())
+            .filter(|t| !t.is_empty())
+        {
+            alt.set(*lang, text.chars().take(300).collect());
+        }
+    }
+    if !store::set_alt(
+        &state.db,
+        id,
+        &serde_json::to_string(&alt).map_err(|e| AppError::Internal(e.into()))?,
+    )
+    .await?
+    {
+        return Err(AppError::NotFound);
+    }
+    audit(&state, &req, &user, "media-updated", &format!("media {id}")).await?;
+    flash(
+        &session,
+        state
+            .catalog
+            .messages(admin_lang(&req, &state))
+            .t("media-saved"),
+    );
+    Ok(see_other(&format!("/admin/media/{id}")))
+}
+
+/// POST `/admin/media/{id}/delete`: a file pages still use needs `confirm=yes` (the confirmation page).
+pub async fn delete(
+    req: HttpRequest,
+    session: Session,
+    path: web::Path<i64>,
+    input: AdminForm<HashMap<String, String>>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let AdminForm { user, form } = input;
+    let item = store::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    let in_use = !store::used_on(&state.db, &item.file_name).await?.is_empty();
+    if in_use && form.get("confirm").map(String::as_str) != Some("yes") {
+        return render_edit(&req, &state, &user, None, id, true, StatusCode::CONFLICT).await;
+    }
+    store::delete(&state.db, id).await?;
+    let dir = media_dir(&state);
+    let name = item.file_name.clone();
+    web::block(move || files::remove_all(&dir, &name))
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?;
+    audit(
+        &state,
+        &req,
+        &user,
+        "media-deleted",
+        &format!("media {id} ({})", item.file_name),
+    )
+    .await?;
+    flash(
+        &session,
+        state
+            .catalog
+            .messages(admin_lang(&req, &state))
+            .t("media-deleted"),
+    );
+    Ok(see_other("/admin/media"))
+}
+
+async fn audit(
+    state: &AppState,
+    req: &HttpRequest,
+    user: &CurrentUser,
+    action: &str,
+    target: &str,
+) -> Result<(), AppError> {
+    record(
+        &state.db,
+        Actor::User {
+            id: user.user.id,
+            email: user.user.email.as_str(),
+        },
+        action,
+        Some(target),
+        Some(&client_ip(req)),
+    )
+    .await?;
+    Ok(())
+}
+
+fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location.to_owned()))
+        .finish()
+}

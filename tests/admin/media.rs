@@ -1,0 +1,227 @@
+use crate::common::{TestApp, attrs, location, texts};
+
+fn png(width: u32, height: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+async fn upload(
+    app: &TestApp,
+    file_name: &str,
+    bytes: Vec<u8>,
+    token: Option<&str>,
+) -> reqwest::Response {
+    let mut body = Vec::new();
+    let boundary = "magnetiq-test-boundary";
+    if let Some(token) = token {
+        body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{token}\r\n").as_bytes());
+    }
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: image/png\r\n\r\n").as_bytes(),
+    );
+    body.extend_from_slice(&bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    app.client
+        .post(app.url("/admin/media"))
+        .header(
+            "Content-Type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn media_count(app: &TestApp) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM media")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap()
+}
+
+fn files_in_media_dir(app: &TestApp) -> usize {
+    std::fs::read_dir(app.data_dir.path().join("media"))
+        .map(|d| d.count())
+        .unwrap_or(0)
+}
+
+#[tokio::test]
+async fn an_uploaded_image_gets_its_dimensions_renditions_and_is_served() {
+    let app = TestApp::signed_in("editor").await;
+    let token = app.csrf_token("/admin/media").await;
+    let response = upload(&app, "team photo.png", png(1200, 600), Some(&token)).await;
+    assert_eq!(response.status(), 303, "{}", response.text().await.unwrap());
+    let (file_name, width, height, renditions): (String, i64, i64, String) =
+        sqlx::query_as("SELECT file_name, width, height, renditions FROM media")
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
+    assert_eq!((width, height), (1200, 600));
+    assert_eq!(renditions, "[480,960]");
+    assert!(
+        file_name.ends_with(".png") && !file_name.contains("team"),
+        "generated name: {file_name}"
+    );
+
+    let served = app.get(&format!("/media/{file_name}")).await;
+    assert_eq!(served.status(), 200);
+    assert_eq!(served.headers()["content-type"], "image/png");
+    assert_eq!(served.headers()["x-content-type-options"], "nosniff");
+    assert!(
+        served.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("immutable")
+    );
+    let stem = file_name.trim_end_matches(".png");
+    let small = app
+        .get(&format!("/media/{stem}-480.png"))
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(image::load_from_memory(&small).unwrap().width(), 480);
+
+    // Used in an image block, the page offers the renditions and the alt text from the library.
+    let media_id: i64 = sqlx::query_scalar("SELECT id FROM media")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    let saved = app
+        .post_form(
+            &format!("/admin/media/{media_id}"),
+            &format!("/admin/media/{media_id}"),
+            &[("alt.en", "Our team"), ("alt.de", "Unser Team")],
+        )
+        .await;
+    assert_eq!(saved.status(), 303);
+    let page: i64 = sqlx::query_scalar("SELECT id FROM pages WHERE slug = 'about'")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    let version: i64 = sqlx::query_scalar("SELECT version FROM pages WHERE id = ?")
+        .bind(page)
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    let src = format!("/media/{file_name}");
+    let added = app
+        .post_form(
+            &format!("/admin/pages/{page}/blocks/new?type=image"),
+            &format!("/admin/pages/{page}"),
+            &[("version", &version.to_string()), ("src", &src)],
+        )
+        .await;
+    assert_eq!(added.status(), 303, "{}", added.text().await.unwrap());
+    let html = app.page("/de/about").await;
+    let srcset = attrs(&html, &format!(".block-image img[src='{src}']"), "srcset");
+    assert_eq!(
+        srcset,
+        vec![format!(
+            "/media/{stem}-480.png 480w, /media/{stem}-960.png 960w, {src} 1200w"
+        )]
+    );
+    assert_eq!(
+        attrs(&html, &format!(".block-image img[src='{src}']"), "alt"),
+        vec!["Unser Team"]
+    );
+
+    // In use: deleting asks first.
+    let first = app
+        .post_form(
+            &format!("/admin/media/{media_id}/delete"),
+            &format!("/admin/media/{media_id}"),
+            &[],
+        )
+        .await;
+    assert_eq!(first.status(), 409);
+    let html = scraper::Html::parse_document(&first.text().await.unwrap());
+    assert_eq!(texts(&html, ".form-error").len(), 1);
+    assert_eq!(media_count(&app).await, 1);
+    let confirmed = app
+        .post_form(
+            &format!("/admin/media/{media_id}/delete"),
+            &format!("/admin/media/{media_id}"),
+            &[("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(location(&confirmed), "/admin/media");
+    assert_eq!(media_count(&app).await, 0);
+    assert_eq!(files_in_media_dir(&app), 0, "files and renditions removed");
+}
+
+#[tokio::test]
+async fn a_renamed_program_is_refused_whatever_its_name_says() {
+    let app = TestApp::signed_in("editor").await;
+    let token = app.csrf_token("/admin/media").await;
+    let mut exe = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff".to_vec();
+    exe.extend(std::iter::repeat_n(0u8, 2000));
+    let response = upload(&app, "holiday.png", exe, Some(&token)).await;
+    assert_eq!(response.status(), 422);
+    let html = scraper::Html::parse_document(&response.text().await.unwrap());
+    assert!(texts(&html, ".form-error")[0].contains("not a JPEG"));
+    // A file that starts like a PNG but is not one is refused too.
+    let fake = upload(
+        &app,
+        "x.png",
+        b"\x89PNG\r\n\x1a\nthis is not an image".to_vec(),
+        Some(&token),
+    )
+    .await;
+    assert_eq!(fake.status(), 422);
+    assert_eq!(media_count(&app).await, 0);
+    assert_eq!(files_in_media_dir(&app), 0);
+}
+
+#[tokio::test]
+async fn an_oversized_upload_gets_413_and_stores_nothing() {
+    let app = TestApp::signed_in("editor").await;
+    let token = app.csrf_token("/admin/media").await;
+    let mut big = png(10, 10);
+    big.extend(std::iter::repeat_n(0u8, 21 * 1024 * 1024));
+    let response = upload(&app, "big.png", big, Some(&token)).await;
+    assert_eq!(response.status(), 413);
+    let html = scraper::Html::parse_document(&response.text().await.unwrap());
+    assert_eq!(texts(&html, "h1"), vec!["That was too much at once"]);
+    assert_eq!(media_count(&app).await, 0);
+    assert_eq!(files_in_media_dir(&app), 0);
+}
+
+#[tokio::test]
+async fn an_upload_without_the_csrf_token_is_refused() {
+    let app = TestApp::signed_in("editor").await;
+    assert_eq!(upload(&app, "a.png", png(20, 20), None).await.status(), 403);
+    assert_eq!(
+        upload(&app, "a.png", png(20, 20), Some("forged"))
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(media_count(&app).await, 0);
+    assert_eq!(files_in_media_dir(&app), 0);
+}
+
+#[tokio::test]
+async fn media_paths_never_leave_the_media_folder() {
+    let app = TestApp::spawn().await;
+    std::fs::write(app.data_dir.path().join("secret.txt"), "outside").unwrap();
+    for path in [
+        "/media/../secret.txt",
+        "/media/%2e%2e/secret.txt",
+        "/media/..%2fsecret.txt",
+        "/media/.hidden",
+        "/media/",
+        "/media/x%00.png",
+        "/media/a/b.png",
+        "/media/magnetiq.db",
+    ] {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), 404, "{path}");
+        assert!(!response.text().await.unwrap().contains("outside"));
+    }
+}
