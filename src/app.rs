@@ -15,7 +15,9 @@ use crate::admin::dashboard;
 use crate::audit;
 use crate::auth::login;
 use crate::config::Config;
-use crate::content::{self, admin as pages, admin_blocks as blocks, public, seo};
+use crate::content::{
+    self, admin as pages, admin_blocks as blocks, admin_revisions as revisions, public, seo,
+};
 use crate::db;
 use crate::error::{AppError, localized_error_page};
 use crate::i18n::Catalog;
@@ -67,10 +69,14 @@ pub fn routes(cfg: &mut web::ServiceConfig, session: SessionMiddleware<CookieSes
             .route("/pages/{id}/delete", web::get().to(pages::delete_form))
             .route("/pages/{id}/delete", web::post().to(pages::delete))
             .route("/pages/{id}/preview/{lang}", web::get().to(pages::preview))
-            .route("/pages/{id}/revisions", web::get().to(pages::revisions))
+            .route("/pages/{id}/revisions", web::get().to(revisions::revisions))
+            .route(
+                "/pages/{id}/revisions/{revision}",
+                web::get().to(revisions::revision),
+            )
             .route(
                 "/pages/{id}/revisions/{revision}/restore",
-                web::post().to(pages::restore),
+                web::post().to(revisions::restore),
             )
             .route(
                 "/pages/{id}/blocks/new",

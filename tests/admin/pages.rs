@@ -574,3 +574,161 @@ async fn editor_input_is_escaped_in_the_admin_and_on_the_site() {
         );
     }
 }
+
+#[tokio::test]
+async fn one_revision_can_be_viewed_in_full() {
+    let app = TestApp::signed_in("editor").await;
+    let id = page_id(&app, "contact").await;
+    let edit = format!("/admin/pages/{id}");
+    let saved = app
+        .post_form(
+            &edit,
+            &edit,
+            &[
+                ("version", &version(&app, id).await),
+                ("title.en", "Contact us"),
+                ("title.de", "Kontakt"),
+                ("slug", "contact"),
+                ("placement", "main"),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), 303);
+    let list = app.page(&format!("{edit}/revisions")).await;
+    let oldest = attrs(&list, "tr[data-revision-id]", "data-revision-id")
+        .pop()
+        .unwrap();
+    let view = app.page(&format!("{edit}/revisions/{oldest}")).await;
+    let dd = texts(&view, ".revision-fields dd");
+    assert!(dd.contains(&"Contact".to_string()), "the old title: {dd:?}");
+    assert!(
+        texts(&view, ".revision-blocks dd")
+            .iter()
+            .any(|t| t.contains("Leopoldstraße 42"))
+    );
+    assert_eq!(
+        app.get(&format!("{edit}/revisions/999999")).await.status(),
+        404
+    );
+}
+
+#[tokio::test]
+async fn xss_typed_into_every_block_field_comes_out_escaped_everywhere() {
+    let app = TestApp::signed_in("editor").await;
+    let x = "<script>alert(1)</script>\"'><img src=x onerror=alert(2)>";
+    let created = app
+        .post_form(
+            "/admin/pages/new",
+            "/admin/pages/new",
+            &[
+                ("title.en", x),
+                ("title.de", x),
+                ("summary.en", x),
+                ("meta_description.de", x),
+                ("slug", "xss-blocks"),
+                ("action", "publish"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status(), 303);
+    let id = page_id(&app, "xss-blocks").await;
+    let edit = format!("/admin/pages/{id}");
+    let blocks: Vec<(&str, Vec<(&str, &str)>)> = vec![
+        (
+            "hero",
+            vec![
+                ("headline.en", x),
+                ("subheadline.de", x),
+                ("buttons.0.label.en", x),
+                ("buttons.0.url.en", "/en/contact"),
+            ],
+        ),
+        ("rich_text", vec![("body.en", x), ("body.de", x)]),
+        ("heading", vec![("text.en", x), ("level", "3")]),
+        (
+            "image",
+            vec![
+                ("src", "/static/img/team.svg"),
+                ("alt.en", x),
+                ("caption.de", x),
+            ],
+        ),
+        (
+            "video",
+            vec![
+                ("provider", "youtube"),
+                ("video_id", "abc123"),
+                ("title.en", x),
+            ],
+        ),
+        (
+            "call_to_action",
+            vec![
+                ("headline.en", x),
+                ("text.en", x),
+                ("label.en", x),
+                ("url.en", "/en/"),
+            ],
+        ),
+        (
+            "features",
+            vec![
+                ("title.en", x),
+                ("items.0.icon", "bolt"),
+                ("items.0.title.en", x),
+                ("items.0.text.de", x),
+            ],
+        ),
+        (
+            "quote",
+            vec![
+                ("text.en", x),
+                ("person.en", x),
+                ("role.de", x),
+                ("company.en", x),
+            ],
+        ),
+    ];
+    for (block_type, fields) in &blocks {
+        let v = version(&app, id).await;
+        let mut all = fields.clone();
+        all.push(("version", &v));
+        let r = app
+            .post_form(
+                &format!("/admin/pages/{id}/blocks/new?type={block_type}"),
+                &edit,
+                &all,
+            )
+            .await;
+        assert_eq!(r.status(), 303, "{block_type}: {}", r.text().await.unwrap());
+    }
+    let block_ids = attrs(&app.page(&edit).await, ".block-row", "data-block-id");
+    assert_eq!(block_ids.len(), blocks.len());
+    let mut paths = vec![
+        "/en/xss-blocks".to_string(),
+        "/de/xss-blocks".to_string(),
+        "/admin/pages".to_string(),
+        edit.clone(),
+        format!("{edit}/revisions"),
+        "/admin".to_string(),
+    ];
+    paths.extend(block_ids.iter().map(|b| format!("{edit}/blocks/{b}")));
+    let revision = attrs(
+        &app.page(&format!("{edit}/revisions")).await,
+        "tr[data-revision-id]",
+        "data-revision-id",
+    )
+    .remove(0);
+    paths.push(format!("{edit}/revisions/{revision}"));
+    paths.push(format!("/admin/pages/{id}/preview/de"));
+    for path in &paths {
+        let body = app.get(path).await.text().await.unwrap();
+        assert!(!body.contains("<script>alert(1)"), "{path}: raw script");
+        assert!(!body.contains("<img src=x"), "{path}: raw img");
+        assert!(
+            !body.contains("onerror=alert(2)>") || body.contains("&#60;img"),
+            "{path}: live handler"
+        );
+    }
+}
