@@ -60,3 +60,26 @@ pub async fn count(db: &Db) -> anyhow::Result<i64> {
         .fetch_one(db)
         .await?)
 }
+
+/// Records what a signed-in user did in this request (with the request's address).
+pub async fn record_action(
+    db: &Db,
+    user: &crate::web::auth::CurrentUser,
+    req: &actix_web::HttpRequest,
+    action: &str,
+    target: &str,
+) -> Result<(), crate::error::AppError> {
+    let actor = Actor::User {
+        id: user.user.id,
+        email: user.user.email.as_str(),
+    };
+    record(
+        db,
+        actor,
+        action,
+        Some(target),
+        Some(&crate::web::auth::client_ip(req)),
+    )
+    .await?;
+    Ok(())
+}

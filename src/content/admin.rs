@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use actix_session::Session;
-use actix_web::http::{StatusCode, header};
+use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
@@ -14,13 +14,14 @@ use super::editing::{self, DeleteOutcome, PageFields, SaveError};
 use super::model::{PageStatus, Placement, Slug};
 use super::store::{self, PageSummary};
 use super::view::PageTemplate;
-use crate::audit::store::{Actor, record};
+use crate::audit::store::record_action;
 use crate::auth::login::html;
 use crate::db::{self, to_db_time};
 use crate::error::AppError;
 use crate::i18n::{Lang, Localized};
 use crate::web::admin_layout::{AdminLayout, Section, flash};
-use crate::web::auth::{AdminForm, CurrentUser, client_ip};
+use crate::web::auth::{AdminForm, CurrentUser};
+pub(super) use crate::web::see_other;
 use crate::web::state::AppState;
 
 pub(super) type FormMap = HashMap<String, String>;
@@ -760,24 +761,7 @@ pub(super) async fn audit(
     } else {
         format!("page {page_id} ({detail})")
     };
-    record(
-        &state.db,
-        Actor::User {
-            id: user.user.id,
-            email: user.user.email.as_str(),
-        },
-        action,
-        Some(&target),
-        Some(&client_ip(req)),
-    )
-    .await?;
-    Ok(())
-}
-
-pub(super) fn see_other(location: &str) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, location.to_owned()))
-        .finish()
+    record_action(&state.db, user, req, action, &target).await
 }
 
 #[cfg(test)]

@@ -12,12 +12,13 @@ use futures_util::StreamExt;
 use super::files::{self, Kind};
 use super::public::media_dir;
 use super::store::{self, MediaItem, NewMedia};
-use crate::audit::store::{Actor, record};
+use crate::audit::store::record_action;
 use crate::auth::login::html;
 use crate::error::AppError;
 use crate::i18n::{Lang, Localized};
 use crate::web::admin_layout::{AdminLayout, Section, admin_lang, flash};
-use crate::web::auth::{AdminForm, CurrentUser, check_origin, client_ip, constant_time_eq};
+use crate::web::auth::{AdminForm, CurrentUser, check_origin, constant_time_eq};
+use crate::web::see_other;
 use crate::web::state::AppState;
 
 #[derive(Template)]
@@ -201,10 +202,10 @@ pub async fn upload(
             return Err(AppError::Internal(e));
         }
     };
-    audit(
-        &state,
-        &req,
+    record_action(
+        &state.db,
         &user,
+        &req,
         "media-uploaded",
         &format!("media {id} ({file_name}, {original})"),
     )
@@ -318,7 +319,14 @@ pub async fn save(
     {
         return Err(AppError::NotFound);
     }
-    audit(&state, &req, &user, "media-updated", &format!("media {id}")).await?;
+    record_action(
+        &state.db,
+        &user,
+        &req,
+        "media-updated",
+        &format!("media {id}"),
+    )
+    .await?;
     flash(
         &session,
         state
@@ -350,10 +358,10 @@ pub async fn delete(
     web::block(move || files::remove_all(&dir, &name))
         .await
         .map_err(|e| AppError::Internal(e.into()))?;
-    audit(
-        &state,
-        &req,
+    record_action(
+        &state.db,
         &user,
+        &req,
         "media-deleted",
         &format!("media {id} ({})", item.file_name),
     )
@@ -366,31 +374,4 @@ pub async fn delete(
             .t("media-deleted"),
     );
     Ok(see_other("/admin/media"))
-}
-
-async fn audit(
-    state: &AppState,
-    req: &HttpRequest,
-    user: &CurrentUser,
-    action: &str,
-    target: &str,
-) -> Result<(), AppError> {
-    record(
-        &state.db,
-        Actor::User {
-            id: user.user.id,
-            email: user.user.email.as_str(),
-        },
-        action,
-        Some(target),
-        Some(&client_ip(req)),
-    )
-    .await?;
-    Ok(())
-}
-
-fn see_other(location: &str) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, location.to_owned()))
-        .finish()
 }

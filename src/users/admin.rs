@@ -4,19 +4,20 @@
 use std::collections::HashMap;
 
 use actix_session::Session;
-use actix_web::http::{StatusCode, header};
+use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use super::store::{self, UserListing};
 use super::{Email, Role, password};
-use crate::audit::store::{Actor, record};
+use crate::audit::store::record_action;
 use crate::auth::login::html;
 use crate::auth::sessions;
 use crate::error::AppError;
 use crate::i18n::Messages;
 use crate::web::admin_layout::{AdminLayout, Section, admin_lang, flash};
 use crate::web::auth::{AdminForm, CurrentUser, begin, client_ip};
+use crate::web::see_other;
 use crate::web::state::AppState;
 
 type FormMap = HashMap<String, String>;
@@ -120,10 +121,10 @@ pub async fn create(
         let hash = hash(new_password).await?;
         match store::create_user(&state.db, &email, &name, role, &hash).await? {
             Some(id) => {
-                audit(
-                    &state,
-                    &req,
+                record_action(
+                    &state.db,
                     &user,
+                    &req,
                     "user-created",
                     &format!("user {id} ({email}, {})", role.as_str()),
                 )
@@ -240,10 +241,10 @@ pub async fn save(
         if role != target.role || active != target.active {
             sessions::delete_for_user(&state.db, id).await?;
         }
-        audit(
-            &state,
-            &req,
+        record_action(
+            &state.db,
             &user,
+            &req,
             "user-updated",
             &format!(
                 "user {id} ({}, {}, active={active})",
@@ -329,10 +330,10 @@ pub async fn reset_password(
     }
     store::set_password(&state.db, id, &hash(new_password).await?).await?;
     sessions::delete_for_user(&state.db, id).await?;
-    audit(
-        &state,
-        &req,
+    record_action(
+        &state.db,
         &user,
+        &req,
         "user-password-reset",
         &format!("user {id} ({})", target.email),
     )
@@ -422,10 +423,10 @@ pub async fn change_own_password(
     sessions::delete_for_user(&state.db, user.user.id).await?;
     let session_id = sessions::create(&state.db, user.user.id, Some(&client_ip(&req))).await?;
     begin(&session, &session_id)?;
-    audit(
-        &state,
-        &req,
+    record_action(
+        &state.db,
         &user,
+        &req,
         "password-changed",
         &format!("user {}", user.user.id),
     )
@@ -447,31 +448,4 @@ async fn hash(new_password: String) -> Result<String, AppError> {
         .await
         .map_err(|e| AppError::Internal(e.into()))?
         .map_err(AppError::Internal)
-}
-
-async fn audit(
-    state: &AppState,
-    req: &HttpRequest,
-    user: &CurrentUser,
-    action: &str,
-    target: &str,
-) -> Result<(), AppError> {
-    record(
-        &state.db,
-        Actor::User {
-            id: user.user.id,
-            email: user.user.email.as_str(),
-        },
-        action,
-        Some(target),
-        Some(&client_ip(req)),
-    )
-    .await?;
-    Ok(())
-}
-
-fn see_other(location: &str) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, location.to_owned()))
-        .finish()
 }

@@ -7,3 +7,10 @@ pub mod headers;
 pub mod health;
 pub mod layout;
 pub mod state;
+
+/// A 303 redirect: where a browser goes after a form did its work.
+pub fn see_other(location: &str) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::SeeOther()
+        .insert_header((actix_web::http::header::LOCATION, location.to_owned()))
+        .finish()
+}
