@@ -3,6 +3,7 @@ pub mod admin;
 pub mod app;
 pub mod audit;
 pub mod auth;
+pub mod booking;
 pub mod config;
 pub mod content;
 pub mod db;

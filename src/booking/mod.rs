@@ -1,0 +1,2 @@
+//! Consultation booking: consultants' availability and the free slots it leaves.
+pub mod slots;
