@@ -124,7 +124,12 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
     let db = db::connect(&config.database_url).await?;
     if !content::store::has_pages(&db).await? {
         let created = content::seed::seed_demo(&db).await?;
-        tracing::info!(pages = created, "new database: demo content seeded");
+        let consultants = crate::booking::seed::seed_demo_consultants(&db).await?;
+        tracing::info!(
+            pages = created,
+            consultants,
+            "new database: demo content seeded"
+        );
     }
     let tree = content::store::site_tree(&db).await?;
     if crate::users::store::count(&db).await? == 0 {

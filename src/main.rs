@@ -78,8 +78,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let pool = db::connect(&config.database_url).await?;
             let created = content::seed::seed_demo(&pool).await?;
             let generated = content::seed::seed_generated_pages(&pool, pages).await?;
+            let consultants = magnetiq::booking::seed::seed_demo_consultants(&pool).await?;
             pool.close().await;
-            println!("demo content: {created} pages added");
+            println!("demo content: {created} pages and {consultants} consultants added");
             if pages > 0 {
                 println!("generated pages: {generated} added");
             }

@@ -1,2 +1,7 @@
-//! Consultation booking: consultants' availability and the free slots it leaves.
+//! Consultation booking: consultants and their availability, the free slots it leaves, and bookings
+//! that can never overlap.
+pub mod ics;
+pub mod model;
+pub mod seed;
 pub mod slots;
+pub mod store;

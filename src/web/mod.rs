@@ -3,9 +3,11 @@ pub mod admin_layout;
 pub mod assets;
 pub mod auth;
 pub mod caching;
+pub mod csrf;
 pub mod headers;
 pub mod health;
 pub mod layout;
+pub mod rate_limit;
 pub mod state;
 
 /// A 303 redirect: where a browser goes after a form did its work.

@@ -25,10 +25,10 @@ fn migrate_seed_and_backup_produce_a_database_that_opens() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(String::from_utf8_lossy(&out.stdout).contains("11 pages added"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("11 pages and 2 consultants added"));
     // Seeding again adds nothing and breaks nothing.
     let out = magnetiq(dir.path(), &["seed-demo"]);
-    assert!(String::from_utf8_lossy(&out.stdout).contains("0 pages added"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("0 pages and 0 consultants added"));
 
     let copy = dir.path().join("backup.db");
     let out = magnetiq(dir.path(), &["backup", copy.to_str().unwrap()]);

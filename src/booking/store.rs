@@ -1,0 +1,343 @@
+//! Every SQL statement about consultants and bookings. A booking is created in one `BEGIN IMMEDIATE`
+//! transaction that re-checks the slot against the rules and the bookings, and claims the slot's
+//! 15-minute units, which the database refuses to give twice.
+use jiff::{SignedDuration, Timestamp};
+use sqlx::FromRow;
+
+use super::model::{
+    Booking, Consultant, MeetingType, StoredAvailability, reference, rules_from_storage,
+};
+use super::slots::{Busy, free_slots};
+use crate::db::Db;
+
+const UNIT_SECONDS: i64 = 900;
+
+#[derive(FromRow)]
+struct ConsultantRow {
+    id: i64,
+    name: String,
+    title: String,
+    bio: String,
+    email: String,
+    photo: Option<String>,
+    languages: String,
+    timezone: String,
+    weekly_hours: String,
+    breaks: String,
+    blackouts: String,
+    buffer_minutes: i64,
+    min_notice_hours: i64,
+    max_advance_days: i64,
+    durations: String,
+    meeting_types: String,
+}
+
+const CONSULTANT_QUERY: &str = "SELECT id, name, title, bio, email, photo, languages, timezone, weekly_hours, breaks, blackouts, \
+     buffer_minutes, min_notice_hours, max_advance_days, durations, meeting_types FROM consultants";
+
+fn consultant_from_row(r: ConsultantRow) -> anyhow::Result<Consultant> {
+    let id = r.id;
+    let json_err = |column: &str, e: serde_json::Error| {
+        anyhow::anyhow!("consultants row {id}, column {column}: {e}")
+    };
+    let stored = StoredAvailability {
+        weekly_hours: serde_json::from_str(&r.weekly_hours)
+            .map_err(|e| json_err("weekly_hours", e))?,
+        breaks: serde_json::from_str(&r.breaks).map_err(|e| json_err("breaks", e))?,
+        blackouts: serde_json::from_str(&r.blackouts).map_err(|e| json_err("blackouts", e))?,
+    };
+    let types: Vec<String> =
+        serde_json::from_str(&r.meeting_types).map_err(|e| json_err("meeting_types", e))?;
+    Ok(Consultant {
+        id,
+        name: r.name,
+        title: serde_json::from_str(&r.title).map_err(|e| json_err("title", e))?,
+        bio: serde_json::from_str(&r.bio).map_err(|e| json_err("bio", e))?,
+        email: r.email,
+        photo: r.photo,
+        languages: serde_json::from_str(&r.languages).map_err(|e| json_err("languages", e))?,
+        rules: rules_from_storage(
+            id,
+            &r.timezone,
+            &stored,
+            r.buffer_minutes,
+            r.min_notice_hours,
+            r.max_advance_days,
+        )?,
+        durations: serde_json::from_str(&r.durations).map_err(|e| json_err("durations", e))?,
+        meeting_types: types.iter().filter_map(|t| MeetingType::parse(t)).collect(),
+    })
+}
+
+/// Active consultants, by name.
+pub async fn active_consultants(db: &Db) -> anyhow::Result<Vec<Consultant>> {
+    let rows: Vec<ConsultantRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{CONSULTANT_QUERY} WHERE active = 1 ORDER BY name, id"
+    )))
+    .fetch_all(db)
+    .await?;
+    rows.into_iter().map(consultant_from_row).collect()
+}
+
+/// Confirmed bookings of a consultant that touch `[from, to)`.
+pub async fn busy(
+    db: &Db,
+    consultant_id: i64,
+    from: Timestamp,
+    to: Timestamp,
+) -> anyhow::Result<Vec<Busy>> {
+    busy_in(&mut *db.acquire().await?, consultant_id, from, to).await
+}
+
+async fn busy_in(
+    conn: &mut sqlx::SqliteConnection,
+    consultant_id: i64,
+    from: Timestamp,
+    to: Timestamp,
+) -> anyhow::Result<Vec<Busy>> {
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT starts_at, ends_at FROM bookings
+         WHERE consultant_id = ? AND status = 'confirmed' AND starts_at < ? AND ends_at > ?",
+    )
+    .bind(consultant_id)
+    .bind(to.to_string())
+    .bind(from.to_string())
+    .fetch_all(conn)
+    .await?;
+    rows.into_iter()
+        .map(|(s, e)| {
+            Ok(Busy {
+                start: s.parse()?,
+                end: e.parse()?,
+            })
+        })
+        .collect()
+}
+
+/// What a visitor asks for; validated by the caller.
+pub struct NewBooking<'a> {
+    pub consultant_id: i64,
+    pub starts_at: Timestamp,
+    pub duration_minutes: i64,
+    pub meeting_type: MeetingType,
+    pub client_name: &'a str,
+    pub client_email: &'a str,
+    pub company: &'a str,
+    pub phone: &'a str,
+    pub message: &'a str,
+    pub language: &'a str,
+    pub visitor_timezone: &'a str,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum BookingRefused {
+    /// Someone else took the slot first (or it is not offered at all).
+    SlotTaken,
+    UnknownConsultant,
+}
+
+/// Books the slot if it is still free; returns the booking's token.
+pub async fn create(
+    db: &Db,
+    new: &NewBooking<'_>,
+    now: Timestamp,
+) -> anyhow::Result<Result<String, BookingRefused>> {
+    let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
+    let row: Option<ConsultantRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{CONSULTANT_QUERY} WHERE id = ? AND active = 1"
+    )))
+    .bind(new.consultant_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(consultant) = row.map(consultant_from_row).transpose()? else {
+        return Ok(Err(BookingRefused::UnknownConsultant));
+    };
+    if !consultant.durations.contains(&new.duration_minutes)
+        || !consultant.meeting_types.contains(&new.meeting_type)
+    {
+        return Ok(Err(BookingRefused::SlotTaken));
+    }
+    let ends_at = new.starts_at + SignedDuration::from_mins(new.duration_minutes);
+    let day = consultant.rules.tz.to_datetime(new.starts_at).date();
+    let margin = SignedDuration::from_hours(36);
+    let busy = busy_in(
+        &mut tx,
+        consultant.id,
+        new.starts_at - margin,
+        ends_at + margin,
+    )
+    .await?;
+    if !free_slots(&consultant.rules, new.duration_minutes, day, 1, now, &busy)
+        .contains(&new.starts_at)
+    {
+        return Ok(Err(BookingRefused::SlotTaken));
+    }
+    let token = crate::auth::sessions::random_token()?;
+    let mut random = [0u8; 4];
+    getrandom::fill(&mut random).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+    let today = jiff::tz::TimeZone::UTC.to_datetime(now).date();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO bookings (reference, token, consultant_id, starts_at, ends_at, duration_minutes, meeting_type,
+                               client_name, client_email, company, phone, message, language, visitor_timezone, consent_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(reference(today, &random))
+    .bind(&token)
+    .bind(consultant.id)
+    .bind(new.starts_at.to_string())
+    .bind(ends_at.to_string())
+    .bind(new.duration_minutes)
+    .bind(new.meeting_type.as_str())
+    .bind(new.client_name)
+    .bind(new.client_email)
+    .bind(new.company)
+    .bind(new.phone)
+    .bind(new.message)
+    .bind(new.language)
+    .bind(new.visitor_timezone)
+    .bind(now.to_string())
+    .fetch_one(&mut *tx)
+    .await?;
+    let first = new.starts_at.as_second().div_euclid(UNIT_SECONDS);
+    let last = (ends_at.as_second() - 1).div_euclid(UNIT_SECONDS);
+    for unit in first..=last {
+        let claimed = sqlx::query(
+            "INSERT INTO booking_units (consultant_id, unit, booking_id) VALUES (?, ?, ?)",
+        )
+        .bind(consultant.id)
+        .bind(unit)
+        .bind(id)
+        .execute(&mut *tx)
+        .await;
+        match claimed {
+            Ok(_) => {}
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                return Ok(Err(BookingRefused::SlotTaken));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    tx.commit().await?;
+    Ok(Ok(token))
+}
+
+#[derive(FromRow)]
+struct BookingRow {
+    id: i64,
+    reference: String,
+    token: String,
+    consultant_id: i64,
+    consultant_name: String,
+    starts_at: String,
+    ends_at: String,
+    duration_minutes: i64,
+    meeting_type: String,
+    client_name: String,
+    client_email: String,
+    company: String,
+    language: String,
+    visitor_timezone: String,
+    status: String,
+}
+
+pub async fn by_token(db: &Db, token: &str) -> anyhow::Result<Option<Booking>> {
+    let row: Option<BookingRow> = sqlx::query_as(
+        "SELECT b.id, b.reference, b.token, b.consultant_id, c.name AS consultant_name, b.starts_at, b.ends_at,
+                b.duration_minutes, b.meeting_type, b.client_name, b.client_email, b.company, b.language,
+                b.visitor_timezone, b.status
+         FROM bookings AS b JOIN consultants AS c ON c.id = b.consultant_id WHERE b.token = ?",
+    )
+    .bind(token)
+    .fetch_optional(db)
+    .await?;
+    row.map(|r| {
+        Ok(Booking {
+            id: r.id,
+            reference: r.reference,
+            token: r.token,
+            consultant_id: r.consultant_id,
+            consultant_name: r.consultant_name,
+            starts_at: r.starts_at.parse()?,
+            ends_at: r.ends_at.parse()?,
+            duration_minutes: r.duration_minutes,
+            meeting_type: MeetingType::parse(&r.meeting_type)
+                .ok_or_else(|| anyhow::anyhow!("bookings row {}: meeting type", r.id))?,
+            client_name: r.client_name,
+            client_email: r.client_email,
+            company: r.company,
+            language: r.language,
+            visitor_timezone: r.visitor_timezone,
+            status: r.status,
+        })
+    })
+    .transpose()
+}
+
+/// Cancels a confirmed booking and frees its time; cancelling again changes nothing.
+pub async fn cancel(db: &Db, token: &str, now: Timestamp) -> anyhow::Result<bool> {
+    let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
+    let id: Option<i64> = sqlx::query_scalar(
+        "UPDATE bookings SET status = 'cancelled', cancelled_at = ? WHERE token = ? AND status = 'confirmed' RETURNING id",
+    )
+    .bind(now.to_string())
+    .bind(token)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some(id) = id {
+        sqlx::query("DELETE FROM booking_units WHERE booking_id = ?")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(id.is_some())
+}
+
+/// Adds a consultant (demo content, tests).
+pub struct NewConsultant<'a> {
+    pub name: &'a str,
+    pub title: serde_json::Value,
+    pub bio: serde_json::Value,
+    pub email: &'a str,
+    pub languages: &'a [&'a str],
+    pub timezone: &'a str,
+    pub weekly_hours: serde_json::Value,
+    pub breaks: serde_json::Value,
+    pub buffer_minutes: i64,
+    pub min_notice_hours: i64,
+    pub max_advance_days: i64,
+    pub durations: &'a [i64],
+    pub meeting_types: &'a [&'a str],
+}
+
+pub async fn create_consultant(db: &Db, c: &NewConsultant<'_>) -> anyhow::Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO consultants (name, title, bio, email, languages, timezone, weekly_hours, breaks, buffer_minutes,
+                                  min_notice_hours, max_advance_days, durations, meeting_types)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(c.name)
+    .bind(c.title.to_string())
+    .bind(c.bio.to_string())
+    .bind(c.email)
+    .bind(serde_json::to_string(c.languages)?)
+    .bind(c.timezone)
+    .bind(c.weekly_hours.to_string())
+    .bind(c.breaks.to_string())
+    .bind(c.buffer_minutes)
+    .bind(c.min_notice_hours)
+    .bind(c.max_advance_days)
+    .bind(serde_json::to_string(c.durations)?)
+    .bind(serde_json::to_string(c.meeting_types)?)
+    .fetch_one(db)
+    .await?)
+}
+
+pub async fn has_consultants(db: &Db) -> anyhow::Result<bool> {
+    Ok(
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM consultants")
+            .fetch_one(db)
+            .await?
+            > 0,
+    )
+}

@@ -1,0 +1,41 @@
+//! CSRF protection for the public forms, where visitors have no session: a random token in a
+//! SameSite=Strict, HttpOnly cookie that every form repeats in a hidden field (double submit), plus the
+//! `Origin` check. A cross-site page can neither read the cookie nor set it.
+use actix_web::HttpRequest;
+use actix_web::cookie::{Cookie, SameSite};
+
+use crate::error::AppError;
+use crate::web::auth::{check_origin, constant_time_eq};
+
+pub const CSRF_COOKIE: &str = "mq_csrf";
+
+/// The visitor's token, and the cookie to set when they have none yet.
+pub fn visitor_token(
+    req: &HttpRequest,
+    secure: bool,
+) -> Result<(String, Option<Cookie<'static>>), AppError> {
+    if let Some(c) = req
+        .cookie(CSRF_COOKIE)
+        .filter(|c| c.value().len() == 64 && c.value().bytes().all(|b| b.is_ascii_hexdigit()))
+    {
+        return Ok((c.value().to_owned(), None));
+    }
+    let token = crate::auth::sessions::random_token()?;
+    let cookie = Cookie::build(CSRF_COOKIE, token.clone())
+        .path("/")
+        .http_only(true)
+        .secure(secure)
+        .same_site(SameSite::Strict)
+        .finish();
+    Ok((token, Some(cookie)))
+}
+
+/// Refuses (403) a public POST whose field does not repeat the cookie, or that comes from elsewhere.
+pub fn check_visitor_token(req: &HttpRequest, field: &str) -> Result<(), AppError> {
+    check_origin(req)?;
+    let cookie = req.cookie(CSRF_COOKIE).ok_or(AppError::Forbidden)?;
+    if field.is_empty() || !constant_time_eq(cookie.value().as_bytes(), field.as_bytes()) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(())
+}
