@@ -14,6 +14,7 @@ use actix_web::middleware::DefaultHeaders;
 use crate::admin::dashboard;
 use crate::audit;
 use crate::auth::login;
+use crate::booking;
 use crate::config::Config;
 use crate::content::{
     self, admin as pages, admin_blocks as blocks, admin_revisions as revisions, public, seo,
@@ -107,6 +108,20 @@ pub fn routes(cfg: &mut web::ServiceConfig, session: SessionMiddleware<CookieSes
         .route("/static/{tail:.*}", web::get().to(assets::serve))
         .route("/media/{tail:.*}", web::get().to(media::public::serve))
         .route("/{lang}", web::get().to(public::lang_root))
+        .route("/{lang}/book", web::get().to(booking::public::form))
+        .route("/{lang}/book", web::post().to(booking::public::book))
+        .route(
+            "/{lang}/book/{token}",
+            web::get().to(booking::public::confirmation),
+        )
+        .route(
+            "/{lang}/book/{token}/calendar.ics",
+            web::get().to(booking::public::calendar),
+        )
+        .route(
+            "/{lang}/book/{token}/cancel",
+            web::post().to(booking::public::cancel),
+        )
         .route("/{lang}/", web::get().to(public::home))
         .route("/{lang}/{slug}", web::get().to(public::page));
 }

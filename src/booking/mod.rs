@@ -2,6 +2,7 @@
 //! that can never overlap.
 pub mod ics;
 pub mod model;
+pub mod public;
 pub mod seed;
 pub mod slots;
 pub mod store;

@@ -31,6 +31,15 @@ impl MeetingType {
         }
     }
 
+    /// The UI message naming it.
+    pub fn label_id(&self) -> &'static str {
+        match self {
+            MeetingType::Video => "meeting-video",
+            MeetingType::Phone => "meeting-phone",
+            MeetingType::InPerson => "meeting-in_person",
+        }
+    }
+
     pub fn as_str(&self) -> &'static str {
         match self {
             MeetingType::Video => "video",

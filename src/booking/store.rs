@@ -341,3 +341,12 @@ pub async fn has_consultants(db: &Db) -> anyhow::Result<bool> {
             > 0,
     )
 }
+
+pub async fn consultant_email(db: &Db, id: i64) -> anyhow::Result<Option<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT email FROM consultants WHERE id = ?")
+            .bind(id)
+            .fetch_optional(db)
+            .await?,
+    )
+}

@@ -11,6 +11,8 @@ use crate::web::state::AppState;
 pub enum Here<'a> {
     /// A content page (`id` marks it as current in the navigation).
     Page { id: i64, slug: &'a str },
+    /// A fixed page of the site outside the content tree, e.g. `book` for `/{lang}/book`.
+    Path { path: &'a str },
     /// A page outside the content tree, e.g. an error page: other languages lead to their home page.
     Elsewhere,
 }
@@ -74,10 +76,11 @@ impl<'a> Layout<'a> {
         let base = state.config.base_url.as_str();
         let current_id = match here {
             Here::Page { id, .. } => Some(id),
-            Here::Elsewhere => None,
+            Here::Path { .. } | Here::Elsewhere => None,
         };
         let path_in = |l: Lang| match here {
             Here::Page { slug, .. } => page_path(l, slug),
+            Here::Path { path } => format!("/{l}/{path}"),
             Here::Elsewhere => format!("/{l}/"),
         };
         let link = |p: &TreePage| Link {
@@ -158,7 +161,7 @@ impl<'a> Layout<'a> {
             ui,
             site_name: &state.config.site_name,
             home_href: format!("/{lang}/"),
-            book_href: page_path(lang, "contact"),
+            book_href: format!("/{lang}/book"),
             nav,
             footer_columns,
             legal: tree

@@ -10,6 +10,7 @@ use crate::content::cache::{DEFAULT_BUDGET_BYTES, PageCache};
 use crate::db::Db;
 use crate::i18n::Catalog;
 use crate::web::assets::StaticAssets;
+use crate::web::rate_limit::RateLimit;
 
 pub struct AppState {
     pub config: Config,
@@ -18,6 +19,8 @@ pub struct AppState {
     pub assets: StaticAssets,
     pub page_cache: PageCache,
     pub login_throttle: LoginThrottle,
+    /// Booking attempts a single address may make: 20 in ten minutes (a person needs a few).
+    pub booking_limit: RateLimit,
     /// Encrypts and signs the admin session cookie.
     pub session_key: Key,
     tree: RwLock<Arc<SiteTree>>,
@@ -38,6 +41,7 @@ impl AppState {
             assets: StaticAssets::embedded(),
             page_cache: PageCache::new(DEFAULT_BUDGET_BYTES),
             login_throttle: LoginThrottle::default(),
+            booking_limit: RateLimit::new(20, std::time::Duration::from_secs(600)),
             session_key,
             tree: RwLock::new(Arc::new(tree)),
         }

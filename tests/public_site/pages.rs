@@ -153,7 +153,7 @@ async fn navigation_has_dropdowns_for_child_pages_and_breadcrumbs() {
             "{href} missing from the footer: {footer:?}"
         );
     }
-    assert_eq!(attrs(&html, ".header-cta", "href"), vec!["/de/contact"]);
+    assert_eq!(attrs(&html, ".header-cta", "href"), vec!["/de/book"]);
 }
 
 #[tokio::test]

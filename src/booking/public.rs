@@ -1,0 +1,667 @@
+//! The visitor's side of booking: `/{lang}/book` (choose consultant, duration, time zone and a free
+//! slot, then leave contact details), the confirmation at `/{lang}/book/{token}` with its `.ics`, and
+//! cancelling. Works without JavaScript.
+use std::collections::HashMap;
+use std::time::Instant;
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp};
+use serde::Deserialize;
+
+use super::ics;
+use super::model::{Booking, Consultant, MeetingType};
+use super::slots::free_slots;
+use super::store::{self, BookingRefused, NewBooking};
+use crate::error::AppError;
+use crate::i18n::Lang;
+use crate::users::Email;
+use crate::web::auth::client_ip;
+use crate::web::csrf::{check_visitor_token, visitor_token};
+use crate::web::layout::{Here, Layout};
+use crate::web::see_other;
+use crate::web::state::AppState;
+
+/// How many days of free slots the form shows.
+const DAYS_SHOWN: i64 = 14;
+
+/// Time zones offered to visitors (their own is preselected when it is the consultant's).
+pub const TIME_ZONES: &[&str] = &[
+    "Europe/Berlin",
+    "Europe/Vienna",
+    "Europe/Zurich",
+    "Europe/London",
+    "Europe/Paris",
+    "Europe/Madrid",
+    "Europe/Rome",
+    "Europe/Amsterdam",
+    "Europe/Warsaw",
+    "Europe/Istanbul",
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Los_Angeles",
+    "America/Sao_Paulo",
+    "Asia/Dubai",
+    "Asia/Kolkata",
+    "Asia/Singapore",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+    "UTC",
+];
+
+#[derive(Template)]
+#[template(path = "public/book.html")]
+struct BookPage<'a> {
+    layout: Layout<'a>,
+    csrf_token: String,
+    consultants: Vec<ConsultantView>,
+    consultant_id: i64,
+    durations: Vec<i64>,
+    duration: i64,
+    /// Value and label of each way to meet the consultant offers.
+    meeting_types: Vec<(&'static str, &'a str)>,
+    zones: &'static [&'static str],
+    zone: String,
+    days: Vec<DayView>,
+    form: HashMap<String, String>,
+    errors: HashMap<&'static str, &'a str>,
+    error: Option<&'a str>,
+}
+
+struct ConsultantView {
+    id: i64,
+    name: String,
+    title: String,
+    bio: String,
+    languages: String,
+}
+
+struct DayView {
+    label: String,
+    slots: Vec<(String, String)>,
+}
+
+impl BookPage<'_> {
+    fn value(&self, name: &str) -> &str {
+        self.form.get(name).map_or("", String::as_str)
+    }
+}
+
+#[derive(Deserialize)]
+pub struct Choice {
+    consultant: Option<i64>,
+    duration: Option<i64>,
+    tz: Option<String>,
+}
+
+/// GET `/{lang}/book`.
+pub async fn form(
+    req: HttpRequest,
+    path: web::Path<String>,
+    query: web::Query<Choice>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let lang = state
+        .config
+        .languages
+        .find(&path)
+        .ok_or(AppError::NotFound)?;
+    let choice = query.into_inner();
+    render(
+        &req,
+        &state,
+        lang,
+        choice.consultant,
+        choice.duration,
+        choice.tz.as_deref(),
+        HashMap::new(),
+        HashMap::new(),
+        None,
+        StatusCode::OK,
+    )
+    .await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn render(
+    req: &HttpRequest,
+    state: &AppState,
+    lang: Lang,
+    consultant: Option<i64>,
+    duration: Option<i64>,
+    zone: Option<&str>,
+    form: HashMap<String, String>,
+    errors: HashMap<&'static str, &str>,
+    error: Option<&str>,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let consultants = store::active_consultants(&state.db).await?;
+    let (csrf_token, cookie) = visitor_token(req, state.config.secure_cookies)?;
+    let tree = state.tree();
+    let now_time = crate::db::now();
+    let layout = Layout::new(state, &tree, lang, Here::Path { path: "book" }, now_time);
+    let default = state.config.languages.default_lang();
+    let chosen: Option<&Consultant> = consultant
+        .and_then(|id| consultants.iter().find(|c| c.id == id))
+        .or(consultants.first());
+    let (days, durations, duration, meeting_types, zone) = match chosen {
+        Some(c) => {
+            let duration = duration
+                .filter(|d| c.durations.contains(d))
+                .or(c.durations.first().copied())
+                .unwrap_or(30);
+            let zone = zone
+                .filter(|z| TIME_ZONES.contains(z))
+                .map(str::to_owned)
+                .unwrap_or_else(|| c.rules.tz.iana_name().unwrap_or("UTC").to_owned());
+            let visitor_tz = TimeZone::get(&zone).unwrap_or(TimeZone::UTC);
+            let now = Timestamp::now();
+            let today = c.rules.tz.to_datetime(now).date();
+            let until = now + SignedDuration::from_hours(24 * (DAYS_SHOWN + 2));
+            let busy =
+                store::busy(&state.db, c.id, now - SignedDuration::from_hours(24), until).await?;
+            let slots = free_slots(&c.rules, duration, today, DAYS_SHOWN, now, &busy);
+            let ui = state.catalog.messages(lang);
+            let types = c
+                .meeting_types
+                .iter()
+                .map(|t| (t.as_str(), ui.t(t.label_id())))
+                .collect();
+            (
+                days_view(&slots, &visitor_tz, lang),
+                c.durations.clone(),
+                duration,
+                types,
+                zone,
+            )
+        }
+        None => (Vec::new(), Vec::new(), 30, Vec::new(), "UTC".to_owned()),
+    };
+    let consultants_view = consultants
+        .iter()
+        .map(|c| ConsultantView {
+            id: c.id,
+            name: c.name.clone(),
+            title: c.title.text(lang, default).to_owned(),
+            bio: c.bio.text(lang, default).to_owned(),
+            languages: c.languages.join(", ").to_uppercase(),
+        })
+        .collect();
+    let page = BookPage {
+        layout,
+        csrf_token,
+        consultants: consultants_view,
+        consultant_id: chosen.map_or(0, |c| c.id),
+        durations,
+        duration,
+        meeting_types,
+        zones: TIME_ZONES,
+        zone,
+        days,
+        form,
+        errors,
+        error,
+    };
+    let mut response = HttpResponse::build(status);
+    response
+        .content_type("text/html; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "no-store"));
+    if let Some(cookie) = cookie {
+        response.cookie(cookie);
+    }
+    Ok(response.body(page.render()?))
+}
+
+/// Slots grouped by the visitor's local day, labelled in their language.
+fn days_view(slots: &[Timestamp], tz: &TimeZone, lang: Lang) -> Vec<DayView> {
+    let mut days: Vec<DayView> = Vec::new();
+    let mut current: Option<jiff::civil::Date> = None;
+    for slot in slots {
+        let local = tz.to_datetime(*slot);
+        if current != Some(local.date()) {
+            current = Some(local.date());
+            days.push(DayView {
+                label: day_label(local.date(), lang),
+                slots: Vec::new(),
+            });
+        }
+        if let Some(day) = days.last_mut() {
+            day.slots
+                .push((slot.to_string(), local.strftime("%H:%M").to_string()));
+        }
+    }
+    days
+}
+
+const DE_WEEKDAYS: [&str; 7] = [
+    "Montag",
+    "Dienstag",
+    "Mittwoch",
+    "Donnerstag",
+    "Freitag",
+    "Samstag",
+    "Sonntag",
+];
+
+/// `Monday, 1 December 2026` or `Montag, 01.12.2026`.
+pub fn day_label(date: jiff::civil::Date, lang: Lang) -> String {
+    match lang.as_str() {
+        "de" => format!(
+            "{}, {}",
+            DE_WEEKDAYS[date.weekday().to_monday_zero_offset() as usize],
+            date.strftime("%d.%m.%Y")
+        ),
+        _ => date.strftime("%A, %-d %B %Y").to_string(),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct BookingForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    consultant: String,
+    #[serde(default)]
+    duration: String,
+    #[serde(default)]
+    tz: String,
+    #[serde(default)]
+    slot: String,
+    #[serde(default)]
+    meeting_type: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    company: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    message: String,
+    #[serde(default)]
+    consent: String,
+    /// The honeypot: hidden from people, filled in by bots.
+    #[serde(default)]
+    website: String,
+}
+
+/// POST `/{lang}/book`.
+pub async fn book(
+    req: HttpRequest,
+    path: web::Path<String>,
+    form: web::Form<BookingForm>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let lang = state
+        .config
+        .languages
+        .find(&path)
+        .ok_or(AppError::NotFound)?;
+    check_visitor_token(&req, &form.csrf_token)?;
+    if let Err(wait) = state.booking_limit.hit(&client_ip(&req), Instant::now()) {
+        return Err(AppError::TooMany {
+            retry_after_secs: wait.as_secs().max(1),
+        });
+    }
+    let ui = state.catalog.messages(lang);
+    if !form.website.is_empty() {
+        // A bot: it gets what looks like success, and nothing is stored.
+        return received_page(&state, lang);
+    }
+    let mut errors: HashMap<&'static str, &str> = HashMap::new();
+    let consultant_id = form.consultant.parse::<i64>().ok();
+    let duration = form
+        .duration
+        .parse::<i64>()
+        .ok()
+        .filter(|d| [30, 60, 90].contains(d));
+    let zone = Some(form.tz.as_str())
+        .filter(|z| TIME_ZONES.contains(z))
+        .unwrap_or("UTC");
+    let slot = form.slot.parse::<Timestamp>().ok();
+    if slot.is_none() {
+        errors.insert("slot", ui.t("book-error-slot"));
+    }
+    let meeting_type = MeetingType::parse(&form.meeting_type);
+    if meeting_type.is_none() {
+        errors.insert("meeting_type", ui.t("book-error-meeting-type"));
+    }
+    let name = form.name.trim();
+    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
+        errors.insert("name", ui.t("book-error-name"));
+    }
+    let email = Email::parse(&form.email).ok();
+    if email.is_none() {
+        errors.insert("email", ui.t("book-error-email"));
+    }
+    if form.company.chars().count() > 100 || form.company.chars().any(char::is_control) {
+        errors.insert("company", ui.t("book-error-too-long"));
+    }
+    let phone = form.phone.trim();
+    if phone.chars().count() > 40
+        || !phone
+            .chars()
+            .all(|c| c.is_ascii_digit() || " +()-/.".contains(c))
+    {
+        errors.insert("phone", ui.t("book-error-phone"));
+    }
+    if form.message.chars().count() > 2000 {
+        errors.insert("message", ui.t("book-error-too-long"));
+    }
+    if form.consent != "yes" {
+        errors.insert("consent", ui.t("book-error-consent"));
+    }
+    let (Some(consultant_id), Some(duration), Some(slot), Some(meeting_type), Some(email), true) = (
+        consultant_id,
+        duration,
+        slot,
+        meeting_type,
+        email,
+        errors.is_empty(),
+    ) else {
+        return render_again(
+            &req,
+            &state,
+            lang,
+            &form,
+            errors,
+            ui.t("form-errors"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    let new = NewBooking {
+        consultant_id,
+        starts_at: slot,
+        duration_minutes: duration,
+        meeting_type,
+        client_name: name,
+        client_email: email.as_str(),
+        company: form.company.trim(),
+        phone,
+        message: form.message.trim(),
+        language: lang.as_str(),
+        visitor_timezone: zone,
+    };
+    match store::create(&state.db, &new, Timestamp::now()).await? {
+        Ok(token) => Ok(see_other(&format!("/{lang}/book/{token}"))),
+        Err(BookingRefused::SlotTaken) => {
+            let mut errors = HashMap::new();
+            errors.insert("slot", ui.t("book-slot-taken"));
+            render_again(
+                &req,
+                &state,
+                lang,
+                &form,
+                errors,
+                ui.t("book-slot-taken"),
+                StatusCode::CONFLICT,
+            )
+            .await
+        }
+        Err(BookingRefused::UnknownConsultant) => {
+            Err(AppError::BadRequest("unknown consultant".into()))
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn render_again(
+    req: &HttpRequest,
+    state: &AppState,
+    lang: Lang,
+    form: &BookingForm,
+    errors: HashMap<&'static str, &str>,
+    message: &str,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let kept: HashMap<String, String> = [
+        ("slot", &form.slot),
+        ("meeting_type", &form.meeting_type),
+        ("name", &form.name),
+        ("email", &form.email),
+        ("company", &form.company),
+        ("phone", &form.phone),
+        ("message", &form.message),
+        ("consent", &form.consent),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.clone()))
+    .collect();
+    render(
+        req,
+        state,
+        lang,
+        form.consultant.parse().ok(),
+        form.duration.parse().ok(),
+        Some(&form.tz),
+        kept,
+        errors,
+        Some(message),
+        status,
+    )
+    .await
+}
+
+#[derive(Template)]
+#[template(path = "public/booking.html")]
+struct ConfirmationPage<'a> {
+    layout: Layout<'a>,
+    booking: Option<BookingView>,
+    csrf_token: String,
+}
+
+struct BookingView {
+    reference: String,
+    token: String,
+    consultant: String,
+    when: String,
+    zone: String,
+    duration: i64,
+    meeting_type: String,
+    cancelled: bool,
+    google_href: String,
+    outlook_href: String,
+}
+
+/// GET `/{lang}/book/{token}`.
+pub async fn confirmation(
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let (lang, token) = path.into_inner();
+    let lang = state
+        .config
+        .languages
+        .find(&lang)
+        .ok_or(AppError::NotFound)?;
+    let booking = find(&state, &token).await?;
+    let (csrf_token, cookie) = visitor_token(&req, state.config.secure_cookies)?;
+    let view = booking_view(&state, &booking, lang);
+    let tree = state.tree();
+    let layout = Layout::new(
+        &state,
+        &tree,
+        lang,
+        Here::Path { path: "book" },
+        crate::db::now(),
+    );
+    let page = ConfirmationPage {
+        layout,
+        booking: Some(view),
+        csrf_token,
+    };
+    let mut response = HttpResponse::Ok();
+    response
+        .content_type("text/html; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header(("X-Robots-Tag", "noindex"))
+        .insert_header((header::REFERRER_POLICY, "no-referrer"));
+    if let Some(cookie) = cookie {
+        response.cookie(cookie);
+    }
+    Ok(response.body(page.render()?))
+}
+
+fn received_page(state: &AppState, lang: Lang) -> Result<HttpResponse, AppError> {
+    let tree = state.tree();
+    let layout = Layout::new(
+        state,
+        &tree,
+        lang,
+        Here::Path { path: "book" },
+        crate::db::now(),
+    );
+    let page = ConfirmationPage {
+        layout,
+        booking: None,
+        csrf_token: String::new(),
+    };
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(page.render()?))
+}
+
+fn booking_view(state: &AppState, b: &Booking, lang: Lang) -> BookingView {
+    let tz = TimeZone::get(&b.visitor_timezone).unwrap_or(TimeZone::UTC);
+    let local = tz.to_datetime(b.starts_at);
+    let when = format!(
+        "{}, {}",
+        day_label(local.date(), lang),
+        local.strftime("%H:%M")
+    );
+    let ui = state.catalog.messages(lang);
+    let title = ui.t_args(
+        "book-calendar-title",
+        &[("consultant", b.consultant_name.as_str().into())],
+    );
+    let google_href = format!(
+        "https://calendar.google.com/calendar/render?action=TEMPLATE&text={}&dates={}/{}&details={}",
+        encode(&title),
+        ics::utc(b.starts_at),
+        ics::utc(b.ends_at),
+        encode(&b.reference)
+    );
+    let outlook_href = format!(
+        "https://outlook.live.com/calendar/0/deeplink/compose?subject={}&startdt={}&enddt={}&body={}",
+        encode(&title),
+        encode(&b.starts_at.to_string()),
+        encode(&b.ends_at.to_string()),
+        encode(&b.reference)
+    );
+    BookingView {
+        reference: b.reference.clone(),
+        token: b.token.clone(),
+        consultant: b.consultant_name.clone(),
+        when,
+        zone: b.visitor_timezone.clone(),
+        duration: b.duration_minutes,
+        meeting_type: ui.t(b.meeting_type.label_id()).to_owned(),
+        cancelled: b.status == "cancelled",
+        google_href,
+        outlook_href,
+    }
+}
+
+fn encode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+async fn find(state: &AppState, token: &str) -> Result<Booking, AppError> {
+    if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(AppError::NotFound);
+    }
+    store::by_token(&state.db, token)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// GET `/{lang}/book/{token}/calendar.ics`.
+pub async fn calendar(
+    path: web::Path<(String, String)>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let (lang, token) = path.into_inner();
+    let lang = state
+        .config
+        .languages
+        .find(&lang)
+        .ok_or(AppError::NotFound)?;
+    let b = find(&state, &token).await?;
+    let ui = state.catalog.messages(lang);
+    let uid = format!("{}@magnetiq", b.reference);
+    let summary = ui.t_args(
+        "book-calendar-title",
+        &[("consultant", b.consultant_name.as_str().into())],
+    );
+    let description = ui.t_args(
+        "book-calendar-description",
+        &[
+            ("reference", b.reference.as_str().into()),
+            (
+                "link",
+                format!("{}/{lang}/book/{}", state.config.base_url, b.token).into(),
+            ),
+        ],
+    );
+    let consultant_email = store::consultant_email(&state.db, b.consultant_id)
+        .await?
+        .unwrap_or_default();
+    let event = ics::Event {
+        uid: &uid,
+        stamp: Timestamp::now(),
+        start: b.starts_at,
+        end: b.ends_at,
+        summary: &summary,
+        description: &description,
+        organizer_name: &b.consultant_name,
+        organizer_email: &consultant_email,
+        cancelled: b.status == "cancelled",
+    };
+    Ok(HttpResponse::Ok()
+        .content_type("text/calendar; charset=utf-8")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{}.ics\"", b.reference),
+        ))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(ics::calendar(&event)))
+}
+
+#[derive(Deserialize)]
+pub struct CancelForm {
+    #[serde(default)]
+    csrf_token: String,
+}
+
+/// POST `/{lang}/book/{token}/cancel`: frees the slot; a second cancel changes nothing.
+pub async fn cancel(
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+    form: web::Form<CancelForm>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let (lang, token) = path.into_inner();
+    let lang = state
+        .config
+        .languages
+        .find(&lang)
+        .ok_or(AppError::NotFound)?;
+    check_visitor_token(&req, &form.csrf_token)?;
+    let booking = find(&state, &token).await?;
+    store::cancel(&state.db, &booking.token, Timestamp::now()).await?;
+    Ok(see_other(&format!("/{lang}/book/{token}")))
+}

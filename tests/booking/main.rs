@@ -1,0 +1,334 @@
+//! Consultation booking over HTTP: free slots, booking, confirmation, calendar file, cancelling, and
+//! what must never happen (double bookings, lost input, bots, forged posts).
+#[path = "../common/mod.rs"]
+mod common;
+
+use common::{TestApp, attrs, location, texts};
+
+struct Form {
+    token: String,
+    consultant: String,
+    duration: String,
+    tz: String,
+    slots: Vec<String>,
+}
+
+async fn booking_form(app: &TestApp, client: &reqwest::Client, query: &str) -> Form {
+    let body = client
+        .get(app.url(&format!("/en/book{query}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let html = scraper::Html::parse_document(&body);
+    let one = |sel: &str| {
+        attrs(&html, sel, "value")
+            .into_iter()
+            .next()
+            .unwrap_or_default()
+    };
+    Form {
+        token: one(".booking-form input[name=csrf_token]"),
+        consultant: one(".booking-form input[name=consultant]"),
+        duration: one(".booking-form input[name=duration]"),
+        tz: one(".booking-form input[name=tz]"),
+        slots: attrs(&html, "input[name=slot]", "value"),
+    }
+}
+
+fn fields<'a>(form: &'a Form, slot: &'a str, name: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("csrf_token", form.token.as_str()),
+        ("consultant", form.consultant.as_str()),
+        ("duration", form.duration.as_str()),
+        ("tz", form.tz.as_str()),
+        ("slot", slot),
+        ("meeting_type", "video"),
+        ("name", name),
+        ("email", "visitor@example.com"),
+        ("company", "Example GmbH"),
+        ("message", "Let's talk, \"soon\" <b>"),
+        ("consent", "yes"),
+    ]
+}
+
+async fn bookings(app: &TestApp) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM bookings")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_visitor_books_gets_a_confirmation_and_calendar_file_and_can_cancel() {
+    let app = TestApp::spawn().await;
+    let form = booking_form(&app, &app.client, "").await;
+    assert!(
+        form.slots.len() > 10,
+        "free slots are offered: {}",
+        form.slots.len()
+    );
+    let slot = form.slots[3].clone();
+
+    let response = app
+        .client
+        .post(app.url("/en/book"))
+        .form(&fields(&form, &slot, "Ada Lovelace"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    let confirmation = location(&response).to_owned();
+    assert!(
+        confirmation.starts_with("/en/book/") && confirmation.len() == "/en/book/".len() + 64,
+        "{confirmation}"
+    );
+
+    let html = app.page(&confirmation).await;
+    let reference = texts(&html, ".reference").remove(0);
+    assert!(
+        reference.starts_with("MQ-") && reference.len() == 16,
+        "{reference}"
+    );
+    assert_eq!(texts(&html, "h1"), vec!["Your consultation is booked"]);
+
+    let ics = app.get(&format!("{confirmation}/calendar.ics")).await;
+    assert_eq!(
+        ics.headers()["content-type"],
+        "text/calendar; charset=utf-8"
+    );
+    let ics = ics.text().await.unwrap();
+    let start: jiff::Timestamp = slot.parse().unwrap();
+    assert!(
+        ics.contains(&format!("DTSTART:{}\r\n", start.strftime("%Y%m%dT%H%M%SZ"))),
+        "{ics}"
+    );
+    assert!(ics.contains(&format!("UID:{reference}@magnetiq\r\n")));
+    assert!(ics.contains("ORGANIZER;CN="));
+
+    // The slot is gone for the next visitor.
+    assert!(
+        !booking_form(&app, &app.client, "")
+            .await
+            .slots
+            .contains(&slot)
+    );
+
+    // German confirmation of the same booking.
+    let de = app.page(&confirmation.replace("/en/", "/de/")).await;
+    assert_eq!(texts(&de, "h1"), vec!["Ihre Beratung ist gebucht"]);
+
+    let cancel = app
+        .client
+        .post(app.url(&format!("{confirmation}/cancel")))
+        .form(&[("csrf_token", form.token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cancel.status(), 303);
+    assert_eq!(
+        texts(&app.page(&confirmation).await, "h1"),
+        vec!["Your consultation is cancelled"]
+    );
+    assert!(
+        booking_form(&app, &app.client, "")
+            .await
+            .slots
+            .contains(&slot),
+        "the slot is free again"
+    );
+    let again = app
+        .client
+        .post(app.url(&format!("{confirmation}/cancel")))
+        .form(&[("csrf_token", form.token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 303, "cancelling twice is harmless");
+}
+
+#[tokio::test]
+async fn twenty_visitors_racing_for_one_slot_produce_exactly_one_booking() {
+    let app = TestApp::spawn().await;
+    let form = booking_form(&app, &app.client, "").await;
+    let slot = form.slots[0].clone();
+    let mut tasks = Vec::new();
+    for i in 0..20 {
+        let client = app.client.clone();
+        let url = app.url("/en/book");
+        let body: Vec<(String, String)> = fields(&form, &slot, &format!("Visitor {i}"))
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+        tasks.push(tokio::spawn(async move {
+            let r = client.post(url).form(&body).send().await.unwrap();
+            let status = r.status().as_u16();
+            (status, r.text().await.unwrap())
+        }));
+    }
+    let mut won = 0;
+    for task in tasks {
+        let (status, body) = task.await.unwrap();
+        match status {
+            303 => won += 1,
+            409 => assert!(
+                body.contains("this time was just taken"),
+                "the loser is told why"
+            ),
+            other => panic!("unexpected status {other}: {body}"),
+        }
+    }
+    assert_eq!(won, 1);
+    assert_eq!(bookings(&app).await, 1);
+}
+
+#[tokio::test]
+async fn invalid_input_comes_back_with_errors_and_everything_typed() {
+    let app = TestApp::spawn().await;
+    let form = booking_form(&app, &app.client, "").await;
+    let slot = form.slots[0].clone();
+    let mut body = fields(&form, &slot, "");
+    body.retain(|(k, _)| *k != "consent" && *k != "email");
+    body.push(("email", "not an email <script>"));
+    let r = app
+        .client
+        .post(app.url("/en/book"))
+        .form(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let html = scraper::Html::parse_document(&r.text().await.unwrap());
+    assert_eq!(
+        attrs(&html, "#email", "value"),
+        vec!["not an email <script>"]
+    );
+    assert_eq!(attrs(&html, "#company", "value"), vec!["Example GmbH"]);
+    assert_eq!(texts(&html, "#message"), vec!["Let's talk, \"soon\" <b>"]);
+    assert_eq!(
+        attrs(
+            &html,
+            &format!("input[name=slot][value='{slot}']"),
+            "checked"
+        )
+        .len(),
+        1,
+        "the chosen slot stays chosen"
+    );
+    for id in ["#name-error", "#email-error", "#consent-error"] {
+        assert_eq!(texts(&html, id).len(), 1, "{id}");
+    }
+    assert_eq!(bookings(&app).await, 0);
+}
+
+#[tokio::test]
+async fn bots_filling_the_honeypot_see_success_and_nothing_is_stored() {
+    let app = TestApp::spawn().await;
+    let form = booking_form(&app, &app.client, "").await;
+    let mut body = fields(&form, &form.slots[0], "Bot");
+    body.push(("website", "http://spam.example"));
+    let r = app
+        .client
+        .post(app.url("/en/book"))
+        .form(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let html = scraper::Html::parse_document(&r.text().await.unwrap());
+    assert_eq!(texts(&html, "h1"), vec!["Your consultation is booked"]);
+    assert_eq!(bookings(&app).await, 0);
+}
+
+#[tokio::test]
+async fn a_post_without_the_visitors_token_is_refused() {
+    let app = TestApp::spawn().await;
+    let form = booking_form(&app, &app.client, "").await;
+    let mut body = fields(&form, &form.slots[0], "Eve");
+    body[0] = ("csrf_token", "0000");
+    assert_eq!(
+        app.client
+            .post(app.url("/en/book"))
+            .form(&body)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+    let stranger = reqwest::Client::new();
+    let body = fields(&form, &form.slots[0], "Eve");
+    assert_eq!(
+        stranger
+            .post(app.url("/en/book"))
+            .form(&body)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        403,
+        "token without its cookie"
+    );
+    assert_eq!(bookings(&app).await, 0);
+}
+
+#[tokio::test]
+async fn one_address_cannot_book_without_limit() {
+    let app = TestApp::spawn().await;
+    let form = booking_form(&app, &app.client, "").await;
+    for i in 0..20 {
+        // Attempts count whether or not they book anything.
+        let r = app
+            .client
+            .post(app.url("/en/book"))
+            .form(&fields(&form, "not a time", "Busy Bee"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422, "attempt {i}");
+    }
+    let r = app
+        .client
+        .post(app.url("/en/book"))
+        .form(&fields(&form, &form.slots[0], "Busy Bee"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 429);
+    assert!(r.headers().contains_key("retry-after"));
+    let html = scraper::Html::parse_document(&r.text().await.unwrap());
+    assert_eq!(texts(&html, "h1"), vec!["Too many requests"]);
+    assert_eq!(bookings(&app).await, 0);
+    // Pages are still served to this address.
+    assert_eq!(app.get("/en/").await.status(), 200);
+}
+
+#[tokio::test]
+async fn slots_are_shown_in_the_visitors_time_zone_and_language() {
+    let app = TestApp::spawn().await;
+    let berlin = booking_form(&app, &app.client, "").await;
+    let ny = booking_form(&app, &app.client, "?tz=America/New_York").await;
+    assert_eq!(berlin.slots, ny.slots, "the same instants");
+    let html = scraper::Html::parse_document(
+        &app.get("/de/book?tz=America/New_York")
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    let first_day = texts(&html, ".slot-day-label").remove(0);
+    assert!(
+        first_day.contains(", ") && first_day.chars().filter(|c| *c == '.').count() == 2,
+        "German date: {first_day}"
+    );
+    let first_time = texts(&html, ".slot span").remove(0);
+    let start: jiff::Timestamp = ny.slots[0].parse().unwrap();
+    let expected = jiff::tz::TimeZone::get("America/New_York")
+        .unwrap()
+        .to_datetime(start)
+        .strftime("%H:%M")
+        .to_string();
+    assert_eq!(first_time, expected);
+}
