@@ -190,6 +190,19 @@ pub fn start(
 pub async fn serve(config: Config) -> anyhow::Result<()> {
     let state = prepare(config).await?;
     let db = state.db.clone();
+    match &state.config.smtp_url {
+        Some(url) => {
+            let from = state
+                .config
+                .mail_from
+                .parse()
+                .with_context(|| format!("MAGNETIQ_MAIL_FROM {:?}", state.config.mail_from))?;
+            crate::outbox::worker::spawn(db.clone(), crate::outbox::worker::transport(url)?, from);
+        }
+        None => tracing::info!(
+            "MAGNETIQ_SMTP_URL is not set: mails stay in the outbox (see /admin/outbox)"
+        ),
+    }
     let workers = state.config.workers;
     let (server, addr) = start(web::Data::new(state), workers)?;
     tracing::info!(workers, "Magnetiq is serving http://{addr}/");

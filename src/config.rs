@@ -51,6 +51,18 @@ pub struct Settings {
         hide_env_values = true
     )]
     pub secret_key: Option<String>,
+    /// SMTP server for the outbox, e.g. `smtp://mail.example.com:587?tls=required`; unset: mails stay queued.
+    #[arg(
+        long,
+        env = "MAGNETIQ_SMTP_URL",
+        hide = true,
+        global = true,
+        hide_env_values = true
+    )]
+    pub smtp_url: Option<String>,
+    /// Sender of the site's mails.
+    #[arg(long, env = "MAGNETIQ_MAIL_FROM", hide = true, global = true)]
+    pub mail_from: Option<String>,
     /// Largest upload accepted, in megabytes.
     #[arg(
         long,
@@ -88,6 +100,9 @@ pub struct Config {
     pub workers: usize,
     pub secret_key: Option<String>,
     pub max_upload_bytes: u64,
+    pub smtp_url: Option<String>,
+    /// `Name <address>` the site's mails come from.
+    pub mail_from: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -98,6 +113,22 @@ pub enum ConfigError {
     BaseUrl(String),
     #[error("MAGNETIQ_BIND must be host:port (got {0:?})")]
     Bind(String),
+}
+
+/// The host of the base URL, for a default sender address.
+fn mail_host(base_url: &str) -> String {
+    let host = base_url
+        .split("://")
+        .nth(1)
+        .unwrap_or("localhost")
+        .split(['/', ':'])
+        .next()
+        .unwrap_or("localhost");
+    if host.contains('.') && !host.chars().all(|c| c.is_ascii_digit() || c == '.') {
+        host.to_owned()
+    } else {
+        "localhost.localdomain".to_owned()
+    }
 }
 
 /// One HTTP worker per core, less one core left to SQLite's query threads (measured on 2 cores: one
@@ -120,6 +151,10 @@ impl Config {
             return Err(ConfigError::BaseUrl(base_url));
         }
         let secure_cookies = s.secure_cookies.unwrap_or(base_url.starts_with("https://"));
+        let mail_from = s
+            .mail_from
+            .clone()
+            .unwrap_or_else(|| format!("{} <no-reply@{}>", s.site_name, mail_host(&base_url)));
         let database_url = s
             .database_url
             .unwrap_or_else(|| format!("sqlite://{}", s.data_dir.join("magnetiq.db").display()));
@@ -134,6 +169,8 @@ impl Config {
             workers: s.workers.filter(|w| *w > 0).unwrap_or_else(default_workers),
             secret_key: s.secret_key,
             max_upload_bytes: s.max_upload_mb.clamp(1, 1024) * 1024 * 1024,
+            mail_from,
+            smtp_url: s.smtp_url.filter(|u| !u.trim().is_empty()),
         })
     }
 
@@ -150,6 +187,8 @@ impl Config {
             workers: None,
             secret_key: None,
             max_upload_mb: 20,
+            smtp_url: None,
+            mail_from: None,
         };
         // The defaults above are valid by construction.
         Config::from_settings(settings).unwrap_or_else(|e| panic!("default config invalid: {e}"))
@@ -176,6 +215,8 @@ mod tests {
             workers: None,
             secret_key: None,
             max_upload_mb: 20,
+            smtp_url: None,
+            mail_from: None,
         };
         c = Config::from_settings(settings).unwrap();
         assert!(c.secure_cookies);
@@ -197,6 +238,8 @@ mod tests {
             workers: Some(3),
             secret_key: None,
             max_upload_mb: 20,
+            smtp_url: None,
+            mail_from: None,
         };
         assert!(
             Config::from_settings(s.clone())

@@ -11,5 +11,6 @@ mod embedded;
 pub mod error;
 pub mod i18n;
 pub mod media;
+pub mod outbox;
 pub mod users;
 pub mod web;

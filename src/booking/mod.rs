@@ -1,6 +1,7 @@
 //! Consultation booking: consultants and their availability, the free slots it leaves, and bookings
 //! that can never overlap.
 pub mod ics;
+pub mod mails;
 pub mod model;
 pub mod public;
 pub mod seed;

@@ -12,6 +12,7 @@ use jiff::{SignedDuration, Timestamp};
 use serde::Deserialize;
 
 use super::ics;
+use super::mails::{self, BookingFacts};
 use super::model::{Booking, Consultant, MeetingType};
 use super::slots::free_slots;
 use super::store::{self, BookingRefused, NewBooking};
@@ -374,7 +375,40 @@ pub async fn book(
         )
         .await;
     };
+    let now = Timestamp::now();
+    let (token, reference) = store::new_ids(now)?;
+    let Some((consultant_name, consultant_email, consultant_zone)) =
+        store::consultant_contact(&state.db, consultant_id).await?
+    else {
+        return Err(AppError::BadRequest("unknown consultant".into()));
+    };
+    let facts = BookingFacts {
+        reference: &reference,
+        link: &format!("{}/{lang}/book/{token}", state.config.base_url),
+        consultant_name: &consultant_name,
+        consultant_email: &consultant_email,
+        client_name: name,
+        client_email: email.as_str(),
+        company: form.company.trim(),
+        message: form.message.trim(),
+        starts_at: slot,
+        ends_at: slot + SignedDuration::from_mins(duration),
+        duration_minutes: duration,
+        meeting_type_id: meeting_type.label_id(),
+    };
+    let default = state.config.languages.default_lang();
+    let mails = [
+        mails::confirmation(ui, lang, zone, &facts)?,
+        mails::consultant_notice(
+            state.catalog.messages(default),
+            default,
+            &consultant_zone,
+            &facts,
+        )?,
+    ];
     let new = NewBooking {
+        token: &token,
+        reference: &reference,
         consultant_id,
         starts_at: slot,
         duration_minutes: duration,
@@ -387,8 +421,8 @@ pub async fn book(
         language: lang.as_str(),
         visitor_timezone: zone,
     };
-    match store::create(&state.db, &new, Timestamp::now()).await? {
-        Ok(token) => Ok(see_other(&format!("/{lang}/book/{token}"))),
+    match store::create(&state.db, &new, &mails, now).await? {
+        Ok(()) => Ok(see_other(&format!("/{lang}/book/{token}"))),
         Err(BookingRefused::SlotTaken) => {
             let mut errors = HashMap::new();
             errors.insert("slot", ui.t("book-slot-taken"));

@@ -9,6 +9,7 @@ use super::model::{
 };
 use super::slots::{Busy, free_slots};
 use crate::db::Db;
+use crate::outbox::store::NewMail;
 
 const UNIT_SECONDS: i64 = 900;
 
@@ -114,8 +115,11 @@ async fn busy_in(
         .collect()
 }
 
-/// What a visitor asks for; validated by the caller.
+/// What a visitor asks for; validated by the caller. `token` and `reference` are made beforehand so
+/// the confirmation mails can name them.
 pub struct NewBooking<'a> {
+    pub token: &'a str,
+    pub reference: &'a str,
     pub consultant_id: i64,
     pub starts_at: Timestamp,
     pub duration_minutes: i64,
@@ -136,12 +140,14 @@ pub enum BookingRefused {
     UnknownConsultant,
 }
 
-/// Books the slot if it is still free; returns the booking's token.
+/// Books the slot if it is still free, and queues its mails in the same transaction (a booking is
+/// never stored without its confirmation, nor a confirmation without its booking).
 pub async fn create(
     db: &Db,
     new: &NewBooking<'_>,
+    mails: &[NewMail],
     now: Timestamp,
-) -> anyhow::Result<Result<String, BookingRefused>> {
+) -> anyhow::Result<Result<(), BookingRefused>> {
     let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
     let row: Option<ConsultantRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "{CONSULTANT_QUERY} WHERE id = ? AND active = 1"
@@ -172,17 +178,13 @@ pub async fn create(
     {
         return Ok(Err(BookingRefused::SlotTaken));
     }
-    let token = crate::auth::sessions::random_token()?;
-    let mut random = [0u8; 4];
-    getrandom::fill(&mut random).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
-    let today = jiff::tz::TimeZone::UTC.to_datetime(now).date();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO bookings (reference, token, consultant_id, starts_at, ends_at, duration_minutes, meeting_type,
                                client_name, client_email, company, phone, message, language, visitor_timezone, consent_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
-    .bind(reference(today, &random))
-    .bind(&token)
+    .bind(new.reference)
+    .bind(new.token)
     .bind(consultant.id)
     .bind(new.starts_at.to_string())
     .bind(ends_at.to_string())
@@ -217,8 +219,33 @@ pub async fn create(
             Err(e) => return Err(e.into()),
         }
     }
+    for mail in mails {
+        crate::outbox::store::enqueue(&mut tx, mail, Some(id)).await?;
+    }
     tx.commit().await?;
-    Ok(Ok(token))
+    Ok(Ok(()))
+}
+
+/// A fresh confirmation token and reference (`MQ-YYYYMMDD-XXXX`, the day it is made).
+pub fn new_ids(now: Timestamp) -> anyhow::Result<(String, String)> {
+    let token = crate::auth::sessions::random_token()?;
+    let mut random = [0u8; 4];
+    getrandom::fill(&mut random).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+    let today = jiff::tz::TimeZone::UTC.to_datetime(now).date();
+    Ok((token, reference(today, &random)))
+}
+
+/// The consultant's e-mail address and time zone, for the booking's mails.
+pub async fn consultant_contact(
+    db: &Db,
+    id: i64,
+) -> anyhow::Result<Option<(String, String, String)>> {
+    Ok(
+        sqlx::query_as("SELECT name, email, timezone FROM consultants WHERE id = ?")
+            .bind(id)
+            .fetch_optional(db)
+            .await?,
+    )
 }
 
 #[derive(FromRow)]

@@ -3,6 +3,8 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod mail;
+
 use common::{TestApp, attrs, location, texts};
 
 struct Form {

@@ -1,0 +1,4 @@
+//! The outbox: every e-mail is stored first (with what it confirms), then delivered by a background
+//! worker over SMTP, with retries and backoff; failures stay visible in the admin.
+pub mod store;
+pub mod worker;
