@@ -44,6 +44,22 @@ pub fn routes(cfg: &mut web::ServiceConfig, session: SessionMiddleware<CookieSes
             .route("/logout", web::post().to(login::logout))
             .route("/language/{lang}", web::get().to(login::switch_language))
             .route("/audit", web::get().to(audit::admin::list))
+            .route("/bookings", web::get().to(booking::admin::list))
+            .route(
+                "/bookings/export.csv",
+                web::get().to(booking::admin::export),
+            )
+            .route("/bookings/{id}", web::get().to(booking::admin::detail))
+            .route("/bookings/{id}", web::post().to(booking::admin::save))
+            .route(
+                "/bookings/{id}/delete",
+                web::post().to(booking::admin::delete),
+            )
+            .route("/outbox", web::get().to(booking::admin::outbox_list))
+            .route(
+                "/outbox/{id}/retry",
+                web::post().to(booking::admin::outbox_retry),
+            )
             .route("/users", web::get().to(users::list))
             .route("/users/new", web::post().to(users::create))
             .route("/users/{id}", web::get().to(users::edit_form))

@@ -22,6 +22,8 @@ struct Dashboard<'a> {
     recent: Vec<AuditEntry>,
     scheduled: Vec<(i64, String, String)>,
     untranslated: Vec<(i64, String, Vec<Lang>)>,
+    upcoming: Vec<crate::booking::store::BookingListing>,
+    failed_mails: i64,
 }
 
 /// GET `/admin`.
@@ -62,11 +64,15 @@ pub async fn dashboard(
         })
         .collect();
     let recent = audit::recent(&state.db, 10, 0).await?;
+    let upcoming = crate::booking::store::upcoming(&state.db, jiff::Timestamp::now(), 10).await?;
+    let failed_mails = crate::outbox::store::count_failed(&state.db).await?;
     let page = Dashboard {
         layout,
         recent,
         scheduled,
         untranslated,
+        upcoming,
+        failed_mails,
     };
     Ok(html(StatusCode::OK, page.render()?))
 }

@@ -1,5 +1,6 @@
 //! Consultation booking: consultants and their availability, the free slots it leaves, and bookings
 //! that can never overlap.
+pub mod admin;
 pub mod ics;
 pub mod mails;
 pub mod model;

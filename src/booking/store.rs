@@ -377,3 +377,171 @@ pub async fn consultant_email(db: &Db, id: i64) -> anyhow::Result<Option<String>
             .await?,
     )
 }
+
+/// Filters of the admin's booking list.
+#[derive(Default, Clone)]
+pub struct BookingFilter {
+    pub consultant_id: Option<i64>,
+    pub status: Option<String>,
+    /// Inclusive, as stored (UTC `2026-11-24T00:00:00Z`).
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct BookingListing {
+    pub id: i64,
+    pub reference: String,
+    pub consultant_name: String,
+    pub starts_at: String,
+    pub duration_minutes: i64,
+    pub meeting_type: String,
+    pub client_name: String,
+    pub client_email: String,
+    pub company: String,
+    pub phone: String,
+    pub message: String,
+    pub language: String,
+    pub visitor_timezone: String,
+    pub status: String,
+    pub notes: String,
+    pub created_at: String,
+}
+
+const LISTING: &str = "SELECT b.id, b.reference, c.name AS consultant_name, b.starts_at, b.duration_minutes, b.meeting_type, \
+     b.client_name, b.client_email, b.company, b.phone, b.message, b.language, b.visitor_timezone, b.status, b.notes, b.created_at \
+     FROM bookings AS b JOIN consultants AS c ON c.id = b.consultant_id \
+     WHERE (?1 IS NULL OR b.consultant_id = ?1) AND (?2 IS NULL OR b.status = ?2) \
+       AND (?3 IS NULL OR b.starts_at >= ?3) AND (?4 IS NULL OR b.starts_at < ?4)";
+
+/// Bookings matching the filter, soonest first; `limit` of them after `offset`.
+pub async fn list_bookings(
+    db: &Db,
+    f: &BookingFilter,
+    limit: i64,
+    offset: i64,
+) -> anyhow::Result<Vec<BookingListing>> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{LISTING} ORDER BY b.starts_at, b.id LIMIT ?5 OFFSET ?6"
+    )))
+    .bind(f.consultant_id)
+    .bind(f.status.as_deref())
+    .bind(f.from.as_deref())
+    .bind(f.to.as_deref())
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(db)
+    .await?)
+}
+
+pub async fn count_bookings(db: &Db, f: &BookingFilter) -> anyhow::Result<i64> {
+    Ok(sqlx::query_scalar(
+        "SELECT count(*) FROM bookings AS b
+         WHERE (?1 IS NULL OR b.consultant_id = ?1) AND (?2 IS NULL OR b.status = ?2)
+           AND (?3 IS NULL OR b.starts_at >= ?3) AND (?4 IS NULL OR b.starts_at < ?4)",
+    )
+    .bind(f.consultant_id)
+    .bind(f.status.as_deref())
+    .bind(f.from.as_deref())
+    .bind(f.to.as_deref())
+    .fetch_one(db)
+    .await?)
+}
+
+pub async fn booking_listing(db: &Db, id: i64) -> anyhow::Result<Option<BookingListing>> {
+    Ok(
+        sqlx::query_as(sqlx::AssertSqlSafe(format!("{LISTING} AND b.id = ?5")))
+            .bind(None::<i64>)
+            .bind(None::<String>)
+            .bind(None::<String>)
+            .bind(None::<String>)
+            .bind(id)
+            .fetch_optional(db)
+            .await?,
+    )
+}
+
+/// Sets status and internal notes; a cancelled booking frees its time, and a booking brought back
+/// from cancelled claims it again (refused when someone else booked it meanwhile).
+pub async fn update_booking(
+    db: &Db,
+    id: i64,
+    status: &str,
+    notes: &str,
+) -> anyhow::Result<Result<(), BookingRefused>> {
+    let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
+    let row: Option<(i64, String, String, String)> = sqlx::query_as(
+        "SELECT consultant_id, starts_at, ends_at, status FROM bookings WHERE id = ?",
+    )
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((consultant_id, starts_at, ends_at, old_status)) = row else {
+        return Ok(Err(BookingRefused::UnknownConsultant));
+    };
+    sqlx::query("UPDATE bookings SET status = ?, notes = ?, cancelled_at = CASE WHEN ? = 'cancelled' THEN coalesce(cancelled_at, strftime('%Y-%m-%dT%H:%M:%SZ', 'now')) END WHERE id = ?")
+        .bind(status)
+        .bind(notes)
+        .bind(status)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    if status == "cancelled" {
+        sqlx::query("DELETE FROM booking_units WHERE booking_id = ?")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    } else if old_status == "cancelled" {
+        let (start, end): (Timestamp, Timestamp) = (starts_at.parse()?, ends_at.parse()?);
+        for unit in start.as_second().div_euclid(UNIT_SECONDS)
+            ..=(end.as_second() - 1).div_euclid(UNIT_SECONDS)
+        {
+            let claimed = sqlx::query(
+                "INSERT INTO booking_units (consultant_id, unit, booking_id) VALUES (?, ?, ?)",
+            )
+            .bind(consultant_id)
+            .bind(unit)
+            .bind(id)
+            .execute(&mut *tx)
+            .await;
+            match claimed {
+                Ok(_) => {}
+                Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                    return Ok(Err(BookingRefused::SlotTaken));
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(Ok(()))
+}
+
+/// Erases a booking with its mails (a data-subject request).
+pub async fn delete_booking(db: &Db, id: i64) -> anyhow::Result<bool> {
+    Ok(sqlx::query("DELETE FROM bookings WHERE id = ?")
+        .bind(id)
+        .execute(db)
+        .await?
+        .rows_affected()
+        == 1)
+}
+
+/// The next confirmed bookings, for the dashboard.
+pub async fn upcoming(db: &Db, now: Timestamp, limit: i64) -> anyhow::Result<Vec<BookingListing>> {
+    let filter = BookingFilter {
+        status: Some("confirmed".into()),
+        from: Some(now.to_string()),
+        ..Default::default()
+    };
+    list_bookings(db, &filter, limit, 0).await
+}
+
+/// Every consultant, for the admin's filters.
+pub async fn consultant_names(db: &Db) -> anyhow::Result<Vec<(i64, String)>> {
+    Ok(
+        sqlx::query_as("SELECT id, name FROM consultants ORDER BY name")
+            .fetch_all(db)
+            .await?,
+    )
+}

@@ -17,6 +17,8 @@ pub enum Section {
     Dashboard,
     Pages,
     Media,
+    Bookings,
+    Outbox,
     Users,
     Audit,
 }

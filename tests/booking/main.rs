@@ -3,6 +3,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod admin;
 mod mail;
 
 use common::{TestApp, attrs, location, texts};

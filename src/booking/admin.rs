@@ -1,0 +1,423 @@
+//! `/admin/bookings` (list with filters and paging, CSV export, detail with status, notes and erasure)
+//! and `/admin/outbox` (pending and failed mails, retry).
+use std::collections::HashMap;
+
+use actix_session::Session;
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use jiff::tz::TimeZone;
+use serde::Deserialize;
+
+use super::store::{self, BookingFilter, BookingListing, BookingRefused};
+use crate::audit::store::record_action;
+use crate::auth::login::html;
+use crate::error::AppError;
+use crate::outbox::store::{self as outbox, QueuedMail};
+use crate::web::admin_layout::{AdminLayout, Section, admin_lang, flash};
+use crate::web::auth::{AdminForm, CurrentUser};
+use crate::web::see_other;
+use crate::web::state::AppState;
+
+const PER_PAGE: i64 = 50;
+pub const STATUSES: [&str; 4] = ["confirmed", "completed", "no_show", "cancelled"];
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    consultant: Option<String>,
+    status: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    page: Option<i64>,
+}
+
+impl ListQuery {
+    fn filter(&self) -> BookingFilter {
+        let date = |d: &Option<String>, days: i64| {
+            d.as_deref()
+                .and_then(|d| d.parse::<jiff::civil::Date>().ok())
+                .and_then(|d| d.checked_add(jiff::Span::new().days(days)).ok())
+                .map(|d| format!("{d}T00:00:00Z"))
+        };
+        BookingFilter {
+            consultant_id: self.consultant.as_deref().and_then(|c| c.parse().ok()),
+            status: self
+                .status
+                .clone()
+                .filter(|s| STATUSES.contains(&s.as_str())),
+            from: date(&self.from, 0),
+            to: date(&self.to, 1),
+        }
+    }
+
+    fn query_string(&self) -> String {
+        let parts: Vec<String> = [
+            ("consultant", &self.consultant),
+            ("status", &self.status),
+            ("from", &self.from),
+            ("to", &self.to),
+        ]
+        .iter()
+        .filter_map(|(k, v)| {
+            v.as_deref()
+                .filter(|v| !v.is_empty())
+                .map(|v| format!("{k}={}", encode(v)))
+        })
+        .collect();
+        parts.join("&")
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin/bookings.html")]
+struct BookingsPage<'a> {
+    layout: AdminLayout<'a>,
+    rows: Vec<BookingListing>,
+    consultants: Vec<(i64, String)>,
+    statuses: [&'static str; 4],
+    query: &'a ListQuery,
+    query_string: String,
+    page: i64,
+    pages: i64,
+    total: i64,
+}
+
+impl BookingsPage<'_> {
+    fn selected(&self, value: &Option<String>, option: &str) -> bool {
+        value.as_deref() == Some(option)
+    }
+}
+
+/// GET `/admin/bookings`.
+pub async fn list(
+    req: HttpRequest,
+    session: Session,
+    query: web::Query<ListQuery>,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let filter = query.filter();
+    let total = store::count_bookings(&state.db, &filter).await?;
+    let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
+    let page = query.page.unwrap_or(1).clamp(1, pages);
+    let rows = store::list_bookings(&state.db, &filter, PER_PAGE, (page - 1) * PER_PAGE).await?;
+    let consultants = store::consultant_names(&state.db).await?;
+    let layout = AdminLayout::new(
+        &req,
+        &state,
+        Some(&user.user),
+        &user.csrf_token,
+        Some(&session),
+        Section::Bookings,
+    );
+    let query_string = query.query_string();
+    let page_view = BookingsPage {
+        layout,
+        rows,
+        consultants,
+        statuses: STATUSES,
+        query: &query,
+        query_string,
+        page,
+        pages,
+        total,
+    };
+    Ok(html(StatusCode::OK, page_view.render()?))
+}
+
+/// GET `/admin/bookings/export.csv`: every booking matching the filters.
+pub async fn export(
+    req: HttpRequest,
+    query: web::Query<ListQuery>,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let rows = store::list_bookings(&state.db, &query.filter(), i64::MAX, 0).await?;
+    let mut csv = String::from("\u{feff}");
+    let header = [
+        "reference",
+        "starts_at_utc",
+        "duration_minutes",
+        "consultant",
+        "meeting_type",
+        "status",
+        "name",
+        "email",
+        "company",
+        "phone",
+        "message",
+        "language",
+        "timezone",
+        "notes",
+        "created_at",
+    ];
+    csv.push_str(&header.join(","));
+    csv.push_str("\r\n");
+    for r in &rows {
+        let duration = r.duration_minutes.to_string();
+        let cells = [
+            &r.reference,
+            &r.starts_at,
+            &duration,
+            &r.consultant_name,
+            &r.meeting_type,
+            &r.status,
+            &r.client_name,
+            &r.client_email,
+            &r.company,
+            &r.phone,
+            &r.message,
+            &r.language,
+            &r.visitor_timezone,
+            &r.notes,
+            &r.created_at,
+        ];
+        csv.push_str(
+            &cells
+                .iter()
+                .map(|c| csv_cell(c))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
+        csv.push_str("\r\n");
+    }
+    record_action(
+        &state.db,
+        &user,
+        &req,
+        "bookings-exported",
+        &format!("{} bookings", rows.len()),
+    )
+    .await?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            "attachment; filename=\"bookings.csv\"",
+        ))
+        .body(csv))
+}
+
+/// One CSV cell: quoted when needed, and never a formula a spreadsheet would run.
+pub fn csv_cell(value: &str) -> String {
+    let neutral = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}")
+    } else {
+        value.to_owned()
+    };
+    if neutral.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", neutral.replace('"', "\"\""))
+    } else {
+        neutral
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin/booking.html")]
+struct BookingDetail<'a> {
+    layout: AdminLayout<'a>,
+    b: BookingListing,
+    local: String,
+    statuses: [&'static str; 4],
+}
+
+/// GET `/admin/bookings/{id}`.
+pub async fn detail(
+    req: HttpRequest,
+    session: Session,
+    path: web::Path<i64>,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let b = store::booking_listing(&state.db, path.into_inner())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let tz = TimeZone::get(&b.visitor_timezone).unwrap_or(TimeZone::UTC);
+    let local = b
+        .starts_at
+        .parse::<jiff::Timestamp>()
+        .map(|t| tz.to_datetime(t).strftime("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_default();
+    let layout = AdminLayout::new(
+        &req,
+        &state,
+        Some(&user.user),
+        &user.csrf_token,
+        Some(&session),
+        Section::Bookings,
+    );
+    Ok(html(
+        StatusCode::OK,
+        BookingDetail {
+            layout,
+            b,
+            local,
+            statuses: STATUSES,
+        }
+        .render()?,
+    ))
+}
+
+/// POST `/admin/bookings/{id}`: status and internal notes.
+pub async fn save(
+    req: HttpRequest,
+    session: Session,
+    path: web::Path<i64>,
+    input: AdminForm<HashMap<String, String>>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let AdminForm { user, form } = input;
+    let ui = state.catalog.messages(admin_lang(&req, &state));
+    let status = form
+        .get("status")
+        .map(String::as_str)
+        .filter(|s| STATUSES.contains(s))
+        .ok_or(AppError::BadRequest("status".into()))?;
+    let notes: String = form
+        .get("notes")
+        .map(|n| n.chars().take(5000).collect())
+        .unwrap_or_default();
+    match store::update_booking(&state.db, id, status, &notes).await? {
+        Ok(()) => {
+            record_action(
+                &state.db,
+                &user,
+                &req,
+                "booking-updated",
+                &format!("booking {id} ({status})"),
+            )
+            .await?;
+            flash(&session, ui.t("booking-saved"));
+        }
+        Err(BookingRefused::SlotTaken) => flash(&session, ui.t("booking-slot-taken")),
+        Err(BookingRefused::UnknownConsultant) => return Err(AppError::NotFound),
+    }
+    Ok(see_other(&format!("/admin/bookings/{id}")))
+}
+
+/// POST `/admin/bookings/{id}/delete`: erasure, after the confirmation checkbox.
+pub async fn delete(
+    req: HttpRequest,
+    session: Session,
+    path: web::Path<i64>,
+    input: AdminForm<HashMap<String, String>>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let AdminForm { user, form } = input;
+    let ui = state.catalog.messages(admin_lang(&req, &state));
+    if form.get("confirm").map(String::as_str) != Some("yes") {
+        flash(&session, ui.t("booking-delete-confirm"));
+        return Ok(see_other(&format!("/admin/bookings/{id}")));
+    }
+    let reference = store::booking_listing(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?
+        .reference;
+    store::delete_booking(&state.db, id).await?;
+    record_action(
+        &state.db,
+        &user,
+        &req,
+        "booking-erased",
+        &format!("booking {id} ({reference})"),
+    )
+    .await?;
+    flash(&session, ui.t("booking-erased"));
+    Ok(see_other("/admin/bookings"))
+}
+
+#[derive(Template)]
+#[template(path = "admin/outbox.html")]
+struct OutboxPage<'a> {
+    layout: AdminLayout<'a>,
+    mails: Vec<QueuedMail>,
+    smtp_configured: bool,
+}
+
+/// GET `/admin/outbox`.
+pub async fn outbox_list(
+    req: HttpRequest,
+    session: Session,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let mails = outbox::recent(&state.db, 200).await?;
+    let layout = AdminLayout::new(
+        &req,
+        &state,
+        Some(&user.user),
+        &user.csrf_token,
+        Some(&session),
+        Section::Outbox,
+    );
+    Ok(html(
+        StatusCode::OK,
+        OutboxPage {
+            layout,
+            mails,
+            smtp_configured: state.config.smtp_url.is_some(),
+        }
+        .render()?,
+    ))
+}
+
+/// POST `/admin/outbox/{id}/retry`.
+pub async fn outbox_retry(
+    req: HttpRequest,
+    session: Session,
+    path: web::Path<i64>,
+    input: AdminForm<HashMap<String, String>>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    if !outbox::retry(&state.db, id).await? {
+        return Err(AppError::NotFound);
+    }
+    record_action(
+        &state.db,
+        &input.user,
+        &req,
+        "mail-retried",
+        &format!("mail {id}"),
+    )
+    .await?;
+    flash(
+        &session,
+        state
+            .catalog
+            .messages(admin_lang(&req, &state))
+            .t("outbox-retry-queued"),
+    );
+    Ok(see_other("/admin/outbox"))
+}
+
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_cells_are_quoted_and_formulas_neutralised() {
+        assert_eq!(csv_cell("plain"), "plain");
+        assert_eq!(csv_cell("a,b"), "\"a,b\"");
+        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(csv_cell("+49 89 123"), "'+49 89 123");
+        assert_eq!(csv_cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_cell("line\nbreak"), "\"line\nbreak\"");
+        assert_eq!(csv_cell("Müller"), "Müller");
+    }
+}
