@@ -55,6 +55,23 @@ pub fn routes(cfg: &mut web::ServiceConfig, session: SessionMiddleware<CookieSes
                 "/bookings/{id}/delete",
                 web::post().to(booking::admin::delete),
             )
+            .route("/consultants", web::get().to(booking::consultants::list))
+            .route(
+                "/consultants/new",
+                web::get().to(booking::consultants::edit_form),
+            )
+            .route(
+                "/consultants/new",
+                web::post().to(booking::consultants::save),
+            )
+            .route(
+                "/consultants/{id}",
+                web::get().to(booking::consultants::edit_form),
+            )
+            .route(
+                "/consultants/{id}",
+                web::post().to(booking::consultants::save),
+            )
             .route("/outbox", web::get().to(booking::admin::outbox_list))
             .route(
                 "/outbox/{id}/retry",

@@ -30,7 +30,25 @@ pub enum AppError {
     #[error("service unavailable")]
     Unavailable,
     #[error(transparent)]
-    Internal(#[from] anyhow::Error),
+    Internal(anyhow::Error),
+}
+
+impl From<anyhow::Error> for AppError {
+    /// A database still busy after its timeout is a moment's overload (503, try again), not a fault.
+    fn from(e: anyhow::Error) -> Self {
+        match e.downcast_ref::<sqlx::Error>() {
+            Some(db) if is_busy(db) => AppError::Unavailable,
+            _ => AppError::Internal(e),
+        }
+    }
+}
+
+fn is_busy(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Database(d) => matches!(d.code().as_deref(), Some("5" | "6" | "261" | "517")),
+        sqlx::Error::PoolTimedOut => true,
+        _ => false,
+    }
 }
 
 impl AppError {
@@ -46,7 +64,11 @@ impl AppError {
 
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
-        AppError::Internal(e.into())
+        if is_busy(&e) {
+            AppError::Unavailable
+        } else {
+            AppError::Internal(e.into())
+        }
     }
 }
 

@@ -545,3 +545,68 @@ pub async fn consultant_names(db: &Db) -> anyhow::Result<Vec<(i64, String)>> {
             .await?,
     )
 }
+
+/// A consultant's stored fields as the admin form edits them (JSON columns as text).
+#[derive(Debug, Clone, Default, FromRow)]
+pub struct ConsultantRecord {
+    pub id: i64,
+    pub name: String,
+    pub title: String,
+    pub bio: String,
+    pub email: String,
+    pub photo: Option<String>,
+    pub languages: String,
+    pub active: bool,
+    pub timezone: String,
+    pub weekly_hours: String,
+    pub breaks: String,
+    pub blackouts: String,
+    pub buffer_minutes: i64,
+    pub min_notice_hours: i64,
+    pub max_advance_days: i64,
+    pub durations: String,
+    pub meeting_types: String,
+}
+
+pub async fn consultant_records(db: &Db) -> anyhow::Result<Vec<ConsultantRecord>> {
+    Ok(
+        sqlx::query_as("SELECT * FROM consultants ORDER BY name, id")
+            .fetch_all(db)
+            .await?,
+    )
+}
+
+pub async fn consultant_record(db: &Db, id: i64) -> anyhow::Result<Option<ConsultantRecord>> {
+    Ok(sqlx::query_as("SELECT * FROM consultants WHERE id = ?")
+        .bind(id)
+        .fetch_optional(db)
+        .await?)
+}
+
+/// Creates (`id == 0`) or updates a consultant; returns the id.
+pub async fn save_consultant(db: &Db, c: &ConsultantRecord) -> anyhow::Result<i64> {
+    if c.id == 0 {
+        return Ok(sqlx::query_scalar(
+            "INSERT INTO consultants (name, title, bio, email, photo, languages, active, timezone, weekly_hours, breaks, blackouts,
+                                      buffer_minutes, min_notice_hours, max_advance_days, durations, meeting_types)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(&c.name).bind(&c.title).bind(&c.bio).bind(&c.email).bind(&c.photo).bind(&c.languages).bind(c.active)
+        .bind(&c.timezone).bind(&c.weekly_hours).bind(&c.breaks).bind(&c.blackouts).bind(c.buffer_minutes)
+        .bind(c.min_notice_hours).bind(c.max_advance_days).bind(&c.durations).bind(&c.meeting_types)
+        .fetch_one(db)
+        .await?);
+    }
+    sqlx::query(
+        "UPDATE consultants SET name = ?, title = ?, bio = ?, email = ?, photo = ?, languages = ?, active = ?, timezone = ?,
+                weekly_hours = ?, breaks = ?, blackouts = ?, buffer_minutes = ?, min_notice_hours = ?, max_advance_days = ?,
+                durations = ?, meeting_types = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+         WHERE id = ?",
+    )
+    .bind(&c.name).bind(&c.title).bind(&c.bio).bind(&c.email).bind(&c.photo).bind(&c.languages).bind(c.active)
+    .bind(&c.timezone).bind(&c.weekly_hours).bind(&c.breaks).bind(&c.blackouts).bind(c.buffer_minutes)
+    .bind(c.min_notice_hours).bind(c.max_advance_days).bind(&c.durations).bind(&c.meeting_types).bind(c.id)
+    .execute(db)
+    .await?;
+    Ok(c.id)
+}

@@ -19,6 +19,7 @@ pub enum Section {
     Media,
     Bookings,
     Outbox,
+    Consultants,
     Users,
     Audit,
 }

@@ -4,6 +4,7 @@
 mod common;
 
 mod admin;
+mod consultants;
 mod mail;
 
 use common::{TestApp, attrs, location, texts};
@@ -334,4 +335,64 @@ async fn slots_are_shown_in_the_visitors_time_zone_and_language() {
         .strftime("%H:%M")
         .to_string();
     assert_eq!(first_time, expected);
+}
+
+#[tokio::test]
+async fn an_oversized_booking_request_gets_413() {
+    let app = TestApp::spawn().await;
+    let form = booking_form(&app, &app.client, "").await;
+    let huge = "x".repeat(400 * 1024);
+    let mut body = fields(&form, &form.slots[0], "Big");
+    body.push(("message", &huge));
+    let r = app
+        .client
+        .post(app.url("/en/book"))
+        .form(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 413);
+    assert_eq!(bookings(&app).await, 0);
+}
+
+#[tokio::test]
+async fn a_database_locked_by_someone_else_gets_503_with_retry_after_not_500() {
+    let app = TestApp::spawn().await;
+    let form = booking_form(&app, &app.client, "").await;
+    // Another process holds the write lock longer than the busy timeout.
+    let path = app.data_dir.path().join("magnetiq.db");
+    let locker = std::thread::spawn(move || {
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        rt.block_on(async {
+            use sqlx::Connection;
+            let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display()))
+                .await
+                .unwrap();
+            sqlx::query("BEGIN EXCLUSIVE")
+                .execute(&mut conn)
+                .await
+                .unwrap();
+            tokio::time::sleep(std::time::Duration::from_secs(7)).await;
+            sqlx::query("ROLLBACK").execute(&mut conn).await.unwrap();
+        });
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let r = app
+        .client
+        .post(app.url("/en/book"))
+        .form(&fields(&form, &form.slots[0], "Patient"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 503);
+    assert!(r.headers().contains_key("retry-after"));
+    locker.join().unwrap();
+    let r = app
+        .client
+        .post(app.url("/en/book"))
+        .form(&fields(&form, &form.slots[0], "Patient"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303, "works again once the lock is gone");
 }
