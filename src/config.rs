@@ -63,6 +63,15 @@ pub struct Settings {
     /// Sender of the site's mails.
     #[arg(long, env = "MAGNETIQ_MAIL_FROM", hide = true, global = true)]
     pub mail_from: Option<String>,
+    /// Booking attempts one address may make in ten minutes.
+    #[arg(
+        long,
+        env = "MAGNETIQ_BOOKING_LIMIT",
+        default_value_t = 20,
+        hide = true,
+        global = true
+    )]
+    pub booking_limit: usize,
     /// Largest upload accepted, in megabytes.
     #[arg(
         long,
@@ -101,6 +110,7 @@ pub struct Config {
     pub secret_key: Option<String>,
     pub max_upload_bytes: u64,
     pub smtp_url: Option<String>,
+    pub booking_limit: usize,
     /// `Name <address>` the site's mails come from.
     pub mail_from: String,
 }
@@ -171,6 +181,7 @@ impl Config {
             max_upload_bytes: s.max_upload_mb.clamp(1, 1024) * 1024 * 1024,
             mail_from,
             smtp_url: s.smtp_url.filter(|u| !u.trim().is_empty()),
+            booking_limit: s.booking_limit.max(1),
         })
     }
 
@@ -188,6 +199,7 @@ impl Config {
             secret_key: None,
             max_upload_mb: 20,
             smtp_url: None,
+            booking_limit: 20,
             mail_from: None,
         };
         // The defaults above are valid by construction.
@@ -216,6 +228,7 @@ mod tests {
             secret_key: None,
             max_upload_mb: 20,
             smtp_url: None,
+            booking_limit: 20,
             mail_from: None,
         };
         c = Config::from_settings(settings).unwrap();
@@ -239,6 +252,7 @@ mod tests {
             secret_key: None,
             max_upload_mb: 20,
             smtp_url: None,
+            booking_limit: 20,
             mail_from: None,
         };
         assert!(

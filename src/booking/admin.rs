@@ -291,7 +291,9 @@ pub async fn save(
             flash(&session, ui.t("booking-saved"));
         }
         Err(BookingRefused::SlotTaken) => flash(&session, ui.t("booking-slot-taken")),
-        Err(BookingRefused::UnknownConsultant) => return Err(AppError::NotFound),
+        Err(BookingRefused::UnknownConsultant | BookingRefused::ReferenceTaken) => {
+            return Err(AppError::NotFound);
+        }
     }
     Ok(see_other(&format!("/admin/bookings/{id}")))
 }

@@ -375,72 +375,78 @@ pub async fn book(
         )
         .await;
     };
-    let now = Timestamp::now();
-    let (token, reference) = store::new_ids(now)?;
     let Some((consultant_name, consultant_email, consultant_zone)) =
         store::consultant_contact(&state.db, consultant_id).await?
     else {
         return Err(AppError::BadRequest("unknown consultant".into()));
     };
-    let facts = BookingFacts {
-        reference: &reference,
-        link: &format!("{}/{lang}/book/{token}", state.config.base_url),
-        consultant_name: &consultant_name,
-        consultant_email: &consultant_email,
-        client_name: name,
-        client_email: email.as_str(),
-        company: form.company.trim(),
-        message: form.message.trim(),
-        starts_at: slot,
-        ends_at: slot + SignedDuration::from_mins(duration),
-        duration_minutes: duration,
-        meeting_type_id: meeting_type.label_id(),
-    };
     let default = state.config.languages.default_lang();
-    let mails = [
-        mails::confirmation(ui, lang, zone, &facts)?,
-        mails::consultant_notice(
-            state.catalog.messages(default),
-            default,
-            &consultant_zone,
-            &facts,
-        )?,
-    ];
-    let new = NewBooking {
-        token: &token,
-        reference: &reference,
-        consultant_id,
-        starts_at: slot,
-        duration_minutes: duration,
-        meeting_type,
-        client_name: name,
-        client_email: email.as_str(),
-        company: form.company.trim(),
-        phone,
-        message: form.message.trim(),
-        language: lang.as_str(),
-        visitor_timezone: zone,
-    };
-    match store::create(&state.db, &new, &mails, now).await? {
-        Ok(()) => Ok(see_other(&format!("/{lang}/book/{token}"))),
-        Err(BookingRefused::SlotTaken) => {
-            let mut errors = HashMap::new();
-            errors.insert("slot", ui.t("book-slot-taken"));
-            render_again(
-                &req,
-                &state,
-                lang,
-                &form,
-                errors,
-                ui.t("book-slot-taken"),
-                StatusCode::CONFLICT,
-            )
-            .await
-        }
-        Err(BookingRefused::UnknownConsultant) => {
-            Err(AppError::BadRequest("unknown consultant".into()))
+    // A reference is short enough to read out on the phone, so on a busy day one can repeat: the
+    // booking is then simply tried again with a new one.
+    for _ in 0..5 {
+        let now = Timestamp::now();
+        let (token, reference) = store::new_ids(now)?;
+        let facts = BookingFacts {
+            reference: &reference,
+            link: &format!("{}/{lang}/book/{token}", state.config.base_url),
+            consultant_name: &consultant_name,
+            consultant_email: &consultant_email,
+            client_name: name,
+            client_email: email.as_str(),
+            company: form.company.trim(),
+            message: form.message.trim(),
+            starts_at: slot,
+            ends_at: slot + SignedDuration::from_mins(duration),
+            duration_minutes: duration,
+            meeting_type_id: meeting_type.label_id(),
+        };
+        let mails = [
+            mails::confirmation(ui, lang, zone, &facts)?,
+            mails::consultant_notice(
+                state.catalog.messages(default),
+                default,
+                &consultant_zone,
+                &facts,
+            )?,
+        ];
+        let new = NewBooking {
+            token: &token,
+            reference: &reference,
+            consultant_id,
+            starts_at: slot,
+            duration_minutes: duration,
+            meeting_type,
+            client_name: name,
+            client_email: email.as_str(),
+            company: form.company.trim(),
+            phone,
+            message: form.message.trim(),
+            language: lang.as_str(),
+            visitor_timezone: zone,
+        };
+        match store::create(&state.db, &new, &mails, now).await? {
+            Ok(()) => return Ok(see_other(&format!("/{lang}/book/{token}"))),
+            Err(BookingRefused::ReferenceTaken) => continue,
+            Err(BookingRefused::SlotTaken) => {
+                let mut errors = HashMap::new();
+                errors.insert("slot", ui.t("book-slot-taken"));
+                return render_again(
+                    &req,
+                    &state,
+                    lang,
+                    &form,
+                    errors,
+                    ui.t("book-slot-taken"),
+                    StatusCode::CONFLICT,
+                )
+                .await;
+            }
+            Err(BookingRefused::UnknownConsultant) => {
+                return Err(AppError::BadRequest("unknown consultant".into()));
+            }
         }
     }
+    Err(AppError::Unavailable)
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -137,6 +137,8 @@ pub struct NewBooking<'a> {
 pub enum BookingRefused {
     /// Someone else took the slot first (or it is not offered at all).
     SlotTaken,
+    /// The reference made for this booking is already another's (rare): make a new one and retry.
+    ReferenceTaken,
     UnknownConsultant,
 }
 
@@ -177,6 +179,13 @@ pub async fn create(
         .contains(&new.starts_at)
     {
         return Ok(Err(BookingRefused::SlotTaken));
+    }
+    let taken: i64 = sqlx::query_scalar("SELECT count(*) FROM bookings WHERE reference = ?")
+        .bind(new.reference)
+        .fetch_one(&mut *tx)
+        .await?;
+    if taken > 0 {
+        return Ok(Err(BookingRefused::ReferenceTaken));
     }
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO bookings (reference, token, consultant_id, starts_at, ends_at, duration_minutes, meeting_type,

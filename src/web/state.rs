@@ -19,7 +19,8 @@ pub struct AppState {
     pub assets: StaticAssets,
     pub page_cache: PageCache,
     pub login_throttle: LoginThrottle,
-    /// Booking attempts a single address may make: 20 in ten minutes (a person needs a few).
+    /// Booking attempts a single address may make in ten minutes (`MAGNETIQ_BOOKING_LIMIT`, default 20:
+    /// a person needs a few).
     pub booking_limit: RateLimit,
     /// Encrypts and signs the admin session cookie.
     pub session_key: Key,
@@ -34,6 +35,7 @@ impl AppState {
         tree: SiteTree,
         session_key: Key,
     ) -> AppState {
+        let limit = config.booking_limit;
         AppState {
             config,
             db,
@@ -41,7 +43,7 @@ impl AppState {
             assets: StaticAssets::embedded(),
             page_cache: PageCache::new(DEFAULT_BUDGET_BYTES),
             login_throttle: LoginThrottle::default(),
-            booking_limit: RateLimit::new(20, std::time::Duration::from_secs(600)),
+            booking_limit: RateLimit::new(limit, std::time::Duration::from_secs(600)),
             session_key,
             tree: RwLock::new(Arc::new(tree)),
         }

@@ -396,3 +396,38 @@ async fn a_database_locked_by_someone_else_gets_503_with_retry_after_not_500() {
         .unwrap();
     assert_eq!(r.status(), 303, "works again once the lock is gone");
 }
+
+#[tokio::test]
+async fn a_repeated_reference_is_reported_so_the_booking_is_retried_with_a_new_one() {
+    use magnetiq::booking::model::MeetingType;
+    use magnetiq::booking::store::{self, BookingRefused, NewBooking};
+    let app = TestApp::spawn().await;
+    let form = booking_form(&app, &app.client, "").await;
+    let consultant: i64 = form.consultant.parse().unwrap();
+    let new = |token: &'static str, slot: &str| NewBooking {
+        token,
+        reference: "MQ-20261124-AAAA",
+        consultant_id: consultant,
+        starts_at: slot.parse().unwrap(),
+        duration_minutes: 30,
+        meeting_type: MeetingType::Video,
+        client_name: "A",
+        client_email: "a@example.com",
+        company: "",
+        phone: "",
+        message: "",
+        language: "en",
+        visitor_timezone: "UTC",
+    };
+    let now = jiff::Timestamp::now();
+    let (t1, t2): (&'static str, &'static str) = ("1".repeat(64).leak(), "2".repeat(64).leak());
+    let first = store::create(&app.state.db, &new(t1, &form.slots[0]), &[], now)
+        .await
+        .unwrap();
+    assert_eq!(first, Ok(()));
+    let second = store::create(&app.state.db, &new(t2, &form.slots[4]), &[], now)
+        .await
+        .unwrap();
+    assert_eq!(second, Err(BookingRefused::ReferenceTaken));
+    assert_eq!(bookings(&app).await, 1);
+}
