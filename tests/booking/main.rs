@@ -437,13 +437,31 @@ async fn line_breaks_in_a_name_cannot_reach_a_mail_header() {
     let app = TestApp::spawn().await;
     let form = booking_form(&app, &app.client, "").await;
     let evil = "Eve\r\nBcc: everyone@example.com";
-    let r = app.client.post(app.url("/en/book")).form(&fields(&form, &form.slots[0], evil)).send().await.unwrap();
+    let r = app
+        .client
+        .post(app.url("/en/book"))
+        .form(&fields(&form, &form.slots[0], evil))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 422);
     let mut body = fields(&form, &form.slots[0], "Eve");
     body.retain(|(k, _)| *k != "email");
     body.push(("email", "eve@example.com\r\nBcc: everyone@example.com"));
-    assert_eq!(app.client.post(app.url("/en/book")).form(&body).send().await.unwrap().status(), 422);
+    assert_eq!(
+        app.client
+            .post(app.url("/en/book"))
+            .form(&body)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        422
+    );
     assert_eq!(bookings(&app).await, 0);
-    let mails: i64 = sqlx::query_scalar("SELECT count(*) FROM outbox").fetch_one(&app.state.db).await.unwrap();
+    let mails: i64 = sqlx::query_scalar("SELECT count(*) FROM outbox")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
     assert_eq!(mails, 0);
 }
