@@ -96,7 +96,10 @@ impl ResponseError for AppError {
     fn error_response(&self) -> HttpResponse {
         match self {
             AppError::SignInRequired { next } => {
-                let target = format!("/admin/login?next={}", percent_encode_query(next));
+                let target = format!(
+                    "/admin/login?next={}",
+                    crate::web::percent_encode(next, b"/")
+                );
                 return HttpResponse::SeeOther()
                     .insert_header((header::LOCATION, target))
                     .insert_header((header::CACHE_CONTROL, "no-store"))
@@ -227,19 +230,6 @@ fn visitor_lang<B>(res: &ServiceResponse<B>, state: &AppState) -> Lang {
             .and_then(|v| v.to_str().ok());
         negotiate(cookie.as_ref().map(|c| c.value()), accept, langs)
     })
-}
-
-/// Encodes a site path for a query parameter (everything but unreserved characters and `/`).
-fn percent_encode_query(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// A short id that ties a 500 page to its log line.

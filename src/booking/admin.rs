@@ -16,8 +16,8 @@ use crate::error::AppError;
 use crate::outbox::store::{self as outbox, QueuedMail};
 use crate::web::admin_layout::{AdminLayout, Section, admin_lang, flash};
 use crate::web::auth::{AdminForm, CurrentUser};
-use crate::web::see_other;
 use crate::web::state::AppState;
+use crate::web::{percent_encode, see_other};
 
 const PER_PAGE: i64 = 50;
 pub const STATUSES: [&str; 4] = ["confirmed", "completed", "no_show", "cancelled"];
@@ -61,7 +61,7 @@ impl ListQuery {
         .filter_map(|(k, v)| {
             v.as_deref()
                 .filter(|v| !v.is_empty())
-                .map(|v| format!("{k}={}", encode(v)))
+                .map(|v| format!("{k}={}", percent_encode(v, b"")))
         })
         .collect();
         parts.join("&")
@@ -393,18 +393,6 @@ pub async fn outbox_retry(
             .t("outbox-retry-queued"),
     );
     Ok(see_other("/admin/outbox"))
-}
-
-fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -22,8 +22,8 @@ use crate::users::Email;
 use crate::web::auth::client_ip;
 use crate::web::csrf::{check_visitor_token, visitor_token};
 use crate::web::layout::{Here, Layout};
-use crate::web::see_other;
 use crate::web::state::AppState;
+use crate::web::{percent_encode, see_other};
 
 /// How many days of free slots the form shows.
 const DAYS_SHOWN: i64 = 14;
@@ -582,17 +582,17 @@ fn booking_view(state: &AppState, b: &Booking, lang: Lang) -> BookingView {
     );
     let google_href = format!(
         "https://calendar.google.com/calendar/render?action=TEMPLATE&text={}&dates={}/{}&details={}",
-        encode(&title),
+        percent_encode(&title, b""),
         ics::utc(b.starts_at),
         ics::utc(b.ends_at),
-        encode(&b.reference)
+        percent_encode(&b.reference, b"")
     );
     let outlook_href = format!(
         "https://outlook.live.com/calendar/0/deeplink/compose?subject={}&startdt={}&enddt={}&body={}",
-        encode(&title),
-        encode(&b.starts_at.to_string()),
-        encode(&b.ends_at.to_string()),
-        encode(&b.reference)
+        percent_encode(&title, b""),
+        percent_encode(&b.starts_at.to_string(), b""),
+        percent_encode(&b.ends_at.to_string(), b""),
+        percent_encode(&b.reference, b"")
     );
     BookingView {
         reference: b.reference.clone(),
@@ -606,18 +606,6 @@ fn booking_view(state: &AppState, b: &Booking, lang: Lang) -> BookingView {
         google_href,
         outlook_href,
     }
-}
-
-fn encode(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 async fn find(state: &AppState, token: &str) -> Result<Booking, AppError> {

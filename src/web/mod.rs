@@ -16,3 +16,17 @@ pub fn see_other(location: &str) -> actix_web::HttpResponse {
         .insert_header((actix_web::http::header::LOCATION, location.to_owned()))
         .finish()
 }
+
+/// Percent-encodes a value for a URL query: everything but `A-Z a-z 0-9 - . _ ~` (and the characters in
+/// `keep`, e.g. `/` for a path carried in a query).
+pub fn percent_encode(value: &str, keep: &[u8]) -> String {
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) || keep.contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
