@@ -229,7 +229,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let state = prepare(config).await?;
     let db = state.db.clone();
     match &state.config.smtp_url {
-        Some(url) => {
+        Some(crate::config::Secret(url)) => {
             let from = state
                 .config
                 .mail_from

@@ -95,6 +95,16 @@ pub struct Settings {
     pub site_name: String,
 }
 
+/// A value that must not end up in logs (keys, URLs with passwords): `Debug` prints `***`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("***")
+    }
+}
+
 /// Validated configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -107,9 +117,9 @@ pub struct Config {
     pub secure_cookies: bool,
     pub site_name: String,
     pub workers: usize,
-    pub secret_key: Option<String>,
+    pub secret_key: Option<Secret>,
     pub max_upload_bytes: u64,
-    pub smtp_url: Option<String>,
+    pub smtp_url: Option<Secret>,
     pub booking_limit: usize,
     /// `Name <address>` the site's mails come from.
     pub mail_from: String,
@@ -177,10 +187,10 @@ impl Config {
             secure_cookies,
             site_name: s.site_name,
             workers: s.workers.filter(|w| *w > 0).unwrap_or_else(default_workers),
-            secret_key: s.secret_key,
+            secret_key: s.secret_key.map(Secret),
             max_upload_bytes: s.max_upload_mb.clamp(1, 1024) * 1024 * 1024,
             mail_from,
-            smtp_url: s.smtp_url.filter(|u| !u.trim().is_empty()),
+            smtp_url: s.smtp_url.filter(|u| !u.trim().is_empty()).map(Secret),
             booking_limit: s.booking_limit.max(1),
         })
     }
@@ -236,6 +246,18 @@ mod tests {
         assert_eq!(c.base_url, "https://example.com");
         assert_eq!(c.languages.default_lang().as_str(), "de");
         assert_eq!(c.database_url, "sqlite:///srv/magnetiq.db");
+    }
+
+    #[test]
+    fn secrets_never_show_in_debug_output() {
+        let mut c = Config::local("/tmp/x", "127.0.0.1:1");
+        c.secret_key = Some(Secret("very-secret-key-material-0123456789".into()));
+        c.smtp_url = Some(Secret("smtp://user:hunter2@mail.example.com".into()));
+        let printed = format!("{c:?}");
+        assert!(
+            !printed.contains("very-secret") && !printed.contains("hunter2"),
+            "{printed}"
+        );
     }
 
     #[test]

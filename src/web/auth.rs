@@ -31,7 +31,7 @@ const SESSION_ID: &str = "sid";
 /// The key that encrypts and signs session cookies: `MAGNETIQ_SECRET_KEY` when set (at least 32
 /// bytes), else `session.key` in the data folder, created once with owner-only permissions.
 pub fn session_key(config: &Config) -> anyhow::Result<Key> {
-    if let Some(secret) = &config.secret_key {
+    if let Some(crate::config::Secret(secret)) = &config.secret_key {
         anyhow::ensure!(
             secret.len() >= 32,
             "MAGNETIQ_SECRET_KEY must be at least 32 characters"
