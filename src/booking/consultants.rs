@@ -102,6 +102,9 @@ pub async fn edit_form(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     user.require_admin()?;
+    if path.is_none() && req.match_info().get("id").is_some() {
+        return Err(AppError::NotFound); // `/admin/consultants/abc`
+    }
     let record = match path {
         Some(id) => store::consultant_record(&state.db, id.into_inner())
             .await?
@@ -413,6 +416,9 @@ pub async fn save(
 ) -> Result<HttpResponse, AppError> {
     let AdminForm { user, form } = input;
     user.require_admin()?;
+    if path.is_none() && req.match_info().get("id").is_some() {
+        return Err(AppError::NotFound); // `/admin/consultants/abc`
+    }
     let id = path.map_or(0, |p| p.into_inner());
     if id != 0 && store::consultant_record(&state.db, id).await?.is_none() {
         return Err(AppError::NotFound);
