@@ -151,15 +151,15 @@ pub fn routes(cfg: &mut web::ServiceConfig, session: SessionMiddleware<CookieSes
         .route("/{lang}/{slug}", web::get().to(public::page))
         .route(
             "/{lang}/book/{token}",
-            web::get().to(booking::public::confirmation),
+            web::get().to(booking::confirmation::confirmation),
         )
         .route(
             "/{lang}/book/{token}/calendar.ics",
-            web::get().to(booking::public::calendar),
+            web::get().to(booking::confirmation::calendar),
         )
         .route(
             "/{lang}/book/{token}/cancel",
-            web::post().to(booking::public::cancel),
+            web::post().to(booking::confirmation::cancel),
         )
         .route("/{lang}", web::get().to(public::lang_root));
 }

@@ -1,6 +1,7 @@
 //! Consultation booking: consultants and their availability, the free slots it leaves, and bookings
 //! that can never overlap.
 pub mod admin;
+pub mod confirmation;
 pub mod consultants;
 pub mod ics;
 pub mod mails;

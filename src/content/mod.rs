@@ -7,6 +7,7 @@ pub mod blocks;
 pub mod cache;
 pub mod editing;
 pub mod model;
+pub mod page_form;
 pub mod public;
 pub mod seed;
 pub mod seo;

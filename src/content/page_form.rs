@@ -1,0 +1,184 @@
+//! The page form: turning what an editor typed into page fields (or errors per field), the slug
+//! suggested from a title, and the `datetime-local` values of the publication time.
+use std::collections::HashMap;
+
+use super::admin::FormMap;
+use super::editing::{PageFields, SaveError};
+use super::model::{PageStatus, Placement, Slug};
+use crate::db;
+use crate::i18n::Localized;
+use crate::web::state::AppState;
+
+/// The page form's fields, or the errors per field. The `action` button decides the status: `save`
+/// keeps it, `publish`, `unpublish` and `schedule` change it.
+pub(super) fn parse_page_form<'a>(
+    state: &AppState,
+    form: &FormMap,
+    current: Option<&PageStatus>,
+    ui: &'a crate::i18n::Messages,
+) -> (Option<PageFields>, HashMap<&'static str, &'a str>) {
+    let mut errors = HashMap::new();
+    let langs = state.config.languages.all();
+    let default = state.config.languages.default_lang();
+    let localized = |name: &str| {
+        let mut l = Localized::new();
+        for lang in langs {
+            if let Some(v) = form
+                .get(&format!("{name}.{lang}"))
+                .map(|v| v.trim())
+                .filter(|v| !v.is_empty())
+            {
+                l.set(*lang, v.to_owned());
+            }
+        }
+        l
+    };
+    let title = localized("title");
+    if title.exact(default).is_none() {
+        errors.insert("title", ui.t("error-title-required"));
+    }
+    let slug_input = form.get("slug").map(|s| s.trim()).unwrap_or("");
+    let slug_text = if slug_input.is_empty() {
+        suggest_slug(title.text(default, default))
+    } else {
+        slug_input.to_owned()
+    };
+    let slug = Slug::parse(&slug_text)
+        .map_err(|_| errors.insert("slug", ui.t("error-slug-invalid")))
+        .ok();
+    let parent_id = match form.get("parent_id").map(|s| s.trim()).unwrap_or("") {
+        "" => None,
+        p => p
+            .parse::<i64>()
+            .map_err(|_| errors.insert("parent_id", ui.t("error-invalid")))
+            .ok(),
+    };
+    let nav_order = form
+        .get("nav_order")
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .unwrap_or("0");
+    let nav_order = nav_order
+        .parse::<i64>()
+        .map_err(|_| errors.insert("nav_order", ui.t("error-invalid")))
+        .ok();
+    let placement = Placement::parse(form.get("placement").map(String::as_str).unwrap_or("main"));
+    if placement.is_none() {
+        errors.insert("placement", ui.t("error-invalid"));
+    }
+    let now = db::now();
+    let publish_at = form
+        .get("publish_at")
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .map(parse_datetime_local);
+    let status = match (
+        form.get("action").map(String::as_str).unwrap_or("save"),
+        current,
+    ) {
+        ("publish", Some(PageStatus::Published(at))) => Some(PageStatus::Published(*at)),
+        ("publish", _) => Some(PageStatus::Published(now)),
+        ("unpublish", _) => Some(PageStatus::Draft),
+        ("schedule", _) => match publish_at {
+            Some(Some(at)) if at > now => Some(PageStatus::Scheduled(at)),
+            Some(Some(_)) => {
+                errors.insert("publish_at", ui.t("error-schedule-past"));
+                None
+            }
+            _ => {
+                errors.insert("publish_at", ui.t("error-schedule-time"));
+                None
+            }
+        },
+        (_, Some(status)) => Some(*status),
+        (_, None) => Some(PageStatus::Draft),
+    };
+    let fields = match (slug, nav_order, placement, status) {
+        (Some(slug), Some(nav_order), Some(placement), Some(status)) => Some(PageFields {
+            slug,
+            title,
+            summary: localized("summary"),
+            meta_description: localized("meta_description"),
+            status,
+            parent_id,
+            nav_order,
+            placement,
+        }),
+        _ => None,
+    };
+    (fields, errors)
+}
+
+pub(super) fn add_save_error<'a>(
+    errors: &mut HashMap<&'static str, &'a str>,
+    e: &SaveError,
+    ui: &'a crate::i18n::Messages,
+) {
+    match e {
+        SaveError::SlugTaken => errors.insert("slug", ui.t("error-slug-taken")),
+        SaveError::ParentCycle => errors.insert("parent_id", ui.t("error-parent-cycle")),
+        SaveError::Stale => errors.insert("version", ui.t("page-stale")),
+        SaveError::NotFound => errors.insert("version", ui.t("error-invalid")),
+    };
+}
+
+/// A slug from a title: lowercase ASCII letters and digits, words joined by hyphens.
+pub fn suggest_slug(title: &str) -> String {
+    let mut slug = String::new();
+    for c in title.chars().flat_map(char::to_lowercase) {
+        let mapped = match c {
+            'ä' => "ae",
+            'ö' => "oe",
+            'ü' => "ue",
+            'ß' => "ss",
+            c if c.is_ascii_alphanumeric() => {
+                slug.push(c);
+                continue;
+            }
+            _ => "-",
+        };
+        slug.push_str(mapped);
+    }
+    let parts: Vec<&str> = slug.split('-').filter(|p| !p.is_empty()).collect();
+    let joined = parts.join("-");
+    joined
+        .chars()
+        .take(80)
+        .collect::<String>()
+        .trim_end_matches('-')
+        .to_owned()
+}
+
+/// `2026-11-24T14:30` (the value of `<input type=datetime-local>`), read as UTC.
+fn parse_datetime_local(s: &str) -> Option<time::OffsetDateTime> {
+    let format = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
+    let with_seconds =
+        time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
+    time::PrimitiveDateTime::parse(s, format)
+        .or_else(|_| time::PrimitiveDateTime::parse(s, with_seconds))
+        .ok()
+        .map(|t| t.assume_utc())
+}
+
+pub(super) fn datetime_local(t: time::OffsetDateTime) -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
+    t.format(format).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_suggested_from_titles() {
+        assert_eq!(
+            suggest_slug("Über uns – Team & Werte"),
+            "ueber-uns-team-werte"
+        );
+        assert_eq!(
+            suggest_slug("  AI Engineering 2026! "),
+            "ai-engineering-2026"
+        );
+        assert_eq!(suggest_slug("???"), "");
+    }
+}
