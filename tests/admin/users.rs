@@ -2,36 +2,8 @@ use crate::common::{PASSWORD, TestApp, attrs, location, texts};
 
 /// A second browser with its own cookies, signed in as `email`.
 async fn second_browser(app: &TestApp, email: &str, password: &str) -> reqwest::Client {
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let page = client
-        .get(app.url("/admin/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let token = attrs(
-        &scraper::Html::parse_document(&page),
-        "input[name=csrf_token]",
-        "value",
-    )
-    .remove(0);
-    let r = client
-        .post(app.url("/admin/login"))
-        .form(&[
-            ("email", email),
-            ("password", password),
-            ("csrf_token", &token),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 303, "{email} signs in");
+    let (client, response) = app.login_in_new_browser(email, password).await;
+    assert_eq!(response.status(), 303, "{email} signs in");
     client
 }
 
@@ -176,35 +148,9 @@ async fn changing_a_role_or_deactivating_signs_the_user_out() {
         .await;
     assert_eq!(r.status(), 303);
     assert_eq!(status_of(&ben, &app, "/admin").await, 303, "deactivated");
-    let token_page = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let page = token_page
-        .get(app.url("/admin/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let token = attrs(
-        &scraper::Html::parse_document(&page),
-        "input[name=csrf_token]",
-        "value",
-    )
-    .remove(0);
-    let denied = token_page
-        .post(app.url("/admin/login"))
-        .form(&[
-            ("email", "ben@magnetiq.test"),
-            ("password", PASSWORD),
-            ("csrf_token", &token),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let (_, denied) = app
+        .login_in_new_browser("ben@magnetiq.test", PASSWORD)
+        .await;
     assert_eq!(denied.status(), 422, "a deactivated user cannot sign in");
 }
 

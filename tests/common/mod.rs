@@ -140,6 +140,44 @@ impl TestApp {
             .unwrap()
     }
 
+    /// A new browser (its own cookies) that tries to sign in; returns it with the login's response.
+    pub async fn login_in_new_browser(
+        &self,
+        email: &str,
+        password: &str,
+    ) -> (reqwest::Client, reqwest::Response) {
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let page = client
+            .get(self.url("/admin/login"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let token = attrs(
+            &Html::parse_document(&page),
+            "input[name=csrf_token]",
+            "value",
+        )
+        .remove(0);
+        let response = client
+            .post(self.url("/admin/login"))
+            .form(&[
+                ("email", email),
+                ("password", password),
+                ("csrf_token", &token),
+            ])
+            .send()
+            .await
+            .unwrap();
+        (client, response)
+    }
+
     /// POSTs an admin form with the session's CSRF token (taken from `token_page`).
     pub async fn post_form(
         &self,
