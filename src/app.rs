@@ -2,7 +2,7 @@
 use std::net::TcpListener;
 
 use actix_web::dev::Server;
-use actix_web::middleware::{Compress, ErrorHandlers};
+use actix_web::middleware::{ErrorHandlers, from_fn};
 use actix_web::{App, HttpServer, web};
 use anyhow::Context;
 
@@ -26,7 +26,7 @@ use crate::media;
 use crate::users::admin as users;
 use crate::web::auth::{session_key, session_middleware};
 use crate::web::state::AppState;
-use crate::web::{assets, headers, health};
+use crate::web::{assets, canonical, compression, headers, health, page_cache};
 
 /// Largest request body accepted anywhere; more gets 413.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
@@ -213,9 +213,11 @@ pub fn start(
             .default_service(web::to(|| async {
                 Err::<actix_web::HttpResponse, _>(AppError::NotFound)
             }))
+            .wrap(from_fn(canonical::redirect_to_canonical))
             .wrap(ErrorHandlers::new().default_handler(localized_error_page))
+            .wrap(from_fn(page_cache::serve_cached_pages))
             .wrap(headers::security_headers(secure))
-            .wrap(Compress::default())
+            .wrap(from_fn(compression::compress_fresh_answers))
     })
     .workers(workers)
     .shutdown_timeout(30)

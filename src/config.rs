@@ -84,6 +84,10 @@ pub struct Settings {
     /// HTTP worker threads; defaults to one less than the cores (SQLite queries run on threads of their own).
     #[arg(long, env = "MAGNETIQ_WORKERS", hide = true, global = true)]
     pub workers: Option<usize>,
+    /// Seconds a CDN or proxy may keep a public page (`Cache-Control: public, max-age=…`); unset:
+    /// `no-cache`, every visit revalidates.
+    #[arg(long, env = "MAGNETIQ_PUBLIC_MAX_AGE", hide = true, global = true)]
+    pub public_max_age: Option<u32>,
     /// The site's name, shown in titles and the footer.
     #[arg(
         long,
@@ -123,6 +127,8 @@ pub struct Config {
     pub booking_limit: usize,
     /// `Name <address>` the site's mails come from.
     pub mail_from: String,
+    /// Seconds shared caches may keep public pages; `None`: they revalidate every time.
+    pub public_max_age: Option<u32>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -192,6 +198,7 @@ impl Config {
             mail_from,
             smtp_url: s.smtp_url.filter(|u| !u.trim().is_empty()).map(Secret),
             booking_limit: s.booking_limit.max(1),
+            public_max_age: s.public_max_age,
         })
     }
 
@@ -211,6 +218,7 @@ impl Config {
             smtp_url: None,
             booking_limit: 20,
             mail_from: None,
+            public_max_age: None,
         };
         // The defaults above are valid by construction.
         Config::from_settings(settings).unwrap_or_else(|e| panic!("default config invalid: {e}"))
@@ -240,6 +248,7 @@ mod tests {
             smtp_url: None,
             booking_limit: 20,
             mail_from: None,
+            public_max_age: None,
         };
         c = Config::from_settings(settings).unwrap();
         assert!(c.secure_cookies);
@@ -276,6 +285,7 @@ mod tests {
             smtp_url: None,
             booking_limit: 20,
             mail_from: None,
+            public_max_age: None,
         };
         assert!(
             Config::from_settings(s.clone())

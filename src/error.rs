@@ -1,5 +1,6 @@
 //! `AppError`, the one error type handlers return, and the localized error pages every 4xx/5xx
 //! response becomes (including the ones actix itself produces: unknown routes, bad or oversized bodies).
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use actix_web::dev::ServiceResponse;
@@ -9,7 +10,9 @@ use actix_web::{HttpResponse, ResponseError, web};
 use askama::Template;
 
 use crate::i18n::{LANG_COOKIE, Lang, negotiate};
+use crate::web::compression::Coding;
 use crate::web::layout::{Here, Layout};
+use crate::web::page_cache::{Hit, RenderedPage};
 use crate::web::state::AppState;
 
 #[derive(Debug, thiserror::Error)]
@@ -156,7 +159,10 @@ pub fn localized_error_page<B>(
         tracing::error!(request_id = %id, method = %res.request().method(), path = %res.request().path(), %status, %error, "request failed");
     }
     let lang = visitor_lang(&res, &state);
-    let body = render_error(&state, lang, status, request_id);
+    let page = match request_id {
+        Some(id) => ErrorBody::Once(render_error(&state, lang, status, Some(id))),
+        None => ErrorBody::Kept(kept_error_page(&state, lang, status, res.request())),
+    };
     let mut response = HttpResponse::build(status);
     response.content_type("text/html; charset=utf-8");
     response.insert_header((header::CACHE_CONTROL, "no-store"));
@@ -170,10 +176,50 @@ pub fn localized_error_page<B>(
         None => {}
     }
     let (req, _) = res.into_parts();
-    let response = response.body(body);
+    let response = match page {
+        ErrorBody::Once(html) => response.body(html),
+        ErrorBody::Kept(hit) => {
+            response.insert_header((header::VARY, "Accept-Encoding"));
+            if let Some(coding) = hit.coding.content_encoding() {
+                response.insert_header((header::CONTENT_ENCODING, coding));
+            }
+            response.body(hit.body)
+        }
+    };
     Ok(ErrorHandlerResponse::Response(
         ServiceResponse::new(req, response).map_into_right_body::<B>(),
     ))
+}
+
+enum ErrorBody {
+    /// A page for this request only (it shows the request id).
+    Once(String),
+    /// The page every visitor gets for this status in this language.
+    Kept(Hit),
+}
+
+/// Error pages without a request id are the same for every visitor of a language: rendered and
+/// compressed once per content change and kept in the page cache under a key no address can have
+/// (addresses start with `/`), so a crawler asking for missing pages costs a lookup each.
+fn kept_error_page(
+    state: &AppState,
+    lang: Lang,
+    status: StatusCode,
+    req: &actix_web::HttpRequest,
+) -> Hit {
+    let key = format!("#{}/{lang}", status.as_u16());
+    let coding = Coding::for_stored(req.headers());
+    let now = crate::db::now();
+    if let Some(hit) = state.page_cache.get(&key, coding, now) {
+        return hit;
+    }
+    let generation = state.page_cache.generation();
+    let html = render_error(state, lang, status, None);
+    let until = state.tree().unchanged_until(now);
+    let page = Arc::new(RenderedPage::new(html, lang, until, generation));
+    let hit = page.hit(coding);
+    state.page_cache.insert(&key, page);
+    hit
 }
 
 fn render_error(

@@ -4,7 +4,6 @@ pub mod admin_blocks;
 pub mod admin_revisions;
 pub mod block_form;
 pub mod blocks;
-pub mod cache;
 pub mod editing;
 pub mod model;
 pub mod page_form;

@@ -1,20 +1,19 @@
 //! Public page handlers: `/`, `/{lang}/`, `/{lang}/{slug}`.
-use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
+use std::sync::Arc;
+
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use time::OffsetDateTime;
-
-use super::cache::RenderedPage;
 use super::model::Slug;
 use super::store;
-use super::tree::SiteTree;
 use super::view::PageTemplate;
 use crate::db;
 use crate::error::AppError;
 use crate::i18n::{LANG_COOKIE, Lang, negotiate};
-use crate::web::caching::client_has;
+use crate::web::compression::Coding;
+use crate::web::layout::page_path;
+use crate::web::page_cache::{self, RenderedPage};
 use crate::web::state::AppState;
 
 /// GET `/`: 303 to the visitor's language.
@@ -51,7 +50,7 @@ pub async fn lang_root(
         .finish())
 }
 
-/// GET `/{lang}/`.
+/// GET `/{lang}/` (when the page is not in the rendered-page cache, which answers before routing).
 pub async fn home(
     req: HttpRequest,
     path: web::Path<String>,
@@ -66,7 +65,7 @@ pub async fn home(
     show_page(&req, &state, lang, &slug).await
 }
 
-/// GET `/{lang}/{slug}`.
+/// GET `/{lang}/{slug}` (likewise).
 pub async fn page(
     req: HttpRequest,
     path: web::Path<(String, String)>,
@@ -93,10 +92,12 @@ async fn show_page(
     lang: Lang,
     slug: &Slug,
 ) -> Result<HttpResponse, AppError> {
-    let now = db::now();
-    if let Some(cached) = state.page_cache.get(lang, slug.as_str(), now) {
-        return Ok(html_response(req, &cached, lang));
+    let path = page_path(lang, slug.as_str());
+    if req.path() != path {
+        // The same page under another spelling of its address (e.g. percent-encoded letters).
+        return Ok(moved_permanently(&path, req.query_string()));
     }
+    let now = db::now();
     // Read the generation before the data: a page edited meanwhile is then not cached stale.
     let generation = state.page_cache.generation();
     let (page, blocks) = store::published_page(&state.db, slug, now)
@@ -104,52 +105,25 @@ async fn show_page(
         .ok_or(AppError::NotFound)?;
     let tree = state.tree();
     let html = PageTemplate::new(state, &tree, &page, &blocks, lang, now).render()?;
-    let rendered = RenderedPage::new(html, valid_until(&tree, now), generation);
-    let response = html_response(req, &rendered, lang);
-    state.page_cache.insert(lang, slug.as_str(), rendered);
-    Ok(response)
+    let rendered = Arc::new(RenderedPage::new(
+        html,
+        lang,
+        tree.unchanged_until(now),
+        generation,
+    ));
+    let hit = rendered.hit(Coding::for_stored(req.headers()));
+    state.page_cache.insert(&path, rendered);
+    Ok(page_cache::answer(req, state, hit))
 }
 
-/// Until when a page rendered at `now` stays right without any edit: the next scheduled publication
-/// (navigation may change) or the new year (the footer's copyright year).
-fn valid_until(tree: &SiteTree, now: OffsetDateTime) -> OffsetDateTime {
-    let new_year = time::Date::from_calendar_date(now.year() + 1, time::Month::January, 1)
-        .map(|d| d.midnight().assume_utc())
-        .unwrap_or(now);
-    tree.next_publication_after(now)
-        .map_or(new_year, |t| t.min(new_year))
-}
-
-/// A page's HTML with its validator: 304 when the client's copy is current. The `lang` cookie follows
-/// the language the visitor last read in, so `/` brings them back to it.
-fn html_response(req: &HttpRequest, page: &RenderedPage, lang: Lang) -> HttpResponse {
-    let not_modified = client_has(req, &page.etag);
-    let mut response = if not_modified {
-        HttpResponse::NotModified()
+/// 301 to `path`, keeping the query (campaign parameters survive the hop).
+pub fn moved_permanently(path: &str, query: &str) -> HttpResponse {
+    let location = if query.is_empty() {
+        path.to_owned()
     } else {
-        HttpResponse::Ok()
+        format!("{path}?{query}")
     };
-    response
-        .insert_header((header::ETAG, page.etag.as_str()))
-        .insert_header((header::CACHE_CONTROL, "no-cache"))
-        .insert_header((header::CONTENT_LANGUAGE, lang.as_str()));
-    if req
-        .cookie(LANG_COOKIE)
-        .is_none_or(|c| c.value() != lang.as_str())
-    {
-        let cookie = Cookie::build(LANG_COOKIE, lang.to_string())
-            .path("/")
-            .max_age(CookieDuration::days(365))
-            .same_site(SameSite::Lax)
-            .http_only(true)
-            .finish();
-        response.cookie(cookie);
-    }
-    if not_modified {
-        response.finish()
-    } else {
-        response
-            .content_type("text/html; charset=utf-8")
-            .body(page.html.clone())
-    }
+    HttpResponse::MovedPermanently()
+        .insert_header((header::LOCATION, location))
+        .finish()
 }

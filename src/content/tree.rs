@@ -109,6 +109,16 @@ impl SiteTree {
         self.publication_times.get(i).copied()
     }
 
+    /// Until when a page rendered at `now` stays right without any edit: the next scheduled
+    /// publication (navigation may change) or the new year (the footer's copyright year).
+    pub fn unchanged_until(&self, now: OffsetDateTime) -> OffsetDateTime {
+        let new_year = time::Date::from_calendar_date(now.year() + 1, time::Month::January, 1)
+            .map(|d| d.midnight().assume_utc())
+            .unwrap_or(now);
+        self.next_publication_after(now)
+            .map_or(new_year, |t| t.min(new_year))
+    }
+
     /// The page's ancestors, outermost first (not including the page itself).
     pub fn ancestors(&self, id: i64) -> Vec<&TreePage> {
         let mut chain: Vec<&TreePage> = Vec::new();

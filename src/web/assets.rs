@@ -8,19 +8,23 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use actix_files::NamedFile;
-use actix_web::http::header::{self, CacheControl, CacheDirective};
+use actix_web::http::header::{self, HeaderValue};
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use crate::embedded::STATIC_FILES;
 use crate::error::AppError;
 use crate::web::caching::{client_has, etag_of};
+use crate::web::compression::{
+    BEST_BROTLI_QUALITY, BEST_GZIP_LEVEL, Encoded, KEPT_BROTLI_QUALITY, KEPT_GZIP_LEVEL,
+    is_compressible,
+};
 use crate::web::state::AppState;
 
 pub struct Asset {
-    pub bytes: &'static [u8],
     pub content_type: &'static str,
-    etag: String,
+    /// Plain, and for text also brotli and gzip at their best levels, made once at start-up.
+    encoded: Encoded,
     /// Short content hash, the `v` of fingerprinted links.
     fingerprint: String,
     href: String,
@@ -43,12 +47,19 @@ impl StaticAssets {
                     .take(10)
                     .collect();
                 let href = format!("/static/{name}?v={fingerprint}");
+                let content_type = content_type(name);
+                let encoded = Encoded::new(
+                    Bytes::from_static(bytes),
+                    &etag,
+                    is_compressible(content_type),
+                    BEST_BROTLI_QUALITY,
+                    BEST_GZIP_LEVEL,
+                );
                 (
                     *name,
                     Asset {
-                        bytes,
-                        content_type: content_type(name),
-                        etag,
+                        content_type,
+                        encoded,
                         fingerprint,
                         href,
                     },
@@ -69,6 +80,9 @@ impl StaticAssets {
     }
 }
 
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+const AN_HOUR: &str = "public, max-age=3600";
+
 /// GET `/static/{path}`.
 pub async fn serve(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let Some(path) = req
@@ -79,48 +93,25 @@ pub async fn serve(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpR
         return Err(AppError::NotFound);
     };
     if let Some(asset) = state.assets.files.get(path) {
-        let fingerprinted = web::Query::<HashMap<String, String>>::from_query(req.query_string())
-            .is_ok_and(|q| q.get("v") == Some(&asset.fingerprint));
-        let cache = if fingerprinted {
-            CacheControl(vec![
-                CacheDirective::Public,
-                CacheDirective::MaxAge(31_536_000),
-                CacheDirective::Extension("immutable".into(), None),
-            ])
-        } else {
-            CacheControl(vec![CacheDirective::Public, CacheDirective::MaxAge(3600)])
-        };
-        return Ok(respond(
-            &req,
-            Bytes::from_static(asset.bytes),
-            asset.content_type,
-            &asset.etag,
-            cache,
-        ));
+        // Fingerprinted links never change their bytes: browsers and CDNs may keep them for a year.
+        let fingerprinted = req
+            .query_string()
+            .split('&')
+            .any(|pair| pair.strip_prefix("v=") == Some(asset.fingerprint.as_str()));
+        let cache = if fingerprinted { IMMUTABLE } else { AN_HOUR };
+        return Ok(respond(&req, &asset.encoded, asset.content_type, cache));
     }
-    let short = || CacheControl(vec![CacheDirective::Public, CacheDirective::MaxAge(3600)]);
-    if let Some(file) = state.assets.operator_file(path) {
-        return Ok(respond(
-            &req,
-            file.bytes.clone(),
-            file.content_type,
-            &file.etag,
-            short(),
-        ));
+    let earlier = state.assets.operator_file(path);
+    if let Some(file) = earlier.as_ref().filter(|f| f.is_fresh()) {
+        return Ok(respond(&req, &file.encoded, file.content_type, AN_HOUR));
     }
     let full_path = state.config.data_dir.join("static").join(path);
-    let loaded = web::block(move || load_operator_file(full_path))
+    let loaded = web::block(move || load_operator_file(full_path, earlier))
         .await
         .map_err(|e| AppError::Internal(e.into()))?;
     match loaded {
         Loaded::Small(file) => {
-            let response = respond(
-                &req,
-                file.bytes.clone(),
-                file.content_type,
-                &file.etag,
-                short(),
-            );
+            let response = respond(&req, &file.encoded, file.content_type, AN_HOUR);
             state.assets.keep_operator_file(path, file);
             Ok(response)
         }
@@ -139,35 +130,52 @@ pub async fn serve(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpR
     }
 }
 
+/// The variant the client accepts, or 304 when it holds that variant already.
 fn respond(
     req: &HttpRequest,
-    bytes: Bytes,
-    content_type: &str,
-    etag: &str,
-    cache: CacheControl,
+    encoded: &Encoded,
+    content_type: &'static str,
+    cache: &'static str,
 ) -> HttpResponse {
-    let not_modified = client_has(req, etag);
+    let variant = encoded.pick(req.headers());
+    let not_modified = variant
+        .etag
+        .to_str()
+        .is_ok_and(|etag| client_has(req, etag));
     let mut response = if not_modified {
-        HttpResponse::NotModified()
+        HttpResponse::NotModified().finish()
     } else {
-        HttpResponse::Ok()
+        HttpResponse::Ok().body(variant.body.clone())
     };
-    response
-        .insert_header(cache)
-        .insert_header((header::ETAG, etag));
-    if not_modified {
-        response.finish()
-    } else {
-        response.content_type(content_type).body(bytes)
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    headers.insert(header::ETAG, variant.etag.clone());
+    if encoded.is_negotiated() {
+        headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
     }
+    if not_modified {
+        return response;
+    }
+    if let Some(coding) = variant.coding.content_encoding() {
+        headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding));
+    }
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    response
 }
 
-/// A file an operator put in `{data dir}/static/`, kept in memory for a few seconds after it was read.
+/// A file an operator put in `{data dir}/static/`, kept in memory for a few seconds after it was read,
+/// with its compressed variants (made again only when the file's content changed).
 pub struct OperatorFile {
-    bytes: Bytes,
     content_type: &'static str,
     etag: String,
+    encoded: Encoded,
     read_at: Instant,
+}
+
+impl OperatorFile {
+    fn is_fresh(&self) -> bool {
+        self.read_at.elapsed() < OPERATOR_FILE_FRESHNESS
+    }
 }
 
 /// How long an operator's file is answered from memory before it is read again (a replaced file shows
@@ -183,7 +191,7 @@ enum Loaded {
     Missing,
 }
 
-fn load_operator_file(path: PathBuf) -> Loaded {
+fn load_operator_file(path: PathBuf, earlier: Option<Arc<OperatorFile>>) -> Loaded {
     let Ok(meta) = std::fs::metadata(&path) else {
         return Loaded::Missing;
     };
@@ -197,10 +205,22 @@ fn load_operator_file(path: PathBuf) -> Loaded {
         return Loaded::Missing;
     };
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let etag = etag_of(&bytes);
+    let content_type = content_type(name);
+    let encoded = match earlier {
+        Some(file) if file.etag == etag => file.encoded.clone(),
+        _ => Encoded::new(
+            Bytes::from(bytes),
+            &etag,
+            is_compressible(content_type),
+            KEPT_BROTLI_QUALITY,
+            KEPT_GZIP_LEVEL,
+        ),
+    };
     Loaded::Small(OperatorFile {
-        etag: etag_of(&bytes),
-        content_type: content_type(name),
-        bytes: Bytes::from(bytes),
+        etag,
+        content_type,
+        encoded,
         read_at: Instant::now(),
     })
 }
@@ -208,10 +228,7 @@ fn load_operator_file(path: PathBuf) -> Loaded {
 impl StaticAssets {
     fn operator_file(&self, path: &str) -> Option<Arc<OperatorFile>> {
         let files = self.operator_files.read().ok()?;
-        files
-            .get(path)
-            .filter(|f| f.read_at.elapsed() < OPERATOR_FILE_FRESHNESS)
-            .cloned()
+        files.get(path).cloned()
     }
 
     fn keep_operator_file(&self, path: &str, file: OperatorFile) {

@@ -3,10 +3,13 @@ pub mod admin_layout;
 pub mod assets;
 pub mod auth;
 pub mod caching;
+pub mod canonical;
+pub mod compression;
 pub mod csrf;
 pub mod headers;
 pub mod health;
 pub mod layout;
+pub mod page_cache;
 pub mod rate_limit;
 pub mod state;
 

@@ -2,14 +2,15 @@
 use std::sync::{Arc, RwLock};
 
 use actix_web::cookie::Key;
+use actix_web::http::header::HeaderValue;
 
 use crate::auth::throttle::LoginThrottle;
 use crate::config::Config;
 use crate::content::SiteTree;
-use crate::content::cache::{DEFAULT_BUDGET_BYTES, PageCache};
 use crate::db::Db;
 use crate::i18n::Catalog;
 use crate::web::assets::StaticAssets;
+use crate::web::page_cache::{DEFAULT_MEMORY_BYTES, PageCache};
 use crate::web::rate_limit::RateLimit;
 
 pub struct AppState {
@@ -18,6 +19,8 @@ pub struct AppState {
     pub catalog: Catalog,
     pub assets: StaticAssets,
     pub page_cache: PageCache,
+    /// `Cache-Control` of public pages that anyone may cache (`MAGNETIQ_PUBLIC_MAX_AGE`).
+    pub public_cache_control: HeaderValue,
     pub login_throttle: LoginThrottle,
     /// Booking attempts a single address may make in ten minutes (`MAGNETIQ_BOOKING_LIMIT`, default 20:
     /// a person needs a few).
@@ -36,12 +39,15 @@ impl AppState {
         session_key: Key,
     ) -> AppState {
         let limit = config.booking_limit;
+        let page_cache = PageCache::new(DEFAULT_MEMORY_BYTES, Some(config.data_dir.clone()));
+        let public_cache_control = public_cache_control(config.public_max_age);
         AppState {
             config,
             db,
             catalog,
             assets: StaticAssets::embedded(),
-            page_cache: PageCache::new(DEFAULT_BUDGET_BYTES),
+            page_cache,
+            public_cache_control,
             login_throttle: LoginThrottle::default(),
             booking_limit: RateLimit::new(limit, std::time::Duration::from_secs(600)),
             session_key,
@@ -64,5 +70,17 @@ impl AppState {
             Ok(mut slot) => *slot = tree,
             Err(poisoned) => *poisoned.into_inner() = tree,
         }
+    }
+}
+
+/// `no-cache` (every visit revalidates, cheaply, with the ETag) unless the operator lets shared caches
+/// keep pages for `max_age` seconds; they may then serve a page that long again while fetching anew.
+fn public_cache_control(max_age: Option<u32>) -> HeaderValue {
+    match max_age {
+        Some(age) if age > 0 => HeaderValue::from_str(&format!(
+            "public, max-age={age}, stale-while-revalidate={age}"
+        ))
+        .unwrap_or(HeaderValue::from_static("no-cache")),
+        _ => HeaderValue::from_static("no-cache"),
     }
 }

@@ -24,9 +24,15 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn spawn() -> TestApp {
+        TestApp::spawn_with(|_| {}).await
+    }
+
+    /// Like [`TestApp::spawn`], with settings changed by `configure` first.
+    pub async fn spawn_with(configure: impl FnOnce(&mut Config)) -> TestApp {
         let data_dir = tempfile::tempdir().expect("temp dir");
         let mut config = Config::local(data_dir.path(), "127.0.0.1:0");
         config.base_url = BASE_URL.to_owned();
+        configure(&mut config);
         let state = web::Data::new(app::prepare(config).await.expect("app prepares"));
         let (server, addr) = app::start(state.clone(), 1).expect("server starts");
         tokio::spawn(server);
@@ -198,11 +204,16 @@ impl TestApp {
 
     pub async fn signed_in(role: &str) -> TestApp {
         let app = TestApp::spawn().await;
-        app.create_user("editor@magnetiq.test", role, PASSWORD)
-            .await;
-        let response = app.login("editor@magnetiq.test", PASSWORD).await;
-        assert_eq!(response.status(), 303, "login failed");
+        app.sign_in_as(role).await;
         app
+    }
+
+    /// Creates `editor@magnetiq.test` with `role` and signs this app's client in as them.
+    pub async fn sign_in_as(&self, role: &str) {
+        self.create_user("editor@magnetiq.test", role, PASSWORD)
+            .await;
+        let response = self.login("editor@magnetiq.test", PASSWORD).await;
+        assert_eq!(response.status(), 303, "login failed");
     }
 }
 
@@ -214,6 +225,26 @@ pub fn location(response: &reqwest::Response) -> &str {
         .get("location")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
+}
+
+/// The body of an answer decoded from its `Content-Encoding` (br, gzip or none), as a browser would.
+pub async fn decoded_body(response: reqwest::Response) -> String {
+    let coding = response
+        .headers()
+        .get("content-encoding")
+        .map(|v| v.to_str().unwrap().to_owned());
+    let bytes = response.bytes().await.unwrap();
+    let mut out = Vec::new();
+    match coding.as_deref() {
+        None => out.extend_from_slice(&bytes),
+        Some("br") => brotli::BrotliDecompress(&mut &bytes[..], &mut out).unwrap(),
+        Some("gzip") => {
+            std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut out)
+                .unwrap();
+        }
+        Some(other) => panic!("unexpected Content-Encoding {other}"),
+    }
+    String::from_utf8(out).unwrap()
 }
 
 /// Texts of the elements matching `selector`, whitespace-trimmed.

@@ -52,8 +52,9 @@ async fn switching_language_keeps_the_page_and_is_remembered() {
     let switch = attrs(&about, ".lang-switch a[hreflang=de]", "href");
     assert_eq!(switch, vec!["/de/about".to_string()]);
 
-    // The visitor follows the switcher: the German page sets the cookie, and `/` now leads to German.
-    let german = app.get(&switch[0]).await;
+    // The visitor (an English browser) follows the switcher: the German page sets the cookie, and `/`
+    // now leads to German.
+    let german = app.get_with(&switch[0], &[("Accept-Language", "en")]).await;
     assert_eq!(german.status(), 200);
     let cookie = german
         .headers()
@@ -70,7 +71,9 @@ async fn switching_language_keeps_the_page_and_is_remembered() {
     assert_eq!(location(&back_home), "/de/");
 
     // A second German page does not set the same cookie again.
-    let again = app.get("/de/contact").await;
+    let again = app
+        .get_with("/de/contact", &[("Accept-Language", "en")])
+        .await;
     assert!(again.headers().get("set-cookie").is_none());
 }
 

@@ -3,10 +3,12 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod as_browsers_ask;
 mod cli;
 mod errors;
 mod headers_and_caching;
 mod languages;
 mod pages;
 mod seo;
+mod shared_caches;
 mod static_files;
