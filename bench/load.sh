@@ -1,17 +1,25 @@
 #!/usr/bin/env bash
 # Magnetiq load benchmark: builds the release binary, seeds a fresh data dir with PAGES generated pages
-# (page-1 … page-N, eight blocks each, English and German) and drives it with wrk on 127.0.0.1.
+# (page-1 … page-N, eight blocks each, English and German) and drives it with wrk on 127.0.0.1, in two
+# request styles: `plain` (wrk's default: no Accept-Encoding) and `browser` (what Chromium sends:
+# Accept-Encoding gzip, deflate, br, zstd, an Accept for HTML, and the `lang` cookie after the first
+# visit).
 #
 #   bench/load.sh                    # 10,000 pages, 3 runs of 5 s per scenario, 32 connections
 #   PAGES=1000 RUNS=1 DURATION=3s bench/load.sh
+#   STYLES=browser bench/load.sh     # one style only
 #
-# Scenarios, alternated run by run (A, B, C, D, A, B, ...), medians reported:
-#   hot     one page, again and again (/en/)
-#   random  random pages across all PAGES in both languages (bench/random-pages.lua)
-#   404     an unknown page (the localized 404)
-#   static  the same bytes as `hot`, saved as a file under {data}/static/ and served by the same server
-#   limit   the same bytes from memory by ../shared/bench/static-limit, when that folder exists
-# Also reports start-up time (process start to /healthz answering) and the server's peak RSS.
+# Scenarios, alternated run by run (A, B, C, ..., A, B, ...), medians reported:
+#   hot       one page, again and again (/en/)
+#   random    random pages across all PAGES in both languages (bench/random-pages.lua); the first run
+#             meets pages nobody asked for yet (rendered and compressed then), later runs find them cached
+#   404       an unknown page (the localized 404)
+#   static    the hot page's bytes, saved as a file under {data}/static/ and served by the same server
+#   css       the theme's style sheet at its fingerprinted address
+#   limit     the hot page's bytes from memory by ../shared/bench/static-limit (brotli bytes for browsers)
+#   css-limit the style sheet's bytes the same way
+# Also reports the first (cold) random run on its own, start-up time (process start to /healthz
+# answering) and the server's peak RSS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,8 +28,9 @@ RUNS=${RUNS:-3}
 DURATION=${DURATION:-5s}
 CONNECTIONS=${CONNECTIONS:-32}
 PORT=${PORT:-18080}
-LIMIT_PORT=$((PORT + 1))
+STYLES=${STYLES:-"plain browser"}
 LIMIT_DIR=../shared/bench/static-limit
+ACCEPT_HTML='text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8'
 
 if ! command -v wrk >/dev/null 2>&1; then
   echo "installing wrk (Debian package)..."
@@ -57,60 +66,102 @@ done
 ready=$(date +%s.%N)
 startup_ms=$(awk -v a="$start" -v b="$ready" 'BEGIN { printf "%.0f", (b - a) * 1000 }')
 
-mkdir -p "$DATA/static"
-curl -sf "http://127.0.0.1:$PORT/en/" -o "$DATA/static/bench-home.html"
+BASE="http://127.0.0.1:$PORT"
+mkdir -p "$DATA/static" "$DATA/limit"
+curl -sf "$BASE/en/" -o "$DATA/static/bench-home.html"
+curl -sf -H 'Accept-Encoding: br' "$BASE/en/" -o "$DATA/limit/home.br"
+css_path=$(grep -o '/static/site.css?v=[0-9a-f]*' "$DATA/static/bench-home.html" | head -n 1)
+curl -sf "$BASE$css_path" -o "$DATA/limit/site.css"
+curl -sf -H 'Accept-Encoding: br' "$BASE$css_path" -o "$DATA/limit/site.css.br"
 page_bytes=$(wc -c < "$DATA/static/bench-home.html")
+page_br_bytes=$(wc -c < "$DATA/limit/home.br")
 
-scenarios=(hot random 404 static)
+scenarios=(hot random 404 static css)
 declare -A URL=(
-  [hot]="http://127.0.0.1:$PORT/en/"
-  [random]="http://127.0.0.1:$PORT"
-  [404]="http://127.0.0.1:$PORT/en/no-such-page"
-  [static]="http://127.0.0.1:$PORT/static/bench-home.html"
+  [hot]="$BASE/en/"
+  [random]="$BASE"
+  [404]="$BASE/en/no-such-page"
+  [static]="$BASE/static/bench-home.html"
+  [css]="$BASE$css_path"
 )
+# One static-limit per style and file: plain bytes, and brotli bytes for browsers.
+declare -A LIMIT_PORT
 if [ -d "$LIMIT_DIR" ]; then
   echo "building the static limit..."
   cargo build --release --quiet --manifest-path "$LIMIT_DIR/Cargo.toml" --target-dir target/static-limit
-  target/static-limit/release/static-limit "$DATA/static/bench-home.html" "127.0.0.1:$LIMIT_PORT" >/dev/null 2>&1 &
-  PIDS+=("$!")
-  until curl -sf "http://127.0.0.1:$LIMIT_PORT/" >/dev/null; do sleep 0.01; done
-  scenarios+=(limit)
-  URL[limit]="http://127.0.0.1:$LIMIT_PORT/en/"
+  port=$((PORT + 1))
+  for spec in "limit plain $DATA/static/bench-home.html" "limit browser $DATA/limit/home.br br" \
+              "css-limit plain $DATA/limit/site.css" "css-limit browser $DATA/limit/site.css.br br"; do
+    read -r name style file encoding <<<"$spec"
+    target/static-limit/release/static-limit "$file" "127.0.0.1:$port" ${encoding:-} >/dev/null 2>&1 &
+    PIDS+=("$!")
+    until curl -s -o /dev/null "http://127.0.0.1:$port/"; do sleep 0.01; done
+    LIMIT_PORT[$name-$style]=$port
+    port=$((port + 1))
+  done
+  scenarios+=(limit css-limit)
 fi
 
 RESULTS=$(mktemp)
+run_wrk() { # style scenario run
+  local style=$1 s=$2 run=$3 url
+  local args=(-t1 -c"$CONNECTIONS" -d"$DURATION" --latency)
+  [ "$s" = random ] && args+=(-s ../shared/bench/random-pages.lua)
+  if [ "$style" = browser ]; then
+    args+=(-H "Accept-Encoding: gzip, deflate, br, zstd" -H "Accept: $ACCEPT_HTML" -H "Cookie: lang=en")
+  fi
+  case "$s" in
+    limit|css-limit) url="http://127.0.0.1:${LIMIT_PORT[$s-$style]}/en/" ;;
+    *) url=${URL[$s]} ;;
+  esac
+  local out rps p50 p99 errors
+  out=$(PAGES=$PAGES wrk "${args[@]}" "$url")
+  rps=$(awk '/Requests\/sec/ { print $2 }' <<<"$out")
+  p50=$(awk '$1 == "50%" { print $2 }' <<<"$out")
+  p99=$(awk '$1 == "99%" { print $2 }' <<<"$out")
+  errors=$(awk '/Non-2xx/ { print $5 }' <<<"$out")
+  echo "$style $s $run $rps $p50 $p99 ${errors:-0}" >> "$RESULTS"
+  printf '  run %d %-8s %-10s %10s req/s  p50 %-8s p99 %-8s non-2xx %s\n' "$run" "$style" "$s" "$rps" "$p50" "$p99" "${errors:-0}"
+}
+
 for run in $(seq 1 "$RUNS"); do
   for s in "${scenarios[@]}"; do
-    args=(-t1 -c"$CONNECTIONS" -d"$DURATION" --latency)
-    [ "$s" = random ] && args+=(-s bench/random-pages.lua)
-    out=$(PAGES=$PAGES wrk "${args[@]}" "${URL[$s]}")
-    rps=$(awk '/Requests\/sec/ { print $2 }' <<<"$out")
-    p50=$(awk '$1 == "50%" { print $2 }' <<<"$out")
-    p99=$(awk '$1 == "99%" { print $2 }' <<<"$out")
-    errors=$(awk '/Non-2xx/ { print $5 }' <<<"$out")
-    echo "$s $rps $p50 $p99 ${errors:-0}" >> "$RESULTS"
-    printf '  run %d %-7s %10s req/s  p50 %-8s p99 %-8s non-2xx %s\n' "$run" "$s" "$rps" "$p50" "$p99" "${errors:-0}"
+    for style in $STYLES; do run_wrk "$style" "$s" "$run"; done
   done
 done
 rss_kb=$(awk '/VmHWM/ { print $2 }' "/proc/$PID/status")
 
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print 0; else print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 to_ms() { awk '{ v = $1; if (v ~ /us$/) { sub(/us$/, "", v); v /= 1000 } else if (v ~ /ms$/) { sub(/ms$/, "", v) } else if (v ~ /s$/) { sub(/s$/, "", v); v *= 1000 } printf "%.2f\n", v }'; }
-stat() { awk -v s="$1" -v c="$2" '$1 == s { print $c }' "$RESULTS"; }
+# stat style scenario column [runs-filter]: the column of the matching rows.
+stat() { awk -v st="$1" -v s="$2" -v c="$3" -v from="${4:-1}" '$1 == st && $2 == s && $3 >= from { print $c }' "$RESULTS"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 
 echo
 echo "Magnetiq load benchmark: $PAGES pages, wrk -t1 -c$CONNECTIONS -d$DURATION, median of $RUNS runs, $(nproc) cores, $(date -u +%F)"
-echo "page size ${page_bytes} bytes; seeding took $(awk -v a="$seed_start" -v b="$seed_end" 'BEGIN { printf "%.1f", b - a }') s"
-printf '%-8s %12s %10s %10s\n' scenario "req/s" "p50 ms" "p99 ms"
-declare -A RPS
-for s in "${scenarios[@]}"; do
-  RPS[$s]=$(stat "$s" 2 | median)
-  printf '%-8s %12.0f %10s %10s\n' "$s" "${RPS[$s]}" "$(stat "$s" 3 | to_ms | median)" "$(stat "$s" 4 | to_ms | median)"
+echo "page ${page_bytes} bytes (${page_br_bytes} with brotli); seeding took $(awk -v a="$seed_start" -v b="$seed_end" 'BEGIN { printf "%.1f", b - a }') s"
+for style in $STYLES; do
+  echo
+  echo "$style requests"
+  printf '%-10s %12s %10s %10s %10s\n' scenario "req/s" "p50 ms" "p99 ms" "vs limit"
+  for s in "${scenarios[@]}"; do
+    # Random pages: the first run renders pages nobody asked for yet; the median is over the others
+    # when there are any, and the first run is reported on its own.
+    from=1
+    [ "$s" = random ] && [ "$RUNS" -gt 1 ] && from=2
+    rps=$(stat "$style" "$s" 4 "$from" | median)
+    case "$s" in
+      css|css-limit) limit=$(stat "$style" css-limit 4 | median) ;;
+      *) limit=$(stat "$style" limit 4 | median) ;;
+    esac
+    printf '%-10s %12.0f %10s %10s %10s\n' "$s" "$rps" "$(stat "$style" "$s" 5 "$from" | to_ms | median)" \
+      "$(stat "$style" "$s" 6 "$from" | to_ms | median)" "$(ratio "$rps" "$limit")"
+  done
+  if [ "$RUNS" -gt 1 ]; then
+    printf '%-10s %12.0f %10s %10s   (first run: pages rendered as they are first asked for)\n' "random-1" \
+      "$(stat "$style" random 4 | head -n 1)" "$(stat "$style" random 5 | head -n 1 | to_ms)" "$(stat "$style" random 6 | head -n 1 | to_ms)"
+  fi
 done
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-echo "hot/static    $(ratio "${RPS[hot]}" "${RPS[static]}")    random/static    $(ratio "${RPS[random]}" "${RPS[static]}")"
-if [ -n "${RPS[limit]:-}" ]; then
-  echo "hot/limit     $(ratio "${RPS[hot]}" "${RPS[limit]}")    random/limit     $(ratio "${RPS[random]}" "${RPS[limit]}")"
-fi
+echo
 echo "start-up      ${startup_ms} ms (to /healthz answering, $PAGES pages)"
 echo "peak RSS      $((rss_kb / 1024)) MB"
