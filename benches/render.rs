@@ -20,7 +20,7 @@ fn render_path(c: &mut Criterion) {
         seed::seed_generated_pages(&state.db, 1000)
             .await
             .expect("seed");
-        magnetiq::content::content_changed(&state)
+        magnetiq::content::content_changed(&state, None)
             .await
             .expect("tree");
         state

@@ -167,6 +167,8 @@ pub fn routes(cfg: &mut web::ServiceConfig, session: SessionMiddleware<CookieSes
 /// Opens the database (creating, migrating and, when empty, seeding it with the demo site), loads the
 /// UI strings and the site tree.
 pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
+    // The process-wide TLS provider for HTTPS clients (cache purges): ring, as the mailer uses.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let catalog = Catalog::load(&config.languages).context("cannot load the UI strings")?;
     std::fs::create_dir_all(&config.data_dir).with_context(|| {
         format!(
@@ -203,6 +205,9 @@ pub fn start(
     let listener = TcpListener::bind(&state.config.bind)
         .with_context(|| format!("cannot listen on {}", state.config.bind))?;
     let addr = listener.local_addr()?;
+    if let Some(purges) = &state.purges {
+        purges.clone().spawn(state.db.clone())?;
+    }
     let secure = state.config.secure_cookies;
     let server = HttpServer::new(move || {
         App::new()

@@ -88,6 +88,25 @@ pub struct Settings {
     /// `no-cache`, every visit revalidates.
     #[arg(long, env = "MAGNETIQ_PUBLIC_MAX_AGE", hide = true, global = true)]
     pub public_max_age: Option<u32>,
+    /// Where cache purges go after a publish: a CDN's or proxy's address (PURGE per changed address)
+    /// or a webhook (with MAGNETIQ_PURGE_METHOD=POST: one JSON list of the changed addresses).
+    #[arg(
+        long,
+        env = "MAGNETIQ_PURGE_URL",
+        hide = true,
+        global = true,
+        hide_env_values = true
+    )]
+    pub purge_url: Option<String>,
+    /// `PURGE` (default) or `POST`.
+    #[arg(
+        long,
+        env = "MAGNETIQ_PURGE_METHOD",
+        default_value = "PURGE",
+        hide = true,
+        global = true
+    )]
+    pub purge_method: String,
     /// The site's name, shown in titles and the footer.
     #[arg(
         long,
@@ -129,6 +148,24 @@ pub struct Config {
     pub mail_from: String,
     /// Seconds shared caches may keep public pages; `None`: they revalidate every time.
     pub public_max_age: Option<u32>,
+    /// Where changed addresses are purged after a publish, and how.
+    pub purge: Option<Purge>,
+}
+
+/// Telling a CDN or reverse proxy to forget changed pages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Purge {
+    /// May hold a token in its query: `Debug` hides it.
+    pub url: Secret,
+    pub method: PurgeMethod,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PurgeMethod {
+    /// `PURGE {url}{path}` for each changed address, with the site's `Host` (nginx, Varnish).
+    Purge,
+    /// One `POST {url}` with `{"urls": [...]}` listing the changed addresses (a CDN's webhook).
+    Post,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -139,6 +176,10 @@ pub enum ConfigError {
     BaseUrl(String),
     #[error("MAGNETIQ_BIND must be host:port (got {0:?})")]
     Bind(String),
+    #[error("MAGNETIQ_PURGE_URL must start with http:// or https://")]
+    PurgeUrl,
+    #[error("MAGNETIQ_PURGE_METHOD must be PURGE or POST (got {0:?})")]
+    PurgeMethod(String),
 }
 
 /// The host of the base URL, for a default sender address.
@@ -181,6 +222,23 @@ impl Config {
             .mail_from
             .clone()
             .unwrap_or_else(|| format!("{} <no-reply@{}>", s.site_name, mail_host(&base_url)));
+        let purge = match s.purge_url.filter(|u| !u.trim().is_empty()) {
+            None => None,
+            Some(url) => {
+                if !(url.starts_with("http://") || url.starts_with("https://")) {
+                    return Err(ConfigError::PurgeUrl);
+                }
+                let method = match s.purge_method.to_ascii_uppercase().as_str() {
+                    "PURGE" => PurgeMethod::Purge,
+                    "POST" => PurgeMethod::Post,
+                    _ => return Err(ConfigError::PurgeMethod(s.purge_method)),
+                };
+                Some(Purge {
+                    url: Secret(url.trim_end_matches('/').to_owned()),
+                    method,
+                })
+            }
+        };
         let database_url = s
             .database_url
             .unwrap_or_else(|| format!("sqlite://{}", s.data_dir.join("magnetiq.db").display()));
@@ -199,6 +257,7 @@ impl Config {
             smtp_url: s.smtp_url.filter(|u| !u.trim().is_empty()).map(Secret),
             booking_limit: s.booking_limit.max(1),
             public_max_age: s.public_max_age,
+            purge,
         })
     }
 
@@ -219,6 +278,8 @@ impl Config {
             booking_limit: 20,
             mail_from: None,
             public_max_age: None,
+            purge_url: None,
+            purge_method: "PURGE".into(),
         };
         // The defaults above are valid by construction.
         Config::from_settings(settings).unwrap_or_else(|e| panic!("default config invalid: {e}"))
@@ -249,6 +310,8 @@ mod tests {
             booking_limit: 20,
             mail_from: None,
             public_max_age: None,
+            purge_url: None,
+            purge_method: "PURGE".into(),
         };
         c = Config::from_settings(settings).unwrap();
         assert!(c.secure_cookies);
@@ -286,6 +349,8 @@ mod tests {
             booking_limit: 20,
             mail_from: None,
             public_max_age: None,
+            purge_url: None,
+            purge_method: "PURGE".into(),
         };
         assert!(
             Config::from_settings(s.clone())

@@ -226,7 +226,7 @@ pub async fn create(
                     fields.slug.as_str(),
                 )
                 .await?;
-                crate::content::content_changed(&state).await?;
+                crate::content::content_changed(&state, Some(id)).await?;
                 flash(&session, ui.t("page-saved"));
                 return Ok(see_other(&format!("/admin/pages/{id}")));
             }
@@ -339,7 +339,7 @@ pub async fn save(
                     _ => "page-updated",
                 };
                 audit(&state, &req, &user, action, id, fields.slug.as_str()).await?;
-                crate::content::content_changed(&state).await?;
+                crate::content::content_changed(&state, Some(id)).await?;
                 flash(&session, ui.t("page-saved"));
                 return Ok(see_other(&format!("/admin/pages/{id}")));
             }
@@ -555,7 +555,7 @@ pub async fn delete(
     match editing::delete(&state.db, id).await? {
         DeleteOutcome::Deleted => {
             audit(&state, &req, &user, "page-deleted", id, "").await?;
-            crate::content::content_changed(&state).await?;
+            crate::content::content_changed(&state, Some(id)).await?;
             flash(&session, ui.t("page-deleted"));
             Ok(see_other("/admin/pages"))
         }

@@ -220,7 +220,7 @@ async fn save_block_form(
                         "block-added"
                     };
                     audit(&state, &req, &user, action, page_id, &block_type).await?;
-                    crate::content::content_changed(&state).await?;
+                    crate::content::content_changed(&state, Some(page_id)).await?;
                     flash(&session, ui.t("block-saved"));
                     return Ok(see_other(&format!("/admin/pages/{page_id}#blocks")));
                 }
@@ -380,7 +380,7 @@ pub async fn delete_block(
                 &block_id.to_string(),
             )
             .await?;
-            crate::content::content_changed(&state).await?;
+            crate::content::content_changed(&state, Some(page_id)).await?;
             flash(&session, ui.t("block-deleted"));
         }
         Err(SaveError::Stale) => flash(&session, ui.t("page-stale")),
@@ -429,7 +429,7 @@ pub async fn reorder_blocks(
     match editing::reorder_blocks(&state.db, page_id, version, &order, user.user.id).await? {
         Ok(()) => {
             audit(&state, &req, &user, "blocks-reordered", page_id, "").await?;
-            crate::content::content_changed(&state).await?;
+            crate::content::content_changed(&state, Some(page_id)).await?;
             flash(&session, ui.t("blocks-reordered"));
         }
         Err(SaveError::Stale) => flash(&session, ui.t("page-stale")),

@@ -109,7 +109,7 @@ pub async fn restore(
                 &format!("revision {revision}"),
             )
             .await?;
-            crate::content::content_changed(&state).await?;
+            crate::content::content_changed(&state, Some(id)).await?;
             flash(&session, ui.t("revision-restored"));
             Ok(see_other(&format!("/admin/pages/{id}")))
         }

@@ -82,6 +82,20 @@ impl SiteTree {
         }
     }
 
+    /// Whether every page frame (navigation, footer, breadcrumbs) looks the same in both trees: the
+    /// same pages with the same slugs, titles, places and publication times.
+    pub fn same_frames_as(&self, other: &SiteTree) -> bool {
+        self.pages.len() == other.pages.len()
+            && self.pages.iter().zip(&other.pages).all(|(a, b)| {
+                a.id == b.id
+                    && a.slug == b.slug
+                    && a.title == b.title
+                    && a.parent_id == b.parent_id
+                    && a.placement == b.placement
+                    && a.visible_from == b.visible_from
+            })
+    }
+
     /// Every page visitors can see at `now`, in navigation order.
     pub fn visible(&self, now: OffsetDateTime) -> impl Iterator<Item = &TreePage> {
         self.pages.iter().filter(move |p| p.visible_from <= now)

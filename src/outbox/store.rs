@@ -67,13 +67,48 @@ pub struct QueuedMail {
     pub created_at: String,
 }
 
-/// Pending mails whose time has come, oldest first.
-pub async fn due(db: &Db, now: jiff::Timestamp, limit: i64) -> anyhow::Result<Vec<QueuedMail>> {
+/// What the outbox carries: mails, and cache purges for a CDN or reverse proxy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Mail,
+    Purge,
+}
+
+impl Kind {
+    fn as_db(self) -> &'static str {
+        match self {
+            Kind::Mail => "mail",
+            Kind::Purge => "purge",
+        }
+    }
+}
+
+/// Queues a cache purge of `urls` to `target` (outside any transaction: it follows a committed edit).
+pub async fn enqueue_purge(db: &Db, target: &str, urls: &[String]) -> anyhow::Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO outbox (kind, recipient, subject, body_text, body_html)
+         VALUES ('purge', ?, ?, ?, '') RETURNING id",
+    )
+    .bind(target)
+    .bind(format!("Cache purge: {} addresses", urls.len()))
+    .bind(urls.join("\n"))
+    .fetch_one(db)
+    .await?)
+}
+
+/// Pending items of `kind` whose time has come, oldest first.
+pub async fn due(
+    db: &Db,
+    kind: Kind,
+    now: jiff::Timestamp,
+    limit: i64,
+) -> anyhow::Result<Vec<QueuedMail>> {
     Ok(sqlx::query_as(
         "SELECT id, recipient, subject, body_text, body_html, attachment_name, attachment_type, attachment, status,
                 attempts, next_attempt_at, last_error, created_at
-         FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?",
+         FROM outbox WHERE kind = ? AND status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?",
     )
+    .bind(kind.as_db())
     .bind(stamp(now))
     .bind(limit)
     .fetch_all(db)

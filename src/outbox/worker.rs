@@ -47,7 +47,7 @@ pub async fn send_due(
     now: Timestamp,
 ) -> anyhow::Result<usize> {
     let mut sent = 0;
-    for mail in store::due(db, now, 50).await? {
+    for mail in store::due(db, store::Kind::Mail, now, 50).await? {
         let result = match build(&mail, from) {
             Ok(message) => transport
                 .send(message)

@@ -9,6 +9,7 @@ use crate::config::Config;
 use crate::content::SiteTree;
 use crate::db::Db;
 use crate::i18n::Catalog;
+use crate::outbox::purge::Purges;
 use crate::web::assets::StaticAssets;
 use crate::web::page_cache::{DEFAULT_MEMORY_BYTES, PageCache};
 use crate::web::rate_limit::RateLimit;
@@ -25,6 +26,8 @@ pub struct AppState {
     /// Booking attempts a single address may make in ten minutes (`MAGNETIQ_BOOKING_LIMIT`, default 20:
     /// a person needs a few).
     pub booking_limit: RateLimit,
+    /// Cache purges after a publish, when `MAGNETIQ_PURGE_URL` is set.
+    pub purges: Option<Arc<Purges>>,
     /// Encrypts and signs the admin session cookie.
     pub session_key: Key,
     tree: RwLock<Arc<SiteTree>>,
@@ -41,6 +44,10 @@ impl AppState {
         let limit = config.booking_limit;
         let page_cache = PageCache::new(DEFAULT_MEMORY_BYTES, Some(config.data_dir.clone()));
         let public_cache_control = public_cache_control(config.public_max_age);
+        let purges = config
+            .purge
+            .clone()
+            .map(|p| Purges::new(p, &config.base_url));
         AppState {
             config,
             db,
@@ -48,6 +55,7 @@ impl AppState {
             assets: StaticAssets::embedded(),
             page_cache,
             public_cache_control,
+            purges,
             login_throttle: LoginThrottle::default(),
             booking_limit: RateLimit::new(limit, std::time::Duration::from_secs(600)),
             session_key,

@@ -262,7 +262,7 @@ async fn a_scheduled_page_appears_after_its_time() {
         .execute(&app.state.db)
         .await
         .unwrap();
-    magnetiq::content::content_changed(&app.state)
+    magnetiq::content::content_changed(&app.state, None)
         .await
         .unwrap();
     assert_eq!(app.get("/en/careers").await.status(), 200);

@@ -151,7 +151,13 @@ async fn mails_are_delivered_over_smtp_and_retried_after_the_server_was_down() {
     assert_eq!((status.as_str(), attempts), ("pending", 1));
     assert!(error.is_some());
     // Not retried before its backoff is over.
-    assert_eq!(outbox::due(&app.state.db, now, 10).await.unwrap().len(), 0);
+    assert_eq!(
+        outbox::due(&app.state.db, outbox::Kind::Mail, now, 10)
+            .await
+            .unwrap()
+            .len(),
+        0
+    );
 
     // The server comes back; 30 seconds later the worker tries again.
     let listener = TcpListener::bind(("127.0.0.1", port)).await.unwrap();

@@ -103,7 +103,7 @@ impl TestApp {
 
     /// What an editor's save does after a test wrote pages straight into the database.
     pub async fn content_changed(&self) {
-        magnetiq::content::content_changed(&self.state)
+        magnetiq::content::content_changed(&self.state, None)
             .await
             .unwrap();
     }
@@ -214,6 +214,65 @@ impl TestApp {
             .await;
         let response = self.login("editor@magnetiq.test", PASSWORD).await;
         assert_eq!(response.status(), 303, "login failed");
+    }
+}
+
+impl TestApp {
+    pub async fn page_id(&self, slug: &str) -> i64 {
+        sqlx::query_scalar("SELECT id FROM pages WHERE slug = $1")
+            .bind(slug)
+            .fetch_one(&self.state.db)
+            .await
+            .unwrap()
+    }
+
+    pub async fn page_version(&self, id: i64) -> String {
+        let version: i64 = sqlx::query_scalar("SELECT version FROM pages WHERE id = $1")
+            .bind(id)
+            .fetch_one(&self.state.db)
+            .await
+            .unwrap();
+        version.to_string()
+    }
+
+    /// Changes the first block (a heading) of the page at `slug` through the admin, as an editor does.
+    pub async fn edit_first_heading(&self, slug: &str, en: &str, de: &str) {
+        let id = self.page_id(slug).await;
+        let edit = format!("/admin/pages/{id}");
+        let block = attrs(&self.page(&edit).await, ".block-row", "data-block-id").remove(0);
+        let saved = self
+            .post_form(
+                &format!("/admin/pages/{id}/blocks/{block}"),
+                &edit,
+                &[
+                    ("version", &self.page_version(id).await),
+                    ("text.en", en),
+                    ("text.de", de),
+                    ("level", "2"),
+                ],
+            )
+            .await;
+        assert_eq!(saved.status(), 303, "block save");
+    }
+
+    /// Renames a published main-navigation page through the admin (its English title).
+    pub async fn rename_page(&self, slug: &str, title_en: &str) {
+        let id = self.page_id(slug).await;
+        let edit = format!("/admin/pages/{id}");
+        let saved = self
+            .post_form(
+                &edit,
+                &edit,
+                &[
+                    ("version", &self.page_version(id).await),
+                    ("title.en", title_en),
+                    ("slug", slug),
+                    ("placement", "main"),
+                    ("action", "save"),
+                ],
+            )
+            .await;
+        assert_eq!(saved.status(), 303, "page save");
     }
 }
 

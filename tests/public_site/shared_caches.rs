@@ -142,3 +142,225 @@ async fn another_spelling_of_an_address_is_sent_to_the_one_canonical_address() {
     assert_eq!(app.get("/FR/about").await.status(), 404);
     assert_eq!(app.get("/fr/about/").await.status(), 404);
 }
+
+/// A stand-in for the CDN or proxy in front: records each request (method, path, Host, body) and
+/// answers with the statuses given, then 200.
+struct FakeCdn {
+    addr: std::net::SocketAddr,
+    seen: std::sync::Arc<std::sync::Mutex<Vec<CdnRequest>>>,
+}
+
+#[derive(Clone, Debug)]
+struct CdnRequest {
+    method: String,
+    path: String,
+    host: String,
+    body: String,
+}
+
+impl FakeCdn {
+    async fn start(mut statuses: Vec<u16>) -> FakeCdn {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let log = seen.clone();
+        statuses.reverse();
+        tokio::spawn(async move {
+            loop {
+                let (mut socket, _) = listener.accept().await.unwrap();
+                let mut request = Vec::new();
+                let mut buf = [0u8; 4096];
+                loop {
+                    let n = socket.read(&mut buf).await.unwrap_or(0);
+                    request.extend_from_slice(&buf[..n]);
+                    let text = String::from_utf8_lossy(&request).to_string();
+                    if let Some((head, body)) = text.split_once("\r\n\r\n") {
+                        let length: usize = head
+                            .lines()
+                            .find_map(|l| {
+                                l.to_ascii_lowercase()
+                                    .strip_prefix("content-length:")
+                                    .map(|v| v.trim().parse().unwrap())
+                            })
+                            .unwrap_or(0);
+                        if body.len() >= length || n == 0 {
+                            let mut words = head.split_whitespace();
+                            let method = words.next().unwrap_or("").to_owned();
+                            let path = words.next().unwrap_or("").to_owned();
+                            let host = head
+                                .lines()
+                                .find_map(|l| {
+                                    l.to_ascii_lowercase()
+                                        .strip_prefix("host:")
+                                        .map(|v| v.trim().to_owned())
+                                })
+                                .unwrap_or_default();
+                            log.lock().unwrap().push(CdnRequest {
+                                method,
+                                path,
+                                host,
+                                body: body.to_owned(),
+                            });
+                            break;
+                        }
+                    }
+                    if n == 0 {
+                        break;
+                    }
+                }
+                let status = statuses.pop().unwrap_or(200);
+                let answer = format!(
+                    "HTTP/1.1 {status} X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                );
+                let _ = socket.write_all(answer.as_bytes()).await;
+            }
+        });
+        FakeCdn { addr, seen }
+    }
+
+    /// Waits (up to `secs`) until `done` holds for what was seen.
+    async fn wait_for(&self, secs: u64, done: impl Fn(&[CdnRequest]) -> bool) -> Vec<CdnRequest> {
+        for _ in 0..secs * 20 {
+            let seen = self.seen.lock().unwrap().clone();
+            if done(&seen) {
+                return seen;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("not seen in {secs} s: {:?}", self.seen.lock().unwrap());
+    }
+}
+
+fn purging(url: String, method: magnetiq::config::PurgeMethod) -> magnetiq::config::Purge {
+    magnetiq::config::Purge {
+        url: magnetiq::config::Secret(url),
+        method,
+    }
+}
+
+#[tokio::test]
+async fn a_publish_purges_the_changed_addresses_from_the_cache_in_front() {
+    let cdn = FakeCdn::start(vec![]).await;
+    let url = format!("http://{}", cdn.addr);
+    let app = TestApp::spawn_with(|c| {
+        c.public_max_age = Some(3600);
+        c.purge = Some(purging(url, magnetiq::config::PurgeMethod::Purge));
+    })
+    .await;
+    app.sign_in_as("editor").await;
+    // A change inside one page: that page in every language, and the sitemap.
+    app.edit_first_heading(
+        "about",
+        "Engineers first, always",
+        "Immer zuerst Ingenieure",
+    )
+    .await;
+    let seen = cdn.wait_for(5, |s| s.len() >= 3).await;
+    let mut purged: Vec<String> = seen
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    purged.sort();
+    assert_eq!(
+        purged,
+        vec!["PURGE /de/about", "PURGE /en/about", "PURGE /sitemap.xml"]
+    );
+    assert!(seen.iter().all(|r| r.host == "magnetiq.test"), "{seen:?}");
+
+    // A new title in the navigation changes every page.
+    cdn.seen.lock().unwrap().clear();
+    app.rename_page("about", "About Magnetiq").await;
+    let published =
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM pages WHERE status = 'published'")
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap() as usize;
+    let seen = cdn.wait_for(10, |s| s.len() > published).await;
+    let paths: Vec<&str> = seen.iter().map(|r| r.path.as_str()).collect();
+    for path in ["/en/", "/de/", "/en/services", "/de/contact", "/en/about"] {
+        assert!(paths.contains(&path), "{path} not purged: {paths:?}");
+    }
+
+    // Editing a draft purges nothing.
+    cdn.seen.lock().unwrap().clear();
+    app.edit_first_heading("careers", "Join us", "Mach mit")
+        .await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert!(cdn.seen.lock().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_failed_purge_stays_in_the_outbox_and_is_sent_again() {
+    // The webhook form: one POST listing the changed addresses; the CDN is down at first.
+    let cdn = FakeCdn::start(vec![503]).await;
+    let url = format!("http://{}/hooks/purge", cdn.addr);
+    let app = TestApp::spawn_with(|c| {
+        c.purge = Some(purging(url, magnetiq::config::PurgeMethod::Post));
+    })
+    .await;
+    app.sign_in_as("editor").await;
+    app.edit_first_heading(
+        "about",
+        "Engineers first, always",
+        "Immer zuerst Ingenieure",
+    )
+    .await;
+    cdn.wait_for(5, |s| s.len() == 1).await;
+    let row = || async {
+        sqlx::query_as::<_, (i64, String, i64, Option<String>)>(
+            "SELECT id, status, attempts, last_error FROM outbox WHERE kind = 'purge'",
+        )
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap()
+    };
+    let mut failed = row().await;
+    for _ in 0..40 {
+        if failed.2 == 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        failed = row().await;
+    }
+    assert_eq!(failed.1, "pending", "{failed:?}");
+    assert_eq!(failed.2, 1);
+    assert!(failed.3.as_deref().unwrap().contains("503"), "{failed:?}");
+    // The admin's retry (or the backoff's time) sends it again.
+    let retried = app
+        .post_form(
+            &format!("/admin/outbox/{}/retry", failed.0),
+            "/admin/outbox",
+            &[],
+        )
+        .await;
+    assert_eq!(retried.status(), 303);
+    let seen = cdn.wait_for(8, |s| s.len() == 2).await;
+    let retry = &seen[1];
+    assert_eq!(
+        (retry.method.as_str(), retry.path.as_str()),
+        ("POST", "/hooks/purge")
+    );
+    let body: serde_json::Value = serde_json::from_str(&retry.body).unwrap();
+    let urls: Vec<&str> = body["urls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        urls,
+        vec![
+            "http://magnetiq.test/de/about",
+            "http://magnetiq.test/en/about",
+            "http://magnetiq.test/sitemap.xml"
+        ]
+    );
+    for _ in 0..40 {
+        if row().await.1 == "sent" {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the purge was not marked sent: {:?}", row().await);
+}

@@ -1,0 +1,158 @@
+//! Cache purges: after a publish, the changed addresses are queued in the outbox and sent to the CDN or
+//! reverse proxy in front of Magnetiq (`MAGNETIQ_PURGE_URL`), so it can keep pages for long and still
+//! show an edit at once. A queued purge is sent right away; one that fails is retried with the mails'
+//! backoff and stays visible in `/admin/outbox`, never lost.
+use std::sync::Arc;
+use std::time::Duration;
+
+use jiff::Timestamp;
+use reqwest::header;
+use tokio::sync::Notify;
+
+use super::store::{self, Kind, QueuedMail};
+use super::worker::{MAX_ATTEMPTS, backoff};
+use crate::config::{Purge, PurgeMethod};
+use crate::db::Db;
+
+const POLL: Duration = Duration::from_secs(5);
+const TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The purge queue of one site: where purges go and how to wake the sender.
+pub struct Purges {
+    purge: Purge,
+    /// The site's public address, e.g. `https://example.com`: its host is the `Host` of a PURGE.
+    base_url: String,
+    wake: Notify,
+}
+
+impl Purges {
+    pub fn new(purge: Purge, base_url: &str) -> Arc<Purges> {
+        Arc::new(Purges {
+            purge,
+            base_url: base_url.to_owned(),
+            wake: Notify::new(),
+        })
+    }
+
+    /// Queues a purge of `paths` (site paths such as `/en/about`) and wakes the sender.
+    pub async fn enqueue(&self, db: &Db, paths: &[String]) -> anyhow::Result<()> {
+        if paths.is_empty() {
+            return Ok(());
+        }
+        let urls: Vec<String> = paths
+            .iter()
+            .map(|p| format!("{}{p}", self.base_url))
+            .collect();
+        store::enqueue_purge(db, &self.purge.url.0, &urls).await?;
+        self.wake.notify_one();
+        Ok(())
+    }
+
+    /// Sends due purges until the process ends: at once when woken, else every few seconds.
+    pub fn spawn(self: Arc<Self>, db: Db) -> anyhow::Result<()> {
+        let client = reqwest::Client::builder()
+            .timeout(TIMEOUT)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()?;
+        tokio::spawn(async move {
+            loop {
+                match self.send_due(&db, &client, Timestamp::now()).await {
+                    Ok(0) => {}
+                    Ok(sent) => tracing::info!(sent, "outbox: cache purges sent"),
+                    Err(error) => tracing::warn!(%error, "outbox: purge round failed"),
+                }
+                tokio::select! {
+                    () = self.wake.notified() => {}
+                    () = tokio::time::sleep(POLL) => {}
+                }
+            }
+        });
+        Ok(())
+    }
+
+    async fn send_due(
+        &self,
+        db: &Db,
+        client: &reqwest::Client,
+        now: Timestamp,
+    ) -> anyhow::Result<usize> {
+        let mut sent = 0;
+        for item in store::due(db, Kind::Purge, now, 20).await? {
+            match self.send(client, &item).await {
+                Ok(()) => {
+                    store::mark_sent(db, item.id, now).await?;
+                    sent += 1;
+                }
+                Err(error) => {
+                    let attempts = item.attempts + 1;
+                    let retry_at = (attempts < MAX_ATTEMPTS).then(|| now + backoff(attempts));
+                    tracing::warn!(outbox_id = item.id, attempts, %error, "outbox: cache purge failed");
+                    store::mark_attempt_failed(db, item.id, &error, retry_at).await?;
+                }
+            }
+        }
+        Ok(sent)
+    }
+
+    async fn send(&self, client: &reqwest::Client, item: &QueuedMail) -> Result<(), String> {
+        let target = item.recipient.trim_end_matches('/');
+        let urls: Vec<&str> = item.body_text.lines().filter(|l| !l.is_empty()).collect();
+        match self.purge.method {
+            PurgeMethod::Post => {
+                let body = serde_json::json!({ "urls": urls }).to_string();
+                let response = client
+                    .post(target)
+                    .header(header::CONTENT_TYPE, "application/json")
+                    .body(body)
+                    .send()
+                    .await
+                    .map_err(|e| e.to_string())?;
+                accepted(response.status(), false)
+            }
+            PurgeMethod::Purge => {
+                let purge = reqwest::Method::from_bytes(b"PURGE").map_err(|e| e.to_string())?;
+                let host = host_of(&self.base_url);
+                for url in urls {
+                    let path = url.strip_prefix(self.base_url.as_str()).unwrap_or(url);
+                    let response = client
+                        .request(purge.clone(), format!("{target}{path}"))
+                        .header(header::HOST, host)
+                        .send()
+                        .await
+                        .map_err(|e| e.to_string())?;
+                    accepted(response.status(), true)?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// 2xx is done; for a PURGE, 404 too (the cache did not hold that address).
+fn accepted(status: reqwest::StatusCode, is_purge: bool) -> Result<(), String> {
+    if status.is_success() || (is_purge && status == reqwest::StatusCode::NOT_FOUND) {
+        Ok(())
+    } else {
+        Err(format!("the cache answered {status}"))
+    }
+}
+
+/// `example.com:8443` of `https://example.com:8443/...`.
+fn host_of(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    rest.split('/').next().unwrap_or(rest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts_and_answers() {
+        assert_eq!(host_of("https://example.com:8443/x"), "example.com:8443");
+        assert_eq!(host_of("http://magnetiq.test"), "magnetiq.test");
+        assert!(accepted(reqwest::StatusCode::NOT_FOUND, true).is_ok());
+        assert!(accepted(reqwest::StatusCode::NOT_FOUND, false).is_err());
+        assert!(accepted(reqwest::StatusCode::BAD_GATEWAY, true).is_err());
+    }
+}
