@@ -114,13 +114,18 @@ impl Purges {
                 let host = host_of(&self.base_url);
                 for url in urls {
                     let path = url.strip_prefix(self.base_url.as_str()).unwrap_or(url);
-                    let response = client
-                        .request(purge.clone(), format!("{target}{path}"))
-                        .header(header::HOST, host)
-                        .send()
-                        .await
-                        .map_err(|e| e.to_string())?;
-                    accepted(response.status(), true)?;
+                    // Caches that keep one entry per coding (nginx, see deploy/nginx-cache.conf)
+                    // forget one entry per PURGE: one for each coding Magnetiq answers in.
+                    for coding in ["br", "gzip", "identity"] {
+                        let response = client
+                            .request(purge.clone(), format!("{target}{path}"))
+                            .header(header::HOST, host)
+                            .header(header::ACCEPT_ENCODING, coding)
+                            .send()
+                            .await
+                            .map_err(|e| e.to_string())?;
+                        accepted(response.status(), true)?;
+                    }
                 }
                 Ok(())
             }
