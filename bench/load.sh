@@ -8,6 +8,7 @@
 #   bench/load.sh                    # 10,000 pages, 3 runs of 5 s per scenario, 32 connections
 #   PAGES=1000 RUNS=1 DURATION=3s bench/load.sh
 #   STYLES=browser bench/load.sh     # one style only
+#   BIN=/path/to/magnetiq bench/load.sh   # another build, e.g. an older commit for a before/after
 #
 # Scenarios, alternated run by run (A, B, C, ..., A, B, ...), medians reported:
 #   hot       one page, again and again (/en/)
@@ -37,9 +38,11 @@ if ! command -v wrk >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ]; then apt-get install -y -qq wrk >/dev/null; else sudo apt-get install -y -qq wrk >/dev/null; fi
 fi
 
-echo "building the release binary..."
-cargo build --release --quiet
-BIN=target/release/magnetiq
+if [ -z "${BIN:-}" ]; then
+  echo "building the release binary..."
+  cargo build --release --quiet
+  BIN=target/release/magnetiq
+fi
 
 DATA=$(mktemp -d)
 PIDS=()

@@ -90,6 +90,9 @@ async fn a_visitor_books_gets_a_confirmation_and_calendar_file_and_can_cancel() 
         "{confirmation}"
     );
 
+    // Personal: no shared cache may keep it.
+    let page = app.get(&confirmation).await;
+    assert_eq!(page.headers()["cache-control"], "no-store");
     let html = app.page(&confirmation).await;
     let reference = texts(&html, ".reference").remove(0);
     assert!(
