@@ -37,8 +37,8 @@ fn render_path(c: &mut Criterion) {
     c.bench_function("SELECT 1 (sqlx round trip)", |b| {
         b.to_async(&rt).iter(|| async {
             black_box(
-                sqlx::query_scalar::<_, i64>("SELECT 1")
-                    .fetch_one(&state.db)
+                magnetiq::db::sql("SELECT 1")
+                    .scalar::<i64>(&state.db)
                     .await
                     .expect("query"),
             )

@@ -176,7 +176,7 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
             config.data_dir.display()
         )
     })?;
-    let db = db::connect(&config.database_url).await?;
+    let db = db::connect(&config.database_url, config.pool()).await?;
     if !content::store::has_pages(&db).await? {
         let created = content::seed::seed_demo(&db).await?;
         let consultants = crate::booking::seed::seed_demo_consultants(&db).await?;

@@ -27,6 +27,9 @@ pub struct Settings {
     /// Database URL; defaults to `magnetiq.db` in the data folder.
     #[arg(long, env = "MAGNETIQ_DATABASE_URL", hide = true, global = true)]
     pub database_url: Option<String>,
+    /// Database connections per instance (default: 4 for SQLite, 10 for PostgreSQL).
+    #[arg(long, env = "MAGNETIQ_DATABASE_POOL", hide = true, global = true)]
+    pub database_pool: Option<u32>,
     /// Languages, comma-separated; the first is the default.
     #[arg(
         long,
@@ -134,6 +137,8 @@ pub struct Config {
     pub bind: String,
     pub data_dir: PathBuf,
     pub database_url: String,
+    /// Connections to the database per instance; `None`: the engine's default.
+    pub database_pool: Option<u32>,
     pub languages: Languages,
     /// Without a trailing slash, e.g. `https://example.com`.
     pub base_url: String,
@@ -176,6 +181,8 @@ pub enum ConfigError {
     BaseUrl(String),
     #[error("MAGNETIQ_BIND must be host:port (got {0:?})")]
     Bind(String),
+    #[error("MAGNETIQ_DATABASE_URL {0:?} is not supported: use {sql}", sql = crate::db::SUPPORTED_URLS)]
+    DatabaseUrl(String),
     #[error("MAGNETIQ_PURGE_URL must start with http:// or https://")]
     PurgeUrl,
     #[error("MAGNETIQ_PURGE_METHOD must be PURGE or POST (got {0:?})")]
@@ -241,12 +248,17 @@ impl Config {
         };
         let database_url = s
             .database_url
+            .filter(|u| !u.trim().is_empty())
             .unwrap_or_else(|| format!("sqlite://{}", s.data_dir.join("magnetiq.db").display()));
+        if crate::db::Engine::of_url(&database_url).is_none() {
+            return Err(ConfigError::DatabaseUrl(crate::db::redacted(&database_url)));
+        }
         Ok(Config {
             bind: s.bind,
             languages: Languages::parse(&s.languages)?,
             data_dir: s.data_dir,
             database_url,
+            database_pool: s.database_pool.filter(|n| *n > 0),
             base_url,
             secure_cookies,
             site_name: s.site_name,
@@ -261,12 +273,21 @@ impl Config {
         })
     }
 
+    /// How many database connections, and how long a request waits for one.
+    pub fn pool(&self) -> crate::db::PoolSettings {
+        crate::db::PoolSettings {
+            size: self.database_pool,
+            ..crate::db::PoolSettings::default()
+        }
+    }
+
     /// Defaults for a site kept in `data_dir` and listening on `bind` (tests use `127.0.0.1:0`).
     pub fn local(data_dir: impl Into<PathBuf>, bind: &str) -> Config {
         let settings = Settings {
             bind: bind.to_owned(),
             data_dir: data_dir.into(),
             database_url: None,
+            database_pool: None,
             languages: "en,de".into(),
             base_url: None,
             secure_cookies: None,
@@ -299,6 +320,7 @@ mod tests {
             bind: "0.0.0.0:80".into(),
             data_dir: "/srv".into(),
             database_url: None,
+            database_pool: None,
             languages: "de,en".into(),
             base_url: Some("https://example.com/".into()),
             secure_cookies: None,
@@ -338,6 +360,7 @@ mod tests {
             bind: "nonsense".into(),
             data_dir: "/srv".into(),
             database_url: None,
+            database_pool: None,
             languages: "en".into(),
             base_url: None,
             secure_cookies: None,

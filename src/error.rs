@@ -37,20 +37,13 @@ pub enum AppError {
 }
 
 impl From<anyhow::Error> for AppError {
-    /// A database still busy after its timeout is a moment's overload (503, try again), not a fault.
+    /// A database still busy after its timeout, or out of reach, is a moment's trouble (503, try
+    /// again), not a fault.
     fn from(e: anyhow::Error) -> Self {
         match e.downcast_ref::<sqlx::Error>() {
-            Some(db) if is_busy(db) => AppError::Unavailable,
+            Some(db) if crate::db::is_unavailable(db) => AppError::Unavailable,
             _ => AppError::Internal(e),
         }
-    }
-}
-
-fn is_busy(e: &sqlx::Error) -> bool {
-    match e {
-        sqlx::Error::Database(d) => matches!(d.code().as_deref(), Some("5" | "6" | "261" | "517")),
-        sqlx::Error::PoolTimedOut => true,
-        _ => false,
     }
 }
 
@@ -67,7 +60,7 @@ impl AppError {
 
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
-        if is_busy(&e) {
+        if crate::db::is_unavailable(&e) {
             AppError::Unavailable
         } else {
             AppError::Internal(e.into())

@@ -69,13 +69,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => app::serve(config).await,
         Command::Migrate => {
-            let pool = db::connect(&config.database_url).await?;
+            let pool = db::connect(&config.database_url, config.pool()).await?;
             pool.close().await;
             println!("database at {} is up to date", config.database_url);
             Ok(())
         }
         Command::SeedDemo { pages } => {
-            let pool = db::connect(&config.database_url).await?;
+            let pool = db::connect(&config.database_url, config.pool()).await?;
             let created = content::seed::seed_demo(&pool).await?;
             let generated = content::seed::seed_generated_pages(&pool, pages).await?;
             let consultants = magnetiq::booking::seed::seed_demo_consultants(&pool).await?;
@@ -95,7 +95,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let password = read_password()?;
             password::check_strength(&password)?;
             let hash = password::hash_password(&password)?;
-            let pool = db::connect(&config.database_url).await?;
+            let pool = db::connect(&config.database_url, config.pool()).await?;
             let created = users::store::create_user(&pool, &email, &name, role, &hash).await?;
             pool.close().await;
             match created {
@@ -109,7 +109,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Backup { file } => {
-            let pool = db::connect(&config.database_url).await?;
+            let pool = db::connect(&config.database_url, config.pool()).await?;
             db::backup(&pool, &file).await?;
             pool.close().await;
             println!("backup written to {} and verified", file.display());

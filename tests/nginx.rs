@@ -236,8 +236,8 @@ async fn a_publish_purges_nginx_so_an_edit_shows_at_once() {
         .await;
     wait_for_heading(&nginx, "Engineers, at once", Duration::from_secs(5)).await;
     let sent: String =
-        sqlx::query_scalar("SELECT status FROM outbox WHERE kind = 'purge' ORDER BY id DESC")
-            .fetch_one(&app.state.db)
+        magnetiq::db::sql("SELECT status FROM outbox WHERE kind = 'purge' ORDER BY id DESC")
+            .scalar(&app.state.db)
             .await
             .unwrap();
     assert_eq!(sent, "sent");

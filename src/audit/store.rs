@@ -1,7 +1,7 @@
 //! Every SQL statement about the audit log.
 use sqlx::FromRow;
 
-use crate::db::Db;
+use crate::db::{Db, DbTime, sql};
 
 #[derive(Debug, FromRow)]
 pub struct AuditEntry {
@@ -10,7 +10,7 @@ pub struct AuditEntry {
     pub action: String,
     pub target: Option<String>,
     pub ip: Option<String>,
-    pub at: String,
+    pub at: DbTime,
 }
 
 /// Who did it: a signed-in user, or only the e-mail address someone typed (failed logins).
@@ -31,14 +31,15 @@ pub async fn record(
         Actor::User { id, email } => (Some(id), email),
         Actor::Typed(email) => (None, email),
     };
-    sqlx::query(
-        "INSERT INTO audit_log (user_id, user_email, action, target, ip) VALUES (?, ?, ?, ?, ?)",
+    sql(
+        "INSERT INTO audit_log (user_id, user_email, action, target, ip, at) VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(user_id)
     .bind(email)
     .bind(action)
     .bind(target)
     .bind(ip)
+    .bind(crate::db::now())
     .execute(db)
     .await?;
     Ok(())
@@ -46,8 +47,8 @@ pub async fn record(
 
 /// Newest first, `limit` entries after skipping `offset`.
 pub async fn recent(db: &Db, limit: i64, offset: i64) -> anyhow::Result<Vec<AuditEntry>> {
-    Ok(sqlx::query_as(
-        "SELECT id, user_email, action, target, ip, at FROM audit_log ORDER BY at DESC, id DESC LIMIT ? OFFSET ?",
+    Ok(sql(
+        "SELECT id, user_email, action, target, ip, at FROM audit_log ORDER BY at DESC, id DESC LIMIT $1 OFFSET $2",
     )
     .bind(limit)
     .bind(offset)
@@ -56,9 +57,7 @@ pub async fn recent(db: &Db, limit: i64, offset: i64) -> anyhow::Result<Vec<Audi
 }
 
 pub async fn count(db: &Db) -> anyhow::Result<i64> {
-    Ok(sqlx::query_scalar("SELECT count(*) FROM audit_log")
-        .fetch_one(db)
-        .await?)
+    Ok(sql("SELECT count(*) FROM audit_log").scalar(db).await?)
 }
 
 /// Records what a signed-in user did in this request (with the request's address).

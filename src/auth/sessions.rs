@@ -1,7 +1,7 @@
 //! Every SQL statement about signed-in sessions.
 use time::OffsetDateTime;
 
-use crate::db::{Db, from_db_time, now, to_db_time};
+use crate::db::{Db, DbTime, now, sql};
 use crate::users::{Email, Role, User};
 
 /// A session as stored, with its user.
@@ -22,13 +22,11 @@ pub fn random_token() -> anyhow::Result<String> {
 /// Starts a session for `user_id`; returns its id.
 pub async fn create(db: &Db, user_id: i64, ip: Option<&str>) -> anyhow::Result<String> {
     let id = random_token()?;
-    let stamp = to_db_time(now());
-    sqlx::query("INSERT INTO admin_sessions (id, user_id, csrf_token, created_at, last_seen_at, ip) VALUES (?, ?, ?, ?, ?, ?)")
+    sql("INSERT INTO admin_sessions (id, user_id, csrf_token, created_at, last_seen_at, ip) VALUES ($1, $2, $3, $4, $4, $5)")
         .bind(&id)
         .bind(user_id)
         .bind(random_token()?)
-        .bind(&stamp)
-        .bind(&stamp)
+        .bind(now())
         .bind(ip)
         .execute(db)
         .await?;
@@ -38,8 +36,8 @@ pub async fn create(db: &Db, user_id: i64, ip: Option<&str>) -> anyhow::Result<S
 #[derive(sqlx::FromRow)]
 struct SessionRow {
     csrf_token: String,
-    created_at: String,
-    last_seen_at: String,
+    created_at: DbTime,
+    last_seen_at: DbTime,
     user_id: i64,
     email: String,
     display_name: String,
@@ -48,9 +46,9 @@ struct SessionRow {
 }
 
 pub async fn find(db: &Db, id: &str) -> anyhow::Result<Option<StoredSession>> {
-    let row: Option<SessionRow> = sqlx::query_as(
+    let row: Option<SessionRow> = sql(
         "SELECT s.csrf_token, s.created_at, s.last_seen_at, u.id AS user_id, u.email, u.display_name, u.role, u.active
-         FROM admin_sessions AS s JOIN users AS u ON u.id = s.user_id WHERE s.id = ?",
+         FROM admin_sessions AS s JOIN users AS u ON u.id = s.user_id WHERE s.id = $1",
     )
     .bind(id)
     .fetch_optional(db)
@@ -68,14 +66,14 @@ pub async fn find(db: &Db, id: &str) -> anyhow::Result<Option<StoredSession>> {
     Ok(Some(StoredSession {
         user,
         csrf_token: row.csrf_token,
-        created_at: from_db_time(&row.created_at)?,
-        last_seen_at: from_db_time(&row.last_seen_at)?,
+        created_at: row.created_at.0,
+        last_seen_at: row.last_seen_at.0,
     }))
 }
 
 pub async fn touch(db: &Db, id: &str) -> anyhow::Result<()> {
-    sqlx::query("UPDATE admin_sessions SET last_seen_at = ? WHERE id = ?")
-        .bind(to_db_time(now()))
+    sql("UPDATE admin_sessions SET last_seen_at = $1 WHERE id = $2")
+        .bind(now())
         .bind(id)
         .execute(db)
         .await?;
@@ -83,7 +81,7 @@ pub async fn touch(db: &Db, id: &str) -> anyhow::Result<()> {
 }
 
 pub async fn delete(db: &Db, id: &str) -> anyhow::Result<()> {
-    sqlx::query("DELETE FROM admin_sessions WHERE id = ?")
+    sql("DELETE FROM admin_sessions WHERE id = $1")
         .bind(id)
         .execute(db)
         .await?;
@@ -92,7 +90,7 @@ pub async fn delete(db: &Db, id: &str) -> anyhow::Result<()> {
 
 /// Signs a user out everywhere (password, role or active flag changed).
 pub async fn delete_for_user(db: &Db, user_id: i64) -> anyhow::Result<()> {
-    sqlx::query("DELETE FROM admin_sessions WHERE user_id = ?")
+    sql("DELETE FROM admin_sessions WHERE user_id = $1")
         .bind(user_id)
         .execute(db)
         .await?;

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use super::store::{self, BookingFilter, BookingListing, BookingRefused};
 use crate::audit::store::record_action;
 use crate::auth::login::html;
+use crate::db::DbTime;
 use crate::error::AppError;
 use crate::outbox::store::{self as outbox, QueuedMail};
 use crate::web::admin_layout::{AdminLayout, Section, admin_lang, flash};
@@ -37,7 +38,7 @@ impl ListQuery {
             d.as_deref()
                 .and_then(|d| d.parse::<jiff::civil::Date>().ok())
                 .and_then(|d| d.checked_add(jiff::Span::new().days(days)).ok())
-                .map(|d| format!("{d}T00:00:00Z"))
+                .and_then(|d| DbTime::parse(&format!("{d}T00:00:00Z")).ok())
         };
         BookingFilter {
             consultant_id: self.consultant.as_deref().and_then(|c| c.parse().ok()),
@@ -155,9 +156,10 @@ pub async fn export(
     csv.push_str("\r\n");
     for r in &rows {
         let duration = r.duration_minutes.to_string();
+        let (starts_at, created_at) = (r.starts_at.to_text(), r.created_at.to_text());
         let cells = [
             &r.reference,
-            &r.starts_at,
+            &starts_at,
             &duration,
             &r.consultant_name,
             &r.meeting_type,
@@ -170,7 +172,7 @@ pub async fn export(
             &r.language,
             &r.visitor_timezone,
             &r.notes,
-            &r.created_at,
+            &created_at,
         ];
         csv.push_str(
             &cells
@@ -233,11 +235,10 @@ pub async fn detail(
         .await?
         .ok_or(AppError::NotFound)?;
     let tz = TimeZone::get(&b.visitor_timezone).unwrap_or(TimeZone::UTC);
-    let local = b
-        .starts_at
-        .parse::<jiff::Timestamp>()
-        .map(|t| tz.to_datetime(t).strftime("%Y-%m-%d %H:%M").to_string())
-        .unwrap_or_default();
+    let local = tz
+        .to_datetime(b.starts_at.into())
+        .strftime("%Y-%m-%d %H:%M")
+        .to_string();
     let layout = AdminLayout::new(
         &req,
         &state,

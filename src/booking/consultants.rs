@@ -120,7 +120,8 @@ pub async fn edit_form(
                 [],
                 []
             ])
-            .to_string(),
+            .to_string()
+            .into(),
             breaks: "[[],[],[],[],[],[],[]]".into(),
             blackouts: "[]".into(),
             languages: "[\"de\",\"en\"]".into(),
@@ -388,21 +389,27 @@ fn record_from_form(
     Ok(ConsultantRecord {
         id,
         name: name.to_owned(),
-        title: localized("title"),
-        bio: localized("bio"),
+        title: localized("title").into(),
+        bio: localized("bio").into(),
         email,
         photo,
-        languages: serde_json::to_string(&languages).unwrap_or_else(|_| "[]".into()),
+        languages: serde_json::to_string(&languages)
+            .unwrap_or_else(|_| "[]".into())
+            .into(),
         active: f.contains_key("active"),
         timezone: timezone.to_owned(),
-        weekly_hours: weekly_hours.to_string(),
-        breaks: breaks.to_string(),
-        blackouts: blackouts.to_string(),
+        weekly_hours: weekly_hours.to_string().into(),
+        breaks: breaks.to_string().into(),
+        blackouts: blackouts.to_string().into(),
         buffer_minutes,
         min_notice_hours,
         max_advance_days,
-        durations: serde_json::to_string(&durations).unwrap_or_else(|_| "[]".into()),
-        meeting_types: serde_json::to_string(&types).unwrap_or_else(|_| "[]".into()),
+        durations: serde_json::to_string(&durations)
+            .unwrap_or_else(|_| "[]".into())
+            .into(),
+        meeting_types: serde_json::to_string(&types)
+            .unwrap_or_else(|_| "[]".into())
+            .into(),
     })
 }
 

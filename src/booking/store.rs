@@ -1,6 +1,7 @@
-//! Every SQL statement about consultants and bookings. A booking is created in one `BEGIN IMMEDIATE`
-//! transaction that re-checks the slot against the rules and the bookings, and claims the slot's
-//! 15-minute units, which the database refuses to give twice.
+//! Every SQL statement about consultants and bookings. A booking is created in one write transaction
+//! that holds the consultant (the whole database on SQLite, the consultant's row on PostgreSQL),
+//! re-checks the slot against the rules and the bookings, and claims the slot's 15-minute units,
+//! which the database refuses to give twice.
 use jiff::{SignedDuration, Timestamp};
 use sqlx::FromRow;
 
@@ -8,7 +9,8 @@ use super::model::{
     Booking, Consultant, MeetingType, StoredAvailability, reference, rules_from_storage,
 };
 use super::slots::{Busy, free_slots};
-use crate::db::Db;
+use crate::db::query::On;
+use crate::db::{Db, DbTime, JsonText, Sql, is_unique_violation, now as db_now, sql};
 use crate::outbox::store::NewMail;
 
 const UNIT_SECONDS: i64 = 900;
@@ -17,20 +19,20 @@ const UNIT_SECONDS: i64 = 900;
 struct ConsultantRow {
     id: i64,
     name: String,
-    title: String,
-    bio: String,
+    title: JsonText,
+    bio: JsonText,
     email: String,
     photo: Option<String>,
-    languages: String,
+    languages: JsonText,
     timezone: String,
-    weekly_hours: String,
-    breaks: String,
-    blackouts: String,
+    weekly_hours: JsonText,
+    breaks: JsonText,
+    blackouts: JsonText,
     buffer_minutes: i64,
     min_notice_hours: i64,
     max_advance_days: i64,
-    durations: String,
-    meeting_types: String,
+    durations: JsonText,
+    meeting_types: JsonText,
 }
 
 const CONSULTANT_QUERY: &str = "SELECT id, name, title, bio, email, photo, languages, timezone, weekly_hours, breaks, blackouts, \
@@ -42,21 +44,25 @@ fn consultant_from_row(r: ConsultantRow) -> anyhow::Result<Consultant> {
         anyhow::anyhow!("consultants row {id}, column {column}: {e}")
     };
     let stored = StoredAvailability {
-        weekly_hours: serde_json::from_str(&r.weekly_hours)
+        weekly_hours: r
+            .weekly_hours
+            .parse()
             .map_err(|e| json_err("weekly_hours", e))?,
-        breaks: serde_json::from_str(&r.breaks).map_err(|e| json_err("breaks", e))?,
-        blackouts: serde_json::from_str(&r.blackouts).map_err(|e| json_err("blackouts", e))?,
+        breaks: r.breaks.parse().map_err(|e| json_err("breaks", e))?,
+        blackouts: r.blackouts.parse().map_err(|e| json_err("blackouts", e))?,
     };
-    let types: Vec<String> =
-        serde_json::from_str(&r.meeting_types).map_err(|e| json_err("meeting_types", e))?;
+    let types: Vec<String> = r
+        .meeting_types
+        .parse()
+        .map_err(|e| json_err("meeting_types", e))?;
     Ok(Consultant {
         id,
         name: r.name,
-        title: serde_json::from_str(&r.title).map_err(|e| json_err("title", e))?,
-        bio: serde_json::from_str(&r.bio).map_err(|e| json_err("bio", e))?,
+        title: r.title.parse().map_err(|e| json_err("title", e))?,
+        bio: r.bio.parse().map_err(|e| json_err("bio", e))?,
         email: r.email,
         photo: r.photo,
-        languages: serde_json::from_str(&r.languages).map_err(|e| json_err("languages", e))?,
+        languages: r.languages.parse().map_err(|e| json_err("languages", e))?,
         rules: rules_from_storage(
             id,
             &r.timezone,
@@ -65,18 +71,17 @@ fn consultant_from_row(r: ConsultantRow) -> anyhow::Result<Consultant> {
             r.min_notice_hours,
             r.max_advance_days,
         )?,
-        durations: serde_json::from_str(&r.durations).map_err(|e| json_err("durations", e))?,
+        durations: r.durations.parse().map_err(|e| json_err("durations", e))?,
         meeting_types: types.iter().filter_map(|t| MeetingType::parse(t)).collect(),
     })
 }
 
 /// Active consultants, by name.
 pub async fn active_consultants(db: &Db) -> anyhow::Result<Vec<Consultant>> {
-    let rows: Vec<ConsultantRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{CONSULTANT_QUERY} WHERE active = 1 ORDER BY name, id"
-    )))
-    .fetch_all(db)
-    .await?;
+    let rows: Vec<ConsultantRow> =
+        Sql::assembled(format!("{CONSULTANT_QUERY} WHERE active ORDER BY name, id"))
+            .fetch_all(db)
+            .await?;
     rows.into_iter().map(consultant_from_row).collect()
 }
 
@@ -87,32 +92,29 @@ pub async fn busy(
     from: Timestamp,
     to: Timestamp,
 ) -> anyhow::Result<Vec<Busy>> {
-    busy_in(&mut *db.acquire().await?, consultant_id, from, to).await
+    busy_in(db, consultant_id, from, to).await
 }
 
 async fn busy_in(
-    conn: &mut sqlx::SqliteConnection,
+    on: impl Into<On<'_>>,
     consultant_id: i64,
     from: Timestamp,
     to: Timestamp,
 ) -> anyhow::Result<Vec<Busy>> {
-    let rows: Vec<(String, String)> = sqlx::query_as(
-        "SELECT starts_at, ends_at FROM bookings
-         WHERE consultant_id = ? AND status = 'confirmed' AND starts_at < ? AND ends_at > ?",
-    )
+    let rows: Vec<(DbTime, DbTime)> = sql("SELECT starts_at, ends_at FROM bookings
+         WHERE consultant_id = $1 AND status = 'confirmed' AND starts_at < $2 AND ends_at > $3")
     .bind(consultant_id)
-    .bind(to.to_string())
-    .bind(from.to_string())
-    .fetch_all(conn)
+    .bind(to)
+    .bind(from)
+    .fetch_all(on)
     .await?;
-    rows.into_iter()
-        .map(|(s, e)| {
-            Ok(Busy {
-                start: s.parse()?,
-                end: e.parse()?,
-            })
+    Ok(rows
+        .into_iter()
+        .map(|(start, end)| Busy {
+            start: start.into(),
+            end: end.into(),
         })
-        .collect()
+        .collect())
 }
 
 /// What a visitor asks for; validated by the caller. `token` and `reference` are made beforehand so
@@ -150,13 +152,14 @@ pub async fn create(
     mails: &[NewMail],
     now: Timestamp,
 ) -> anyhow::Result<Result<(), BookingRefused>> {
-    let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
-    let row: Option<ConsultantRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{CONSULTANT_QUERY} WHERE id = ? AND active = 1"
-    )))
-    .bind(new.consultant_id)
-    .fetch_optional(&mut *tx)
-    .await?;
+    let mut tx = db.begin().await?;
+    // Bookings of one consultant wait for each other, on every instance.
+    tx.lock_row("consultants", new.consultant_id).await?;
+    let row: Option<ConsultantRow> =
+        Sql::assembled(format!("{CONSULTANT_QUERY} WHERE id = $1 AND active"))
+            .bind(new.consultant_id)
+            .fetch_optional(&mut tx)
+            .await?;
     let Some(consultant) = row.map(consultant_from_row).transpose()? else {
         return Ok(Err(BookingRefused::UnknownConsultant));
     };
@@ -180,23 +183,24 @@ pub async fn create(
     {
         return Ok(Err(BookingRefused::SlotTaken));
     }
-    let taken: i64 = sqlx::query_scalar("SELECT count(*) FROM bookings WHERE reference = ?")
+    let taken: i64 = sql("SELECT count(*) FROM bookings WHERE reference = $1")
         .bind(new.reference)
-        .fetch_one(&mut *tx)
+        .scalar(&mut tx)
         .await?;
     if taken > 0 {
         return Ok(Err(BookingRefused::ReferenceTaken));
     }
-    let id: i64 = sqlx::query_scalar(
+    let id: i64 = sql(
         "INSERT INTO bookings (reference, token, consultant_id, starts_at, ends_at, duration_minutes, meeting_type,
-                               client_name, client_email, company, phone, message, language, visitor_timezone, consent_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                               client_name, client_email, company, phone, message, language, visitor_timezone,
+                               consent_at, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) RETURNING id",
     )
     .bind(new.reference)
     .bind(new.token)
     .bind(consultant.id)
-    .bind(new.starts_at.to_string())
-    .bind(ends_at.to_string())
+    .bind(new.starts_at)
+    .bind(ends_at)
     .bind(new.duration_minutes)
     .bind(new.meeting_type.as_str())
     .bind(new.client_name)
@@ -206,25 +210,22 @@ pub async fn create(
     .bind(new.message)
     .bind(new.language)
     .bind(new.visitor_timezone)
-    .bind(now.to_string())
-    .fetch_one(&mut *tx)
+    .bind(now)
+    .scalar(&mut tx)
     .await?;
     let first = new.starts_at.as_second().div_euclid(UNIT_SECONDS);
     let last = (ends_at.as_second() - 1).div_euclid(UNIT_SECONDS);
     for unit in first..=last {
-        let claimed = sqlx::query(
-            "INSERT INTO booking_units (consultant_id, unit, booking_id) VALUES (?, ?, ?)",
-        )
-        .bind(consultant.id)
-        .bind(unit)
-        .bind(id)
-        .execute(&mut *tx)
-        .await;
+        let claimed =
+            sql("INSERT INTO booking_units (consultant_id, unit, booking_id) VALUES ($1, $2, $3)")
+                .bind(consultant.id)
+                .bind(unit)
+                .bind(id)
+                .execute(&mut tx)
+                .await;
         match claimed {
             Ok(_) => {}
-            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-                return Ok(Err(BookingRefused::SlotTaken));
-            }
+            Err(e) if is_unique_violation(&e) => return Ok(Err(BookingRefused::SlotTaken)),
             Err(e) => return Err(e.into()),
         }
     }
@@ -250,7 +251,7 @@ pub async fn consultant_contact(
     id: i64,
 ) -> anyhow::Result<Option<(String, String, String)>> {
     Ok(
-        sqlx::query_as("SELECT name, email, timezone FROM consultants WHERE id = ?")
+        sql("SELECT name, email, timezone FROM consultants WHERE id = $1")
             .bind(id)
             .fetch_optional(db)
             .await?,
@@ -264,8 +265,8 @@ struct BookingRow {
     token: String,
     consultant_id: i64,
     consultant_name: String,
-    starts_at: String,
-    ends_at: String,
+    starts_at: DbTime,
+    ends_at: DbTime,
     duration_minutes: i64,
     meeting_type: String,
     client_name: String,
@@ -277,11 +278,11 @@ struct BookingRow {
 }
 
 pub async fn by_token(db: &Db, token: &str) -> anyhow::Result<Option<Booking>> {
-    let row: Option<BookingRow> = sqlx::query_as(
+    let row: Option<BookingRow> = sql(
         "SELECT b.id, b.reference, b.token, b.consultant_id, c.name AS consultant_name, b.starts_at, b.ends_at,
                 b.duration_minutes, b.meeting_type, b.client_name, b.client_email, b.company, b.language,
                 b.visitor_timezone, b.status
-         FROM bookings AS b JOIN consultants AS c ON c.id = b.consultant_id WHERE b.token = ?",
+         FROM bookings AS b JOIN consultants AS c ON c.id = b.consultant_id WHERE b.token = $1",
     )
     .bind(token)
     .fetch_optional(db)
@@ -293,8 +294,8 @@ pub async fn by_token(db: &Db, token: &str) -> anyhow::Result<Option<Booking>> {
             token: r.token,
             consultant_id: r.consultant_id,
             consultant_name: r.consultant_name,
-            starts_at: r.starts_at.parse()?,
-            ends_at: r.ends_at.parse()?,
+            starts_at: r.starts_at.into(),
+            ends_at: r.ends_at.into(),
             duration_minutes: r.duration_minutes,
             meeting_type: MeetingType::parse(&r.meeting_type)
                 .ok_or_else(|| anyhow::anyhow!("bookings row {}: meeting type", r.id))?,
@@ -311,18 +312,18 @@ pub async fn by_token(db: &Db, token: &str) -> anyhow::Result<Option<Booking>> {
 
 /// Cancels a confirmed booking and frees its time; cancelling again changes nothing.
 pub async fn cancel(db: &Db, token: &str, now: Timestamp) -> anyhow::Result<bool> {
-    let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
-    let id: Option<i64> = sqlx::query_scalar(
-        "UPDATE bookings SET status = 'cancelled', cancelled_at = ? WHERE token = ? AND status = 'confirmed' RETURNING id",
+    let mut tx = db.begin().await?;
+    let id: Option<i64> = sql(
+        "UPDATE bookings SET status = 'cancelled', cancelled_at = $1 WHERE token = $2 AND status = 'confirmed' RETURNING id",
     )
-    .bind(now.to_string())
+    .bind(now)
     .bind(token)
-    .fetch_optional(&mut *tx)
+    .scalar_optional(&mut tx)
     .await?;
     if let Some(id) = id {
-        sqlx::query("DELETE FROM booking_units WHERE booking_id = ?")
+        sql("DELETE FROM booking_units WHERE booking_id = $1")
             .bind(id)
-            .execute(&mut *tx)
+            .execute(&mut tx)
             .await?;
     }
     tx.commit().await?;
@@ -347,44 +348,41 @@ pub struct NewConsultant<'a> {
 }
 
 pub async fn create_consultant(db: &Db, c: &NewConsultant<'_>) -> anyhow::Result<i64> {
-    Ok(sqlx::query_scalar(
+    Ok(sql(
         "INSERT INTO consultants (name, title, bio, email, languages, timezone, weekly_hours, breaks, buffer_minutes,
-                                  min_notice_hours, max_advance_days, durations, meeting_types)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                                  min_notice_hours, max_advance_days, durations, meeting_types, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING id",
     )
     .bind(c.name)
-    .bind(c.title.to_string())
-    .bind(c.bio.to_string())
+    .bind(JsonText::of(&c.title)?)
+    .bind(JsonText::of(&c.bio)?)
     .bind(c.email)
-    .bind(serde_json::to_string(c.languages)?)
+    .bind(JsonText::of(c.languages)?)
     .bind(c.timezone)
-    .bind(c.weekly_hours.to_string())
-    .bind(c.breaks.to_string())
+    .bind(JsonText::of(&c.weekly_hours)?)
+    .bind(JsonText::of(&c.breaks)?)
     .bind(c.buffer_minutes)
     .bind(c.min_notice_hours)
     .bind(c.max_advance_days)
-    .bind(serde_json::to_string(c.durations)?)
-    .bind(serde_json::to_string(c.meeting_types)?)
-    .fetch_one(db)
+    .bind(JsonText::of(c.durations)?)
+    .bind(JsonText::of(c.meeting_types)?)
+    .bind(db_now())
+    .scalar(db)
     .await?)
 }
 
 pub async fn has_consultants(db: &Db) -> anyhow::Result<bool> {
-    Ok(
-        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM consultants")
-            .fetch_one(db)
-            .await?
-            > 0,
-    )
+    Ok(sql("SELECT count(*) FROM consultants")
+        .scalar::<i64>(db)
+        .await?
+        > 0)
 }
 
 pub async fn consultant_email(db: &Db, id: i64) -> anyhow::Result<Option<String>> {
-    Ok(
-        sqlx::query_scalar("SELECT email FROM consultants WHERE id = ?")
-            .bind(id)
-            .fetch_optional(db)
-            .await?,
-    )
+    Ok(sql("SELECT email FROM consultants WHERE id = $1")
+        .bind(id)
+        .scalar_optional(db)
+        .await?)
 }
 
 /// Filters of the admin's booking list.
@@ -392,9 +390,10 @@ pub async fn consultant_email(db: &Db, id: i64) -> anyhow::Result<Option<String>
 pub struct BookingFilter {
     pub consultant_id: Option<i64>,
     pub status: Option<String>,
-    /// Inclusive, as stored (UTC `2026-11-24T00:00:00Z`).
-    pub from: Option<String>,
-    pub to: Option<String>,
+    /// Inclusive.
+    pub from: Option<DbTime>,
+    /// Exclusive.
+    pub to: Option<DbTime>,
 }
 
 #[derive(Debug, Clone, FromRow)]
@@ -402,7 +401,7 @@ pub struct BookingListing {
     pub id: i64,
     pub reference: String,
     pub consultant_name: String,
-    pub starts_at: String,
+    pub starts_at: DbTime,
     pub duration_minutes: i64,
     pub meeting_type: String,
     pub client_name: String,
@@ -414,14 +413,14 @@ pub struct BookingListing {
     pub visitor_timezone: String,
     pub status: String,
     pub notes: String,
-    pub created_at: String,
+    pub created_at: DbTime,
 }
 
 const LISTING: &str = "SELECT b.id, b.reference, c.name AS consultant_name, b.starts_at, b.duration_minutes, b.meeting_type, \
      b.client_name, b.client_email, b.company, b.phone, b.message, b.language, b.visitor_timezone, b.status, b.notes, b.created_at \
      FROM bookings AS b JOIN consultants AS c ON c.id = b.consultant_id \
-     WHERE (?1 IS NULL OR b.consultant_id = ?1) AND (?2 IS NULL OR b.status = ?2) \
-       AND (?3 IS NULL OR b.starts_at >= ?3) AND (?4 IS NULL OR b.starts_at < ?4)";
+     WHERE ($1 IS NULL OR b.consultant_id = $1) AND ($2 IS NULL OR b.status = $2) \
+       AND ($3 IS NULL OR b.starts_at >= $3) AND ($4 IS NULL OR b.starts_at < $4)";
 
 /// Bookings matching the filter, soonest first; `limit` of them after `offset`.
 pub async fn list_bookings(
@@ -430,13 +429,13 @@ pub async fn list_bookings(
     limit: i64,
     offset: i64,
 ) -> anyhow::Result<Vec<BookingListing>> {
-    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{LISTING} ORDER BY b.starts_at, b.id LIMIT ?5 OFFSET ?6"
-    )))
+    Ok(Sql::assembled(format!(
+        "{LISTING} ORDER BY b.starts_at, b.id LIMIT $5 OFFSET $6"
+    ))
     .bind(f.consultant_id)
     .bind(f.status.as_deref())
-    .bind(f.from.as_deref())
-    .bind(f.to.as_deref())
+    .bind(f.from)
+    .bind(f.to)
     .bind(limit)
     .bind(offset)
     .fetch_all(db)
@@ -444,30 +443,26 @@ pub async fn list_bookings(
 }
 
 pub async fn count_bookings(db: &Db, f: &BookingFilter) -> anyhow::Result<i64> {
-    Ok(sqlx::query_scalar(
-        "SELECT count(*) FROM bookings AS b
-         WHERE (?1 IS NULL OR b.consultant_id = ?1) AND (?2 IS NULL OR b.status = ?2)
-           AND (?3 IS NULL OR b.starts_at >= ?3) AND (?4 IS NULL OR b.starts_at < ?4)",
-    )
+    Ok(sql("SELECT count(*) FROM bookings AS b
+         WHERE ($1 IS NULL OR b.consultant_id = $1) AND ($2 IS NULL OR b.status = $2)
+           AND ($3 IS NULL OR b.starts_at >= $3) AND ($4 IS NULL OR b.starts_at < $4)")
     .bind(f.consultant_id)
     .bind(f.status.as_deref())
-    .bind(f.from.as_deref())
-    .bind(f.to.as_deref())
-    .fetch_one(db)
+    .bind(f.from)
+    .bind(f.to)
+    .scalar(db)
     .await?)
 }
 
 pub async fn booking_listing(db: &Db, id: i64) -> anyhow::Result<Option<BookingListing>> {
-    Ok(
-        sqlx::query_as(sqlx::AssertSqlSafe(format!("{LISTING} AND b.id = ?5")))
-            .bind(None::<i64>)
-            .bind(None::<String>)
-            .bind(None::<String>)
-            .bind(None::<String>)
-            .bind(id)
-            .fetch_optional(db)
-            .await?,
-    )
+    Ok(Sql::assembled(format!("{LISTING} AND b.id = $5"))
+        .bind(None::<i64>)
+        .bind(None::<String>)
+        .bind(None::<DbTime>)
+        .bind(None::<DbTime>)
+        .bind(id)
+        .fetch_optional(db)
+        .await?)
 }
 
 /// Sets status and internal notes; a cancelled booking frees its time, and a booking brought back
@@ -478,46 +473,46 @@ pub async fn update_booking(
     status: &str,
     notes: &str,
 ) -> anyhow::Result<Result<(), BookingRefused>> {
-    let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
-    let row: Option<(i64, String, String, String)> = sqlx::query_as(
-        "SELECT consultant_id, starts_at, ends_at, status FROM bookings WHERE id = ?",
-    )
-    .bind(id)
-    .fetch_optional(&mut *tx)
-    .await?;
+    let mut tx = db.begin().await?;
+    tx.lock_row("bookings", id).await?;
+    let row: Option<(i64, DbTime, DbTime, String)> =
+        sql("SELECT consultant_id, starts_at, ends_at, status FROM bookings WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut tx)
+            .await?;
     let Some((consultant_id, starts_at, ends_at, old_status)) = row else {
         return Ok(Err(BookingRefused::UnknownConsultant));
     };
-    sqlx::query("UPDATE bookings SET status = ?, notes = ?, cancelled_at = CASE WHEN ? = 'cancelled' THEN coalesce(cancelled_at, strftime('%Y-%m-%dT%H:%M:%SZ', 'now')) END WHERE id = ?")
-        .bind(status)
-        .bind(notes)
-        .bind(status)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+    sql("UPDATE bookings SET status = $1, notes = $2,
+                cancelled_at = CASE WHEN $1 = 'cancelled' THEN coalesce(cancelled_at, $3) END
+         WHERE id = $4")
+    .bind(status)
+    .bind(notes)
+    .bind(db_now())
+    .bind(id)
+    .execute(&mut tx)
+    .await?;
     if status == "cancelled" {
-        sqlx::query("DELETE FROM booking_units WHERE booking_id = ?")
+        sql("DELETE FROM booking_units WHERE booking_id = $1")
             .bind(id)
-            .execute(&mut *tx)
+            .execute(&mut tx)
             .await?;
     } else if old_status == "cancelled" {
-        let (start, end): (Timestamp, Timestamp) = (starts_at.parse()?, ends_at.parse()?);
+        let (start, end): (Timestamp, Timestamp) = (starts_at.into(), ends_at.into());
         for unit in start.as_second().div_euclid(UNIT_SECONDS)
             ..=(end.as_second() - 1).div_euclid(UNIT_SECONDS)
         {
-            let claimed = sqlx::query(
-                "INSERT INTO booking_units (consultant_id, unit, booking_id) VALUES (?, ?, ?)",
+            let claimed = sql(
+                "INSERT INTO booking_units (consultant_id, unit, booking_id) VALUES ($1, $2, $3)",
             )
             .bind(consultant_id)
             .bind(unit)
             .bind(id)
-            .execute(&mut *tx)
+            .execute(&mut tx)
             .await;
             match claimed {
                 Ok(_) => {}
-                Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-                    return Ok(Err(BookingRefused::SlotTaken));
-                }
+                Err(e) if is_unique_violation(&e) => return Ok(Err(BookingRefused::SlotTaken)),
                 Err(e) => return Err(e.into()),
             }
         }
@@ -528,11 +523,10 @@ pub async fn update_booking(
 
 /// Erases a booking with its mails (a data-subject request).
 pub async fn delete_booking(db: &Db, id: i64) -> anyhow::Result<bool> {
-    Ok(sqlx::query("DELETE FROM bookings WHERE id = ?")
+    Ok(sql("DELETE FROM bookings WHERE id = $1")
         .bind(id)
         .execute(db)
         .await?
-        .rows_affected()
         == 1)
 }
 
@@ -540,7 +534,7 @@ pub async fn delete_booking(db: &Db, id: i64) -> anyhow::Result<bool> {
 pub async fn upcoming(db: &Db, now: Timestamp, limit: i64) -> anyhow::Result<Vec<BookingListing>> {
     let filter = BookingFilter {
         status: Some("confirmed".into()),
-        from: Some(now.to_string()),
+        from: Some(now.into()),
         ..Default::default()
     };
     list_bookings(db, &filter, limit, 0).await
@@ -548,11 +542,9 @@ pub async fn upcoming(db: &Db, now: Timestamp, limit: i64) -> anyhow::Result<Vec
 
 /// Every consultant, for the admin's filters.
 pub async fn consultant_names(db: &Db) -> anyhow::Result<Vec<(i64, String)>> {
-    Ok(
-        sqlx::query_as("SELECT id, name FROM consultants ORDER BY name")
-            .fetch_all(db)
-            .await?,
-    )
+    Ok(sql("SELECT id, name FROM consultants ORDER BY name")
+        .fetch_all(db)
+        .await?)
 }
 
 /// A consultant's stored fields as the admin form edits them (JSON columns as text).
@@ -560,33 +552,36 @@ pub async fn consultant_names(db: &Db) -> anyhow::Result<Vec<(i64, String)>> {
 pub struct ConsultantRecord {
     pub id: i64,
     pub name: String,
-    pub title: String,
-    pub bio: String,
+    pub title: JsonText,
+    pub bio: JsonText,
     pub email: String,
     pub photo: Option<String>,
-    pub languages: String,
+    pub languages: JsonText,
     pub active: bool,
     pub timezone: String,
-    pub weekly_hours: String,
-    pub breaks: String,
-    pub blackouts: String,
+    pub weekly_hours: JsonText,
+    pub breaks: JsonText,
+    pub blackouts: JsonText,
     pub buffer_minutes: i64,
     pub min_notice_hours: i64,
     pub max_advance_days: i64,
-    pub durations: String,
-    pub meeting_types: String,
+    pub durations: JsonText,
+    pub meeting_types: JsonText,
 }
+
+const CONSULTANT_RECORD: &str = "SELECT id, name, title, bio, email, photo, languages, active, timezone, weekly_hours, \
+     breaks, blackouts, buffer_minutes, min_notice_hours, max_advance_days, durations, meeting_types FROM consultants";
 
 pub async fn consultant_records(db: &Db) -> anyhow::Result<Vec<ConsultantRecord>> {
     Ok(
-        sqlx::query_as("SELECT * FROM consultants ORDER BY name, id")
+        Sql::assembled(format!("{CONSULTANT_RECORD} ORDER BY name, id"))
             .fetch_all(db)
             .await?,
     )
 }
 
 pub async fn consultant_record(db: &Db, id: i64) -> anyhow::Result<Option<ConsultantRecord>> {
-    Ok(sqlx::query_as("SELECT * FROM consultants WHERE id = ?")
+    Ok(Sql::assembled(format!("{CONSULTANT_RECORD} WHERE id = $1"))
         .bind(id)
         .fetch_optional(db)
         .await?)
@@ -595,26 +590,28 @@ pub async fn consultant_record(db: &Db, id: i64) -> anyhow::Result<Option<Consul
 /// Creates (`id == 0`) or updates a consultant; returns the id.
 pub async fn save_consultant(db: &Db, c: &ConsultantRecord) -> anyhow::Result<i64> {
     if c.id == 0 {
-        return Ok(sqlx::query_scalar(
+        return Ok(sql(
             "INSERT INTO consultants (name, title, bio, email, photo, languages, active, timezone, weekly_hours, breaks, blackouts,
-                                      buffer_minutes, min_notice_hours, max_advance_days, durations, meeting_types)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                                      buffer_minutes, min_notice_hours, max_advance_days, durations, meeting_types,
+                                      created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) RETURNING id",
         )
-        .bind(&c.name).bind(&c.title).bind(&c.bio).bind(&c.email).bind(&c.photo).bind(&c.languages).bind(c.active)
+        .bind(&c.name).bind(&c.title).bind(&c.bio).bind(&c.email).bind(c.photo.as_deref()).bind(&c.languages).bind(c.active)
         .bind(&c.timezone).bind(&c.weekly_hours).bind(&c.breaks).bind(&c.blackouts).bind(c.buffer_minutes)
-        .bind(c.min_notice_hours).bind(c.max_advance_days).bind(&c.durations).bind(&c.meeting_types)
-        .fetch_one(db)
+        .bind(c.min_notice_hours).bind(c.max_advance_days).bind(&c.durations).bind(&c.meeting_types).bind(db_now())
+        .scalar(db)
         .await?);
     }
-    sqlx::query(
-        "UPDATE consultants SET name = ?, title = ?, bio = ?, email = ?, photo = ?, languages = ?, active = ?, timezone = ?,
-                weekly_hours = ?, breaks = ?, blackouts = ?, buffer_minutes = ?, min_notice_hours = ?, max_advance_days = ?,
-                durations = ?, meeting_types = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
-         WHERE id = ?",
+    sql(
+        "UPDATE consultants SET name = $1, title = $2, bio = $3, email = $4, photo = $5, languages = $6, active = $7,
+                timezone = $8, weekly_hours = $9, breaks = $10, blackouts = $11, buffer_minutes = $12,
+                min_notice_hours = $13, max_advance_days = $14, durations = $15, meeting_types = $16, updated_at = $17
+         WHERE id = $18",
     )
-    .bind(&c.name).bind(&c.title).bind(&c.bio).bind(&c.email).bind(&c.photo).bind(&c.languages).bind(c.active)
+    .bind(&c.name).bind(&c.title).bind(&c.bio).bind(&c.email).bind(c.photo.as_deref()).bind(&c.languages).bind(c.active)
     .bind(&c.timezone).bind(&c.weekly_hours).bind(&c.breaks).bind(&c.blackouts).bind(c.buffer_minutes)
-    .bind(c.min_notice_hours).bind(c.max_advance_days).bind(&c.durations).bind(&c.meeting_types).bind(c.id)
+    .bind(c.min_notice_hours).bind(c.max_advance_days).bind(&c.durations).bind(&c.meeting_types).bind(db_now())
+    .bind(c.id)
     .execute(db)
     .await?;
     Ok(c.id)

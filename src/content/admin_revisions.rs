@@ -66,7 +66,7 @@ pub async fn revisions(
                 id: r.id,
                 version: r.version,
                 who: r.user_name.unwrap_or_default(),
-                when: r.created_at,
+                when: r.created_at.to_text(),
                 blocks: snap["blocks"].as_array().map_or(0, Vec::len),
                 title: title.text(lang, default).to_owned(),
             }
@@ -202,7 +202,7 @@ pub async fn revision(
         revision,
         version: found.version,
         who: found.user_name.unwrap_or_default(),
-        when: found.created_at,
+        when: found.created_at.to_text(),
         fields,
         blocks,
     };

@@ -1,13 +1,14 @@
 //! The SQL of editing: saving page fields with optimistic locking, blocks, deleting, and revisions.
-//! Every change runs in one `BEGIN IMMEDIATE` transaction that also bumps the page's version and
-//! writes a revision (a full snapshot of the page and its blocks).
+//! Every change runs in one write transaction that holds the page (`BEGIN IMMEDIATE` on SQLite, the
+//! page's row locked on PostgreSQL), bumps the page's version and writes a revision (a full snapshot
+//! of the page and its blocks).
 use serde::Deserialize;
 use sqlx::FromRow;
 
 use super::blocks::BlockKind;
 use super::model::{PageStatus, Placement, Slug};
-use super::store::{NewPage, Tx, insert_block, insert_page};
-use crate::db::{Db, to_db_time};
+use super::store::{NewPage, insert_block, insert_page};
+use crate::db::{Db, DbTime, JsonText, Sql, Tx, is_unique_violation, now, sql};
 use crate::i18n::Localized;
 
 /// The fields of the page form.
@@ -36,7 +37,7 @@ pub type Saved<T> = anyhow::Result<Result<T, SaveError>>;
 
 /// Creates a page (and its first revision); returns its id.
 pub async fn create(db: &Db, fields: &PageFields, user_id: i64) -> Saved<i64> {
-    let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = db.begin().await?;
     if slug_taken(&mut tx, &fields.slug, None).await? {
         return Ok(Err(SaveError::SlugTaken));
     }
@@ -50,11 +51,18 @@ pub async fn create(db: &Db, fields: &PageFields, user_id: i64) -> Saved<i64> {
         nav_order: fields.nav_order,
         placement: fields.placement,
     };
-    let id = insert_page(&mut tx, &new, Vec::new()).await?;
-    sqlx::query("UPDATE pages SET updated_by = ? WHERE id = ?")
+    let id = match insert_page(&mut tx, &new, Vec::new()).await {
+        Ok(id) => id,
+        // Another instance took the slug between the check and the insert.
+        Err(e) if e.downcast_ref().is_some_and(is_unique_violation) => {
+            return Ok(Err(SaveError::SlugTaken));
+        }
+        Err(e) => return Err(e),
+    };
+    sql("UPDATE pages SET updated_by = $1 WHERE id = $2")
         .bind(user_id)
         .bind(id)
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await?;
     write_revision(&mut tx, id, user_id).await?;
     tx.commit().await?;
@@ -69,7 +77,8 @@ pub async fn update(
     fields: &PageFields,
     user_id: i64,
 ) -> Saved<i64> {
-    let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = db.begin().await?;
+    tx.lock_row("pages", id).await?;
     if slug_taken(&mut tx, &fields.slug, Some(id)).await? {
         return Ok(Err(SaveError::SlugTaken));
     }
@@ -79,27 +88,32 @@ pub async fn update(
         return Ok(Err(SaveError::ParentCycle));
     }
     keep_initial_state(&mut tx, id).await?;
-    let updated = sqlx::query(
-        "UPDATE pages SET slug = ?, title = ?, summary = ?, meta_description = ?, status = ?, published_at = ?,
-                parent_id = ?, nav_order = ?, placement = ?, version = version + 1, updated_by = ?,
-                updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
-         WHERE id = ? AND version = ?",
+    let updated = sql(
+        "UPDATE pages SET slug = $1, title = $2, summary = $3, meta_description = $4, status = $5, published_at = $6,
+                parent_id = $7, nav_order = $8, placement = $9, version = version + 1, updated_by = $10,
+                updated_at = $11
+         WHERE id = $12 AND version = $13",
     )
     .bind(fields.slug.as_str())
-    .bind(serde_json::to_string(&fields.title)?)
-    .bind(serde_json::to_string(&fields.summary)?)
-    .bind(serde_json::to_string(&fields.meta_description)?)
+    .bind(JsonText::of(&fields.title)?)
+    .bind(JsonText::of(&fields.summary)?)
+    .bind(JsonText::of(&fields.meta_description)?)
     .bind(fields.status.as_db())
-    .bind(fields.status.published_at().map(to_db_time))
+    .bind(fields.status.published_at())
     .bind(fields.parent_id)
     .bind(fields.nav_order)
     .bind(fields.placement.as_db())
     .bind(user_id)
+    .bind(now())
     .bind(id)
     .bind(version)
-    .execute(&mut *tx)
-    .await?;
-    if updated.rows_affected() == 0 {
+    .execute(&mut tx)
+    .await;
+    let updated = match updated {
+        Err(e) if is_unique_violation(&e) => return Ok(Err(SaveError::SlugTaken)),
+        other => other?,
+    };
+    if updated == 0 {
         return Ok(Err(if page_exists(&mut tx, id).await? {
             SaveError::Stale
         } else {
@@ -120,20 +134,28 @@ pub enum DeleteOutcome {
 
 /// Deletes a page with its blocks and revisions, unless other pages sit below it.
 pub async fn delete(db: &Db, id: i64) -> anyhow::Result<DeleteOutcome> {
-    let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
-    let children: i64 = sqlx::query_scalar("SELECT count(*) FROM pages WHERE parent_id = ?")
+    let mut tx = db.begin().await?;
+    tx.lock_row("pages", id).await?;
+    let children: i64 = sql("SELECT count(*) FROM pages WHERE parent_id = $1")
         .bind(id)
-        .fetch_one(&mut *tx)
+        .scalar(&mut tx)
         .await?;
     if children > 0 {
         return Ok(DeleteOutcome::HasChildren);
     }
-    let deleted = sqlx::query("DELETE FROM pages WHERE id = ?")
+    // A child added meanwhile on another instance makes the foreign key refuse the delete.
+    let deleted = match sql("DELETE FROM pages WHERE id = $1")
         .bind(id)
-        .execute(&mut *tx)
-        .await?;
+        .execute(&mut tx)
+        .await
+    {
+        Err(sqlx::Error::Database(e)) if e.is_foreign_key_violation() => {
+            return Ok(DeleteOutcome::HasChildren);
+        }
+        other => other?,
+    };
     tx.commit().await?;
-    Ok(if deleted.rows_affected() == 1 {
+    Ok(if deleted == 1 {
         DeleteOutcome::Deleted
     } else {
         DeleteOutcome::NotFound
@@ -148,15 +170,14 @@ pub async fn add_block(
     kind: BlockKind,
     user_id: i64,
 ) -> Saved<i64> {
-    let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = db.begin().await?;
     if let Err(e) = bump_version(&mut tx, page_id, version, user_id).await? {
         return Ok(Err(e));
     }
-    let last: Option<i64> =
-        sqlx::query_scalar("SELECT max(sort_order) FROM content_blocks WHERE page_id = ?")
-            .bind(page_id)
-            .fetch_one(&mut *tx)
-            .await?;
+    let last: Option<i64> = sql("SELECT max(sort_order) FROM content_blocks WHERE page_id = $1")
+        .bind(page_id)
+        .scalar(&mut tx)
+        .await?;
     let id = insert_block(&mut tx, page_id, kind, last.map_or(0, |l| l + 10)).await?;
     write_revision(&mut tx, page_id, user_id).await?;
     tx.commit().await?;
@@ -172,23 +193,24 @@ pub async fn update_block(
     mut kind: BlockKind,
     user_id: i64,
 ) -> Saved<()> {
-    let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = db.begin().await?;
     if let Err(e) = bump_version(&mut tx, page_id, version, user_id).await? {
         return Ok(Err(e));
     }
     kind.prepare_for_storage();
-    let updated = sqlx::query(
-        "UPDATE content_blocks SET block_type = ?, content = ?, rendered_html = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
-         WHERE id = ? AND page_id = ?",
+    let updated = sql(
+        "UPDATE content_blocks SET block_type = $1, content = $2, rendered_html = $3, updated_at = $4
+         WHERE id = $5 AND page_id = $6",
     )
     .bind(kind.type_name())
-    .bind(kind.content_json())
-    .bind(kind.rendered_html_json())
+    .bind(JsonText(kind.content_json()))
+    .bind(kind.rendered_html_json().map(JsonText))
+    .bind(now())
     .bind(block_id)
     .bind(page_id)
-    .execute(&mut *tx)
+    .execute(&mut tx)
     .await?;
-    if updated.rows_affected() == 0 {
+    if updated == 0 {
         return Ok(Err(SaveError::NotFound));
     }
     write_revision(&mut tx, page_id, user_id).await?;
@@ -203,16 +225,16 @@ pub async fn delete_block(
     block_id: i64,
     user_id: i64,
 ) -> Saved<()> {
-    let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = db.begin().await?;
     if let Err(e) = bump_version(&mut tx, page_id, version, user_id).await? {
         return Ok(Err(e));
     }
-    let deleted = sqlx::query("DELETE FROM content_blocks WHERE id = ? AND page_id = ?")
+    let deleted = sql("DELETE FROM content_blocks WHERE id = $1 AND page_id = $2")
         .bind(block_id)
         .bind(page_id)
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await?;
-    if deleted.rows_affected() == 0 {
+    if deleted == 0 {
         return Ok(Err(SaveError::NotFound));
     }
     write_revision(&mut tx, page_id, user_id).await?;
@@ -229,16 +251,15 @@ pub async fn reorder_blocks(
     order: &[i64],
     user_id: i64,
 ) -> Saved<()> {
-    let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = db.begin().await?;
     if let Err(e) = bump_version(&mut tx, page_id, version, user_id).await? {
         return Ok(Err(e));
     }
-    let mut current: Vec<i64> = sqlx::query_scalar(
-        "SELECT id FROM content_blocks WHERE page_id = ? ORDER BY sort_order, id",
-    )
-    .bind(page_id)
-    .fetch_all(&mut *tx)
-    .await?;
+    let mut current: Vec<i64> =
+        sql("SELECT id FROM content_blocks WHERE page_id = $1 ORDER BY sort_order, id")
+            .bind(page_id)
+            .scalars(&mut tx)
+            .await?;
     let mut ordered: Vec<i64> = order
         .iter()
         .copied()
@@ -248,10 +269,10 @@ pub async fn reorder_blocks(
     current.retain(|id| !ordered.contains(id));
     ordered.extend(current);
     for (position, id) in ordered.iter().enumerate() {
-        sqlx::query("UPDATE content_blocks SET sort_order = ? WHERE id = ?")
+        sql("UPDATE content_blocks SET sort_order = $1 WHERE id = $2")
             .bind(position as i64 * 10)
-            .bind(id)
-            .execute(&mut *tx)
+            .bind(*id)
+            .execute(&mut tx)
             .await?;
     }
     write_revision(&mut tx, page_id, user_id).await?;
@@ -264,16 +285,16 @@ pub struct Revision {
     pub id: i64,
     pub version: i64,
     pub user_name: Option<String>,
-    pub created_at: String,
-    pub snapshot: String,
+    pub created_at: DbTime,
+    pub snapshot: JsonText,
 }
 
 /// A page's revisions, newest first.
 pub async fn revisions(db: &Db, page_id: i64) -> anyhow::Result<Vec<Revision>> {
-    Ok(sqlx::query_as(
+    Ok(sql(
         "SELECT r.id, r.version, u.display_name AS user_name, r.created_at, r.snapshot
          FROM page_revisions AS r LEFT JOIN users AS u ON u.id = r.user_id
-         WHERE r.page_id = ? ORDER BY r.id DESC",
+         WHERE r.page_id = $1 ORDER BY r.id DESC",
     )
     .bind(page_id)
     .fetch_all(db)
@@ -302,44 +323,52 @@ struct SnapshotBlock {
 
 /// Brings back a revision's page fields and blocks, as a new version (and a new revision).
 pub async fn restore(db: &Db, page_id: i64, revision_id: i64, user_id: i64) -> Saved<()> {
-    let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
-    let snapshot: Option<String> =
-        sqlx::query_scalar("SELECT snapshot FROM page_revisions WHERE id = ? AND page_id = ?")
+    let mut tx = db.begin().await?;
+    tx.lock_row("pages", page_id).await?;
+    let snapshot: Option<JsonText> =
+        sql("SELECT snapshot FROM page_revisions WHERE id = $1 AND page_id = $2")
             .bind(revision_id)
             .bind(page_id)
-            .fetch_optional(&mut *tx)
+            .scalar_optional(&mut tx)
             .await?;
     let Some(snapshot) = snapshot else {
         return Ok(Err(SaveError::NotFound));
     };
-    let snap: Snapshot = serde_json::from_str(&snapshot)?;
+    let snap: Snapshot = snapshot.parse()?;
+    let published_at = snap
+        .published_at
+        .as_deref()
+        .map(DbTime::parse)
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("revision {revision_id}: published_at: {e}"))?;
     let slug =
         Slug::parse(&snap.slug).map_err(|e| anyhow::anyhow!("revision {revision_id}: {e}"))?;
     if slug_taken(&mut tx, &slug, Some(page_id)).await? {
         return Ok(Err(SaveError::SlugTaken));
     }
-    sqlx::query(
-        "UPDATE pages SET slug = ?, title = ?, summary = ?, meta_description = ?, status = ?, published_at = ?,
-                parent_id = ?, nav_order = ?, placement = ?, version = version + 1, updated_by = ?,
-                updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
-         WHERE id = ?",
+    sql(
+        "UPDATE pages SET slug = $1, title = $2, summary = $3, meta_description = $4, status = $5, published_at = $6,
+                parent_id = $7, nav_order = $8, placement = $9, version = version + 1, updated_by = $10,
+                updated_at = $11
+         WHERE id = $12",
     )
     .bind(slug.as_str())
-    .bind(snap.title.to_string())
-    .bind(snap.summary.to_string())
-    .bind(snap.meta_description.to_string())
+    .bind(JsonText(snap.title.to_string()))
+    .bind(JsonText(snap.summary.to_string()))
+    .bind(JsonText(snap.meta_description.to_string()))
     .bind(&snap.status)
-    .bind(&snap.published_at)
+    .bind(published_at)
     .bind(snap.parent_id.filter(|p| *p != page_id))
     .bind(snap.nav_order)
     .bind(&snap.placement)
     .bind(user_id)
+    .bind(now())
     .bind(page_id)
-    .execute(&mut *tx)
+    .execute(&mut tx)
     .await?;
-    sqlx::query("DELETE FROM content_blocks WHERE page_id = ?")
+    sql("DELETE FROM content_blocks WHERE page_id = $1")
         .bind(page_id)
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await?;
     for (position, block) in snap.blocks.iter().enumerate() {
         match BlockKind::parse(&block.block_type, &block.content.to_string()) {
@@ -363,17 +392,19 @@ async fn bump_version(
     version: i64,
     user_id: i64,
 ) -> anyhow::Result<Result<(), SaveError>> {
+    tx.lock_row("pages", page_id).await?;
     keep_initial_state(tx, page_id).await?;
-    let updated = sqlx::query(
-        "UPDATE pages SET version = version + 1, updated_by = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
-         WHERE id = ? AND version = ?",
+    let updated = sql(
+        "UPDATE pages SET version = version + 1, updated_by = $1, updated_at = $2
+         WHERE id = $3 AND version = $4",
     )
     .bind(user_id)
+    .bind(now())
     .bind(page_id)
     .bind(version)
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await?;
-    if updated.rows_affected() == 1 {
+    if updated == 1 {
         Ok(Ok(()))
     } else if page_exists(tx, page_id).await? {
         Ok(Err(SaveError::Stale))
@@ -385,9 +416,9 @@ async fn bump_version(
 /// A page created without the editor (demo content, imports) has no revision yet: its state before the
 /// first edit becomes one, so that edit can be undone too.
 async fn keep_initial_state(tx: &mut Tx, page_id: i64) -> anyhow::Result<()> {
-    let has: i64 = sqlx::query_scalar("SELECT count(*) FROM page_revisions WHERE page_id = ?")
+    let has: i64 = sql("SELECT count(*) FROM page_revisions WHERE page_id = $1")
         .bind(page_id)
-        .fetch_one(&mut **tx)
+        .scalar(&mut *tx)
         .await?;
     if has == 0 {
         insert_revision(tx, page_id, None).await?;
@@ -401,53 +432,63 @@ async fn write_revision(tx: &mut Tx, page_id: i64, user_id: i64) -> anyhow::Resu
 }
 
 async fn insert_revision(tx: &mut Tx, page_id: i64, user_id: Option<i64>) -> anyhow::Result<()> {
-    sqlx::query(
-        "INSERT INTO page_revisions (page_id, version, snapshot, user_id)
+    Sql::per_engine(
+        "INSERT INTO page_revisions (page_id, version, snapshot, user_id, created_at)
          SELECT p.id, p.version, json_object(
                 'slug', p.slug, 'title', json(p.title), 'summary', json(p.summary),
                 'meta_description', json(p.meta_description), 'status', p.status, 'published_at', p.published_at,
                 'parent_id', p.parent_id, 'nav_order', p.nav_order, 'placement', p.placement,
                 'blocks', (SELECT json_group_array(json_object('block_type', b.block_type, 'content', json(b.content)))
                            FROM (SELECT * FROM content_blocks WHERE page_id = p.id ORDER BY sort_order, id) AS b)),
-                ?
-         FROM pages AS p WHERE p.id = ?",
+                $1, $3
+         FROM pages AS p WHERE p.id = $2",
+        "INSERT INTO page_revisions (page_id, version, snapshot, user_id, created_at)
+         SELECT p.id, p.version, jsonb_build_object(
+                'slug', p.slug, 'title', p.title, 'summary', p.summary,
+                'meta_description', p.meta_description, 'status', p.status, 'published_at', p.published_at,
+                'parent_id', p.parent_id, 'nav_order', p.nav_order, 'placement', p.placement,
+                'blocks', coalesce((SELECT jsonb_agg(jsonb_build_object('block_type', b.block_type, 'content', b.content)
+                                                     ORDER BY b.sort_order, b.id)
+                                    FROM content_blocks AS b WHERE b.page_id = p.id), '[]'::jsonb)),
+                $1, $3
+         FROM pages AS p WHERE p.id = $2",
     )
     .bind(user_id)
     .bind(page_id)
-    .execute(&mut **tx)
+    .bind(now())
+    .execute(&mut *tx)
     .await?;
     Ok(())
 }
 
 async fn slug_taken(tx: &mut Tx, slug: &Slug, except: Option<i64>) -> anyhow::Result<bool> {
-    let taken: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM pages WHERE slug = ? AND id IS NOT ?")
-            .bind(slug.as_str())
-            .bind(except)
-            .fetch_one(&mut **tx)
-            .await?;
+    let taken: i64 = sql("SELECT count(*) FROM pages WHERE slug = $1 AND id IS DISTINCT FROM $2")
+        .bind(slug.as_str())
+        .bind(except)
+        .scalar(&mut *tx)
+        .await?;
     Ok(taken > 0)
 }
 
 async fn page_exists(tx: &mut Tx, id: i64) -> anyhow::Result<bool> {
-    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM pages WHERE id = ?")
+    let n: i64 = sql("SELECT count(*) FROM pages WHERE id = $1")
         .bind(id)
-        .fetch_one(&mut **tx)
+        .scalar(&mut *tx)
         .await?;
     Ok(n == 1)
 }
 
 /// Whether `candidate` is `page` or lies below it (so cannot become its parent).
 async fn is_self_or_descendant(tx: &mut Tx, candidate: i64, page: i64) -> anyhow::Result<bool> {
-    let found: i64 = sqlx::query_scalar(
+    let found: i64 = sql(
         "WITH RECURSIVE up(id, parent_id, depth) AS (
-             SELECT id, parent_id, 0 FROM pages WHERE id = ?
+             SELECT id, parent_id, 0 FROM pages WHERE id = $1
              UNION ALL SELECT p.id, p.parent_id, up.depth + 1 FROM pages AS p JOIN up ON p.id = up.parent_id WHERE up.depth < 64)
-         SELECT count(*) FROM up WHERE id = ?",
+         SELECT count(*) FROM up WHERE id = $2",
     )
     .bind(candidate)
     .bind(page)
-    .fetch_one(&mut **tx)
+    .scalar(&mut *tx)
     .await?;
     Ok(found > 0)
 }

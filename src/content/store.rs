@@ -7,23 +7,23 @@ use time::OffsetDateTime;
 use super::blocks::{Block, BlockError, BlockKind};
 use super::model::{Page, PageStatus, Placement, Slug};
 use super::tree::{SiteTree, TreePage};
-use crate::db::{Db, from_db_time, to_db_time};
+use crate::db::{Db, DbTime, JsonText, Sql, Tx, now, sql};
 use crate::i18n::Localized;
 
 #[derive(FromRow)]
 pub(super) struct PageRow {
     id: i64,
     slug: String,
-    title: String,
-    summary: String,
-    meta_description: String,
+    title: JsonText,
+    summary: JsonText,
+    meta_description: JsonText,
     status: String,
-    published_at: Option<String>,
+    published_at: Option<DbTime>,
     parent_id: Option<i64>,
     nav_order: i64,
     placement: String,
     version: i64,
-    updated_at: String,
+    updated_at: DbTime,
 }
 
 /// The page visitors see at `slug` (published, or scheduled and due by `now`) with its blocks in
@@ -33,27 +33,34 @@ pub async fn published_page(
     slug: &Slug,
     now: OffsetDateTime,
 ) -> anyhow::Result<Option<(Page, Vec<Block>)>> {
-    let row: Option<PageWithBlocksRow> = sqlx::query_as(
+    let row: Option<PageWithBlocksRow> = Sql::per_engine(
+        // content and rendered_html are JSON already (CHECK json_valid): spliced in as they are.
         "SELECT p.id, p.slug, p.title, p.summary, p.meta_description, p.status, p.published_at,
                 p.parent_id, p.nav_order, p.placement, p.version, p.updated_at,
-                -- content and rendered_html are JSON already (CHECK json_valid): spliced in as they are
                 '[' || coalesce((SELECT group_concat(
                         '[' || b.id || ',' || json_quote(b.block_type) || ',' || b.content || ','
                             || coalesce(b.rendered_html, 'null') || ',' || b.sort_order || ']', ',')
                     FROM (SELECT * FROM content_blocks WHERE page_id = p.id ORDER BY sort_order, id) AS b), '') || ']'
                     AS blocks
          FROM pages AS p
-         WHERE p.slug = ? AND p.status IN ('published', 'scheduled') AND p.published_at <= ?",
+         WHERE p.slug = $1 AND p.status IN ('published', 'scheduled') AND p.published_at <= $2",
+        "SELECT p.id, p.slug, p.title, p.summary, p.meta_description, p.status, p.published_at,
+                p.parent_id, p.nav_order, p.placement, p.version, p.updated_at,
+                coalesce((SELECT jsonb_agg(jsonb_build_array(b.id, b.block_type, b.content, b.rendered_html,
+                                                             b.sort_order) ORDER BY b.sort_order, b.id)
+                          FROM content_blocks AS b WHERE b.page_id = p.id), '[]'::jsonb) AS blocks
+         FROM pages AS p
+         WHERE p.slug = $1 AND p.status IN ('published', 'scheduled') AND p.published_at <= $2",
     )
     .bind(slug.as_str())
-    .bind(to_db_time(now))
+    .bind(now)
     .fetch_optional(db)
     .await?;
     let Some(PageWithBlocksRow { page, blocks }) = row else {
         return Ok(None);
     };
     let page = page_from_row(page)?;
-    let blocks = blocks_from_json(page.id, &blocks)?;
+    let blocks = blocks_from_json(page.id, blocks.as_str())?;
     Ok(Some((page, blocks)))
 }
 
@@ -61,7 +68,7 @@ pub async fn published_page(
 struct PageWithBlocksRow {
     #[sqlx(flatten)]
     page: PageRow,
-    blocks: String,
+    blocks: JsonText,
 }
 
 type BlockParts<'a> = (i64, String, &'a RawValue, Option<&'a RawValue>, i64);
@@ -102,19 +109,19 @@ pub(super) fn blocks_from_json(page_id: i64, json: &str) -> anyhow::Result<Vec<B
 struct TreeRow {
     id: i64,
     slug: String,
-    title: String,
+    title: JsonText,
     parent_id: Option<i64>,
     placement: String,
-    published_at: String,
-    updated_at: String,
+    published_at: DbTime,
+    updated_at: DbTime,
 }
 
 /// Every published or scheduled page, for navigation, breadcrumbs and the sitemap.
 pub async fn site_tree(db: &Db) -> anyhow::Result<SiteTree> {
-    let rows: Vec<TreeRow> = sqlx::query_as(
+    let rows: Vec<TreeRow> = sql(
         "SELECT id, slug, title, parent_id, placement, published_at, updated_at
          FROM pages WHERE status IN ('published', 'scheduled')
-         ORDER BY parent_id, nav_order, id",
+         ORDER BY parent_id IS NOT NULL, parent_id, nav_order, id",
     )
     .fetch_all(db)
     .await?;
@@ -136,13 +143,12 @@ pub async fn site_tree(db: &Db) -> anyhow::Result<SiteTree> {
                 Ok(TreePage {
                     id,
                     slug: Slug::parse(&slug).map_err(|e| bad("slug", &e))?,
-                    title: serde_json::from_str(&title).map_err(|e| bad("title", &e))?,
+                    title: title.parse().map_err(|e| bad("title", &e))?,
                     parent_id,
                     placement: Placement::parse(&placement)
                         .ok_or_else(|| bad("placement", &placement))?,
-                    visible_from: from_db_time(&published_at)
-                        .map_err(|e| bad("published_at", &e))?,
-                    updated_at: from_db_time(&updated_at).map_err(|e| bad("updated_at", &e))?,
+                    visible_from: published_at.0,
+                    updated_at: updated_at.0,
                 })
             },
         )
@@ -164,7 +170,7 @@ pub struct NewPage {
 
 /// Creates a page with its blocks in one transaction; returns the page id.
 pub async fn create_page(db: &Db, page: &NewPage, blocks: Vec<BlockKind>) -> anyhow::Result<i64> {
-    let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = db.begin().await?;
     let id = insert_page(&mut tx, page, blocks).await?;
     tx.commit().await?;
     Ok(id)
@@ -176,13 +182,13 @@ pub async fn create_pages(
     pages: impl IntoIterator<Item = (NewPage, Vec<BlockKind>)>,
 ) -> anyhow::Result<usize> {
     let mut created = 0;
-    let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = db.begin().await?;
     for (page, blocks) in pages {
         insert_page(&mut tx, &page, blocks).await?;
         created += 1;
         if created % 1000 == 0 {
             tx.commit().await?;
-            tx = db.begin_with("BEGIN IMMEDIATE").await?;
+            tx = db.begin().await?;
         }
     }
     tx.commit().await?;
@@ -194,20 +200,22 @@ pub(super) async fn insert_page(
     page: &NewPage,
     blocks: Vec<BlockKind>,
 ) -> anyhow::Result<i64> {
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO pages (slug, title, summary, meta_description, status, published_at, parent_id, nav_order, placement)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    let id: i64 = sql(
+        "INSERT INTO pages (slug, title, summary, meta_description, status, published_at, parent_id, nav_order,
+                            placement, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
     )
     .bind(page.slug.as_str())
-    .bind(serde_json::to_string(&page.title)?)
-    .bind(serde_json::to_string(&page.summary)?)
-    .bind(serde_json::to_string(&page.meta_description)?)
+    .bind(JsonText::of(&page.title)?)
+    .bind(JsonText::of(&page.summary)?)
+    .bind(JsonText::of(&page.meta_description)?)
     .bind(page.status.as_db())
-    .bind(page.status.published_at().map(to_db_time))
+    .bind(page.status.published_at())
     .bind(page.parent_id)
     .bind(page.nav_order)
     .bind(page.placement.as_db())
-    .fetch_one(&mut **tx)
+    .bind(now())
+    .scalar(&mut *tx)
     .await
     .with_context(|| format!("cannot create page {}", page.slug))?;
     for (position, kind) in blocks.into_iter().enumerate() {
@@ -215,8 +223,6 @@ pub(super) async fn insert_page(
     }
     Ok(id)
 }
-
-pub(super) type Tx = sqlx::Transaction<'static, sqlx::Sqlite>;
 
 /// Stores a block (rendering its Markdown once, here); returns its id.
 pub(super) async fn insert_block(
@@ -229,23 +235,24 @@ pub(super) async fn insert_block(
         return Err(BlockError::UnknownType(block_type.clone()).into());
     }
     kind.prepare_for_storage();
-    let id = sqlx::query_scalar(
-        "INSERT INTO content_blocks (page_id, block_type, content, rendered_html, sort_order)
-         VALUES (?, ?, ?, ?, ?) RETURNING id",
+    let id = sql(
+        "INSERT INTO content_blocks (page_id, block_type, content, rendered_html, sort_order, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
     )
     .bind(page_id)
     .bind(kind.type_name())
-    .bind(kind.content_json())
-    .bind(kind.rendered_html_json())
+    .bind(JsonText(kind.content_json()))
+    .bind(kind.rendered_html_json().map(JsonText))
     .bind(sort_order)
-    .fetch_one(&mut **tx)
+    .bind(now())
+    .scalar(&mut *tx)
     .await?;
     Ok(id)
 }
 
 /// Any page (drafts too) with its blocks, for the editor and the preview.
 pub async fn page_for_editing(db: &Db, id: i64) -> anyhow::Result<Option<(Page, Vec<Block>)>> {
-    let row: Option<PageWithBlocksRow> = sqlx::query_as(
+    let row: Option<PageWithBlocksRow> = Sql::per_engine(
         "SELECT p.id, p.slug, p.title, p.summary, p.meta_description, p.status, p.published_at,
                 p.parent_id, p.nav_order, p.placement, p.version, p.updated_at,
                 '[' || coalesce((SELECT group_concat(
@@ -253,7 +260,13 @@ pub async fn page_for_editing(db: &Db, id: i64) -> anyhow::Result<Option<(Page, 
                             || coalesce(b.rendered_html, 'null') || ',' || b.sort_order || ']', ',')
                     FROM (SELECT * FROM content_blocks WHERE page_id = p.id ORDER BY sort_order, id) AS b), '') || ']'
                     AS blocks
-         FROM pages AS p WHERE p.id = ?",
+         FROM pages AS p WHERE p.id = $1",
+        "SELECT p.id, p.slug, p.title, p.summary, p.meta_description, p.status, p.published_at,
+                p.parent_id, p.nav_order, p.placement, p.version, p.updated_at,
+                coalesce((SELECT jsonb_agg(jsonb_build_array(b.id, b.block_type, b.content, b.rendered_html,
+                                                             b.sort_order) ORDER BY b.sort_order, b.id)
+                          FROM content_blocks AS b WHERE b.page_id = p.id), '[]'::jsonb) AS blocks
+         FROM pages AS p WHERE p.id = $1",
     )
     .bind(id)
     .fetch_optional(db)
@@ -262,33 +275,26 @@ pub async fn page_for_editing(db: &Db, id: i64) -> anyhow::Result<Option<(Page, 
         return Ok(None);
     };
     let page = page_from_row(page)?;
-    let blocks = blocks_from_json(page.id, &blocks)?;
+    let blocks = blocks_from_json(page.id, blocks.as_str())?;
     Ok(Some((page, blocks)))
 }
 
 /// Whether any page exists (a fresh database gets the demo content).
 pub async fn has_pages(db: &Db) -> anyhow::Result<bool> {
-    Ok(
-        sqlx::query_scalar::<_, i64>("SELECT EXISTS (SELECT 1 FROM pages)")
-            .fetch_one(db)
-            .await?
-            == 1,
-    )
+    Ok(sql("SELECT EXISTS (SELECT 1 FROM pages)")
+        .scalar::<bool>(db)
+        .await?)
 }
 
 pub(super) fn page_from_row(row: PageRow) -> anyhow::Result<Page> {
     let id = row.id;
     let bad =
         |column: &str, e: &dyn std::fmt::Display| anyhow!("pages row {id}, column {column}: {e}");
-    let localized = |column: &str, json: &str| -> anyhow::Result<Localized<String>> {
-        serde_json::from_str(json).map_err(|e| bad(column, &format!("invalid localized JSON: {e}")))
+    let localized = |column: &str, json: &JsonText| -> anyhow::Result<Localized<String>> {
+        json.parse()
+            .map_err(|e| bad(column, &format!("invalid localized JSON: {e}")))
     };
-    let published_at = row
-        .published_at
-        .as_deref()
-        .map(from_db_time)
-        .transpose()
-        .map_err(|e| bad("published_at", &e))?;
+    let published_at = row.published_at.map(|t| t.0);
     let status = match (row.status.as_str(), published_at) {
         ("draft", _) => PageStatus::Draft,
         ("published", Some(at)) => PageStatus::Published(at),
@@ -307,23 +313,21 @@ pub(super) fn page_from_row(row: PageRow) -> anyhow::Result<Page> {
         placement: Placement::parse(&row.placement)
             .ok_or_else(|| bad("placement", &row.placement))?,
         version: row.version,
-        updated_at: from_db_time(&row.updated_at).map_err(|e| bad("updated_at", &e))?,
+        updated_at: row.updated_at.0,
     })
 }
 
 /// The id of the page at `slug`, whatever its status.
 pub async fn page_id_by_slug(db: &Db, slug: &Slug) -> anyhow::Result<Option<i64>> {
-    Ok(sqlx::query_scalar("SELECT id FROM pages WHERE slug = ?")
+    Ok(sql("SELECT id FROM pages WHERE slug = $1")
         .bind(slug.as_str())
-        .fetch_optional(db)
+        .scalar_optional(db)
         .await?)
 }
 
 /// Every page's slug.
 pub async fn page_slugs(db: &Db) -> anyhow::Result<Vec<String>> {
-    Ok(sqlx::query_scalar("SELECT slug FROM pages")
-        .fetch_all(db)
-        .await?)
+    Ok(sql("SELECT slug FROM pages").scalars(db).await?)
 }
 
 /// A page as the admin lists it.
@@ -341,13 +345,13 @@ pub struct PageSummary {
 
 /// Every page, in navigation order, with who changed it last.
 pub async fn page_summaries(db: &Db) -> anyhow::Result<Vec<PageSummary>> {
-    let rows: Vec<(PageRow, Option<String>)> = sqlx::query_as::<_, SummaryRow>(
+    let rows: Vec<(PageRow, Option<String>)> = sql(
         "SELECT p.id, p.slug, p.title, p.summary, p.meta_description, p.status, p.published_at, p.parent_id,
                 p.nav_order, p.placement, p.version, p.updated_at, u.display_name AS updated_by
          FROM pages AS p LEFT JOIN users AS u ON u.id = p.updated_by
          ORDER BY p.parent_id IS NOT NULL, p.parent_id, p.nav_order, p.id",
     )
-    .fetch_all(db)
+    .fetch_all::<SummaryRow>(db)
     .await?
     .into_iter()
     .map(|r| (r.page, r.updated_by))

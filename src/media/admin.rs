@@ -313,7 +313,7 @@ pub async fn save(
     if !store::set_alt(
         &state.db,
         id,
-        &serde_json::to_string(&alt).map_err(|e| AppError::Internal(e.into()))?,
+        &crate::db::JsonText::of(&alt).map_err(|e| AppError::Internal(e.into()))?,
     )
     .await?
     {

@@ -1,7 +1,7 @@
 //! Every SQL statement about media.
 use sqlx::FromRow;
 
-use crate::db::Db;
+use crate::db::{Db, DbTime, JsonText, now, sql};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct MediaItem {
@@ -12,9 +12,9 @@ pub struct MediaItem {
     pub size_bytes: i64,
     pub width: Option<i64>,
     pub height: Option<i64>,
-    pub renditions: String,
-    pub alt: String,
-    pub created_at: String,
+    pub renditions: JsonText,
+    pub alt: JsonText,
+    pub created_at: DbTime,
 }
 
 impl MediaItem {
@@ -38,9 +38,9 @@ pub struct NewMedia<'a> {
 }
 
 pub async fn insert(db: &Db, m: &NewMedia<'_>, user_id: i64) -> anyhow::Result<i64> {
-    Ok(sqlx::query_scalar(
-        "INSERT INTO media (file_name, original_name, content_type, size_bytes, width, height, renditions, uploaded_by)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    Ok(sql(
+        "INSERT INTO media (file_name, original_name, content_type, size_bytes, width, height, renditions, uploaded_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
     .bind(m.file_name)
     .bind(m.original_name)
@@ -48,14 +48,15 @@ pub async fn insert(db: &Db, m: &NewMedia<'_>, user_id: i64) -> anyhow::Result<i
     .bind(m.size_bytes)
     .bind(m.width)
     .bind(m.height)
-    .bind(serde_json::to_string(m.renditions)?)
+    .bind(JsonText::of(m.renditions)?)
     .bind(user_id)
-    .fetch_one(db)
+    .bind(now())
+    .scalar(db)
     .await?)
 }
 
 pub async fn list(db: &Db) -> anyhow::Result<Vec<MediaItem>> {
-    Ok(sqlx::query_as(
+    Ok(sql(
         "SELECT id, file_name, original_name, content_type, size_bytes, width, height, renditions, alt, created_at
          FROM media ORDER BY id DESC",
     )
@@ -64,9 +65,9 @@ pub async fn list(db: &Db) -> anyhow::Result<Vec<MediaItem>> {
 }
 
 pub async fn get(db: &Db, id: i64) -> anyhow::Result<Option<MediaItem>> {
-    Ok(sqlx::query_as(
+    Ok(sql(
         "SELECT id, file_name, original_name, content_type, size_bytes, width, height, renditions, alt, created_at
-         FROM media WHERE id = ?",
+         FROM media WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(db)
@@ -74,41 +75,40 @@ pub async fn get(db: &Db, id: i64) -> anyhow::Result<Option<MediaItem>> {
 }
 
 pub async fn by_file_name(db: &Db, file_name: &str) -> anyhow::Result<Option<MediaItem>> {
-    Ok(sqlx::query_as(
+    Ok(sql(
         "SELECT id, file_name, original_name, content_type, size_bytes, width, height, renditions, alt, created_at
-         FROM media WHERE file_name = ?",
+         FROM media WHERE file_name = $1",
     )
     .bind(file_name)
     .fetch_optional(db)
     .await?)
 }
 
-pub async fn set_alt(db: &Db, id: i64, alt_json: &str) -> anyhow::Result<bool> {
-    Ok(sqlx::query("UPDATE media SET alt = ? WHERE id = ?")
-        .bind(alt_json)
+pub async fn set_alt(db: &Db, id: i64, alt: &JsonText) -> anyhow::Result<bool> {
+    Ok(sql("UPDATE media SET alt = $1 WHERE id = $2")
+        .bind(alt)
         .bind(id)
         .execute(db)
         .await?
-        .rows_affected()
         == 1)
 }
 
 pub async fn delete(db: &Db, id: i64) -> anyhow::Result<bool> {
-    Ok(sqlx::query("DELETE FROM media WHERE id = ?")
+    Ok(sql("DELETE FROM media WHERE id = $1")
         .bind(id)
         .execute(db)
         .await?
-        .rows_affected()
         == 1)
 }
 
 /// Slugs of the pages whose blocks use the file.
 pub async fn used_on(db: &Db, file_name: &str) -> anyhow::Result<Vec<String>> {
     let pattern = format!("%/media/{file_name}%");
-    Ok(sqlx::query_scalar(
-        "SELECT DISTINCT p.slug FROM content_blocks AS b JOIN pages AS p ON p.id = b.page_id WHERE b.content LIKE ? ORDER BY p.slug",
+    Ok(sql(
+        "SELECT DISTINCT p.slug FROM content_blocks AS b JOIN pages AS p ON p.id = b.page_id
+         WHERE CAST(b.content AS TEXT) LIKE $1 ORDER BY p.slug",
     )
     .bind(pattern)
-    .fetch_all(db)
+    .scalars(db)
     .await?)
 }

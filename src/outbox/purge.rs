@@ -10,7 +10,7 @@ use reqwest::header;
 use tokio::sync::Notify;
 
 use super::store::{self, Kind, QueuedMail};
-use super::worker::{MAX_ATTEMPTS, backoff};
+use super::worker::{LEASE, MAX_ATTEMPTS, backoff};
 use crate::config::{Purge, PurgeMethod};
 use crate::db::Db;
 
@@ -77,7 +77,7 @@ impl Purges {
         now: Timestamp,
     ) -> anyhow::Result<usize> {
         let mut sent = 0;
-        for item in store::due(db, Kind::Purge, now, 20).await? {
+        for item in store::claim_due(db, Kind::Purge, now, LEASE, 10).await? {
             match self.send(client, &item).await {
                 Ok(()) => {
                     store::mark_sent(db, item.id, now).await?;

@@ -1,7 +1,7 @@
 //! Every SQL statement about the outbox.
-use sqlx::{FromRow, SqliteConnection};
+use sqlx::FromRow;
 
-use crate::db::{Db, to_db_time};
+use crate::db::{Db, DbTime, Sql, Tx, now, sql};
 
 /// A mail to send: plain text and HTML, optionally one attachment (e.g. the `.ics`).
 #[derive(Clone, Debug)]
@@ -21,11 +21,7 @@ pub struct Attachment {
 }
 
 /// Queues a mail inside the caller's transaction.
-pub async fn enqueue(
-    conn: &mut SqliteConnection,
-    mail: &NewMail,
-    booking_id: Option<i64>,
-) -> anyhow::Result<i64> {
+pub async fn enqueue(tx: &mut Tx, mail: &NewMail, booking_id: Option<i64>) -> anyhow::Result<i64> {
     let (name, kind, content) = match &mail.attachment {
         Some(a) => (
             Some(a.name.as_str()),
@@ -34,9 +30,10 @@ pub async fn enqueue(
         ),
         None => (None, None, None),
     };
-    Ok(sqlx::query_scalar(
-        "INSERT INTO outbox (recipient, subject, body_text, body_html, attachment_name, attachment_type, attachment, booking_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    Ok(sql(
+        "INSERT INTO outbox (recipient, subject, body_text, body_html, attachment_name, attachment_type, attachment,
+                             booking_id, next_attempt_at, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
     )
     .bind(&mail.recipient)
     .bind(&mail.subject)
@@ -46,7 +43,8 @@ pub async fn enqueue(
     .bind(kind)
     .bind(content)
     .bind(booking_id)
-    .fetch_one(conn)
+    .bind(now())
+    .scalar(tx)
     .await?)
 }
 
@@ -62,10 +60,13 @@ pub struct QueuedMail {
     pub attachment: Option<String>,
     pub status: String,
     pub attempts: i64,
-    pub next_attempt_at: String,
+    pub next_attempt_at: DbTime,
     pub last_error: Option<String>,
-    pub created_at: String,
+    pub created_at: DbTime,
 }
+
+const COLUMNS: &str = "id, recipient, subject, body_text, body_html, attachment_name, attachment_type, attachment, status,
+     attempts, next_attempt_at, last_error, created_at";
 
 /// What the outbox carries: mails, and cache purges for a CDN or reverse proxy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -85,54 +86,66 @@ impl Kind {
 
 /// Queues a cache purge of `urls` to `target` (outside any transaction: it follows a committed edit).
 pub async fn enqueue_purge(db: &Db, target: &str, urls: &[String]) -> anyhow::Result<i64> {
-    Ok(sqlx::query_scalar(
-        "INSERT INTO outbox (kind, recipient, subject, body_text, body_html)
-         VALUES ('purge', ?, ?, ?, '') RETURNING id",
+    Ok(sql(
+        "INSERT INTO outbox (kind, recipient, subject, body_text, body_html, next_attempt_at, created_at)
+         VALUES ('purge', $1, $2, $3, '', $4, $4) RETURNING id",
     )
     .bind(target)
     .bind(format!("Cache purge: {} addresses", urls.len()))
     .bind(urls.join("\n"))
-    .fetch_one(db)
+    .bind(now())
+    .scalar(db)
     .await?)
 }
 
-/// Pending items of `kind` whose time has come, oldest first.
-pub async fn due(
+/// Claims up to `limit` pending items of `kind` whose time has come, oldest first, for `lease`: no
+/// other worker (on this instance or another) takes them meanwhile. An item whose worker died is
+/// claimed again once its lease has run out. On PostgreSQL a racing claim re-checks `claimed_until`
+/// on the row it waited for, so an item is never claimed twice.
+pub async fn claim_due(
     db: &Db,
     kind: Kind,
     now: jiff::Timestamp,
+    lease: jiff::SignedDuration,
     limit: i64,
 ) -> anyhow::Result<Vec<QueuedMail>> {
-    Ok(sqlx::query_as(
-        "SELECT id, recipient, subject, body_text, body_html, attachment_name, attachment_type, attachment, status,
-                attempts, next_attempt_at, last_error, created_at
-         FROM outbox WHERE kind = ? AND status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?",
-    )
+    let mut claimed: Vec<QueuedMail> = Sql::assembled(format!(
+        "UPDATE outbox SET claimed_until = $1
+         WHERE id IN (SELECT id FROM outbox
+                      WHERE kind = $2 AND status = 'pending' AND next_attempt_at <= $3
+                        AND (claimed_until IS NULL OR claimed_until <= $3)
+                      ORDER BY id LIMIT $4)
+           AND status = 'pending' AND (claimed_until IS NULL OR claimed_until <= $3)
+         RETURNING {COLUMNS}"
+    ))
+    .bind(now + lease)
     .bind(kind.as_db())
-    .bind(stamp(now))
+    .bind(now)
     .bind(limit)
     .fetch_all(db)
-    .await?)
+    .await?;
+    claimed.sort_by_key(|m| m.id);
+    Ok(claimed)
 }
 
 /// Mails for the admin: pending and failed first, then the latest sent.
 pub async fn recent(db: &Db, limit: i64) -> anyhow::Result<Vec<QueuedMail>> {
-    Ok(sqlx::query_as(
-        "SELECT id, recipient, subject, body_text, body_html, attachment_name, attachment_type, attachment, status,
-                attempts, next_attempt_at, last_error, created_at
-         FROM outbox ORDER BY status = 'sent', id DESC LIMIT ?",
-    )
+    Ok(Sql::assembled(format!(
+        "SELECT {COLUMNS} FROM outbox ORDER BY status = 'sent', id DESC LIMIT $1"
+    ))
     .bind(limit)
     .fetch_all(db)
     .await?)
 }
 
 pub async fn mark_sent(db: &Db, id: i64, now: jiff::Timestamp) -> anyhow::Result<()> {
-    sqlx::query("UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?")
-        .bind(stamp(now))
-        .bind(id)
-        .execute(db)
-        .await?;
+    sql("UPDATE outbox SET status = 'sent', sent_at = $1, attempts = attempts + 1, last_error = NULL,
+                           claimed_until = NULL
+         WHERE id = $2")
+    .bind(now)
+    .bind(id)
+    .execute(db)
+    .await?;
     Ok(())
 }
 
@@ -148,37 +161,34 @@ pub async fn mark_attempt_failed(
     } else {
         "failed"
     };
-    sqlx::query("UPDATE outbox SET status = ?, attempts = attempts + 1, last_error = ?, next_attempt_at = coalesce(?, next_attempt_at) WHERE id = ?")
-        .bind(status)
-        .bind(error.chars().take(500).collect::<String>())
-        .bind(retry_at.map(stamp))
-        .bind(id)
-        .execute(db)
-        .await?;
+    sql(
+        "UPDATE outbox SET status = $1, attempts = attempts + 1, last_error = $2,
+                           next_attempt_at = coalesce($3, next_attempt_at), claimed_until = NULL
+         WHERE id = $4",
+    )
+    .bind(status)
+    .bind(error.chars().take(500).collect::<String>())
+    .bind(retry_at)
+    .bind(id)
+    .execute(db)
+    .await?;
     Ok(())
 }
 
 /// Queues a failed (or pending) mail again, for now.
 pub async fn retry(db: &Db, id: i64) -> anyhow::Result<bool> {
-    let done = sqlx::query("UPDATE outbox SET status = 'pending', next_attempt_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ? AND status != 'sent'")
-        .bind(id)
-        .execute(db)
-        .await?;
-    Ok(done.rows_affected() == 1)
+    let changed = sql(
+        "UPDATE outbox SET status = 'pending', next_attempt_at = $1 WHERE id = $2 AND status <> 'sent'",
+    )
+    .bind(now())
+    .bind(id)
+    .execute(db)
+    .await?;
+    Ok(changed == 1)
 }
 
 pub async fn count_failed(db: &Db) -> anyhow::Result<i64> {
-    Ok(
-        sqlx::query_scalar("SELECT count(*) FROM outbox WHERE status = 'failed'")
-            .fetch_one(db)
-            .await?,
-    )
-}
-
-/// The database's timestamp format for a jiff instant.
-fn stamp(t: jiff::Timestamp) -> String {
-    match time::OffsetDateTime::from_unix_timestamp(t.as_second()) {
-        Ok(t) => to_db_time(t),
-        Err(_) => t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
-    }
+    Ok(sql("SELECT count(*) FROM outbox WHERE status = 'failed'")
+        .scalar(db)
+        .await?)
 }

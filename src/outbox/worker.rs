@@ -13,6 +13,9 @@ use super::store::{self, QueuedMail};
 use crate::db::Db;
 
 pub const MAX_ATTEMPTS: i64 = 10;
+/// How long a claimed item is this worker's alone: a round of ten mails at most 20 s each fits
+/// well inside; after it, a worker that died is replaced by another instance's.
+pub const LEASE: SignedDuration = SignedDuration::from_secs(5 * 60);
 const POLL: Duration = Duration::from_secs(5);
 
 pub type Transport = AsyncSmtpTransport<Tokio1Executor>;
@@ -47,7 +50,7 @@ pub async fn send_due(
     now: Timestamp,
 ) -> anyhow::Result<usize> {
     let mut sent = 0;
-    for mail in store::due(db, store::Kind::Mail, now, 50).await? {
+    for mail in store::claim_due(db, store::Kind::Mail, now, LEASE, 10).await? {
         let result = match build(&mail, from) {
             Ok(message) => transport
                 .send(message)

@@ -2,7 +2,7 @@
 use sqlx::FromRow;
 
 use super::model::{Email, Role, User};
-use crate::db::{Db, now, to_db_time};
+use crate::db::{Db, DbTime, now, sql};
 
 #[derive(FromRow)]
 struct UserRow {
@@ -35,26 +35,27 @@ pub async fn create_user(
     role: Role,
     password_hash: &str,
 ) -> anyhow::Result<Option<i64>> {
-    let id = sqlx::query_scalar(
-        "INSERT INTO users (email, display_name, role, password_hash) VALUES (?, ?, ?, ?)
+    let id = sql(
+        "INSERT INTO users (email, display_name, role, password_hash, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $5)
          ON CONFLICT (email) DO NOTHING RETURNING id",
     )
     .bind(email.as_str())
     .bind(name)
     .bind(role.as_str())
     .bind(password_hash)
-    .fetch_optional(db)
+    .bind(now())
+    .scalar_optional(db)
     .await?;
     Ok(id)
 }
 
 /// The user with this e-mail address and their password hash, for signing in.
 pub async fn credentials(db: &Db, email: &Email) -> anyhow::Result<Option<(User, String)>> {
-    let row: Option<(i64, String)> =
-        sqlx::query_as("SELECT id, password_hash FROM users WHERE email = ?")
-            .bind(email.as_str())
-            .fetch_optional(db)
-            .await?;
+    let row: Option<(i64, String)> = sql("SELECT id, password_hash FROM users WHERE email = $1")
+        .bind(email.as_str())
+        .fetch_optional(db)
+        .await?;
     let Some((id, hash)) = row else {
         return Ok(None);
     };
@@ -63,7 +64,7 @@ pub async fn credentials(db: &Db, email: &Email) -> anyhow::Result<Option<(User,
 
 pub async fn user(db: &Db, id: i64) -> anyhow::Result<Option<User>> {
     let row: Option<UserRow> =
-        sqlx::query_as("SELECT id, email, display_name, role, active FROM users WHERE id = ?")
+        sql("SELECT id, email, display_name, role, active FROM users WHERE id = $1")
             .bind(id)
             .fetch_optional(db)
             .await?;
@@ -71,8 +72,8 @@ pub async fn user(db: &Db, id: i64) -> anyhow::Result<Option<User>> {
 }
 
 pub async fn record_login(db: &Db, id: i64) -> anyhow::Result<()> {
-    sqlx::query("UPDATE users SET last_login_at = ? WHERE id = ?")
-        .bind(to_db_time(now()))
+    sql("UPDATE users SET last_login_at = $1 WHERE id = $2")
+        .bind(now())
         .bind(id)
         .execute(db)
         .await?;
@@ -81,9 +82,7 @@ pub async fn record_login(db: &Db, id: i64) -> anyhow::Result<()> {
 
 /// How many users exist (the first start tells how to create the first admin).
 pub async fn count(db: &Db) -> anyhow::Result<i64> {
-    Ok(sqlx::query_scalar("SELECT count(*) FROM users")
-        .fetch_one(db)
-        .await?)
+    Ok(sql("SELECT count(*) FROM users").scalar(db).await?)
 }
 
 /// A user as the users list shows them.
@@ -94,15 +93,17 @@ pub struct UserListing {
     pub display_name: String,
     pub role: String,
     pub active: bool,
-    pub last_login_at: Option<String>,
+    pub last_login_at: Option<DbTime>,
 }
 
 pub async fn list(db: &Db) -> anyhow::Result<Vec<UserListing>> {
-    Ok(sqlx::query_as(
-        "SELECT id, email, display_name, role, active, last_login_at FROM users ORDER BY email",
+    Ok(
+        sql(
+            "SELECT id, email, display_name, role, active, last_login_at FROM users ORDER BY email",
+        )
+        .fetch_all(db)
+        .await?,
     )
-    .fetch_all(db)
-    .await?)
 }
 
 /// Changes name, role and active flag; returns whether the user exists.
@@ -113,32 +114,32 @@ pub async fn update(
     role: Role,
     active: bool,
 ) -> anyhow::Result<bool> {
-    let done = sqlx::query(
-        "UPDATE users SET display_name = ?, role = ?, active = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?",
+    let changed = sql(
+        "UPDATE users SET display_name = $1, role = $2, active = $3, updated_at = $4 WHERE id = $5",
     )
     .bind(name)
     .bind(role.as_str())
     .bind(active)
+    .bind(now())
     .bind(id)
     .execute(db)
     .await?;
-    Ok(done.rows_affected() == 1)
+    Ok(changed == 1)
 }
 
 pub async fn set_password(db: &Db, id: i64, password_hash: &str) -> anyhow::Result<bool> {
-    let done = sqlx::query("UPDATE users SET password_hash = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?")
+    let changed = sql("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
         .bind(password_hash)
+        .bind(now())
         .bind(id)
         .execute(db)
         .await?;
-    Ok(done.rows_affected() == 1)
+    Ok(changed == 1)
 }
 
 pub async fn password_hash(db: &Db, id: i64) -> anyhow::Result<Option<String>> {
-    Ok(
-        sqlx::query_scalar("SELECT password_hash FROM users WHERE id = ?")
-            .bind(id)
-            .fetch_optional(db)
-            .await?,
-    )
+    Ok(sql("SELECT password_hash FROM users WHERE id = $1")
+        .bind(id)
+        .scalar_optional(db)
+        .await?)
 }

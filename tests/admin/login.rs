@@ -211,7 +211,7 @@ async fn logout_without_a_valid_csrf_token_changes_nothing() {
 async fn a_deactivated_user_is_signed_out_on_the_next_request() {
     let app = TestApp::signed_in("editor").await;
     assert_eq!(app.get("/admin").await.status(), 200);
-    sqlx::query("UPDATE users SET active = 0")
+    magnetiq::db::sql("UPDATE users SET active = 0")
         .execute(&app.state.db)
         .await
         .unwrap();
@@ -221,13 +221,13 @@ async fn a_deactivated_user_is_signed_out_on_the_next_request() {
 #[tokio::test]
 async fn an_idle_session_expires() {
     let app = TestApp::signed_in("editor").await;
-    sqlx::query("UPDATE admin_sessions SET last_seen_at = '2020-01-01T00:00:00Z'")
+    magnetiq::db::sql("UPDATE admin_sessions SET last_seen_at = '2020-01-01T00:00:00Z'")
         .execute(&app.state.db)
         .await
         .unwrap();
     assert_eq!(app.get("/admin").await.status(), 303);
-    let left: i64 = sqlx::query_scalar("SELECT count(*) FROM admin_sessions")
-        .fetch_one(&app.state.db)
+    let left: i64 = magnetiq::db::sql("SELECT count(*) FROM admin_sessions")
+        .scalar(&app.state.db)
         .await
         .unwrap();
     assert_eq!(left, 0, "the expired session is deleted");
@@ -260,8 +260,8 @@ async fn repeated_failed_logins_are_throttled_with_a_retry_time_while_others_are
     assert_eq!(app.get("/en/").await.status(), 200);
     // The attempts are in the audit log.
     let failed: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'login-failed'")
-            .fetch_one(&app.state.db)
+        magnetiq::db::sql("SELECT count(*) FROM audit_log WHERE action = 'login-failed'")
+            .scalar(&app.state.db)
             .await
             .unwrap();
     assert_eq!(failed, 5);

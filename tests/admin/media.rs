@@ -38,8 +38,8 @@ async fn upload(
 }
 
 async fn media_count(app: &TestApp) -> i64 {
-    sqlx::query_scalar("SELECT count(*) FROM media")
-        .fetch_one(&app.state.db)
+    magnetiq::db::sql("SELECT count(*) FROM media")
+        .scalar(&app.state.db)
         .await
         .unwrap()
 }
@@ -57,7 +57,7 @@ async fn an_uploaded_image_gets_its_dimensions_renditions_and_is_served() {
     let response = upload(&app, "team photo.png", png(1200, 600), Some(&token)).await;
     assert_eq!(response.status(), 303, "{}", response.text().await.unwrap());
     let (file_name, width, height, renditions): (String, i64, i64, String) =
-        sqlx::query_as("SELECT file_name, width, height, renditions FROM media")
+        magnetiq::db::sql("SELECT file_name, width, height, renditions FROM media")
             .fetch_one(&app.state.db)
             .await
             .unwrap();
@@ -88,8 +88,8 @@ async fn an_uploaded_image_gets_its_dimensions_renditions_and_is_served() {
     assert_eq!(image::load_from_memory(&small).unwrap().width(), 480);
 
     // Used in an image block, the page offers the renditions and the alt text from the library.
-    let media_id: i64 = sqlx::query_scalar("SELECT id FROM media")
-        .fetch_one(&app.state.db)
+    let media_id: i64 = magnetiq::db::sql("SELECT id FROM media")
+        .scalar(&app.state.db)
         .await
         .unwrap();
     let saved = app
@@ -100,13 +100,13 @@ async fn an_uploaded_image_gets_its_dimensions_renditions_and_is_served() {
         )
         .await;
     assert_eq!(saved.status(), 303);
-    let page: i64 = sqlx::query_scalar("SELECT id FROM pages WHERE slug = 'about'")
-        .fetch_one(&app.state.db)
+    let page: i64 = magnetiq::db::sql("SELECT id FROM pages WHERE slug = 'about'")
+        .scalar(&app.state.db)
         .await
         .unwrap();
-    let version: i64 = sqlx::query_scalar("SELECT version FROM pages WHERE id = ?")
+    let version: i64 = magnetiq::db::sql("SELECT version FROM pages WHERE id = $1")
         .bind(page)
-        .fetch_one(&app.state.db)
+        .scalar(&app.state.db)
         .await
         .unwrap();
     let src = format!("/media/{file_name}");

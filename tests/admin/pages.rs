@@ -1,17 +1,17 @@
 use crate::common::{TestApp, attrs, location, texts};
 
 async fn page_id(app: &TestApp, slug: &str) -> i64 {
-    sqlx::query_scalar("SELECT id FROM pages WHERE slug = ?")
+    magnetiq::db::sql("SELECT id FROM pages WHERE slug = $1")
         .bind(slug)
-        .fetch_one(&app.state.db)
+        .scalar(&app.state.db)
         .await
         .unwrap()
 }
 
 async fn version(app: &TestApp, id: i64) -> String {
-    let v: i64 = sqlx::query_scalar("SELECT version FROM pages WHERE id = ?")
+    let v: i64 = magnetiq::db::sql("SELECT version FROM pages WHERE id = $1")
         .bind(id)
-        .fetch_one(&app.state.db)
+        .scalar(&app.state.db)
         .await
         .unwrap();
     v.to_string()
@@ -104,8 +104,8 @@ async fn an_editor_creates_a_page_with_blocks_and_publishes_it() {
         texts(&de, ".menu a").contains(&"Unser Ansatz".to_string()),
         "in the navigation at once"
     );
-    let actions: Vec<String> = sqlx::query_scalar("SELECT action FROM audit_log ORDER BY id")
-        .fetch_all(&app.state.db)
+    let actions: Vec<String> = magnetiq::db::sql("SELECT action FROM audit_log ORDER BY id")
+        .scalars(&app.state.db)
         .await
         .unwrap();
     for a in ["page-created", "block-added", "page-published"] {
@@ -257,7 +257,7 @@ async fn a_scheduled_page_appears_after_its_time() {
             .any(|t| t.contains("Careers"))
     );
     // Time passes: move the schedule into the past as the clock would.
-    sqlx::query("UPDATE pages SET published_at = '2020-01-01T00:00:00Z' WHERE id = ?")
+    magnetiq::db::sql("UPDATE pages SET published_at = '2020-01-01T00:00:00Z' WHERE id = $1")
         .bind(id)
         .execute(&app.state.db)
         .await
@@ -388,8 +388,8 @@ async fn a_javascript_link_in_a_block_is_refused_when_stored() {
         "input kept"
     );
     let n: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM content_blocks WHERE content LIKE '%javascript%'")
-            .fetch_one(&app.state.db)
+        magnetiq::db::sql("SELECT count(*) FROM content_blocks WHERE content LIKE '%javascript%'")
+            .scalar(&app.state.db)
             .await
             .unwrap();
     assert_eq!(n, 0);
@@ -490,14 +490,14 @@ async fn a_draft_can_be_previewed_by_editors_only() {
 async fn every_page_post_without_a_valid_csrf_token_is_refused_and_changes_nothing() {
     let app = TestApp::signed_in("editor").await;
     let id = page_id(&app, "about").await;
-    let block: i64 = sqlx::query_scalar("SELECT id FROM content_blocks WHERE page_id = ? LIMIT 1")
+    let block: i64 = magnetiq::db::sql("SELECT id FROM content_blocks WHERE page_id = $1 LIMIT 1")
         .bind(id)
-        .fetch_one(&app.state.db)
+        .scalar(&app.state.db)
         .await
         .unwrap();
-    let before: i64 = sqlx::query_scalar("SELECT version FROM pages WHERE id = ?")
+    let before: i64 = magnetiq::db::sql("SELECT version FROM pages WHERE id = $1")
         .bind(id)
-        .fetch_one(&app.state.db)
+        .scalar(&app.state.db)
         .await
         .unwrap();
     let v = before.to_string();
@@ -534,14 +534,14 @@ async fn every_page_post_without_a_valid_csrf_token_is_refused_and_changes_nothi
             assert_eq!(response.status(), 403, "{path} with token {token:?}");
         }
     }
-    let after: i64 = sqlx::query_scalar("SELECT version FROM pages WHERE id = ?")
+    let after: i64 = magnetiq::db::sql("SELECT version FROM pages WHERE id = $1")
         .bind(id)
-        .fetch_one(&app.state.db)
+        .scalar(&app.state.db)
         .await
         .unwrap();
     assert_eq!(before, after);
-    let pages: i64 = sqlx::query_scalar("SELECT count(*) FROM pages WHERE slug = 'hacked'")
-        .fetch_one(&app.state.db)
+    let pages: i64 = magnetiq::db::sql("SELECT count(*) FROM pages WHERE slug = 'hacked'")
+        .scalar(&app.state.db)
         .await
         .unwrap();
     assert_eq!(pages, 0);

@@ -47,8 +47,8 @@ async fn editors_get_403_on_admin_only_pages_and_change_nothing() {
         )
         .await;
     assert_eq!(r.status(), 403);
-    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
-        .fetch_one(&app.state.db)
+    let n: i64 = magnetiq::db::sql("SELECT count(*) FROM users")
+        .scalar(&app.state.db)
         .await
         .unwrap();
     assert_eq!(n, 1);
@@ -157,8 +157,8 @@ async fn changing_a_role_or_deactivating_signs_the_user_out() {
 #[tokio::test]
 async fn an_admin_cannot_lock_themselves_out() {
     let app = TestApp::signed_in("admin").await;
-    let me: i64 = sqlx::query_scalar("SELECT id FROM users")
-        .fetch_one(&app.state.db)
+    let me: i64 = magnetiq::db::sql("SELECT id FROM users")
+        .scalar(&app.state.db)
         .await
         .unwrap();
     let r = app
@@ -230,7 +230,7 @@ async fn a_user_changes_their_own_password_and_other_sessions_end() {
 async fn the_audit_log_pages_through_every_change() {
     let app = TestApp::signed_in("admin").await;
     for i in 0..60 {
-        sqlx::query("INSERT INTO audit_log (user_email, action, target, at) VALUES ('x@y.de', 'page-updated', ?, '2026-01-01T00:00:00Z')")
+        magnetiq::db::sql("INSERT INTO audit_log (user_email, action, target, at) VALUES ('x@y.de', 'page-updated', $1, '2026-01-01T00:00:00Z')")
             .bind(format!("page {i}"))
             .execute(&app.state.db)
             .await

@@ -80,8 +80,8 @@ async fn editors_see_filter_export_change_and_erase_bookings() {
     assert!(csv.contains("'+49 89 1234"));
     assert_eq!(csv.lines().count(), 3);
 
-    let id: i64 = sqlx::query_scalar("SELECT id FROM bookings ORDER BY id LIMIT 1")
-        .fetch_one(&app.state.db)
+    let id: i64 = magnetiq::db::sql("SELECT id FROM bookings ORDER BY id LIMIT 1")
+        .scalar(&app.state.db)
         .await
         .unwrap();
     let detail = format!("/admin/bookings/{id}");
@@ -119,8 +119,8 @@ async fn editors_see_filter_export_change_and_erase_bookings() {
         .await;
     assert_eq!(not_confirmed.status(), 303);
     assert_eq!(
-        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM bookings")
-            .fetch_one(&app.state.db)
+        magnetiq::db::sql("SELECT count(*) FROM bookings")
+            .scalar::<i64>(&app.state.db)
             .await
             .unwrap(),
         2,
@@ -131,23 +131,23 @@ async fn editors_see_filter_export_change_and_erase_bookings() {
         .await;
     assert_eq!(location(&erased), "/admin/bookings");
     assert_eq!(
-        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM bookings")
-            .fetch_one(&app.state.db)
+        magnetiq::db::sql("SELECT count(*) FROM bookings")
+            .scalar::<i64>(&app.state.db)
             .await
             .unwrap(),
         1
     );
     assert_eq!(
-        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM outbox WHERE booking_id = ?")
+        magnetiq::db::sql("SELECT count(*) FROM outbox WHERE booking_id = $1")
             .bind(id)
-            .fetch_one(&app.state.db)
+            .scalar::<i64>(&app.state.db)
             .await
             .unwrap(),
         0,
         "its mails are gone too"
     );
-    let actions: Vec<String> = sqlx::query_scalar("SELECT action FROM audit_log")
-        .fetch_all(&app.state.db)
+    let actions: Vec<String> = magnetiq::db::sql("SELECT action FROM audit_log")
+        .scalars(&app.state.db)
         .await
         .unwrap();
     assert!(
@@ -162,7 +162,7 @@ async fn the_outbox_shows_queued_mails_and_retries_failed_ones() {
     app.create_user("editor@magnetiq.test", "editor", PASSWORD)
         .await;
     book(&app, &visitor(), "Client", 0).await;
-    sqlx::query("UPDATE outbox SET status = 'failed', attempts = 10, last_error = 'connection refused' WHERE id = 1").execute(&app.state.db).await.unwrap();
+    magnetiq::db::sql("UPDATE outbox SET status = 'failed', attempts = 10, last_error = 'connection refused' WHERE id = 1").execute(&app.state.db).await.unwrap();
     assert_eq!(
         app.login("editor@magnetiq.test", PASSWORD).await.status(),
         303
@@ -183,8 +183,8 @@ async fn the_outbox_shows_queued_mails_and_retries_failed_ones() {
         .post_form("/admin/outbox/1/retry", "/admin/outbox", &[])
         .await;
     assert_eq!(retry.status(), 303);
-    let status: String = sqlx::query_scalar("SELECT status FROM outbox WHERE id = 1")
-        .fetch_one(&app.state.db)
+    let status: String = magnetiq::db::sql("SELECT status FROM outbox WHERE id = 1")
+        .scalar(&app.state.db)
         .await
         .unwrap();
     assert_eq!(status, "pending");
@@ -204,8 +204,8 @@ async fn the_outbox_shows_queued_mails_and_retries_failed_ones() {
         .await
         .unwrap();
     assert_eq!(forged.status(), 403);
-    let status: String = sqlx::query_scalar("SELECT status FROM bookings WHERE id = 1")
-        .fetch_one(&app.state.db)
+    let status: String = magnetiq::db::sql("SELECT status FROM bookings WHERE id = 1")
+        .scalar(&app.state.db)
         .await
         .unwrap();
     assert_eq!(status, "confirmed");

@@ -55,8 +55,8 @@ async fn an_admin_adds_a_consultant_whose_hours_become_bookable_slots() {
         )
         .await;
     assert_eq!(ok.status(), 303);
-    let id: i64 = sqlx::query_scalar("SELECT id FROM consultants WHERE name = 'Nora Lind'")
-        .fetch_one(&app.state.db)
+    let id: i64 = magnetiq::db::sql("SELECT id FROM consultants WHERE name = 'Nora Lind'")
+        .scalar(&app.state.db)
         .await
         .unwrap();
     let edit = app.page(&format!("/admin/consultants/{id}")).await;
@@ -110,8 +110,8 @@ async fn editors_cannot_change_consultants() {
         )
         .await;
     assert_eq!(r.status(), 403);
-    let name: String = sqlx::query_scalar("SELECT name FROM consultants WHERE id = 1")
-        .fetch_one(&app.state.db)
+    let name: String = magnetiq::db::sql("SELECT name FROM consultants WHERE id = 1")
+        .scalar(&app.state.db)
         .await
         .unwrap();
     assert_eq!(name, "Aylin Demir");

@@ -95,14 +95,14 @@ async fn book_one(app: &TestApp) {
 async fn a_booking_queues_its_confirmation_and_notice_in_the_same_transaction() {
     let app = TestApp::spawn().await;
     book_one(&app).await;
-    let mails: Vec<(String, String, String, Option<String>, i64)> = sqlx::query_as(
+    let mails: Vec<(String, String, String, Option<String>, i64)> = magnetiq::db::sql(
         "SELECT recipient, subject, body_text, attachment, booking_id FROM outbox ORDER BY id",
     )
     .fetch_all(&app.state.db)
     .await
     .unwrap();
     assert_eq!(mails.len(), 2);
-    let booking: (i64, String) = sqlx::query_as("SELECT id, reference FROM bookings")
+    let booking: (i64, String) = magnetiq::db::sql("SELECT id, reference FROM bookings")
         .fetch_one(&app.state.db)
         .await
         .unwrap();
@@ -144,15 +144,16 @@ async fn mails_are_delivered_over_smtp_and_retried_after_the_server_was_down() {
         .unwrap();
     assert_eq!(sent, 0);
     let (status, attempts, error): (String, i64, Option<String>) =
-        sqlx::query_as("SELECT status, attempts, last_error FROM outbox ORDER BY id LIMIT 1")
+        magnetiq::db::sql("SELECT status, attempts, last_error FROM outbox ORDER BY id LIMIT 1")
             .fetch_one(&app.state.db)
             .await
             .unwrap();
     assert_eq!((status.as_str(), attempts), ("pending", 1));
     assert!(error.is_some());
     // Not retried before its backoff is over.
+    let lease = jiff::SignedDuration::from_secs(60);
     assert_eq!(
-        outbox::due(&app.state.db, outbox::Kind::Mail, now, 10)
+        outbox::claim_due(&app.state.db, outbox::Kind::Mail, now, lease, 10)
             .await
             .unwrap()
             .len(),
@@ -181,8 +182,8 @@ async fn mails_are_delivered_over_smtp_and_retried_after_the_server_was_down() {
         confirmation.contains("text/calendar"),
         "the .ics is attached"
     );
-    let statuses: Vec<String> = sqlx::query_scalar("SELECT status FROM outbox")
-        .fetch_all(&app.state.db)
+    let statuses: Vec<String> = magnetiq::db::sql("SELECT status FROM outbox")
+        .scalars(&app.state.db)
         .await
         .unwrap();
     assert_eq!(statuses, vec!["sent", "sent"]);

@@ -59,8 +59,8 @@ fn fields<'a>(form: &'a Form, slot: &'a str, name: &'a str) -> Vec<(&'a str, &'a
 }
 
 async fn bookings(app: &TestApp) -> i64 {
-    sqlx::query_scalar("SELECT count(*) FROM bookings")
-        .fetch_one(&app.state.db)
+    magnetiq::db::sql("SELECT count(*) FROM bookings")
+        .scalar(&app.state.db)
         .await
         .unwrap()
 }
@@ -462,8 +462,8 @@ async fn line_breaks_in_a_name_cannot_reach_a_mail_header() {
         422
     );
     assert_eq!(bookings(&app).await, 0);
-    let mails: i64 = sqlx::query_scalar("SELECT count(*) FROM outbox")
-        .fetch_one(&app.state.db)
+    let mails: i64 = magnetiq::db::sql("SELECT count(*) FROM outbox")
+        .scalar(&app.state.db)
         .await
         .unwrap();
     assert_eq!(mails, 0);

@@ -219,17 +219,17 @@ impl TestApp {
 
 impl TestApp {
     pub async fn page_id(&self, slug: &str) -> i64 {
-        sqlx::query_scalar("SELECT id FROM pages WHERE slug = $1")
+        magnetiq::db::sql("SELECT id FROM pages WHERE slug = $1")
             .bind(slug)
-            .fetch_one(&self.state.db)
+            .scalar(&self.state.db)
             .await
             .unwrap()
     }
 
     pub async fn page_version(&self, id: i64) -> String {
-        let version: i64 = sqlx::query_scalar("SELECT version FROM pages WHERE id = $1")
+        let version: i64 = magnetiq::db::sql("SELECT version FROM pages WHERE id = $1")
             .bind(id)
-            .fetch_one(&self.state.db)
+            .scalar(&self.state.db)
             .await
             .unwrap();
         version.to_string()

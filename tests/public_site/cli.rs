@@ -43,14 +43,14 @@ fn migrate_seed_and_backup_produce_a_database_that_opens() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
         let url = format!("sqlite://{}", copy.display());
-        let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
-        let check: String = sqlx::query_scalar("PRAGMA integrity_check")
-            .fetch_one(&pool)
+        let pool = magnetiq::db::Db::Sqlite(sqlx::SqlitePool::connect(&url).await.unwrap());
+        let check: String = magnetiq::db::sql("PRAGMA integrity_check")
+            .scalar(&pool)
             .await
             .unwrap();
         assert_eq!(check, "ok");
-        let pages: i64 = sqlx::query_scalar("SELECT count(*) FROM pages")
-            .fetch_one(&pool)
+        let pages: i64 = magnetiq::db::sql("SELECT count(*) FROM pages")
+            .scalar(&pool)
             .await
             .unwrap();
         assert_eq!(pages, 11);

@@ -40,7 +40,7 @@ async fn unknown_language_prefix_gets_a_404_in_the_visitors_language() {
 async fn a_broken_page_row_gets_the_friendly_500_page_with_a_request_id() {
     let app = TestApp::spawn().await;
     // Valid JSON (the column's CHECK allows it) but not a localized text: a fault in the data.
-    sqlx::query("UPDATE pages SET title = '{\"en\": 5}' WHERE slug = 'about'")
+    magnetiq::db::sql("UPDATE pages SET title = '{\"en\": 5}' WHERE slug = 'about'")
         .execute(&app.state.db)
         .await
         .unwrap();

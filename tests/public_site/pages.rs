@@ -240,12 +240,12 @@ async fn unknown_block_type_renders_nothing_and_the_rest_still_shows() {
     let id = store::create_page(&app.state.db, &page, blocks)
         .await
         .unwrap();
-    sqlx::query("INSERT INTO content_blocks (page_id, block_type, content, sort_order) VALUES (?, 'carousel', '{}', 5)")
+    magnetiq::db::sql("INSERT INTO content_blocks (page_id, block_type, content, sort_order) VALUES ($1, 'carousel', '{}', 5)")
         .bind(id)
         .execute(&app.state.db)
         .await
         .unwrap();
-    sqlx::query("INSERT INTO content_blocks (page_id, block_type, content, sort_order) VALUES (?, 'call_to_action', ?, 6)")
+    magnetiq::db::sql("INSERT INTO content_blocks (page_id, block_type, content, sort_order) VALUES ($1, 'call_to_action', $2, 6)")
         .bind(id)
         .bind(r#"{"headline": {"en": "x"}, "label": {"en": "x"}, "url": {"en": "javascript:alert(1)"}}"#)
         .execute(&app.state.db)
@@ -307,7 +307,7 @@ async fn an_edit_is_visible_on_the_next_request_despite_the_page_cache() {
         304
     );
 
-    sqlx::query(
+    magnetiq::db::sql(
         "UPDATE pages SET title = json_set(title, '$.en', 'About Magnetiq') WHERE slug = 'about'",
     )
     .execute(&app.state.db)

@@ -88,8 +88,8 @@ async fn the_operator_lets_shared_caches_keep_public_pages_and_nothing_personal(
         );
     }
     app.sign_in_as("editor").await;
-    let id: i64 = sqlx::query_scalar("SELECT id FROM pages WHERE slug = 'careers'")
-        .fetch_one(&app.state.db)
+    let id: i64 = magnetiq::db::sql("SELECT id FROM pages WHERE slug = 'careers'")
+        .scalar(&app.state.db)
         .await
         .unwrap();
     for path in [
@@ -273,11 +273,10 @@ async fn a_publish_purges_the_changed_addresses_from_the_cache_in_front() {
     // A new title in the navigation changes every page.
     cdn.seen.lock().unwrap().clear();
     app.rename_page("about", "About Magnetiq").await;
-    let published =
-        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM pages WHERE status = 'published'")
-            .fetch_one(&app.state.db)
-            .await
-            .unwrap() as usize;
+    let published = magnetiq::db::sql("SELECT count(*) FROM pages WHERE status = 'published'")
+        .scalar::<i64>(&app.state.db)
+        .await
+        .unwrap() as usize;
     // Every published page in both languages and the sitemap, in three codings each.
     let seen = cdn
         .wait_for(10, |s| s.len() >= 3 * (2 * published + 1))
@@ -313,10 +312,10 @@ async fn a_failed_purge_stays_in_the_outbox_and_is_sent_again() {
     .await;
     cdn.wait_for(5, |s| s.len() == 1).await;
     let row = || async {
-        sqlx::query_as::<_, (i64, String, i64, Option<String>)>(
+        magnetiq::db::sql(
             "SELECT id, status, attempts, last_error FROM outbox WHERE kind = 'purge'",
         )
-        .fetch_one(&app.state.db)
+        .fetch_one::<(i64, String, i64, Option<String>)>(&app.state.db)
         .await
         .unwrap()
     };

@@ -1,0 +1,360 @@
+//! The database: SQLite (one file, the default) or PostgreSQL (several instances on one server),
+//! chosen by `MAGNETIQ_DATABASE_URL`. This folder is the one place that knows which engine runs: the
+//! pools, the migrations of each engine, transactions and their locks, the column types that differ
+//! ([`types`]), running statements on either engine ([`query`]), moving a site between engines
+//! ([`copy`]) and the change notices between instances ([`notices`]).
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use anyhow::Context;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::{Postgres, Sqlite};
+use time::OffsetDateTime;
+
+pub mod query;
+pub mod types;
+
+pub use query::{Record, Scalar, Sql, Value, sql};
+pub use types::{DbTime, JsonText};
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+impl Engine {
+    /// The engine a database URL names; `None` for anything else (MySQL, typos, bare paths).
+    pub fn of_url(url: &str) -> Option<Engine> {
+        if url.starts_with("sqlite:") {
+            Some(Engine::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Some(Engine::Postgres)
+        } else {
+            None
+        }
+    }
+}
+
+/// The supported URLs, for messages.
+pub const SUPPORTED_URLS: &str = "sqlite://FILE (the default: magnetiq.db in the data folder) or postgres://USER@HOST:PORT/DATABASE";
+
+/// A pool of connections to the site's database.
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// A write transaction: on SQLite it holds the database's write lock from its first statement
+/// (`BEGIN IMMEDIATE`); on PostgreSQL, whatever must not change meanwhile is locked with
+/// [`Tx::lock_row`].
+pub enum Tx {
+    Sqlite(sqlx::Transaction<'static, Sqlite>),
+    Postgres(sqlx::Transaction<'static, Postgres>),
+}
+
+/// How many connections, and how long a request waits for one.
+#[derive(Clone, Copy, Debug)]
+pub struct PoolSettings {
+    /// `None`: 4 for SQLite (one writer; readers share the file), 10 for PostgreSQL.
+    pub size: Option<u32>,
+    /// A request that cannot get a connection this fast is answered 503, never left hanging.
+    pub acquire_timeout: Duration,
+}
+
+impl Default for PoolSettings {
+    fn default() -> PoolSettings {
+        PoolSettings {
+            size: None,
+            acquire_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// Opens (creating if needed) the database and applies pending migrations. Instances starting at
+/// once against an empty PostgreSQL database take turns: the migrations hold an advisory lock.
+pub async fn connect(url: &str, settings: PoolSettings) -> anyhow::Result<Db> {
+    let db = match Engine::of_url(url) {
+        Some(Engine::Sqlite) => Db::Sqlite(connect_sqlite(url, settings).await?),
+        Some(Engine::Postgres) => Db::Postgres(connect_postgres(url, settings).await?),
+        None => anyhow::bail!(
+            "MAGNETIQ_DATABASE_URL {:?} is not supported: use {SUPPORTED_URLS}",
+            redacted(url)
+        ),
+    };
+    db.migrate().await?;
+    Ok(db)
+}
+
+async fn connect_sqlite(url: &str, settings: PoolSettings) -> anyhow::Result<SqlitePool> {
+    let options = SqliteConnectOptions::from_str(url)
+        .with_context(|| format!("invalid database URL {url:?}"))?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        // FULL throughout: whatever the server acknowledged survives a power loss.
+        .synchronous(SqliteSynchronous::Full)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(5));
+    if let Some(dir) = options.get_filename().parent()
+        && !dir.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    SqlitePoolOptions::new()
+        .max_connections(settings.size.unwrap_or(4).max(1))
+        .min_connections(1)
+        .acquire_timeout(settings.acquire_timeout)
+        // A local file does not drop connections; the default ping before every acquire doubled each query.
+        .test_before_acquire(false)
+        .connect_with(options)
+        .await
+        .with_context(|| format!("cannot open database {url}"))
+}
+
+async fn connect_postgres(url: &str, settings: PoolSettings) -> anyhow::Result<PgPool> {
+    let options = PgConnectOptions::from_str(url)
+        .with_context(|| format!("invalid database URL {:?}", redacted(url)))?
+        .application_name("magnetiq");
+    PgPoolOptions::new()
+        .max_connections(settings.size.unwrap_or(10).max(1))
+        .min_connections(1)
+        .acquire_timeout(settings.acquire_timeout)
+        // A server can restart under a running site: a connection it dropped is noticed and replaced
+        // before a request gets it.
+        .test_before_acquire(true)
+        .connect_with(options)
+        .await
+        .with_context(|| format!("cannot connect to {}", redacted(url)))
+}
+
+/// `url` without its password, for messages and logs.
+pub fn redacted(url: &str) -> String {
+    if let Some((scheme, rest)) = url.split_once("://")
+        && let Some((userinfo, host)) = rest.rsplit_once('@')
+        && let Some((user, _password)) = userinfo.split_once(':')
+    {
+        return format!("{scheme}://{user}:***@{host}");
+    }
+    url.to_owned()
+}
+
+impl Db {
+    pub fn engine(&self) -> Engine {
+        match self {
+            Db::Sqlite(_) => Engine::Sqlite,
+            Db::Postgres(_) => Engine::Postgres,
+        }
+    }
+
+    async fn migrate(&self) -> anyhow::Result<()> {
+        match self {
+            Db::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await,
+            Db::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await,
+        }
+        .context("cannot migrate the database")
+    }
+
+    /// Starts a write transaction (see [`Tx`]).
+    pub async fn begin(&self) -> sqlx::Result<Tx> {
+        Ok(match self {
+            Db::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        })
+    }
+
+    pub async fn close(&self) {
+        match self {
+            Db::Sqlite(pool) => pool.close().await,
+            Db::Postgres(pool) => pool.close().await,
+        }
+    }
+
+    /// `true` when the database answers a trivial query.
+    pub async fn is_healthy(&self) -> bool {
+        sql("SELECT 1").scalar::<i32>(self).await.is_ok()
+    }
+
+    /// Connections open and idle, for operators.
+    pub fn pool_state(&self) -> (u32, usize) {
+        match self {
+            Db::Sqlite(pool) => (pool.size(), pool.num_idle()),
+            Db::Postgres(pool) => (pool.size(), pool.num_idle()),
+        }
+    }
+}
+
+impl Tx {
+    pub fn engine(&self) -> Engine {
+        match self {
+            Tx::Sqlite(_) => Engine::Sqlite,
+            Tx::Postgres(_) => Engine::Postgres,
+        }
+    }
+
+    pub async fn commit(self) -> sqlx::Result<()> {
+        match self {
+            Tx::Sqlite(tx) => tx.commit().await,
+            Tx::Postgres(tx) => tx.commit().await,
+        }
+    }
+
+    pub async fn rollback(self) -> sqlx::Result<()> {
+        match self {
+            Tx::Sqlite(tx) => tx.rollback().await,
+            Tx::Postgres(tx) => tx.rollback().await,
+        }
+    }
+
+    /// Makes every other writer of row `id` of `table` wait until this transaction ends, so what it
+    /// read stays true until it writes. SQLite's `BEGIN IMMEDIATE` already holds the whole database;
+    /// PostgreSQL locks the row (`SELECT … FOR UPDATE`). `table` is one of Magnetiq's own names.
+    pub async fn lock_row(&mut self, table: &'static str, id: i64) -> sqlx::Result<()> {
+        if self.engine() == Engine::Sqlite {
+            return Ok(());
+        }
+        Sql::assembled(format!("SELECT id FROM {table} WHERE id = $1 FOR UPDATE"))
+            .bind(id)
+            .scalar_optional::<i64>(&mut *self)
+            .await
+            .map(|_| ())
+    }
+
+    /// Makes every other transaction that takes the same `key` wait until this one ends: for work
+    /// with no row to lock yet (seeding an empty site). SQLite's write lock already serialises it.
+    pub async fn lock_key(&mut self, key: i64) -> sqlx::Result<()> {
+        if self.engine() == Engine::Sqlite {
+            return Ok(());
+        }
+        sql("SELECT pg_advisory_xact_lock($1)")
+            .bind(key)
+            .execute(&mut *self)
+            .await
+            .map(|_| ())
+    }
+}
+
+/// Whether `e` is a unique constraint refusing a second row, on either engine.
+pub fn is_unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
+}
+
+/// Whether `e` means the database is momentarily unable to serve (busy, locked, unreachable, or a
+/// transaction that lost a race and may be retried): 503, not a fault.
+pub fn is_unavailable(e: &sqlx::Error) -> bool {
+    match e {
+        // SQLite: busy, locked (and their extended codes); PostgreSQL: serialization failure,
+        // deadlock, lock timeout, too many connections, shutting down, cannot connect now.
+        sqlx::Error::Database(d) => matches!(
+            d.code().as_deref(),
+            Some(
+                "5" | "6"
+                    | "261"
+                    | "517"
+                    | "40001"
+                    | "40P01"
+                    | "55P03"
+                    | "53300"
+                    | "57P01"
+                    | "57P02"
+                    | "57P03"
+            )
+        ),
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => true,
+        _ => false,
+    }
+}
+
+/// Writes a consistent copy of the live SQLite database to `target` (which must not exist yet) and
+/// checks that the copy opens and passes `PRAGMA integrity_check`. A PostgreSQL site is backed up
+/// with PostgreSQL's own tools.
+pub async fn backup(db: &Db, target: &Path) -> anyhow::Result<()> {
+    let Db::Sqlite(pool) = db else {
+        anyhow::bail!(
+            "`magnetiq backup` copies a SQLite database; for PostgreSQL use its own tools, e.g. \
+             `pg_dump --format=custom --file {} \"$MAGNETIQ_DATABASE_URL\"`, or \
+             `magnetiq copy-db --to sqlite://{}` for a one-file copy of the site",
+            target.display(),
+            target.display()
+        );
+    };
+    anyhow::ensure!(
+        !target.exists(),
+        "{} already exists; choose a new file name",
+        target.display()
+    );
+    let target_str = target.to_str().context("backup path must be valid UTF-8")?;
+    sqlx::query("VACUUM INTO ?")
+        .bind(target_str)
+        .execute(pool)
+        .await
+        .context("VACUUM INTO failed")?;
+    let copy = SqliteConnectOptions::new().filename(target).read_only(true);
+    let copy = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(copy)
+        .await?;
+    let verdict: String = sqlx::query_scalar("PRAGMA integrity_check")
+        .fetch_one(&copy)
+        .await?;
+    copy.close().await;
+    anyhow::ensure!(
+        verdict == "ok",
+        "backup copy failed its integrity check: {verdict}"
+    );
+    Ok(())
+}
+
+/// `2026-11-24T06:00:00Z`: how Magnetiq writes a moment for people and machines (the admin, the
+/// sitemap), and how SQLite stores it.
+pub fn to_db_time(t: OffsetDateTime) -> String {
+    DbTime::new(t).to_text()
+}
+
+/// Now, in UTC, to the second (what the database keeps).
+pub fn now() -> OffsetDateTime {
+    DbTime::new(OffsetDateTime::now_utc()).0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_sqlite_and_postgres_urls_are_taken() {
+        assert_eq!(
+            Engine::of_url("sqlite://data/magnetiq.db"),
+            Some(Engine::Sqlite)
+        );
+        assert_eq!(Engine::of_url("sqlite::memory:"), Some(Engine::Sqlite));
+        assert_eq!(
+            Engine::of_url("postgres://postgres@127.0.0.1/magnetiq"),
+            Some(Engine::Postgres)
+        );
+        assert_eq!(Engine::of_url("postgresql://x@y/z"), Some(Engine::Postgres));
+        for refused in [
+            "mysql://root@localhost/m",
+            "data/magnetiq.db",
+            "postgres:x",
+            "",
+        ] {
+            assert_eq!(Engine::of_url(refused), None, "{refused}");
+        }
+        assert_eq!(
+            redacted("postgres://site:hunter2@db.example.com:5432/magnetiq"),
+            "postgres://site:***@db.example.com:5432/magnetiq"
+        );
+        assert_eq!(redacted("sqlite://x.db"), "sqlite://x.db");
+        assert_eq!(
+            redacted("postgres://postgres@h/db"),
+            "postgres://postgres@h/db"
+        );
+    }
+}
