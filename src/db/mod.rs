@@ -122,7 +122,10 @@ async fn connect_sqlite(url: &str, settings: PoolSettings) -> anyhow::Result<Sql
 async fn connect_postgres(url: &str, settings: PoolSettings) -> anyhow::Result<PgPool> {
     let options = PgConnectOptions::from_str(url)
         .with_context(|| format!("invalid database URL {:?}", redacted(url)))?
-        .application_name("magnetiq");
+        .application_name("magnetiq")
+        // Like SQLite's busy timeout: a lock held elsewhere for longer is a 503, never a hang; and
+        // no statement of a request runs for ever.
+        .options([("lock_timeout", "5s"), ("statement_timeout", "60s")]);
     PgPoolOptions::new()
         .max_connections(settings.size.unwrap_or(10).max(1))
         .min_connections(1)

@@ -211,7 +211,7 @@ async fn logout_without_a_valid_csrf_token_changes_nothing() {
 async fn a_deactivated_user_is_signed_out_on_the_next_request() {
     let app = TestApp::signed_in("editor").await;
     assert_eq!(app.get("/admin").await.status(), 200);
-    magnetiq::db::sql("UPDATE users SET active = 0")
+    magnetiq::db::sql("UPDATE users SET active = FALSE")
         .execute(&app.state.db)
         .await
         .unwrap();

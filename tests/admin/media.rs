@@ -56,13 +56,13 @@ async fn an_uploaded_image_gets_its_dimensions_renditions_and_is_served() {
     let token = app.csrf_token("/admin/media").await;
     let response = upload(&app, "team photo.png", png(1200, 600), Some(&token)).await;
     assert_eq!(response.status(), 303, "{}", response.text().await.unwrap());
-    let (file_name, width, height, renditions): (String, i64, i64, String) =
+    let (file_name, width, height, renditions): (String, i64, i64, magnetiq::db::JsonText) =
         magnetiq::db::sql("SELECT file_name, width, height, renditions FROM media")
             .fetch_one(&app.state.db)
             .await
             .unwrap();
     assert_eq!((width, height), (1200, 600));
-    assert_eq!(renditions, "[480,960]");
+    assert_eq!(renditions.parse::<Vec<u32>>().unwrap(), vec![480, 960]);
     assert!(
         file_name.ends_with(".png") && !file_name.contains("team"),
         "generated name: {file_name}"

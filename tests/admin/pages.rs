@@ -387,11 +387,12 @@ async fn a_javascript_link_in_a_block_is_refused_when_stored() {
         vec!["javascript:alert(document.cookie)"],
         "input kept"
     );
-    let n: i64 =
-        magnetiq::db::sql("SELECT count(*) FROM content_blocks WHERE content LIKE '%javascript%'")
-            .scalar(&app.state.db)
-            .await
-            .unwrap();
+    let n: i64 = magnetiq::db::sql(
+        "SELECT count(*) FROM content_blocks WHERE CAST(content AS TEXT) LIKE '%javascript%'",
+    )
+    .scalar(&app.state.db)
+    .await
+    .unwrap();
     assert_eq!(n, 0);
 }
 

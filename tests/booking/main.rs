@@ -362,21 +362,37 @@ async fn an_oversized_booking_request_gets_413() {
 async fn a_database_locked_by_someone_else_gets_503_with_retry_after_not_500() {
     let app = TestApp::spawn().await;
     let form = booking_form(&app, &app.client, "").await;
-    // Another process holds the write lock longer than the busy timeout.
-    let path = app.data_dir.path().join("magnetiq.db");
+    // Another process holds the write lock (on PostgreSQL: the consultants' table) longer than the
+    // busy or lock timeout.
+    let sqlite = app.data_dir.path().join("magnetiq.db");
+    let postgres = app.database.as_ref().map(|d| d.url.clone());
     let locker = std::thread::spawn(move || {
         let rt = tokio::runtime::Runtime::new().unwrap();
         rt.block_on(async {
             use sqlx::Connection;
-            let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display()))
-                .await
-                .unwrap();
-            sqlx::query("BEGIN EXCLUSIVE")
-                .execute(&mut conn)
-                .await
-                .unwrap();
-            tokio::time::sleep(std::time::Duration::from_secs(7)).await;
-            sqlx::query("ROLLBACK").execute(&mut conn).await.unwrap();
+            let hold = std::time::Duration::from_secs(7);
+            match postgres {
+                None => {
+                    let url = format!("sqlite://{}", sqlite.display());
+                    let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+                    sqlx::query("BEGIN EXCLUSIVE")
+                        .execute(&mut conn)
+                        .await
+                        .unwrap();
+                    tokio::time::sleep(hold).await;
+                    sqlx::query("ROLLBACK").execute(&mut conn).await.unwrap();
+                }
+                Some(url) => {
+                    let mut conn = sqlx::PgConnection::connect(&url).await.unwrap();
+                    sqlx::query("BEGIN").execute(&mut conn).await.unwrap();
+                    sqlx::query("LOCK TABLE consultants IN ACCESS EXCLUSIVE MODE")
+                        .execute(&mut conn)
+                        .await
+                        .unwrap();
+                    tokio::time::sleep(hold).await;
+                    sqlx::query("ROLLBACK").execute(&mut conn).await.unwrap();
+                }
+            }
         });
     });
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;

@@ -1,5 +1,7 @@
 //! The test harness: `TestApp::spawn()` starts the real Magnetiq server on `127.0.0.1:0` with its own
 //! temporary data folder (migrated and seeded with the demo site) and a cookie-keeping HTTP client.
+//! With `MAGNETIQ_TEST_POSTGRES=postgres://…/postgres` set, every test gets a PostgreSQL database of
+//! its own instead of the SQLite file, dropped when the test ends.
 #![allow(dead_code)]
 
 use std::net::SocketAddr;
@@ -20,6 +22,77 @@ pub struct TestApp {
     /// Keeps cookies, follows no redirects: tests assert on each hop, as a browser's network log shows.
     pub client: reqwest::Client,
     pub data_dir: tempfile::TempDir,
+    /// The PostgreSQL database of this test, when the suite runs on PostgreSQL.
+    pub database: Option<std::sync::Arc<TestDatabase>>,
+}
+
+/// The server of the suite's PostgreSQL leg, if this run is one.
+pub fn postgres_server() -> Option<String> {
+    std::env::var("MAGNETIQ_TEST_POSTGRES")
+        .ok()
+        .filter(|url| !url.trim().is_empty())
+}
+
+/// A PostgreSQL database made for one test and dropped after it.
+pub struct TestDatabase {
+    pub url: String,
+    server: String,
+    name: String,
+}
+
+impl TestDatabase {
+    pub async fn create(server: &str) -> TestDatabase {
+        use sqlx::Connection;
+        let mut random = [0u8; 6];
+        getrandom::fill(&mut random).unwrap();
+        let name = format!(
+            "magnetiq_test_{}",
+            random
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+        );
+        let mut admin = sqlx::PgConnection::connect(server)
+            .await
+            .unwrap_or_else(|e| panic!("MAGNETIQ_TEST_POSTGRES={server}: {e}"));
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&mut admin)
+            .await
+            .unwrap();
+        let base = server
+            .rsplit_once('/')
+            .map_or(server, |(base, _)| base)
+            .to_owned();
+        TestDatabase {
+            url: format!("{base}/{name}"),
+            server: server.to_owned(),
+            name,
+        }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let (server, name) = (self.server.clone(), self.name.clone());
+        // Runs outside the test's runtime, which may be shutting down.
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async {
+                use sqlx::Connection;
+                if let Ok(mut admin) = sqlx::PgConnection::connect(&server).await {
+                    let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                    )))
+                    .execute(&mut admin)
+                    .await;
+                }
+            });
+        })
+        .join();
+    }
 }
 
 impl TestApp {
@@ -29,9 +102,28 @@ impl TestApp {
 
     /// Like [`TestApp::spawn`], with settings changed by `configure` first.
     pub async fn spawn_with(configure: impl FnOnce(&mut Config)) -> TestApp {
+        let database = match postgres_server() {
+            Some(server) => Some(std::sync::Arc::new(TestDatabase::create(&server).await)),
+            None => None,
+        };
+        TestApp::spawn_on(database, configure).await
+    }
+
+    /// Whether this test runs on PostgreSQL.
+    pub fn on_postgres(&self) -> bool {
+        self.database.is_some()
+    }
+
+    async fn spawn_on(
+        database: Option<std::sync::Arc<TestDatabase>>,
+        configure: impl FnOnce(&mut Config),
+    ) -> TestApp {
         let data_dir = tempfile::tempdir().expect("temp dir");
         let mut config = Config::local(data_dir.path(), "127.0.0.1:0");
         config.base_url = BASE_URL.to_owned();
+        if let Some(database) = &database {
+            config.database_url = database.url.clone();
+        }
         configure(&mut config);
         let state = web::Data::new(app::prepare(config).await.expect("app prepares"));
         let (server, addr) = app::start(state.clone(), 1).expect("server starts");
@@ -46,6 +138,7 @@ impl TestApp {
             state,
             client,
             data_dir,
+            database,
         }
     }
 

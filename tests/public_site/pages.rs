@@ -247,7 +247,7 @@ async fn unknown_block_type_renders_nothing_and_the_rest_still_shows() {
         .unwrap();
     magnetiq::db::sql("INSERT INTO content_blocks (page_id, block_type, content, sort_order) VALUES ($1, 'call_to_action', $2, 6)")
         .bind(id)
-        .bind(r#"{"headline": {"en": "x"}, "label": {"en": "x"}, "url": {"en": "javascript:alert(1)"}}"#)
+        .bind(magnetiq::db::JsonText::from(r#"{"headline": {"en": "x"}, "label": {"en": "x"}, "url": {"en": "javascript:alert(1)"}}"#))
         .execute(&app.state.db)
         .await
         .unwrap();
@@ -307,12 +307,18 @@ async fn an_edit_is_visible_on_the_next_request_despite_the_page_cache() {
         304
     );
 
-    magnetiq::db::sql(
-        "UPDATE pages SET title = json_set(title, '$.en', 'About Magnetiq') WHERE slug = 'about'",
-    )
-    .execute(&app.state.db)
-    .await
-    .unwrap();
+    let title: magnetiq::db::JsonText =
+        magnetiq::db::sql("SELECT title FROM pages WHERE slug = 'about'")
+            .scalar(&app.state.db)
+            .await
+            .unwrap();
+    let mut title: serde_json::Value = title.parse().unwrap();
+    title["en"] = "About Magnetiq".into();
+    magnetiq::db::sql("UPDATE pages SET title = $1 WHERE slug = 'about'")
+        .bind(magnetiq::db::JsonText::of(&title).unwrap())
+        .execute(&app.state.db)
+        .await
+        .unwrap();
     app.content_changed().await;
 
     let after = app.get_with("/en/about", &[("If-None-Match", &etag)]).await;
