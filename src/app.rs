@@ -167,8 +167,7 @@ pub fn routes(cfg: &mut web::ServiceConfig, session: SessionMiddleware<CookieSes
 /// Opens the database (creating, migrating and, when empty, seeding it with the demo site), loads the
 /// UI strings and the site tree.
 pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
-    // The process-wide TLS provider for HTTPS clients (cache purges): ring, as the mailer uses.
-    let _ = rustls::crypto::ring::default_provider().install_default();
+    install_tls_provider();
     let catalog = Catalog::load(&config.languages).context("cannot load the UI strings")?;
     std::fs::create_dir_all(&config.data_dir).with_context(|| {
         format!(
@@ -177,6 +176,8 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
         )
     })?;
     let db = db::connect(&config.database_url, config.pool()).await?;
+    // Instances started at once against an empty database: one seeds, the others wait and see pages.
+    let seeding = db.exclusive(db::Exclusive::Seeding).await?;
     if !content::store::has_pages(&db).await? {
         let created = content::seed::seed_demo(&db).await?;
         let consultants = crate::booking::seed::seed_demo_consultants(&db).await?;
@@ -186,6 +187,9 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
             "new database: demo content seeded"
         );
     }
+    if let Some(seeding) = seeding {
+        seeding.commit().await?;
+    }
     let tree = content::store::site_tree(&db).await?;
     if crate::users::store::count(&db).await? == 0 {
         tracing::info!(
@@ -193,8 +197,14 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
              (or leave MAGNETIQ_PASSWORD unset to type it), then sign in at /admin"
         );
     }
-    let key = session_key(&config)?;
+    let key = session_key(&config, &db).await?;
     Ok(AppState::new(config, db, catalog, tree, key))
+}
+
+/// The process-wide TLS provider for HTTPS clients (cache purges): ring, as the mailer uses. Safe to
+/// call more than once.
+pub fn install_tls_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
 /// Binds `config.bind` and returns the running server (not yet awaited) and the bound address.
@@ -208,6 +218,16 @@ pub fn start(
     if let Some(purges) = &state.purges {
         purges.clone().spawn(state.db.clone())?;
     }
+    // Another instance's edits: forget what this one cached (PostgreSQL only).
+    let listening = state.clone();
+    db::notices::listen(&state.db, state.instance.clone(), move |_heard| {
+        let state = listening.clone();
+        async move {
+            if let Err(error) = content::refresh(&state).await {
+                tracing::warn!(%error, "cannot refresh after another instance's change");
+            }
+        }
+    });
     let secure = state.config.secure_cookies;
     let server = HttpServer::new(move || {
         App::new()

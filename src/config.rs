@@ -27,6 +27,10 @@ pub struct Settings {
     /// Database URL; defaults to `magnetiq.db` in the data folder.
     #[arg(long, env = "MAGNETIQ_DATABASE_URL", hide = true, global = true)]
     pub database_url: Option<String>,
+    /// Folder of uploaded media; default `media/` in the data folder. Several instances of one site
+    /// share one (a network or cluster file system every instance mounts).
+    #[arg(long, env = "MAGNETIQ_MEDIA_DIR", hide = true, global = true)]
+    pub media_dir: Option<PathBuf>,
     /// Database connections per instance (default: 4 for SQLite, 10 for PostgreSQL).
     #[arg(long, env = "MAGNETIQ_DATABASE_POOL", hide = true, global = true)]
     pub database_pool: Option<u32>,
@@ -136,6 +140,8 @@ impl std::fmt::Debug for Secret {
 pub struct Config {
     pub bind: String,
     pub data_dir: PathBuf,
+    /// Uploaded media.
+    pub media_dir: PathBuf,
     pub database_url: String,
     /// Connections to the database per instance; `None`: the engine's default.
     pub database_pool: Option<u32>,
@@ -256,6 +262,7 @@ impl Config {
         Ok(Config {
             bind: s.bind,
             languages: Languages::parse(&s.languages)?,
+            media_dir: s.media_dir.unwrap_or_else(|| s.data_dir.join("media")),
             data_dir: s.data_dir,
             database_url,
             database_pool: s.database_pool.filter(|n| *n > 0),
@@ -287,6 +294,7 @@ impl Config {
             bind: bind.to_owned(),
             data_dir: data_dir.into(),
             database_url: None,
+            media_dir: None,
             database_pool: None,
             languages: "en,de".into(),
             base_url: None,
@@ -320,6 +328,7 @@ mod tests {
             bind: "0.0.0.0:80".into(),
             data_dir: "/srv".into(),
             database_url: None,
+            media_dir: None,
             database_pool: None,
             languages: "de,en".into(),
             base_url: Some("https://example.com/".into()),
@@ -360,6 +369,7 @@ mod tests {
             bind: "nonsense".into(),
             data_dir: "/srv".into(),
             database_url: None,
+            media_dir: None,
             database_pool: None,
             languages: "en".into(),
             base_url: None,

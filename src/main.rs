@@ -71,7 +71,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Migrate => {
             let pool = db::connect(&config.database_url, config.pool()).await?;
             pool.close().await;
-            println!("database at {} is up to date", config.database_url);
+            println!(
+                "database at {} is up to date",
+                db::redacted(&config.database_url)
+            );
             Ok(())
         }
         Command::SeedDemo { pages } => {

@@ -1,5 +1,4 @@
 //! Signing in and out: `/admin/login`, `/admin/logout`.
-use std::time::Instant;
 
 use actix_session::Session;
 use actix_web::cookie::{Cookie, SameSite};
@@ -8,8 +7,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::sessions;
+use super::{sessions, throttle};
 use crate::audit::store::{Actor, record};
+use crate::db;
 use crate::error::AppError;
 use crate::users::{Email, password, store as users};
 use crate::web::admin_layout::{AdminLayout, Section, admin_lang, flash};
@@ -81,7 +81,7 @@ pub async fn login(
     }
     let ip = client_ip(&req);
     let typed = form.email.trim().to_lowercase();
-    if let Err(wait) = state.login_throttle.check(&typed, &ip, Instant::now()) {
+    if let Err(wait) = throttle::check(&state.db, &typed, &ip, db::now()).await? {
         record(
             &state.db,
             Actor::Typed(&typed),
@@ -114,9 +114,7 @@ pub async fn login(
     .map_err(|e| AppError::Internal(e.into()))?;
 
     let Some(user) = user else {
-        state
-            .login_throttle
-            .record_failure(&typed, &ip, Instant::now());
+        throttle::record_failure(&state.db, &typed, &ip, db::now()).await?;
         record(
             &state.db,
             Actor::Typed(&typed),
@@ -141,7 +139,7 @@ pub async fn login(
         ));
     };
 
-    state.login_throttle.record_success(&typed);
+    throttle::record_success(&state.db, &typed).await?;
     let session_id = sessions::create(&state.db, user.id, Some(&ip)).await?;
     begin(&session, &session_id)?;
     users::record_login(&state.db, user.id).await?;

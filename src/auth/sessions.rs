@@ -96,3 +96,30 @@ pub async fn delete_for_user(db: &Db, user_id: i64) -> anyhow::Result<()> {
         .await?;
     Ok(())
 }
+
+/// The key of `name` that every instance of the site shares, made (64 random bytes) by whichever
+/// instance asks first; the others read that one.
+pub async fn shared_key(db: &Db, name: &str) -> anyhow::Result<Vec<u8>> {
+    let mut fresh = [0u8; 64];
+    getrandom::fill(&mut fresh).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+    let hex: String = fresh.iter().map(|b| format!("{b:02x}")).collect();
+    sql("INSERT INTO site_keys (name, value, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING")
+        .bind(name)
+        .bind(hex)
+        .bind(now())
+        .execute(db)
+        .await?;
+    let stored: String = sql("SELECT value FROM site_keys WHERE name = $1")
+        .bind(name)
+        .scalar(db)
+        .await?;
+    (0..stored.len())
+        .step_by(2)
+        .map(|i| {
+            stored
+                .get(i..i + 2)
+                .and_then(|pair| u8::from_str_radix(pair, 16).ok())
+                .ok_or_else(|| anyhow::anyhow!("site_keys row {name:?} is not hex"))
+        })
+        .collect()
+}

@@ -17,6 +17,8 @@ pub mod view;
 pub use model::{Page, PageStatus, Placement, Slug};
 pub use tree::{SiteTree, TreePage};
 
+use crate::db::notices::Notice;
+
 /// Call after any change to a page or its blocks (`None`: to anything): rebuilds the in-memory site
 /// tree and forgets every rendered page, so the next request shows the change; a CDN in front is told
 /// which addresses changed (the page's, or every page's when the navigation changed).
@@ -25,14 +27,27 @@ pub async fn content_changed(
     page_id: Option<i64>,
 ) -> anyhow::Result<()> {
     let before = state.tree();
-    state.page_cache.clear();
-    state.set_tree(store::site_tree(&state.db).await?);
-    state.page_cache.clear();
+    refresh(state).await?;
     if let Some(purges) = &state.purges {
         let after = state.tree();
         let paths = changed_paths(&before, &after, page_id, &state.config.languages);
         purges.enqueue(&state.db, &paths).await?;
     }
+    // The edit is saved; an instance that misses this notice catches up when its listener reconnects.
+    if let Err(error) =
+        crate::db::notices::announce(&state.db, &state.instance, Notice::ContentChanged).await
+    {
+        tracing::warn!(%error, "cannot tell the other instances about a content change");
+    }
+    Ok(())
+}
+
+/// What a change made elsewhere (another instance, or a listener that reconnected) needs here: the
+/// site tree rebuilt and every rendered page forgotten. The other instance purged the CDN already.
+pub async fn refresh(state: &crate::web::state::AppState) -> anyhow::Result<()> {
+    state.page_cache.clear();
+    state.set_tree(store::site_tree(&state.db).await?);
+    state.page_cache.clear();
     Ok(())
 }
 

@@ -15,6 +15,7 @@ use sqlx::sqlite::{
 use sqlx::{Postgres, Sqlite};
 use time::OffsetDateTime;
 
+pub mod notices;
 pub mod query;
 pub mod types;
 
@@ -229,18 +230,27 @@ impl Tx {
             .await
             .map(|_| ())
     }
+}
 
-    /// Makes every other transaction that takes the same `key` wait until this one ends: for work
-    /// with no row to lock yet (seeding an empty site). SQLite's write lock already serialises it.
-    pub async fn lock_key(&mut self, key: i64) -> sqlx::Result<()> {
-        if self.engine() == Engine::Sqlite {
-            return Ok(());
-        }
+/// Work that only one instance at a time may do, e.g. seeding an empty site.
+#[derive(Clone, Copy, Debug)]
+pub enum Exclusive {
+    Seeding = 1,
+}
+
+impl Db {
+    /// Waits until no other instance does `work`, and holds it until the returned guard is dropped
+    /// or committed. A SQLite site is one instance: there is nothing to wait for.
+    pub async fn exclusive(&self, work: Exclusive) -> sqlx::Result<Option<Tx>> {
+        let Db::Postgres(pool) = self else {
+            return Ok(None);
+        };
+        let mut tx = Tx::Postgres(pool.begin().await?);
         sql("SELECT pg_advisory_xact_lock($1)")
-            .bind(key)
-            .execute(&mut *self)
-            .await
-            .map(|_| ())
+            .bind(0x6d61_676e_0000_i64 + work as i64)
+            .execute(&mut tx)
+            .await?;
+        Ok(Some(tx))
     }
 }
 

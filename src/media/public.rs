@@ -41,7 +41,8 @@ pub async fn serve(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpR
     Ok(response)
 }
 
-/// Where uploads live: `{data dir}/media`.
+/// Where uploads live: `MAGNETIQ_MEDIA_DIR`, by default `{data dir}/media` (a folder every instance of
+/// a site mounts, when there are several).
 pub fn media_dir(state: &AppState) -> std::path::PathBuf {
-    state.config.data_dir.join("media")
+    state.config.media_dir.clone()
 }

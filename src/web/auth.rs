@@ -17,6 +17,7 @@ use serde::de::DeserializeOwned;
 
 use crate::auth::sessions;
 use crate::config::Config;
+use crate::db::{Db, Engine};
 use crate::error::AppError;
 use crate::users::User;
 use crate::web::state::AppState;
@@ -29,14 +30,20 @@ pub const ABSOLUTE_TIMEOUT: Duration = Duration::from_secs(12 * 60 * 60);
 const SESSION_ID: &str = "sid";
 
 /// The key that encrypts and signs session cookies: `MAGNETIQ_SECRET_KEY` when set (at least 32
-/// bytes), else `session.key` in the data folder, created once with owner-only permissions.
-pub fn session_key(config: &Config) -> anyhow::Result<Key> {
+/// bytes). Otherwise a SQLite site keeps `session.key` in its data folder (created once, owner-only),
+/// and a PostgreSQL site keeps its key in the database, so that every instance has the same one: an
+/// instance with a key of its own would sign everybody out whom another instance signed in.
+pub async fn session_key(config: &Config, db: &Db) -> anyhow::Result<Key> {
     if let Some(crate::config::Secret(secret)) = &config.secret_key {
         anyhow::ensure!(
             secret.len() >= 32,
             "MAGNETIQ_SECRET_KEY must be at least 32 characters"
         );
         return Ok(Key::derive_from(secret.as_bytes()));
+    }
+    if db.engine() == Engine::Postgres {
+        let shared = sessions::shared_key(db, "session").await?;
+        return Key::try_from(&shared[..]).context("the session key in site_keys is not a key");
     }
     let path = config.data_dir.join("session.key");
     match std::fs::read(&path) {

@@ -4,7 +4,6 @@ use std::sync::{Arc, RwLock};
 use actix_web::cookie::Key;
 use actix_web::http::header::HeaderValue;
 
-use crate::auth::throttle::LoginThrottle;
 use crate::config::Config;
 use crate::content::SiteTree;
 use crate::db::Db;
@@ -22,12 +21,13 @@ pub struct AppState {
     pub page_cache: PageCache,
     /// `Cache-Control` of public pages that anyone may cache (`MAGNETIQ_PUBLIC_MAX_AGE`).
     pub public_cache_control: HeaderValue,
-    pub login_throttle: LoginThrottle,
     /// Booking attempts a single address may make in ten minutes (`MAGNETIQ_BOOKING_LIMIT`, default 20:
     /// a person needs a few).
     pub booking_limit: RateLimit,
     /// Cache purges after a publish, when `MAGNETIQ_PURGE_URL` is set.
     pub purges: Option<Arc<Purges>>,
+    /// This process among the instances of the site (for change notices).
+    pub instance: String,
     /// Encrypts and signs the admin session cookie.
     pub session_key: Key,
     tree: RwLock<Arc<SiteTree>>,
@@ -56,7 +56,7 @@ impl AppState {
             page_cache,
             public_cache_control,
             purges,
-            login_throttle: LoginThrottle::default(),
+            instance: instance_name(),
             booking_limit: RateLimit::new(limit, std::time::Duration::from_secs(600)),
             session_key,
             tree: RwLock::new(Arc::new(tree)),
@@ -91,4 +91,14 @@ fn public_cache_control(max_age: Option<u32>) -> HeaderValue {
         .unwrap_or(HeaderValue::from_static("no-cache")),
         _ => HeaderValue::from_static("no-cache"),
     }
+}
+
+/// A name for this process that no other instance shares: eight random bytes in hex.
+fn instance_name() -> String {
+    let mut bytes = [0u8; 8];
+    // Without randomness the process id still tells instances apart on one host.
+    if getrandom::fill(&mut bytes).is_err() {
+        return format!("pid{}", std::process::id());
+    }
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

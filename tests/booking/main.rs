@@ -7,56 +7,8 @@ mod admin;
 mod consultants;
 mod mail;
 
+use common::booking::{booking_form, fields};
 use common::{TestApp, attrs, location, texts};
-
-struct Form {
-    token: String,
-    consultant: String,
-    duration: String,
-    tz: String,
-    slots: Vec<String>,
-}
-
-async fn booking_form(app: &TestApp, client: &reqwest::Client, query: &str) -> Form {
-    let body = client
-        .get(app.url(&format!("/en/book{query}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let html = scraper::Html::parse_document(&body);
-    let one = |sel: &str| {
-        attrs(&html, sel, "value")
-            .into_iter()
-            .next()
-            .unwrap_or_default()
-    };
-    Form {
-        token: one(".booking-form input[name=csrf_token]"),
-        consultant: one(".booking-form input[name=consultant]"),
-        duration: one(".booking-form input[name=duration]"),
-        tz: one(".booking-form input[name=tz]"),
-        slots: attrs(&html, "input[name=slot]", "value"),
-    }
-}
-
-fn fields<'a>(form: &'a Form, slot: &'a str, name: &'a str) -> Vec<(&'a str, &'a str)> {
-    vec![
-        ("csrf_token", form.token.as_str()),
-        ("consultant", form.consultant.as_str()),
-        ("duration", form.duration.as_str()),
-        ("tz", form.tz.as_str()),
-        ("slot", slot),
-        ("meeting_type", "video"),
-        ("name", name),
-        ("email", "visitor@example.com"),
-        ("company", "Example GmbH"),
-        ("message", "Let's talk, \"soon\" <b>"),
-        ("consent", "yes"),
-    ]
-}
 
 async fn bookings(app: &TestApp) -> i64 {
     magnetiq::db::sql("SELECT count(*) FROM bookings")

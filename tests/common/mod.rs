@@ -4,6 +4,10 @@
 //! its own instead of the SQLite file, dropped when the test ends.
 #![allow(dead_code)]
 
+pub mod booking;
+pub mod process;
+pub mod smtp;
+
 use std::net::SocketAddr;
 
 use actix_web::web;
@@ -107,6 +111,22 @@ impl TestApp {
             None => None,
         };
         TestApp::spawn_on(database, configure).await
+    }
+
+    /// A second instance of the same site: the same PostgreSQL database and media folder, its own
+    /// data folder, page cache, workers and address (what a load balancer spreads visitors over).
+    /// `None` on SQLite, where a site is one instance.
+    pub async fn second_instance(&self) -> Option<TestApp> {
+        let database = self.database.clone()?;
+        let media = self.state.config.media_dir.clone();
+        let purge = self.state.config.purge.clone();
+        Some(
+            TestApp::spawn_on(Some(database), move |c| {
+                c.media_dir = media;
+                c.purge = purge;
+            })
+            .await,
+        )
     }
 
     /// Whether this test runs on PostgreSQL.

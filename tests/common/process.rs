@@ -1,0 +1,94 @@
+//! Magnetiq as an operator runs it: the real binary in a process of its own, which a test can kill
+//! without warning (SIGKILL) to see that nothing it acknowledged is lost.
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub struct Server {
+    child: Child,
+    pub port: u16,
+}
+
+/// A free port on 127.0.0.1 (bound and released: the server binds it next).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+impl Server {
+    /// Starts `magnetiq serve` on a free port with `data_dir`, on `database_url` (`None`: the SQLite
+    /// file in the data folder), and waits until `/healthz` answers.
+    pub fn start(data_dir: &Path, database_url: Option<&str>, env: &[(&str, &str)]) -> Server {
+        let server = Server::spawn(data_dir, database_url, env);
+        server.wait_until_healthy(Duration::from_secs(30));
+        server
+    }
+
+    /// Starts it without waiting.
+    pub fn spawn(data_dir: &Path, database_url: Option<&str>, env: &[(&str, &str)]) -> Server {
+        let port = free_port();
+        let mut command = Command::new(env!("CARGO_BIN_EXE_magnetiq"));
+        command
+            .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+            .env("MAGNETIQ_DATA_DIR", data_dir)
+            .env("MAGNETIQ_BASE_URL", "http://magnetiq.test")
+            .env("MAGNETIQ_BOOKING_LIMIT", "100000")
+            .env("RUST_LOG", "warn")
+            .env_remove("MAGNETIQ_DATABASE_URL")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit());
+        if let Some(url) = database_url {
+            command.env("MAGNETIQ_DATABASE_URL", url);
+        }
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        Server {
+            child: command.spawn().expect("magnetiq starts"),
+            port,
+        }
+    }
+
+    pub fn wait_until_healthy(&self, limit: Duration) {
+        let started = Instant::now();
+        loop {
+            if let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", self.port)) {
+                use std::io::{Read, Write};
+                let _ = stream.write_all(b"GET /healthz HTTP/1.0\r\n\r\n");
+                let mut answer = String::new();
+                let _ = stream.read_to_string(&mut answer);
+                if answer.starts_with("HTTP/1.0 200") || answer.starts_with("HTTP/1.1 200") {
+                    return;
+                }
+            }
+            assert!(started.elapsed() < limit, "magnetiq did not become healthy");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    /// SIGKILL: no shutdown, no flush, as a power cut or the OOM killer would.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// A data folder that outlives a killed server (the SQLite file must be read afterwards).
+pub fn data_dir() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().to_owned();
+    (dir, path)
+}

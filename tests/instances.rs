@@ -1,0 +1,428 @@
+//! Several Magnetiq instances on one PostgreSQL database, as a load balancer spreads visitors over
+//! them: they see each other's edits, share sign-ins and throttles, never book a slot twice or send a
+//! mail twice, start together on an empty database, and a killed one loses nothing it acknowledged.
+//! On the SQLite leg (a site is one instance there) only the tests that need one instance run.
+#[path = "common/mod.rs"]
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::booking::{booking_form, fields};
+use common::process::{Server, data_dir};
+use common::{PASSWORD, TestApp, TestDatabase, postgres_server, texts};
+use magnetiq::db::sql;
+
+/// Two instances of one site, or `None` on the SQLite leg.
+async fn two_instances() -> Option<(TestApp, TestApp)> {
+    let first = TestApp::spawn().await;
+    let second = first.second_instance().await?;
+    Some((first, second))
+}
+
+fn skipped() {
+    eprintln!("skipped: several instances need PostgreSQL (MAGNETIQ_TEST_POSTGRES)");
+}
+
+#[tokio::test]
+async fn an_edit_on_one_instance_shows_on_the_other_at_once() {
+    let Some((a, b)) = two_instances().await else {
+        return skipped();
+    };
+    // Both have the page cached.
+    for app in [&a, &b] {
+        for _ in 0..2 {
+            let html = app.page("/en/about").await;
+            assert_ne!(
+                texts(&html, ".block-heading h2"),
+                vec!["Engineers, on every instance"]
+            );
+        }
+    }
+    a.sign_in_as("editor").await;
+    a.edit_first_heading(
+        "about",
+        "Engineers, on every instance",
+        "Ingenieure überall",
+    )
+    .await;
+    let started = Instant::now();
+    loop {
+        let html = b.page("/en/about").await;
+        if texts(&html, ".block-heading h2") == vec!["Engineers, on every instance"] {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "the other instance still shows its cached page"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    eprintln!(
+        "the other instance showed the edit after {:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn signed_in_on_one_instance_is_signed_in_on_all_and_signing_out_ends_it_everywhere() {
+    let Some((a, b)) = two_instances().await else {
+        return skipped();
+    };
+    a.sign_in_as("editor").await;
+    // The same browser (cookies are per host, not per port) asks the other instance.
+    let on_b = a.client.get(b.url("/admin")).send().await.unwrap();
+    assert_eq!(on_b.status(), 200, "signed in on the other instance too");
+    let token = a.csrf_token("/admin").await;
+    let out = a
+        .client
+        .post(b.url("/admin/logout"))
+        .header("Origin", format!("http://{}", b.addr))
+        .form(&[("csrf_token", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status(), 303);
+    let on_a = a.get("/admin").await;
+    assert_eq!(
+        on_a.status(),
+        303,
+        "signed out on the first instance as well"
+    );
+}
+
+#[tokio::test]
+async fn visitors_racing_for_one_slot_across_two_instances_get_one_booking() {
+    let Some((a, b)) = two_instances().await else {
+        return skipped();
+    };
+    let form = booking_form(&a, &a.client, "").await;
+    let slot = form.slots[0].clone();
+    let mut tasks = Vec::new();
+    for i in 0..20 {
+        let client = a.client.clone();
+        let url = if i % 2 == 0 {
+            a.url("/en/book")
+        } else {
+            b.url("/en/book")
+        };
+        let body: Vec<(String, String)> = fields(&form, &slot, &format!("Visitor {i}"))
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+        tasks.push(tokio::spawn(async move {
+            client
+                .post(url)
+                .form(&body)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }));
+    }
+    let mut statuses = Vec::new();
+    for task in tasks {
+        statuses.push(task.await.unwrap());
+    }
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 303).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|s| *s == 303 || *s == 409),
+        "{statuses:?}"
+    );
+    let stored: i64 = sql("SELECT count(*) FROM bookings")
+        .scalar(&a.state.db)
+        .await
+        .unwrap();
+    assert_eq!(stored, 1);
+}
+
+#[tokio::test]
+async fn the_login_throttle_counts_failures_on_every_instance() {
+    let Some((a, b)) = two_instances().await else {
+        return skipped();
+    };
+    a.create_user("admin@magnetiq.test", "admin", PASSWORD)
+        .await;
+    // Round-robin gives an attacker no extra guesses.
+    for i in 0..5 {
+        let app = if i % 2 == 0 { &a } else { &b };
+        let (_, response) = app
+            .login_in_new_browser("admin@magnetiq.test", "wrong guess")
+            .await;
+        assert_eq!(response.status(), 422, "guess {i}");
+    }
+    for app in [&a, &b] {
+        let (_, response) = app
+            .login_in_new_browser("admin@magnetiq.test", "wrong guess")
+            .await;
+        assert_eq!(response.status(), 429);
+    }
+}
+
+#[tokio::test]
+async fn every_mail_is_sent_once_whichever_instances_run_workers() {
+    use magnetiq::outbox::worker;
+    let Some((a, b)) = two_instances().await else {
+        return skipped();
+    };
+    // Ten bookings, each with two mails, then both instances' workers deliver at once.
+    let form = booking_form(&a, &a.client, "").await;
+    // Every third slot: far enough apart for the consultant's buffer between meetings.
+    for (i, slot) in form.slots.iter().step_by(3).take(10).enumerate() {
+        let app = if i % 2 == 0 { &a } else { &b };
+        let r = a
+            .client
+            .post(app.url("/en/book"))
+            .form(&fields(&form, slot, &format!("Visitor {i}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+    }
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let received = common::smtp::smtp_sink(listener).await;
+    let from: lettre::message::Mailbox = "Magnetiq <no-reply@magnetiq.test>".parse().unwrap();
+    let mut workers = Vec::new();
+    for db in [a.state.db.clone(), b.state.db.clone(), a.state.db.clone()] {
+        let transport = worker::transport(&format!("smtp://127.0.0.1:{port}")).unwrap();
+        let from = from.clone();
+        workers.push(tokio::spawn(async move {
+            let mut sent = 0;
+            for _ in 0..5 {
+                sent += worker::send_due(&db, &transport, &from, jiff::Timestamp::now())
+                    .await
+                    .unwrap();
+            }
+            sent
+        }));
+    }
+    let mut sent = 0;
+    for w in workers {
+        sent += w.await.unwrap();
+    }
+    assert_eq!(sent, 20, "each mail counted as sent once");
+    assert_eq!(
+        received.lock().unwrap().len(),
+        20,
+        "each mail delivered once"
+    );
+    let pending: i64 = sql("SELECT count(*) FROM outbox WHERE status <> 'sent'")
+        .scalar(&a.state.db)
+        .await
+        .unwrap();
+    assert_eq!(pending, 0);
+}
+
+#[tokio::test]
+async fn a_mail_claimed_by_a_worker_that_died_is_sent_by_another_after_its_lease() {
+    use magnetiq::outbox::store::{Kind, claim_due};
+    let app = TestApp::spawn().await;
+    let form = booking_form(&app, &app.client, "").await;
+    let r = app
+        .client
+        .post(app.url("/en/book"))
+        .form(&fields(&form, &form.slots[0], "Ada"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let now = jiff::Timestamp::now();
+    let lease = jiff::SignedDuration::from_secs(300);
+    // A worker claims both mails and dies before sending them.
+    let claimed = claim_due(&app.state.db, Kind::Mail, now, lease, 10)
+        .await
+        .unwrap();
+    assert_eq!(claimed.len(), 2);
+    // Nobody else may take them while the lease runs...
+    assert!(
+        claim_due(&app.state.db, Kind::Mail, now, lease, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // ...and anybody may once it ran out.
+    let later = now + lease + jiff::SignedDuration::from_secs(1);
+    let again = claim_due(&app.state.db, Kind::Mail, later, lease, 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        again.iter().map(|m| m.id).collect::<Vec<_>>(),
+        claimed.iter().map(|m| m.id).collect::<Vec<_>>()
+    );
+}
+
+#[tokio::test]
+async fn two_instances_started_at_once_on_an_empty_database_both_come_up() {
+    let Some(server) = postgres_server() else {
+        return skipped();
+    };
+    let database = TestDatabase::create(&server).await;
+    let (_dir_a, dir_a) = data_dir();
+    let (_dir_b, dir_b) = data_dir();
+    let url = database.url.clone();
+    let (a, b) = tokio::task::spawn_blocking(move || {
+        let a = Server::spawn(&dir_a, Some(&url), &[]);
+        let b = Server::spawn(&dir_b, Some(&url), &[]);
+        a.wait_until_healthy(Duration::from_secs(60));
+        b.wait_until_healthy(Duration::from_secs(60));
+        (a, b)
+    })
+    .await
+    .unwrap();
+    magnetiq::app::install_tls_provider();
+    let db = magnetiq::db::connect(&database.url, Default::default())
+        .await
+        .unwrap();
+    let pages: i64 = sql("SELECT count(*) FROM pages").scalar(&db).await.unwrap();
+    assert_eq!(pages, 11, "the demo site seeded once");
+    for server in [&a, &b] {
+        let home = reqwest::get(server.url("/en/")).await.unwrap();
+        assert_eq!(home.status(), 200);
+    }
+    db.close().await;
+}
+
+/// Posts bookings of distinct slots through `servers` in turn until `stop` says so; every booking
+/// the server acknowledged (303), by visitor name.
+async fn book_until(
+    servers: Vec<String>,
+    slots: Vec<String>,
+    form: common::booking::Form,
+    client: reqwest::Client,
+) -> Vec<String> {
+    let mut acknowledged = Vec::new();
+    for (i, slot) in slots.iter().enumerate() {
+        let base = &servers[i % servers.len()];
+        let name = format!("Load visitor {i}");
+        let answer = client
+            .post(format!("{base}/en/book"))
+            .form(&fields(&form, slot, &name))
+            .timeout(Duration::from_secs(10))
+            .send()
+            .await;
+        match answer {
+            Ok(answer) if answer.status() == 303 => acknowledged.push(name),
+            Ok(answer) => eprintln!("{name}: {}", answer.status()),
+            // The killed instance no longer answers: nothing acknowledged, nothing to check.
+            Err(_) => {}
+        }
+    }
+    acknowledged
+}
+
+async fn stored_names(db: &magnetiq::db::Db) -> Vec<String> {
+    sql("SELECT client_name FROM bookings")
+        .scalars(db)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn killing_an_instance_under_load_loses_no_acknowledged_booking() {
+    // On SQLite: the one instance is killed and started again; on PostgreSQL: one of two is killed
+    // while the other keeps serving.
+    let database = match postgres_server() {
+        Some(server) => Some(TestDatabase::create(&server).await),
+        None => None,
+    };
+    let (_dir_a, dir_a) = data_dir();
+    let (_dir_b, dir_b) = data_dir();
+    let url = database.as_ref().map(|d| d.url.clone());
+    let (mut a, b) = {
+        let url = url.clone();
+        let (dir_a, dir_b) = (dir_a.clone(), dir_b.clone());
+        tokio::task::spawn_blocking(move || {
+            let a = Server::start(&dir_a, url.as_deref(), &[]);
+            let b = url.as_deref().map(|u| Server::start(&dir_b, Some(u), &[]));
+            (a, b)
+        })
+        .await
+        .unwrap()
+    };
+    magnetiq::app::install_tls_provider();
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let app_like = common::booking::form_at(&client, &a.url("/en/book")).await;
+    // Every third slot: far enough apart for the consultant's buffer between meetings.
+    let slots: Vec<String> = app_like.slots.iter().step_by(3).cloned().collect();
+    assert!(slots.len() >= 40, "{} slots", slots.len());
+    let mut servers = vec![a.url("")];
+    if let Some(b) = &b {
+        servers.push(b.url(""));
+    }
+    let db = match &url {
+        Some(url) => magnetiq::db::connect(url, Default::default())
+            .await
+            .unwrap(),
+        None => {
+            let file = format!("sqlite://{}", dir_a.join("magnetiq.db").display());
+            magnetiq::db::connect(&file, Default::default())
+                .await
+                .unwrap()
+        }
+    };
+    let load = tokio::spawn(book_until(
+        servers.clone(),
+        slots[..40].to_vec(),
+        app_like,
+        client.clone(),
+    ));
+    // Killed in the middle of it, once a few bookings are in.
+    loop {
+        let stored: i64 = sql("SELECT count(*) FROM bookings")
+            .scalar(&db)
+            .await
+            .unwrap();
+        if stored >= 8 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    a.kill();
+    let acknowledged = load.await.unwrap();
+    assert!(
+        !acknowledged.is_empty(),
+        "some bookings went through before and after the kill"
+    );
+    if let Some(b) = &b {
+        // The survivor kept serving: half the load was its own.
+        let home = client.get(b.url("/en/")).send().await.unwrap();
+        assert_eq!(home.status(), 200);
+    }
+    let db = match &url {
+        Some(url) => magnetiq::db::connect(url, Default::default())
+            .await
+            .unwrap(),
+        None => {
+            let file = format!("sqlite://{}", dir_a.join("magnetiq.db").display());
+            magnetiq::db::connect(&file, Default::default())
+                .await
+                .unwrap()
+        }
+    };
+    let stored = stored_names(&db).await;
+    for name in &acknowledged {
+        assert!(
+            stored.contains(name),
+            "{name} was acknowledged but is not stored"
+        );
+    }
+    // And each stored booking has its mails (written in the same transaction).
+    let without_mail: i64 = sql(
+        "SELECT count(*) FROM bookings AS b WHERE NOT EXISTS (SELECT 1 FROM outbox AS o WHERE o.booking_id = b.id)",
+    )
+    .scalar(&db)
+    .await
+    .unwrap();
+    assert_eq!(without_mail, 0);
+    db.close().await;
+    drop(database);
+}
