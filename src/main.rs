@@ -33,6 +33,12 @@ enum Command {
     },
     /// Write a consistent copy of the live database to FILE and verify it.
     Backup { file: PathBuf },
+    /// Copy the whole site into an empty database of the other engine (SQLite ↔ PostgreSQL), e.g.
+    /// `--to postgres://magnetiq@db.example.com/magnetiq`.
+    CopyDb {
+        #[arg(long)]
+        to: String,
+    },
     /// Create an admin-panel user. The password comes from MAGNETIQ_PASSWORD or standard input.
     CreateUser {
         #[arg(long)]
@@ -86,6 +92,29 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("demo content: {created} pages and {consultants} consultants added");
             if pages > 0 {
                 println!("generated pages: {generated} added");
+            }
+            Ok(())
+        }
+        Command::CopyDb { to } => {
+            anyhow::ensure!(
+                db::Engine::of_url(&to).is_some(),
+                "--to {:?} is not supported: use {}",
+                db::redacted(&to),
+                db::SUPPORTED_URLS
+            );
+            let source = db::connect(&config.database_url, config.pool()).await?;
+            let target = db::connect(&to, config.pool()).await?;
+            let counts = db::copy::copy(&source, &target).await;
+            source.close().await;
+            target.close().await;
+            let counts = counts?;
+            println!(
+                "copied {} to {}; rows checked on both sides:",
+                db::redacted(&config.database_url),
+                db::redacted(&to)
+            );
+            for (table, rows) in &counts {
+                println!("  {table:<20} {rows:>8}");
             }
             Ok(())
         }

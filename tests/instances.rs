@@ -426,3 +426,126 @@ async fn killing_an_instance_under_load_loses_no_acknowledged_booking() {
     db.close().await;
     drop(database);
 }
+
+/// A TCP relay between Magnetiq and PostgreSQL that a test can cut and mend, as a network outage or
+/// a database restart would: cut, it drops every connection and refuses new ones.
+struct Relay {
+    port: u16,
+    upstream: String,
+    tasks: std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>,
+}
+
+impl Relay {
+    async fn start(upstream: String) -> Relay {
+        let port = common::process::free_port();
+        let relay = Relay {
+            port,
+            upstream,
+            tasks: std::sync::Mutex::new(Vec::new()),
+        };
+        relay.mend().await;
+        relay
+    }
+
+    fn cut(&self) {
+        for task in self.tasks.lock().unwrap().drain(..) {
+            task.abort();
+        }
+    }
+
+    async fn mend(&self) {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", self.port))
+            .await
+            .unwrap();
+        let upstream = self.upstream.clone();
+        let tasks = std::sync::Arc::new(std::sync::Mutex::new(
+            Vec::<tokio::task::JoinHandle<()>>::new(),
+        ));
+        let connections = tasks.clone();
+        let accept = tokio::spawn(async move {
+            let open = AbortOnDrop(connections);
+            while let Ok((mut client, _)) = listener.accept().await {
+                let upstream = upstream.clone();
+                open.0.lock().unwrap().push(tokio::spawn(async move {
+                    if let Ok(mut server) = tokio::net::TcpStream::connect(upstream).await {
+                        let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
+                    }
+                }));
+            }
+        });
+        self.tasks.lock().unwrap().push(accept);
+    }
+}
+
+/// Aborts the relayed connections when the accepting task ends (is aborted).
+struct AbortOnDrop(std::sync::Arc<std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        for task in self.0.lock().unwrap().drain(..) {
+            task.abort();
+        }
+    }
+}
+
+#[tokio::test]
+async fn while_postgresql_is_away_cached_pages_are_served_and_the_rest_is_503_then_it_recovers() {
+    let Some(server) = postgres_server() else {
+        return skipped();
+    };
+    let database = TestDatabase::create(&server).await;
+    let host = database
+        .url
+        .split('@')
+        .nth(1)
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let relay = Relay::start(host.clone()).await;
+    let relayed = database
+        .url
+        .replace(&host, &format!("127.0.0.1:{}", relay.port));
+    let app = TestApp::spawn_with(|c| c.database_url = relayed).await;
+    assert_eq!(app.get("/en/about").await.status(), 200);
+
+    relay.cut();
+    // A page in the cache costs no query: served as before.
+    let cached = app.get("/en/about").await;
+    assert_eq!(cached.status(), 200);
+    // Anything that needs the database: 503 with the site's error page, soon, never a hang.
+    let started = Instant::now();
+    for path in ["/en/services", "/en/book", "/healthz"] {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), 503, "{path}");
+        assert!(response.headers().contains_key("retry-after"), "{path}");
+        if path != "/healthz" {
+            let html = response.text().await.unwrap();
+            assert!(
+                html.contains("<html") && html.contains("lang=\"en\""),
+                "{html}"
+            );
+        }
+    }
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "{:?}",
+        started.elapsed()
+    );
+
+    relay.mend().await;
+    // Back by itself: no restart needed.
+    let started = Instant::now();
+    loop {
+        if app.get("/en/services").await.status() == 200 {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "did not reconnect"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(app.get("/healthz").await.status(), 200);
+}

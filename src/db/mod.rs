@@ -15,8 +15,10 @@ use sqlx::sqlite::{
 use sqlx::{Postgres, Sqlite};
 use time::OffsetDateTime;
 
+pub mod copy;
 pub mod notices;
 pub mod query;
+pub mod schema;
 pub mod types;
 
 pub use query::{Record, Scalar, Sql, Value, sql};
