@@ -549,3 +549,43 @@ async fn while_postgresql_is_away_cached_pages_are_served_and_the_rest_is_503_th
     }
     assert_eq!(app.get("/healthz").await.status(), 200);
 }
+
+#[tokio::test]
+async fn two_saves_of_one_version_on_two_instances_are_a_conflict_not_an_overwrite() {
+    let Some((a, b)) = two_instances().await else {
+        return skipped();
+    };
+    a.sign_in_as("editor").await;
+    let id = a.page_id("about").await;
+    let edit = format!("/admin/pages/{id}");
+    let version = a.page_version(id).await;
+    let token = a.csrf_token(&edit).await;
+    let save = |base: String, title: &'static str| {
+        let client = a.client.clone();
+        let (version, token, edit) = (version.clone(), token.clone(), edit.clone());
+        async move {
+            client
+                .post(format!("{base}{edit}"))
+                .form(&[
+                    ("version", version.as_str()),
+                    ("title.en", title),
+                    ("slug", "about"),
+                    ("placement", "main"),
+                    ("action", "save"),
+                    ("csrf_token", token.as_str()),
+                ])
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    let (first, second) = tokio::join!(
+        save(format!("http://{}", a.addr), "About (Anna)"),
+        save(format!("http://{}", b.addr), "About (Ben)")
+    );
+    let mut statuses = [first, second];
+    statuses.sort();
+    assert_eq!(statuses, [303, 409], "one save wins, the other is told");
+}

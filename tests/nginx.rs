@@ -244,6 +244,39 @@ async fn a_publish_purges_nginx_so_an_edit_shows_at_once() {
 }
 
 #[test]
+fn the_shipped_nginx_files_pass_nginx_t() {
+    if !nginx_is_installed() {
+        return;
+    }
+    for file in ["deploy/nginx.conf", "deploy/nginx-cache.conf"] {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().display().to_string();
+        let site = std::fs::read_to_string(file)
+            .unwrap()
+            .replace("/var/cache/nginx/magnetiq", &format!("{root}/cache"))
+            .replace("listen 80;", &format!("listen 127.0.0.1:{};", free_port()));
+        std::fs::write(dir.path().join("site.conf"), site).unwrap();
+        let main = format!(
+            "pid {root}/nginx.pid;\nerror_log {root}/error.log;\nload_module {PURGE_MODULE};\n\
+             events {{}}\nhttp {{\n  access_log off;\n  client_body_temp_path {root}/body;\n\
+             proxy_temp_path {root}/proxy;\n  fastcgi_temp_path {root}/fastcgi;\n  uwsgi_temp_path {root}/uwsgi;\n\
+             scgi_temp_path {root}/scgi;\n  include {root}/site.conf;\n}}\n"
+        );
+        std::fs::write(dir.path().join("nginx.conf"), main).unwrap();
+        let out = Command::new(NGINX)
+            .args(["-t", "-p", &root, "-c"])
+            .arg(dir.path().join("nginx.conf"))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{file}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+#[test]
 fn the_readme_shows_the_tested_nginx_file() {
     let readme = std::fs::read_to_string("README.md").unwrap();
     let shipped = std::fs::read_to_string("deploy/nginx-cache.conf").unwrap();
