@@ -9,6 +9,9 @@
 #   PAGES=1000 RUNS=1 DURATION=3s bench/load.sh
 #   STYLES=browser bench/load.sh     # one style only
 #   BIN=/path/to/magnetiq bench/load.sh   # another build, e.g. an older commit for a before/after
+#   POSTGRES=postgres://postgres@127.0.0.1:5432/postgres bench/load.sh
+#                                    # on PostgreSQL (a database made for the run and dropped after),
+#                                    # with "hot-2" and "random-2": two instances, a wrk each
 #
 # Scenarios, alternated run by run (A, B, C, ..., A, B, ...), medians reported:
 #   hot       one page, again and again (/en/)
@@ -46,12 +49,20 @@ fi
 
 DATA=$(mktemp -d)
 PIDS=()
+DBNAME=""
 cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
   rm -rf "$DATA"
+  if [ -n "$DBNAME" ]; then psql -q "$POSTGRES" -c "DROP DATABASE IF EXISTS $DBNAME WITH (FORCE)" >/dev/null; fi
 }
 trap cleanup EXIT
+if [ -n "${POSTGRES:-}" ]; then
+  DBNAME="magnetiq_bench_$$"
+  psql -q "$POSTGRES" -c "CREATE DATABASE $DBNAME" >/dev/null
+  export MAGNETIQ_DATABASE_URL="${POSTGRES%/*}/$DBNAME"
+  echo "on PostgreSQL: $DBNAME"
+fi
 
 echo "seeding $PAGES pages..."
 seed_start=$(date +%s.%N)
@@ -80,6 +91,14 @@ page_bytes=$(wc -c < "$DATA/static/bench-home.html")
 page_br_bytes=$(wc -c < "$DATA/limit/home.br")
 
 scenarios=(hot random 404 static css)
+if [ -n "${POSTGRES:-}" ]; then
+  # A second instance on the same database; "-2" scenarios drive both at once, half the connections each.
+  PORT2=$((PORT + 10))
+  RUST_LOG=warn "$BIN" serve --data-dir "$DATA/second" --bind "127.0.0.1:$PORT2" &
+  PIDS+=("$!")
+  until curl -sf "http://127.0.0.1:$PORT2/healthz" >/dev/null; do sleep 0.01; done
+  scenarios+=(hot-2 random-2)
+fi
 declare -A URL=(
   [hot]="$BASE/en/"
   [random]="$BASE"
@@ -109,16 +128,31 @@ RESULTS=$(mktemp)
 run_wrk() { # style scenario run
   local style=$1 s=$2 run=$3 url
   local args=(-t1 -c"$CONNECTIONS" -d"$DURATION" --latency)
-  [ "$s" = random ] && args+=(-s ../shared/bench/random-pages.lua)
+  [[ "$s" == random* ]] && args+=(-s ../shared/bench/random-pages.lua)
   if [ "$style" = browser ]; then
     args+=(-H "Accept-Encoding: gzip, deflate, br, zstd" -H "Accept: $ACCEPT_HTML" -H "Cookie: lang=en")
   fi
   case "$s" in
     limit|css-limit) url="http://127.0.0.1:${LIMIT_PORT[$s-$style]}/en/" ;;
+    hot-2|random-2) url=${URL[${s%-2}]} ;;
     *) url=${URL[$s]} ;;
   esac
   local out rps p50 p99 errors
-  out=$(PAGES=$PAGES wrk "${args[@]}" "$url")
+  if [[ "$s" == *-2 ]]; then
+    # Two wrk at once, one per instance: the sum of their rates, the worse of their latencies.
+    args[1]="-c$((CONNECTIONS / 2))"
+    local first second
+    first=$(mktemp); second=$(mktemp)
+    PAGES=$PAGES wrk "${args[@]}" "$url" > "$first" &
+    local w1=$!
+    PAGES=$PAGES wrk "${args[@]}" "${url/:$PORT/:$PORT2}" > "$second"
+    wait "$w1"
+    out=$(awk '/Requests\/sec/ { r += $2 } $1 == "50%" || $1 == "99%" { print } END { printf "Requests/sec: %f\n", r }' "$first" "$second" \
+      | awk '$1 == "Requests/sec:" { print; next } { v = $2; ms = v; if (v ~ /us$/) { sub(/us$/, "", ms); ms /= 1000 } else if (v ~ /ms$/) { sub(/ms$/, "", ms) } else if (v ~ /s$/) { sub(/s$/, "", ms); ms *= 1000 } if (!($1 in best) || ms > best[$1]) { best[$1] = ms; text[$1] = v } } END { for (k in text) print k, text[k] }')
+    rm -f "$first" "$second"
+  else
+    out=$(PAGES=$PAGES wrk "${args[@]}" "$url")
+  fi
   rps=$(awk '/Requests\/sec/ { print $2 }' <<<"$out")
   p50=$(awk '$1 == "50%" { print $2 }' <<<"$out")
   p99=$(awk '$1 == "99%" { print $2 }' <<<"$out")
@@ -151,7 +185,7 @@ for style in $STYLES; do
     # Random pages: the first run renders pages nobody asked for yet; the median is over the others
     # when there are any, and the first run is reported on its own.
     from=1
-    [ "$s" = random ] && [ "$RUNS" -gt 1 ] && from=2
+    [[ "$s" == random* ]] && [ "$RUNS" -gt 1 ] && from=2
     rps=$(stat "$style" "$s" 4 "$from" | median)
     case "$s" in
       css|css-limit) limit=$(stat "$style" css-limit 4 | median) ;;

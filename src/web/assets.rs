@@ -4,6 +4,7 @@
 //! ever served: anything else is the localized 404.
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
@@ -102,13 +103,21 @@ pub async fn serve(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpR
         return Ok(respond(&req, &asset.encoded, asset.content_type, cache));
     }
     let earlier = state.assets.operator_file(path);
-    if let Some(file) = earlier.as_ref().filter(|f| f.is_fresh()) {
+    // Fresh, or stale while another request reads the file again: answered from memory. Only one
+    // request at a time reads and encodes a file (a crowd would each spend a thread on it).
+    if let Some(file) = earlier
+        .as_ref()
+        .filter(|f| f.is_fresh() || f.reloading.swap(true, Ordering::AcqRel))
+    {
         return Ok(respond(&req, &file.encoded, file.content_type, AN_HOUR));
     }
     let full_path = state.config.data_dir.join("static").join(path);
-    let loaded = web::block(move || load_operator_file(full_path, earlier))
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?;
+    let loaded = web::block(move || load_operator_file(full_path, earlier)).await;
+    if !matches!(loaded, Ok(Loaded::Small(_))) {
+        // Gone, grown past what is kept in memory, or unreadable: nothing stale is served.
+        state.assets.forget_operator_file(path);
+    }
+    let loaded = loaded.map_err(|e| AppError::Internal(e.into()))?;
     match loaded {
         Loaded::Small(file) => {
             let response = respond(&req, &file.encoded, file.content_type, AN_HOUR);
@@ -170,6 +179,8 @@ pub struct OperatorFile {
     etag: String,
     encoded: Encoded,
     read_at: Instant,
+    /// A request is reading the file again.
+    reloading: AtomicBool,
 }
 
 impl OperatorFile {
@@ -222,6 +233,7 @@ fn load_operator_file(path: PathBuf, earlier: Option<Arc<OperatorFile>>) -> Load
         content_type,
         encoded,
         read_at: Instant::now(),
+        reloading: AtomicBool::new(false),
     })
 }
 
@@ -229,6 +241,12 @@ impl StaticAssets {
     fn operator_file(&self, path: &str) -> Option<Arc<OperatorFile>> {
         let files = self.operator_files.read().ok()?;
         files.get(path).cloned()
+    }
+
+    fn forget_operator_file(&self, path: &str) {
+        if let Ok(mut files) = self.operator_files.write() {
+            files.remove(path);
+        }
     }
 
     fn keep_operator_file(&self, path: &str, file: OperatorFile) {

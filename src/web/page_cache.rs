@@ -29,9 +29,9 @@ use super::state::AppState;
 use crate::db;
 use crate::i18n::{LANG_COOKIE, Lang, negotiate};
 
-/// Rendered pages kept in memory, all codings counted: about 700 pages of 9 KB. The rest are read back
-/// from the spill file, which costs a few microseconds more.
-pub const DEFAULT_MEMORY_BYTES: usize = 8 * 1024 * 1024;
+/// Rendered pages kept in memory, all codings counted: about 350 pages of 9 KB, the ones in use. The
+/// rest are read back from the spill file, which costs a few microseconds more.
+pub const DEFAULT_MEMORY_BYTES: usize = 4 * 1024 * 1024;
 /// The most the spill file may grow to between two content changes (about 70,000 pages of 9 KB).
 const SPILL_LIMIT_BYTES: u64 = 1024 * 1024 * 1024;
 
