@@ -584,3 +584,25 @@ async fn two_saves_of_one_version_on_two_instances_are_a_conflict_not_an_overwri
     statuses.sort();
     assert_eq!(statuses, [303, 409], "one save wins, the other is told");
 }
+
+#[tokio::test]
+async fn a_file_uploaded_on_one_instance_is_served_by_the_other() {
+    let Some((a, b)) = two_instances().await else {
+        return skipped();
+    };
+    a.sign_in_as("editor").await;
+    let token = a.csrf_token("/admin/media").await;
+    let uploaded =
+        common::media::upload(&a, "team.png", common::media::png(1200, 600), Some(&token)).await;
+    assert_eq!(uploaded.status(), 303);
+    let file: String = sql("SELECT file_name FROM media")
+        .scalar(&a.state.db)
+        .await
+        .unwrap();
+    for name in [file.clone(), file.replace(".png", "-480.png")] {
+        let served = reqwest::get(b.url(&format!("/media/{name}")))
+            .await
+            .unwrap();
+        assert_eq!(served.status(), 200, "{name} on the other instance");
+    }
+}

@@ -1,41 +1,5 @@
+use crate::common::media::{png, upload};
 use crate::common::{TestApp, attrs, location, texts};
-
-fn png(width: u32, height: u32) -> Vec<u8> {
-    let img = image::RgbImage::from_fn(width, height, |x, y| {
-        image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
-    });
-    let mut out = std::io::Cursor::new(Vec::new());
-    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
-    out.into_inner()
-}
-
-async fn upload(
-    app: &TestApp,
-    file_name: &str,
-    bytes: Vec<u8>,
-    token: Option<&str>,
-) -> reqwest::Response {
-    let mut body = Vec::new();
-    let boundary = "magnetiq-test-boundary";
-    if let Some(token) = token {
-        body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{token}\r\n").as_bytes());
-    }
-    body.extend_from_slice(
-        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: image/png\r\n\r\n").as_bytes(),
-    );
-    body.extend_from_slice(&bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    app.client
-        .post(app.url("/admin/media"))
-        .header(
-            "Content-Type",
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .body(body)
-        .send()
-        .await
-        .unwrap()
-}
 
 async fn media_count(app: &TestApp) -> i64 {
     magnetiq::db::sql("SELECT count(*) FROM media")
