@@ -9,6 +9,7 @@ pub mod content;
 pub mod db;
 mod embedded;
 pub mod error;
+pub mod forms;
 pub mod i18n;
 pub mod media;
 pub mod outbox;

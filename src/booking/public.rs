@@ -16,8 +16,11 @@ use super::model::{Consultant, MeetingType};
 use super::slots::free_slots;
 use super::store::{self, BookingRefused, NewBooking};
 use crate::error::AppError;
+use crate::forms::{
+    Consent, Email, FieldErrors, FormState, Invalid, Message, PersonName, Phone, ShortText,
+    Submitted,
+};
 use crate::i18n::Lang;
-use crate::users::Email;
 use crate::web::auth::client_ip;
 use crate::web::csrf::{check_visitor_token, visitor_token};
 use crate::web::layout::{Here, Layout};
@@ -66,9 +69,9 @@ struct BookPage<'a> {
     zones: &'static [&'static str],
     zone: String,
     days: Vec<DayView>,
-    form: HashMap<String, String>,
-    errors: HashMap<&'static str, &'a str>,
+    form: FormState,
     error: Option<&'a str>,
+    privacy_href: String,
 }
 
 struct ConsultantView {
@@ -82,12 +85,6 @@ struct ConsultantView {
 struct DayView {
     label: String,
     slots: Vec<(String, String)>,
-}
-
-impl BookPage<'_> {
-    fn value(&self, name: &str) -> &str {
-        self.form.get(name).map_or("", String::as_str)
-    }
 }
 
 #[derive(Deserialize)]
@@ -117,8 +114,7 @@ pub async fn form(
         choice.consultant,
         choice.duration,
         choice.tz.as_deref(),
-        HashMap::new(),
-        HashMap::new(),
+        FormState::default(),
         None,
         StatusCode::OK,
     )
@@ -133,8 +129,7 @@ async fn render(
     consultant: Option<i64>,
     duration: Option<i64>,
     zone: Option<&str>,
-    form: HashMap<String, String>,
-    errors: HashMap<&'static str, &str>,
+    form: FormState,
     error: Option<&str>,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
@@ -202,8 +197,8 @@ async fn render(
         zone,
         days,
         form,
-        errors,
         error,
+        privacy_href: format!("/{lang}/privacy"),
     };
     let mut response = HttpResponse::build(status);
     response
@@ -258,42 +253,11 @@ pub fn day_label(date: jiff::civil::Date, lang: Lang) -> String {
     }
 }
 
-#[derive(Deserialize)]
-pub struct BookingForm {
-    #[serde(default)]
-    csrf_token: String,
-    #[serde(default)]
-    consultant: String,
-    #[serde(default)]
-    duration: String,
-    #[serde(default)]
-    tz: String,
-    #[serde(default)]
-    slot: String,
-    #[serde(default)]
-    meeting_type: String,
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    email: String,
-    #[serde(default)]
-    company: String,
-    #[serde(default)]
-    phone: String,
-    #[serde(default)]
-    message: String,
-    #[serde(default)]
-    consent: String,
-    /// The honeypot: hidden from people, filled in by bots.
-    #[serde(default)]
-    website: String,
-}
-
 /// POST `/{lang}/book`.
 pub async fn book(
     req: HttpRequest,
     path: web::Path<String>,
-    form: web::Form<BookingForm>,
+    form: web::Form<HashMap<String, String>>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let lang = state
@@ -301,74 +265,78 @@ pub async fn book(
         .languages
         .find(&path)
         .ok_or(AppError::NotFound)?;
-    check_visitor_token(&req, &form.csrf_token)?;
+    let form = Submitted::new(form.into_inner());
+    check_visitor_token(&req, form.get("csrf_token"))?;
     if let Err(wait) = state.booking_limit.hit(&client_ip(&req), Instant::now()) {
         return Err(AppError::TooMany {
             retry_after_secs: wait.as_secs().max(1),
         });
     }
     let ui = state.catalog.messages(lang);
-    if !form.website.is_empty() {
+    if form.is_from_a_bot() {
         // A bot: it gets what looks like success, and nothing is stored.
         return super::confirmation::received_page(&state, lang);
     }
-    let mut errors: HashMap<&'static str, &str> = HashMap::new();
-    let consultant_id = form.consultant.parse::<i64>().ok();
+    let mut errors = FieldErrors::default();
+    let consultant_id = form.get("consultant").parse::<i64>().ok();
     let duration = form
-        .duration
+        .get("duration")
         .parse::<i64>()
         .ok()
         .filter(|d| [30, 60, 90].contains(d));
-    let zone = Some(form.tz.as_str())
+    let zone = Some(form.get("tz"))
         .filter(|z| TIME_ZONES.contains(z))
         .unwrap_or("UTC");
-    let slot = form.slot.parse::<Timestamp>().ok();
-    if slot.is_none() {
-        errors.insert("slot", ui.t("book-error-slot"));
-    }
-    let meeting_type = MeetingType::parse(&form.meeting_type);
-    if meeting_type.is_none() {
-        errors.insert("meeting_type", ui.t("book-error-meeting-type"));
-    }
-    let name = form.name.trim();
-    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
-        errors.insert("name", ui.t("book-error-name"));
-    }
-    let email = Email::parse(&form.email).ok();
-    if email.is_none() {
-        errors.insert("email", ui.t("book-error-email"));
-    }
-    if form.company.chars().count() > 100 || form.company.chars().any(char::is_control) {
-        errors.insert("company", ui.t("book-error-too-long"));
-    }
-    let phone = form.phone.trim();
-    if phone.chars().count() > 40
-        || !phone
-            .chars()
-            .all(|c| c.is_ascii_digit() || " +()-/.".contains(c))
-    {
-        errors.insert("phone", ui.t("book-error-phone"));
-    }
-    if form.message.chars().count() > 2000 {
-        errors.insert("message", ui.t("book-error-too-long"));
-    }
-    if form.consent != "yes" {
-        errors.insert("consent", ui.t("book-error-consent"));
-    }
-    let (Some(consultant_id), Some(duration), Some(slot), Some(meeting_type), Some(email), true) = (
+    let slot = errors.check(
+        "slot",
+        form.get("slot")
+            .parse::<Timestamp>()
+            .map_err(|_| Invalid("book-error-slot")),
+    );
+    let meeting_type = errors.check(
+        "meeting_type",
+        MeetingType::parse(form.get("meeting_type")).ok_or(Invalid("book-error-meeting-type")),
+    );
+    let name = errors.check("name", PersonName::parse(form.get("name")));
+    let email = errors.check("email", Email::field(form.get("email")));
+    let company = errors.check("company", ShortText::parse(form.get("company")));
+    let phone = errors.check("phone", Phone::parse(form.get("phone")));
+    let message = errors.check("message", Message::parse(form.get("message")));
+    errors.check(
+        "consent",
+        Consent::parse(form.get("consent")).map_err(|_| Invalid("book-error-consent")),
+    );
+    let (
+        Some(consultant_id),
+        Some(duration),
+        Some(slot),
+        Some(meeting_type),
+        Some(name),
+        Some(email),
+        Some(company),
+        Some(phone),
+        Some(message),
+        true,
+    ) = (
         consultant_id,
         duration,
         slot,
         meeting_type,
+        name,
         email,
+        company,
+        phone,
+        message,
         errors.is_empty(),
-    ) else {
+    )
+    else {
+        let again = FormState::again(&form, &errors, ui);
         return render_again(
             &req,
             &state,
             lang,
             &form,
-            errors,
+            again,
             ui.t("form-errors"),
             StatusCode::UNPROCESSABLE_ENTITY,
         )
@@ -390,10 +358,10 @@ pub async fn book(
             link: &format!("{}/{lang}/book/{token}", state.config.base_url),
             consultant_name: &consultant_name,
             consultant_email: &consultant_email,
-            client_name: name,
+            client_name: name.as_str(),
             client_email: email.as_str(),
-            company: form.company.trim(),
-            message: form.message.trim(),
+            company: company.as_str(),
+            message: message.as_str(),
             starts_at: slot,
             ends_at: slot + SignedDuration::from_mins(duration),
             duration_minutes: duration,
@@ -415,11 +383,11 @@ pub async fn book(
             starts_at: slot,
             duration_minutes: duration,
             meeting_type,
-            client_name: name,
+            client_name: name.as_str(),
             client_email: email.as_str(),
-            company: form.company.trim(),
-            phone,
-            message: form.message.trim(),
+            company: company.as_str(),
+            phone: phone.as_str(),
+            message: message.as_str(),
             language: lang.as_str(),
             visitor_timezone: zone,
         };
@@ -427,15 +395,16 @@ pub async fn book(
             Ok(()) => return Ok(see_other(&format!("/{lang}/book/{token}"))),
             Err(BookingRefused::ReferenceTaken) => continue,
             Err(BookingRefused::SlotTaken) => {
-                let mut errors = HashMap::new();
-                errors.insert("slot", ui.t("book-slot-taken"));
+                let taken = ui.t("book-slot-taken");
+                let again =
+                    FormState::again(&form, &FieldErrors::default(), ui).with_error("slot", taken);
                 return render_again(
                     &req,
                     &state,
                     lang,
                     &form,
-                    errors,
-                    ui.t("book-slot-taken"),
+                    again,
+                    taken,
                     StatusCode::CONFLICT,
                 )
                 .await;
@@ -448,38 +417,24 @@ pub async fn book(
     Err(AppError::Unavailable)
 }
 
-#[allow(clippy::too_many_arguments)]
+/// The form again, for the consultant, duration and zone the visitor had chosen.
 async fn render_again(
     req: &HttpRequest,
     state: &AppState,
     lang: Lang,
-    form: &BookingForm,
-    errors: HashMap<&'static str, &str>,
+    form: &Submitted,
+    again: FormState,
     message: &str,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    let kept: HashMap<String, String> = [
-        ("slot", &form.slot),
-        ("meeting_type", &form.meeting_type),
-        ("name", &form.name),
-        ("email", &form.email),
-        ("company", &form.company),
-        ("phone", &form.phone),
-        ("message", &form.message),
-        ("consent", &form.consent),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v.clone()))
-    .collect();
     render(
         req,
         state,
         lang,
-        form.consultant.parse().ok(),
-        form.duration.parse().ok(),
-        Some(&form.tz),
-        kept,
-        errors,
+        form.get("consultant").parse().ok(),
+        form.get("duration").parse().ok(),
+        Some(form.get("tz")),
+        again,
         Some(message),
         status,
     )

@@ -1,0 +1,308 @@
+//! What visitors type into Magnetiq's lead forms (booking, webinars, whitepapers, contact,
+//! newsletter), each field a type whose `parse` is the only way in, and one path from a form's field
+//! errors to the page that shows them again with everything the visitor typed (422).
+use std::collections::HashMap;
+use std::fmt;
+
+use crate::i18n::Messages;
+
+/// Why a field was refused: the id of the UI string that tells the visitor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Invalid(pub &'static str);
+
+/// Text of at most `max` characters, without control characters (nothing a mail header or a log line
+/// could be broken with); trimmed.
+fn plain_text(s: &str, max: usize, error: &'static str) -> Result<String, Invalid> {
+    let s = s.trim();
+    if s.chars().count() > max || s.chars().any(char::is_control) {
+        return Err(Invalid(error));
+    }
+    Ok(s.to_owned())
+}
+
+/// A person's name as they wrote it: 1–100 characters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PersonName(String);
+
+impl PersonName {
+    pub fn parse(s: &str) -> Result<PersonName, Invalid> {
+        let name = plain_text(s, 100, "field-error-name")?;
+        if name.is_empty() {
+            return Err(Invalid("field-error-name"));
+        }
+        Ok(PersonName(name))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A lowercased e-mail address with a plausible shape (`local@domain.tld`, no spaces or control
+/// characters, at most 254 characters).
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Email(String);
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("that is not an e-mail address")]
+pub struct BadEmail;
+
+impl Email {
+    pub fn parse(s: &str) -> Result<Email, BadEmail> {
+        let s = s.trim().to_lowercase();
+        let Some((local, domain)) = s.rsplit_once('@') else {
+            return Err(BadEmail);
+        };
+        let ok = s.len() <= 254
+            && !local.is_empty()
+            && local.len() <= 64
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && !domain.contains("..")
+            && !s
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || "<>()[]\\,;:\"".contains(c))
+            && !domain.contains('@');
+        if ok { Ok(Email(s)) } else { Err(BadEmail) }
+    }
+
+    /// As a form field.
+    pub fn field(s: &str) -> Result<Email, Invalid> {
+        Email::parse(s).map_err(|_| Invalid("field-error-email"))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Email {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Debug for Email {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Email({})", self.0)
+    }
+}
+
+/// An optional phone number: digits and `+ ( ) - / .` and spaces, at most 40 characters.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Phone(String);
+
+impl Phone {
+    pub fn parse(s: &str) -> Result<Phone, Invalid> {
+        let s = s.trim();
+        if s.chars().count() > 40
+            || !s
+                .chars()
+                .all(|c| c.is_ascii_digit() || " +()-/.".contains(c))
+        {
+            return Err(Invalid("field-error-phone"));
+        }
+        Ok(Phone(s.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// An optional short line: a company, a job title (at most 100 characters).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ShortText(String);
+
+impl ShortText {
+    pub fn parse(s: &str) -> Result<ShortText, Invalid> {
+        plain_text(s, 100, "field-error-too-long").map(ShortText)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// An optional message: at most 2,000 characters, line breaks allowed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Message(String);
+
+impl Message {
+    pub fn parse(s: &str) -> Result<Message, Invalid> {
+        let s = s.trim();
+        if s.chars().count() > 2000 || s.chars().any(|c| c.is_control() && c != '\n' && c != '\r') {
+            return Err(Invalid("field-error-too-long"));
+        }
+        Ok(Message(s.replace("\r\n", "\n")))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The required consent to the terms and the privacy notice: the ticked box (`yes`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Consent;
+
+impl Consent {
+    pub fn parse(s: &str) -> Result<Consent, Invalid> {
+        if s == "yes" {
+            Ok(Consent)
+        } else {
+            Err(Invalid("field-error-consent"))
+        }
+    }
+}
+
+/// An optional agreement (marketing mails): given only when the box was ticked, never by default.
+pub fn opted_in(s: &str) -> bool {
+    s == "yes"
+}
+
+/// A form as submitted: every field's text, kept to show it again.
+#[derive(Clone, Debug, Default)]
+pub struct Submitted(HashMap<String, String>);
+
+impl Submitted {
+    pub fn new(fields: HashMap<String, String>) -> Submitted {
+        Submitted(fields)
+    }
+
+    /// A field's text, empty when it was not sent.
+    pub fn get(&self, name: &str) -> &str {
+        self.0.get(name).map_or("", String::as_str)
+    }
+
+    /// Whether the hidden honeypot field was filled in (only bots see it).
+    pub fn is_from_a_bot(&self) -> bool {
+        !self.get("website").is_empty()
+    }
+}
+
+/// The field errors of one submission, as UI string ids.
+#[derive(Clone, Debug, Default)]
+pub struct FieldErrors(HashMap<&'static str, &'static str>);
+
+impl FieldErrors {
+    /// The field's value when it parsed; else remembers why not.
+    pub fn check<T>(&mut self, field: &'static str, parsed: Result<T, Invalid>) -> Option<T> {
+        match parsed {
+            Ok(value) => Some(value),
+            Err(Invalid(id)) => {
+                self.0.insert(field, id);
+                None
+            }
+        }
+    }
+
+    pub fn add(&mut self, field: &'static str, id: &'static str) {
+        self.0.insert(field, id);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn contains(&self, field: &str) -> bool {
+        self.0.contains_key(field)
+    }
+}
+
+/// What a form template shows: the values typed and the errors in the visitor's language.
+#[derive(Clone, Debug, Default)]
+pub struct FormState {
+    values: HashMap<String, String>,
+    errors: HashMap<String, String>,
+}
+
+impl FormState {
+    /// A form shown again after `errors`, with what was `submitted`.
+    pub fn again(submitted: &Submitted, errors: &FieldErrors, ui: &Messages) -> FormState {
+        FormState {
+            values: submitted.0.clone(),
+            errors: errors
+                .0
+                .iter()
+                .map(|(field, id)| ((*field).to_owned(), ui.t(id).to_owned()))
+                .collect(),
+        }
+    }
+
+    /// A form with one error on `field` (e.g. "this time was just taken").
+    pub fn with_error(mut self, field: &str, message: &str) -> FormState {
+        self.errors.insert(field.to_owned(), message.to_owned());
+        self
+    }
+
+    pub fn value(&self, name: &str) -> &str {
+        self.values.get(name).map_or("", String::as_str)
+    }
+
+    pub fn error(&self, name: &str) -> Option<&str> {
+        self.errors.get(name).map(String::as_str)
+    }
+
+    pub fn has_error(&self, name: &str) -> bool {
+        self.errors.contains_key(name)
+    }
+
+    pub fn has_errors(&self) -> bool {
+        !self.errors.is_empty()
+    }
+
+    pub fn checked(&self, name: &str) -> bool {
+        self.value(name) == "yes"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_take_what_people_type_and_refuse_what_breaks_things() {
+        assert_eq!(
+            PersonName::parse("  Ada Lovelace ").unwrap().as_str(),
+            "Ada Lovelace"
+        );
+        assert!(PersonName::parse(" ").is_err());
+        assert!(PersonName::parse("Ada\r\nBcc: x@y.z").is_err());
+        assert!(PersonName::parse(&"a".repeat(101)).is_err());
+        assert_eq!(
+            Email::field(" Ada@Example.COM ").unwrap().as_str(),
+            "ada@example.com"
+        );
+        assert_eq!(Email::field("ada@"), Err(Invalid("field-error-email")));
+        assert_eq!(
+            Phone::parse("+49 (30) 123-45/6").unwrap().as_str(),
+            "+49 (30) 123-45/6"
+        );
+        assert!(Phone::parse("call me").is_err());
+        assert_eq!(ShortText::parse("").unwrap().as_str(), "");
+        assert!(ShortText::parse("Acme\u{0}").is_err());
+        assert_eq!(
+            Message::parse("line 1\r\nline 2").unwrap().as_str(),
+            "line 1\nline 2"
+        );
+        assert!(Message::parse(&"x".repeat(2001)).is_err());
+        assert!(Consent::parse("yes").is_ok() && Consent::parse("").is_err());
+        assert!(opted_in("yes") && !opted_in("") && !opted_in("on"));
+    }
+
+    #[test]
+    fn errors_are_collected_per_field() {
+        let mut errors = FieldErrors::default();
+        assert_eq!(
+            errors
+                .check("name", PersonName::parse("Ada"))
+                .unwrap()
+                .as_str(),
+            "Ada"
+        );
+        assert!(errors.check("email", Email::field("nope")).is_none());
+        assert!(errors.contains("email") && !errors.contains("name"));
+    }
+}
