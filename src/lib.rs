@@ -11,6 +11,7 @@ mod embedded;
 pub mod error;
 pub mod forms;
 pub mod i18n;
+pub mod ics;
 pub mod media;
 pub mod outbox;
 pub mod users;

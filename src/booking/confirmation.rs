@@ -6,12 +6,12 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use serde::Deserialize;
 
-use super::ics;
 use super::model::Booking;
 use super::public::day_label;
 use super::store;
 use crate::error::AppError;
 use crate::i18n::Lang;
+use crate::ics;
 use crate::web::csrf::{check_visitor_token, visitor_token};
 use crate::web::layout::{Here, Layout};
 use crate::web::state::AppState;
@@ -188,6 +188,9 @@ pub async fn calendar(
         organizer_name: &b.consultant_name,
         organizer_email: &consultant_email,
         cancelled: b.status == "cancelled",
+        sequence: 0,
+        alarms: &[],
+        url: None,
     };
     Ok(HttpResponse::Ok()
         .content_type("text/calendar; charset=utf-8")

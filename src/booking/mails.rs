@@ -1,35 +1,13 @@
 //! The mails a booking sends: the visitor's confirmation (in their language and time zone, with the
 //! `.ics`) and the consultant's notice. Rendered here, queued in the booking's own transaction.
-use askama::Template;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
-use super::ics;
 use super::public::day_label;
 use crate::i18n::{Lang, Messages};
+use crate::ics;
+use crate::outbox::compose::Notice;
 use crate::outbox::store::{Attachment, NewMail};
-
-#[derive(Template)]
-#[template(path = "mail/booking.html")]
-struct Html<'a> {
-    lang: Lang,
-    subject: &'a str,
-    heading: &'a str,
-    intro: &'a str,
-    details: &'a [(String, String)],
-    link: &'a str,
-    link_label: &'a str,
-}
-
-#[derive(Template)]
-#[template(path = "mail/booking.txt", escape = "none")]
-struct Text<'a> {
-    heading: &'a str,
-    intro: &'a str,
-    details: &'a [(String, String)],
-    link: &'a str,
-    link_label: &'a str,
-}
 
 /// What the mails say about the booking.
 pub struct BookingFacts<'a> {
@@ -109,34 +87,26 @@ pub fn confirmation(
         organizer_name: f.consultant_name,
         organizer_email: f.consultant_email,
         cancelled: false,
+        sequence: 0,
+        alarms: &[],
+        url: None,
     });
-    Ok(NewMail {
-        recipient: f.client_email.to_owned(),
-        html: Html {
-            lang,
-            subject: &subject,
-            heading,
-            intro: &intro,
-            details: &details,
-            link: f.link,
-            link_label,
-        }
-        .render()?,
-        text: Text {
-            heading,
-            intro: &intro,
-            details: &details,
-            link: f.link,
-            link_label,
-        }
-        .render()?,
+    Notice {
+        recipient: f.client_email,
+        lang,
         subject,
+        heading,
+        intro: &intro,
+        details: &details,
+        link: f.link,
+        link_label,
         attachment: Some(Attachment {
             name: format!("{}.ics", f.reference),
             content_type: "text/calendar; charset=utf-8; method=PUBLISH".into(),
             content: calendar,
         }),
-    })
+    }
+    .render()
 }
 
 /// The notice for the consultant, in the site's default language and the consultant's zone.
@@ -174,27 +144,16 @@ pub fn consultant_notice(
     ];
     let heading = ui.t("mail-notice-heading");
     let intro = ui.t("mail-notice-intro");
-    Ok(NewMail {
-        recipient: f.consultant_email.to_owned(),
-        html: Html {
-            lang,
-            subject: &subject,
-            heading,
-            intro,
-            details: &details,
-            link: "",
-            link_label: "",
-        }
-        .render()?,
-        text: Text {
-            heading,
-            intro,
-            details: &details,
-            link: "",
-            link_label: "",
-        }
-        .render()?,
+    Notice {
+        recipient: f.consultant_email,
+        lang,
         subject,
+        heading,
+        intro,
+        details: &details,
+        link: "",
+        link_label: "",
         attachment: None,
-    })
+    }
+    .render()
 }

@@ -3,7 +3,6 @@
 pub mod admin;
 pub mod confirmation;
 pub mod consultants;
-pub mod ics;
 pub mod mails;
 pub mod model;
 pub mod public;

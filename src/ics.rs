@@ -1,4 +1,5 @@
-//! iCalendar (`.ics`) files for booked consultations (RFC 5545): UTC times, escaped text, folded lines.
+//! iCalendar (`.ics`) files (RFC 5545) for consultations and webinars: UTC times, escaped text, folded
+//! lines, a sequence number that grows when an event moves, and reminders (`VALARM`).
 use jiff::Timestamp;
 
 pub struct Event<'a> {
@@ -11,6 +12,12 @@ pub struct Event<'a> {
     pub organizer_name: &'a str,
     pub organizer_email: &'a str,
     pub cancelled: bool,
+    /// Grows each time the event changes (RFC 5545 §3.8.7.4), so calendars replace their copy.
+    pub sequence: u32,
+    /// Reminders, each this long before the start.
+    pub alarms: &'a [jiff::SignedDuration],
+    /// Where the event is described on the site.
+    pub url: Option<&'a str>,
 }
 
 /// `20261124T140000Z`.
@@ -52,10 +59,10 @@ fn fold(line: &str) -> String {
 
 pub fn calendar(event: &Event<'_>) -> String {
     let name = escape(event.organizer_name).replace('"', "");
-    let lines = [
+    let mut lines = vec![
         "BEGIN:VCALENDAR".to_owned(),
         "VERSION:2.0".to_owned(),
-        "PRODID:-//Magnetiq//Consultation booking//EN".to_owned(),
+        "PRODID:-//Magnetiq//Magnetiq//EN".to_owned(),
         "CALSCALE:GREGORIAN".to_owned(),
         format!(
             "METHOD:{}",
@@ -63,6 +70,7 @@ pub fn calendar(event: &Event<'_>) -> String {
         ),
         "BEGIN:VEVENT".to_owned(),
         format!("UID:{}", escape(event.uid)),
+        format!("SEQUENCE:{}", event.sequence),
         format!("DTSTAMP:{}", utc(event.stamp)),
         format!("DTSTART:{}", utc(event.start)),
         format!("DTEND:{}", utc(event.end)),
@@ -80,9 +88,20 @@ pub fn calendar(event: &Event<'_>) -> String {
                 "CONFIRMED"
             }
         ),
-        "END:VEVENT".to_owned(),
-        "END:VCALENDAR".to_owned(),
     ];
+    if let Some(url) = event.url {
+        lines.push(format!("URL:{}", escape(url)));
+    }
+    for before in event.alarms {
+        lines.extend([
+            "BEGIN:VALARM".to_owned(),
+            "ACTION:DISPLAY".to_owned(),
+            format!("DESCRIPTION:{}", escape(event.summary)),
+            format!("TRIGGER:-PT{}M", before.as_mins().max(0)),
+            "END:VALARM".to_owned(),
+        ]);
+    }
+    lines.extend(["END:VEVENT".to_owned(), "END:VCALENDAR".to_owned()]);
     let mut out = String::new();
     for line in lines {
         out.push_str(&fold(&line));
@@ -106,6 +125,9 @@ mod tests {
             organizer_name: "Aylin Demir",
             organizer_email: "aylin@magnetiq.example",
             cancelled: false,
+            sequence: 0,
+            alarms: &[],
+            url: None,
         }
     }
 
@@ -159,6 +181,33 @@ mod tests {
             description,
             "Hi\\, there\\; a\\\\b\\nATTENDEE:mailto:evil@example.com\\nsecond line"
         );
+    }
+
+    #[test]
+    fn a_moved_event_has_a_higher_sequence_and_its_reminders() {
+        let alarms = [
+            jiff::SignedDuration::from_hours(24),
+            jiff::SignedDuration::from_mins(15),
+        ];
+        let mut moved = event("Webinar", "");
+        moved.sequence = 2;
+        moved.alarms = &alarms;
+        moved.url = Some("https://magnetiq.test/en/webinars/x");
+        let props = parse(&calendar(&moved));
+        let all = |n: &str| {
+            props
+                .iter()
+                .filter(|(k, _)| k == n)
+                .map(|(_, v)| v.as_str())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(all("SEQUENCE"), vec!["2"]);
+        assert_eq!(all("TRIGGER"), vec!["-PT1440M", "-PT15M"]);
+        assert_eq!(
+            all("BEGIN"),
+            vec!["VCALENDAR", "VEVENT", "VALARM", "VALARM"]
+        );
+        assert_eq!(all("URL"), vec!["https://magnetiq.test/en/webinars/x"]);
     }
 
     #[test]
