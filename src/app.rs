@@ -27,6 +27,7 @@ use crate::users::admin as users;
 use crate::web::auth::{session_key, session_middleware};
 use crate::web::state::AppState;
 use crate::web::{assets, canonical, compression, headers, health, page_cache};
+use crate::webinars;
 
 /// Largest request body accepted anywhere; more gets 413.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
@@ -71,6 +72,31 @@ pub fn routes(cfg: &mut web::ServiceConfig, session: SessionMiddleware<CookieSes
             .route(
                 "/consultants/{id}",
                 web::post().to(booking::consultants::save),
+            )
+            .route("/webinars", web::get().to(webinars::admin::list))
+            .route("/webinars/new", web::get().to(webinars::admin::new_form))
+            .route("/webinars/new", web::post().to(webinars::admin::save))
+            .route("/webinars/{id}", web::get().to(webinars::admin::edit_form))
+            .route("/webinars/{id}", web::post().to(webinars::admin::save))
+            .route(
+                "/webinars/{id}/cancel",
+                web::post().to(webinars::admin::cancel),
+            )
+            .route(
+                "/webinars/{id}/registrations",
+                web::get().to(webinars::admin_registrations::list),
+            )
+            .route(
+                "/webinars/{id}/registrations.csv",
+                web::get().to(webinars::admin_registrations::export),
+            )
+            .route(
+                "/webinars/{id}/registrations/{registration}",
+                web::post().to(webinars::admin_registrations::set_status),
+            )
+            .route(
+                "/webinars/{id}/registrations/{registration}/delete",
+                web::post().to(webinars::admin_registrations::delete),
             )
             .route("/outbox", web::get().to(booking::admin::outbox_list))
             .route(
@@ -141,14 +167,35 @@ pub fn routes(cfg: &mut web::ServiceConfig, session: SessionMiddleware<CookieSes
         .service(web::scope("/static").default_service(web::get().to(assets::serve)))
         .service(web::scope("/media").default_service(web::get().to(media::public::serve)))
         .route("/healthz", web::get().to(health::healthz))
-        .route("/sitemap.xml", web::get().to(seo::sitemap))
+        .route("/sitemap.xml", web::get().to(crate::sitemap::sitemap))
         .route("/robots.txt", web::get().to(seo::robots))
         .service(
             web::resource("/{lang}/book")
                 .route(web::get().to(booking::public::form))
                 .route(web::post().to(booking::public::book)),
         )
+        .route("/{lang}/webinars", web::get().to(webinars::public::list))
         .route("/{lang}/{slug}", web::get().to(public::page))
+        .route(
+            "/{lang}/webinars/{slug}",
+            web::get().to(webinars::public::detail),
+        )
+        .route(
+            "/{lang}/webinars/{slug}/register",
+            web::post().to(webinars::public::register),
+        )
+        .route(
+            "/{lang}/webinars/{slug}/registered/{token}",
+            web::get().to(webinars::confirmation::registered),
+        )
+        .route(
+            "/{lang}/webinars/{slug}/registered/{token}/calendar.ics",
+            web::get().to(webinars::confirmation::calendar),
+        )
+        .route(
+            "/{lang}/webinars/{slug}/registered/{token}/cancel",
+            web::post().to(webinars::confirmation::cancel),
+        )
         .route(
             "/{lang}/book/{token}",
             web::get().to(booking::confirmation::confirmation),
@@ -181,9 +228,11 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
     if !content::store::has_pages(&db).await? {
         let created = content::seed::seed_demo(&db).await?;
         let consultants = crate::booking::seed::seed_demo_consultants(&db).await?;
+        let webinars = webinars::seed::seed_demo_webinars(&db).await?;
         tracing::info!(
             pages = created,
             consultants,
+            webinars,
             "new database: demo content seeded"
         );
     }
@@ -198,7 +247,9 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
         );
     }
     let key = session_key(&config, &db).await?;
-    Ok(AppState::new(config, db, catalog, tree, key))
+    let state = AppState::new(config, db, catalog, tree, key);
+    webinars::refresh(&state).await?;
+    Ok(state)
 }
 
 /// The process-wide TLS provider for HTTPS clients (cache purges): ring, as the mailer uses. Safe to
@@ -218,12 +269,17 @@ pub fn start(
     if let Some(purges) = &state.purges {
         purges.clone().spawn(state.db.clone())?;
     }
+    crate::webinars::keep_fresh(state.clone());
     // Another instance's edits: forget what this one cached (PostgreSQL only).
     let listening = state.clone();
     db::notices::listen(&state.db, state.instance.clone(), move |_heard| {
         let state = listening.clone();
         async move {
-            if let Err(error) = content::refresh(&state).await {
+            let refreshed = async {
+                webinars::refresh(&state).await?;
+                content::refresh(&state).await
+            };
+            if let Err(error) = refreshed.await {
                 tracing::warn!(%error, "cannot refresh after another instance's change");
             }
         }

@@ -208,7 +208,7 @@ fn kept_error_page(
     }
     let generation = state.page_cache.generation();
     let html = render_error(state, lang, status, None);
-    let until = state.tree().unchanged_until(now);
+    let until = crate::web::layout::unchanged_until(state, &state.tree(), now);
     let page = Arc::new(RenderedPage::new(html, lang, until, generation));
     let hit = page.hit(coding);
     state.page_cache.insert(&key, page);

@@ -111,6 +111,24 @@ impl Phone {
     }
 }
 
+/// The company someone works for, where a form asks for it: 1–100 characters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Company(String);
+
+impl Company {
+    pub fn parse(s: &str) -> Result<Company, Invalid> {
+        let company = plain_text(s, 100, "field-error-company")?;
+        if company.is_empty() {
+            return Err(Invalid("field-error-company"));
+        }
+        Ok(Company(company))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 /// An optional short line: a company, a job title (at most 100 characters).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ShortText(String);

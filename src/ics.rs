@@ -20,6 +20,32 @@ pub struct Event<'a> {
     pub url: Option<&'a str>,
 }
 
+/// "Add to calendar" links for Google Calendar and Outlook.com (nothing is sent to them until the
+/// visitor follows one).
+pub fn calendar_links(
+    title: &str,
+    start: Timestamp,
+    end: Timestamp,
+    details: &str,
+) -> (String, String) {
+    use crate::web::percent_encode;
+    let google = format!(
+        "https://calendar.google.com/calendar/render?action=TEMPLATE&text={}&dates={}/{}&details={}",
+        percent_encode(title, b""),
+        utc(start),
+        utc(end),
+        percent_encode(details, b"")
+    );
+    let outlook = format!(
+        "https://outlook.live.com/calendar/0/deeplink/compose?subject={}&startdt={}&enddt={}&body={}",
+        percent_encode(title, b""),
+        percent_encode(&start.to_string(), b""),
+        percent_encode(&end.to_string(), b""),
+        percent_encode(details, b"")
+    );
+    (google, outlook)
+}
+
 /// `20261124T140000Z`.
 pub fn utc(t: Timestamp) -> String {
     t.strftime("%Y%m%dT%H%M%SZ").to_string()

@@ -14,5 +14,8 @@ pub mod i18n;
 pub mod ics;
 pub mod media;
 pub mod outbox;
+pub mod sitemap;
+pub mod tokens;
 pub mod users;
 pub mod web;
+pub mod webinars;

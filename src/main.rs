@@ -88,8 +88,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let created = content::seed::seed_demo(&pool).await?;
             let generated = content::seed::seed_generated_pages(&pool, pages).await?;
             let consultants = magnetiq::booking::seed::seed_demo_consultants(&pool).await?;
+            let webinars = magnetiq::webinars::seed::seed_demo_webinars(&pool).await?;
             pool.close().await;
-            println!("demo content: {created} pages and {consultants} consultants added");
+            println!(
+                "demo content: {created} pages, {consultants} consultants and {webinars} webinars added"
+            );
             if pages > 0 {
                 println!("generated pages: {generated} added");
             }

@@ -1,6 +1,7 @@
 //! The admin panel in a real headless Chromium, driven over WebDriver (chromedriver): an editor signs
 //! in, builds a page with a text and an image block in English and German, publishes it, and a
-//! visitor reads it in German. Skipped with a message when chromedriver is not installed, unless
+//! visitor reads it in German; an editor creates a webinar in both languages and a visitor
+//! registers in German. Skipped with a message when chromedriver is not installed, unless
 //! `MAGNETIQ_REQUIRE_BROWSER=1` (as in CI), which turns the skip into a failure.
 #[path = "common/mod.rs"]
 mod common;
@@ -100,25 +101,23 @@ async fn save_screenshot(c: &Client, name: &str) {
     }
 }
 
-#[tokio::test]
-async fn an_editor_publishes_a_bilingual_page_and_a_visitor_reads_it_in_german() {
-    if chromedriver().is_none() {
-        assert!(
-            std::env::var("MAGNETIQ_REQUIRE_BROWSER").is_err(),
-            "MAGNETIQ_REQUIRE_BROWSER is set but chromedriver is missing"
-        );
-        eprintln!(
-            "SKIPPED browser test: chromedriver not found (apt-get install chromium chromium-driver)"
-        );
-        return;
+/// Whether a browser test can run; without chromedriver it is skipped, unless CI requires it.
+fn browser_available() -> bool {
+    if chromedriver().is_some() {
+        return true;
     }
-    let app = TestApp::spawn().await;
-    app.create_user("editor@magnetiq.test", "editor", PASSWORD)
-        .await;
-    let profile = tempfile::tempdir().unwrap();
-    let (_driver, c) = start_browser(profile.path()).await;
+    assert!(
+        std::env::var("MAGNETIQ_REQUIRE_BROWSER").is_err(),
+        "MAGNETIQ_REQUIRE_BROWSER is set but chromedriver is missing"
+    );
+    eprintln!(
+        "SKIPPED browser test: chromedriver not found (apt-get install chromium chromium-driver)"
+    );
+    false
+}
 
-    // Sign in (the browser asks for German: the admin speaks German).
+/// Signs the browser in as the editor (the browser asks for German: the admin speaks German).
+async fn sign_in(c: &Client, app: &TestApp) {
     c.goto(&app.url("/admin")).await.unwrap();
     assert!(
         c.current_url()
@@ -127,11 +126,24 @@ async fn an_editor_publishes_a_bilingual_page_and_a_visitor_reads_it_in_german()
             .path()
             .starts_with("/admin/login")
     );
-    fill(&c, "#email", "editor@magnetiq.test").await;
-    fill(&c, "#password", PASSWORD).await;
-    click(&c, ".login-box button[type=submit]").await;
-    find(&c, ".admin-nav").await;
+    fill(c, "#email", "editor@magnetiq.test").await;
+    fill(c, "#password", PASSWORD).await;
+    click(c, ".login-box button[type=submit]").await;
+    find(c, ".admin-nav").await;
     assert_eq!(c.current_url().await.unwrap().path(), "/admin");
+}
+
+#[tokio::test]
+async fn an_editor_publishes_a_bilingual_page_and_a_visitor_reads_it_in_german() {
+    if !browser_available() {
+        return;
+    }
+    let app = TestApp::spawn().await;
+    app.create_user("editor@magnetiq.test", "editor", PASSWORD)
+        .await;
+    let profile = tempfile::tempdir().unwrap();
+    let (_driver, c) = start_browser(profile.path()).await;
+    sign_in(&c, &app).await;
 
     // A new page, titled in both languages.
     c.goto(&app.url("/admin/pages/new")).await.unwrap();
@@ -203,5 +215,72 @@ async fn an_editor_publishes_a_bilingual_page_and_a_visitor_reads_it_in_german()
         Some("Unser Team am Whiteboard")
     );
     save_screenshot(&c, "magnetiq-visitor-page.png").await;
+    c.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn an_editor_creates_a_bilingual_webinar_and_a_visitor_registers_in_german() {
+    if !browser_available() {
+        return;
+    }
+    let app = TestApp::spawn().await;
+    app.create_user("editor@magnetiq.test", "editor", PASSWORD)
+        .await;
+    let profile = tempfile::tempdir().unwrap();
+    let (_driver, c) = start_browser(profile.path()).await;
+    sign_in(&c, &app).await;
+
+    // The form starts a week ahead at 10:00 with 100 seats and a waitlist; the editor writes the
+    // rest in both languages and publishes.
+    click(&c, "a[href='/admin/webinars']").await;
+    click(&c, "a[href='/admin/webinars/new']").await;
+    fill(&c, "#title-en", "Testing in production").await;
+    fill(&c, "#title-de", "Testen im Betrieb").await;
+    fill(&c, "#summary-en", "What to measure, and when.").await;
+    fill(&c, "#summary-de", "Was man misst, und wann.").await;
+    fill(&c, "#objectives-de", "Metriken wählen\nAlarme setzen").await;
+    fill(&c, "#slug", "testen-im-betrieb").await;
+    fill(&c, "#speaker-0-name", "Tobias Lang").await;
+    fill(&c, "#speaker-0-role-de", "Berater").await;
+    fill(&c, "#meeting_link", "https://meet.example.com/testen").await;
+    click(&c, "button[value=publish]").await;
+    assert_eq!(
+        text_of(&c, ".status-line .status-published").await,
+        "Veröffentlicht"
+    );
+    save_screenshot(&c, "magnetiq-admin-webinar.png").await;
+
+    // A visitor finds it in the German program and registers.
+    c.goto(&app.url("/de/webinars")).await.unwrap();
+    click(
+        &c,
+        ".webinar-card a[href^='/de/webinars/testen-im-betrieb']",
+    )
+    .await;
+    assert_eq!(text_of(&c, "h1").await, "Testen im Betrieb");
+    fill(&c, "#first_name", "Jana").await;
+    fill(&c, "#last_name", "Berg").await;
+    fill(&c, "#email", "jana@example.com").await;
+    fill(&c, "#company", "Beispiel AG").await;
+    click(&c, ".registration-form input[name=consent]").await;
+    click(&c, ".registration-form button[type=submit]").await;
+    find(&c, ".registration-status").await; // the registration's page has loaded
+    assert_eq!(text_of(&c, "h1").await, "Sie sind angemeldet");
+    assert_eq!(
+        text_of(&c, ".meeting-link").await,
+        "https://meet.example.com/testen"
+    );
+    assert!(
+        c.current_url()
+            .await
+            .unwrap()
+            .path()
+            .starts_with("/de/webinars/testen-im-betrieb/registered/")
+    );
+    save_screenshot(&c, "magnetiq-webinar-registered.png").await;
+
+    // The editor sees the registration.
+    c.goto(&app.url("/admin/webinars")).await.unwrap();
+    assert!(text_of(&c, ".webinars-table").await.contains("1 / 100"));
     c.close().await.unwrap();
 }

@@ -287,6 +287,54 @@ async fn two_instances_started_at_once_on_an_empty_database_both_come_up() {
     db.close().await;
 }
 
+/// What the kill tests start: instance `a` to be killed (and on PostgreSQL `b`, which keeps
+/// serving), a visitor's browser, and where the site's database is.
+struct KillSetup {
+    database: Option<TestDatabase>,
+    _dirs: (tempfile::TempDir, tempfile::TempDir),
+    a: Server,
+    b: Option<Server>,
+    client: reqwest::Client,
+    database_url: String,
+}
+
+async fn kill_setup() -> KillSetup {
+    let database = match postgres_server() {
+        Some(server) => Some(TestDatabase::create(&server).await),
+        None => None,
+    };
+    let (dir_a_guard, dir_a) = data_dir();
+    let (dir_b_guard, dir_b) = data_dir();
+    let url = database.as_ref().map(|d| d.url.clone());
+    let (a, b) = {
+        let url = url.clone();
+        let (dir_a, dir_b) = (dir_a.clone(), dir_b.clone());
+        tokio::task::spawn_blocking(move || {
+            let a = Server::start(&dir_a, url.as_deref(), &[]);
+            let b = url.as_deref().map(|u| Server::start(&dir_b, Some(u), &[]));
+            (a, b)
+        })
+        .await
+        .unwrap()
+    };
+    magnetiq::app::install_tls_provider();
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let database_url =
+        url.unwrap_or_else(|| format!("sqlite://{}", dir_a.join("magnetiq.db").display()));
+    KillSetup {
+        database,
+        _dirs: (dir_a_guard, dir_b_guard),
+        a,
+        b,
+        client,
+        database_url,
+    }
+}
+
 /// Posts bookings of distinct slots through `servers` in turn until `stop` says so; every booking
 /// the server acknowledged (303), by visitor name.
 async fn book_until(
@@ -324,32 +372,14 @@ async fn stored_names(db: &magnetiq::db::Db) -> Vec<String> {
 
 #[tokio::test]
 async fn killing_an_instance_under_load_loses_no_acknowledged_booking() {
-    // On SQLite: the one instance is killed and started again; on PostgreSQL: one of two is killed
-    // while the other keeps serving.
-    let database = match postgres_server() {
-        Some(server) => Some(TestDatabase::create(&server).await),
-        None => None,
-    };
-    let (_dir_a, dir_a) = data_dir();
-    let (_dir_b, dir_b) = data_dir();
-    let url = database.as_ref().map(|d| d.url.clone());
-    let (mut a, b) = {
-        let url = url.clone();
-        let (dir_a, dir_b) = (dir_a.clone(), dir_b.clone());
-        tokio::task::spawn_blocking(move || {
-            let a = Server::start(&dir_a, url.as_deref(), &[]);
-            let b = url.as_deref().map(|u| Server::start(&dir_b, Some(u), &[]));
-            (a, b)
-        })
-        .await
-        .unwrap()
-    };
-    magnetiq::app::install_tls_provider();
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let KillSetup {
+        database,
+        mut a,
+        b,
+        client,
+        database_url,
+        _dirs,
+    } = kill_setup().await;
     let app_like = common::booking::form_at(&client, &a.url("/en/book")).await;
     // Every third slot: far enough apart for the consultant's buffer between meetings.
     let slots: Vec<String> = app_like.slots.iter().step_by(3).take(40).cloned().collect();
@@ -358,17 +388,9 @@ async fn killing_an_instance_under_load_loses_no_acknowledged_booking() {
     if let Some(b) = &b {
         servers.push(b.url(""));
     }
-    let db = match &url {
-        Some(url) => magnetiq::db::connect(url, Default::default())
-            .await
-            .unwrap(),
-        None => {
-            let file = format!("sqlite://{}", dir_a.join("magnetiq.db").display());
-            magnetiq::db::connect(&file, Default::default())
-                .await
-                .unwrap()
-        }
-    };
+    let db = magnetiq::db::connect(&database_url, Default::default())
+        .await
+        .unwrap();
     let load = tokio::spawn(book_until(servers.clone(), slots, app_like, client.clone()));
     // Killed in the middle of it, once a few bookings are in.
     loop {
@@ -392,17 +414,9 @@ async fn killing_an_instance_under_load_loses_no_acknowledged_booking() {
         let home = client.get(b.url("/en/")).send().await.unwrap();
         assert_eq!(home.status(), 200);
     }
-    let db = match &url {
-        Some(url) => magnetiq::db::connect(url, Default::default())
-            .await
-            .unwrap(),
-        None => {
-            let file = format!("sqlite://{}", dir_a.join("magnetiq.db").display());
-            magnetiq::db::connect(&file, Default::default())
-                .await
-                .unwrap()
-        }
-    };
+    let db = magnetiq::db::connect(&database_url, Default::default())
+        .await
+        .unwrap();
     let stored = stored_names(&db).await;
     for name in &acknowledged {
         assert!(
@@ -413,6 +427,101 @@ async fn killing_an_instance_under_load_loses_no_acknowledged_booking() {
     // And each stored booking has its mails (written in the same transaction).
     let without_mail: i64 = sql(
         "SELECT count(*) FROM bookings AS b WHERE NOT EXISTS (SELECT 1 FROM outbox AS o WHERE o.booking_id = b.id)",
+    )
+    .scalar(&db)
+    .await
+    .unwrap();
+    assert_eq!(without_mail, 0);
+    db.close().await;
+    drop(database);
+}
+
+/// Registers one visitor after another for the demo webinar `forecasting-workshop` (40 seats and a
+/// waitlist) through `servers` in turn; every registration acknowledged (303), by e-mail address.
+async fn register_until(
+    servers: Vec<String>,
+    token: String,
+    client: reqwest::Client,
+) -> Vec<String> {
+    let mut acknowledged = Vec::new();
+    for i in 0..150 {
+        let base = &servers[i % servers.len()];
+        let email = format!("load{i}@example.com");
+        let answer = client
+            .post(format!("{base}/en/webinars/forecasting-workshop/register"))
+            .form(&common::webinars::registration(&token, "Load", &email))
+            .timeout(Duration::from_secs(10))
+            .send()
+            .await;
+        match answer {
+            Ok(answer) if answer.status() == 303 => acknowledged.push(email),
+            Ok(answer) => eprintln!("{email}: {}", answer.status()),
+            Err(_) => {}
+        }
+    }
+    acknowledged
+}
+
+#[tokio::test]
+async fn killing_an_instance_under_registration_load_loses_no_acknowledged_registration() {
+    let KillSetup {
+        database,
+        mut a,
+        b,
+        client,
+        database_url,
+        _dirs,
+    } = kill_setup().await;
+    let token =
+        common::webinars::form_token(&client, &a.url("/en/webinars/forecasting-workshop")).await;
+    let mut servers = vec![a.url("")];
+    if let Some(b) = &b {
+        servers.push(b.url(""));
+    }
+    let db = magnetiq::db::connect(&database_url, Default::default())
+        .await
+        .unwrap();
+    let load = tokio::spawn(register_until(servers, token, client.clone()));
+    loop {
+        let stored: i64 = sql("SELECT count(*) FROM webinar_registrations")
+            .scalar(&db)
+            .await
+            .unwrap();
+        if stored >= 8 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    a.kill();
+    let acknowledged = load.await.unwrap();
+    eprintln!("{} registrations acknowledged", acknowledged.len());
+    assert!(
+        acknowledged.len() >= 7,
+        "registrations went through before the kill"
+    );
+    db.close().await;
+    let db = magnetiq::db::connect(&database_url, Default::default())
+        .await
+        .unwrap();
+    let stored: Vec<String> = sql("SELECT email FROM webinar_registrations")
+        .scalars(&db)
+        .await
+        .unwrap();
+    for email in &acknowledged {
+        assert!(
+            stored.contains(email),
+            "{email} was acknowledged but is not stored"
+        );
+    }
+    let seated: i64 = sql("SELECT count(*) FROM webinar_registrations WHERE status = 'registered'")
+        .scalar(&db)
+        .await
+        .unwrap();
+    assert!(seated <= 40, "{seated} seats of 40");
+    // Each stored registration has its confirmation (written in the same transaction).
+    let without_mail: i64 = sql(
+        "SELECT count(*) FROM webinar_registrations AS r
+         WHERE NOT EXISTS (SELECT 1 FROM outbox AS o WHERE o.registration_id = r.id AND o.purpose = 'webinar')",
     )
     .scalar(&db)
     .await

@@ -14,3 +14,4 @@ lead-phone = Telefon (optional)
 lead-consent = Ich stimme den Bedingungen und der Verarbeitung meiner Angaben zu, wie im
 lead-privacy-link = Datenschutzhinweis beschrieben
 lead-marketing = Ja, schicken Sie mir gelegentlich Neuigkeiten zu Veranstaltungen und Artikeln (jederzeit abbestellbar).
+field-error-company = Bitte geben Sie Ihr Unternehmen an (höchstens 100 Zeichen).

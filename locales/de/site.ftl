@@ -12,3 +12,4 @@ footer-legal = Rechtliches
 footer-tagline = KI-Entwicklung und Softwareentwicklung für wachsende Unternehmen.
 footer-copyright = © { $year } { $site }
 preview-banner = Vorschau: So wird die Seite aussehen. Besucher sehen diese Änderungen noch nicht.
+footer-webinars = Wissensprogramm

@@ -14,3 +14,4 @@ lead-phone = Phone (optional)
 lead-consent = I agree to the terms and to my details being processed as described in the
 lead-privacy-link = privacy notice
 lead-marketing = Yes, send me occasional news about events and articles (you can unsubscribe at any time).
+field-error-company = Enter your company (at most 100 characters).

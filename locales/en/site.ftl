@@ -12,3 +12,4 @@ footer-legal = Legal
 footer-tagline = AI engineering and software development for growing companies.
 footer-copyright = © { $year } { $site }
 preview-banner = Preview: this is how the page will look. Visitors do not see these changes yet.
+footer-webinars = Knowledge Program

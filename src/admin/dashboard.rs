@@ -1,4 +1,5 @@
-//! `/admin`: recent changes, scheduled pages, pages missing a translation.
+//! `/admin`: the next consultations and webinars, recent changes, scheduled pages, pages missing a
+//! translation.
 use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -23,6 +24,7 @@ struct Dashboard<'a> {
     scheduled: Vec<(i64, String, String)>,
     untranslated: Vec<(i64, String, Vec<Lang>)>,
     upcoming: Vec<crate::booking::store::BookingListing>,
+    webinars: Vec<crate::webinars::admin::Row>,
     failed_mails: i64,
 }
 
@@ -65,6 +67,11 @@ pub async fn dashboard(
         .collect();
     let recent = audit::recent(&state.db, 10, 0).await?;
     let upcoming = crate::booking::store::upcoming(&state.db, jiff::Timestamp::now(), 10).await?;
+    let webinars = crate::webinars::store::upcoming(&state.db, jiff::Timestamp::now(), 5)
+        .await?
+        .iter()
+        .map(|w| crate::webinars::admin::Row::of(w, lang, default))
+        .collect();
     let failed_mails = crate::outbox::store::count_failed(&state.db).await?;
     let page = Dashboard {
         layout,
@@ -72,6 +79,7 @@ pub async fn dashboard(
         scheduled,
         untranslated,
         upcoming,
+        webinars,
         failed_mails,
     };
     Ok(html(StatusCode::OK, page.render()?))

@@ -12,12 +12,7 @@ pub struct StoredSession {
     pub last_seen_at: OffsetDateTime,
 }
 
-/// 32 random bytes as 64 hex digits.
-pub fn random_token() -> anyhow::Result<String> {
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
-}
+pub use crate::tokens::random_token;
 
 /// Starts a session for `user_id`; returns its id.
 pub async fn create(db: &Db, user_id: i64, ip: Option<&str>) -> anyhow::Result<String> {

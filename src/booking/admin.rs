@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use actix_session::Session;
-use actix_web::http::{StatusCode, header};
+use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use jiff::tz::TimeZone;
@@ -134,7 +134,6 @@ pub async fn export(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let rows = store::list_bookings(&state.db, &query.filter(), i64::MAX, 0).await?;
-    let mut csv = String::from("\u{feff}");
     let header = [
         "reference",
         "starts_at_utc",
@@ -152,37 +151,29 @@ pub async fn export(
         "notes",
         "created_at",
     ];
-    csv.push_str(&header.join(","));
-    csv.push_str("\r\n");
-    for r in &rows {
-        let duration = r.duration_minutes.to_string();
-        let (starts_at, created_at) = (r.starts_at.to_text(), r.created_at.to_text());
-        let cells = [
-            &r.reference,
-            &starts_at,
-            &duration,
-            &r.consultant_name,
-            &r.meeting_type,
-            &r.status,
-            &r.client_name,
-            &r.client_email,
-            &r.company,
-            &r.phone,
-            &r.message,
-            &r.language,
-            &r.visitor_timezone,
-            &r.notes,
-            &created_at,
-        ];
-        csv.push_str(
-            &cells
-                .iter()
-                .map(|c| csv_cell(c))
-                .collect::<Vec<_>>()
-                .join(","),
-        );
-        csv.push_str("\r\n");
-    }
+    let lines: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            vec![
+                r.reference.clone(),
+                r.starts_at.to_text(),
+                r.duration_minutes.to_string(),
+                r.consultant_name.clone(),
+                r.meeting_type.clone(),
+                r.status.clone(),
+                r.client_name.clone(),
+                r.client_email.clone(),
+                r.company.clone(),
+                r.phone.clone(),
+                r.message.clone(),
+                r.language.clone(),
+                r.visitor_timezone.clone(),
+                r.notes.clone(),
+                r.created_at.to_text(),
+            ]
+        })
+        .collect();
+    let text = crate::web::export::csv_text(&header, &lines)?;
     record_action(
         &state.db,
         &user,
@@ -191,27 +182,7 @@ pub async fn export(
         &format!("{} bookings", rows.len()),
     )
     .await?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            "attachment; filename=\"bookings.csv\"",
-        ))
-        .body(csv))
-}
-
-/// One CSV cell: quoted when needed, and never a formula a spreadsheet would run.
-pub fn csv_cell(value: &str) -> String {
-    let neutral = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
-    } else {
-        value.to_owned()
-    };
-    if neutral.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", neutral.replace('"', "\"\""))
-    } else {
-        neutral
-    }
+    Ok(crate::web::export::csv_download("bookings.csv", text))
 }
 
 #[derive(Template)]
@@ -394,21 +365,4 @@ pub async fn outbox_retry(
             .t("outbox-retry-queued"),
     );
     Ok(see_other("/admin/outbox"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn csv_cells_are_quoted_and_formulas_neutralised() {
-        assert_eq!(csv_cell("plain"), "plain");
-        assert_eq!(csv_cell("a,b"), "\"a,b\"");
-        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
-        assert_eq!(csv_cell("+49 89 123"), "'+49 89 123");
-        assert_eq!(csv_cell("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(csv_cell("line\nbreak"), "\"line\nbreak\"");
-        assert_eq!(csv_cell("Müller"), "Müller");
-    }
 }

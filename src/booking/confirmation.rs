@@ -14,8 +14,8 @@ use crate::i18n::Lang;
 use crate::ics;
 use crate::web::csrf::{check_visitor_token, visitor_token};
 use crate::web::layout::{Here, Layout};
+use crate::web::see_other;
 use crate::web::state::AppState;
-use crate::web::{percent_encode, see_other};
 
 #[derive(Template)]
 #[template(path = "public/booking.html")]
@@ -110,20 +110,8 @@ fn booking_view(state: &AppState, b: &Booking, lang: Lang) -> BookingView {
         "book-calendar-title",
         &[("consultant", b.consultant_name.as_str().into())],
     );
-    let google_href = format!(
-        "https://calendar.google.com/calendar/render?action=TEMPLATE&text={}&dates={}/{}&details={}",
-        percent_encode(&title, b""),
-        ics::utc(b.starts_at),
-        ics::utc(b.ends_at),
-        percent_encode(&b.reference, b"")
-    );
-    let outlook_href = format!(
-        "https://outlook.live.com/calendar/0/deeplink/compose?subject={}&startdt={}&enddt={}&body={}",
-        percent_encode(&title, b""),
-        percent_encode(&b.starts_at.to_string(), b""),
-        percent_encode(&b.ends_at.to_string(), b""),
-        percent_encode(&b.reference, b"")
-    );
+    let (google_href, outlook_href) =
+        ics::calendar_links(&title, b.starts_at, b.ends_at, &b.reference);
     BookingView {
         reference: b.reference.clone(),
         token: b.token.clone(),

@@ -444,6 +444,7 @@ fn block_summary(block: &Block, lang: Lang, default: Lang) -> String {
         BlockKind::CallToAction(c) => c.headline.text(lang, default),
         BlockKind::Features(f) => f.title.text(lang, default),
         BlockKind::Quote(q) => q.text.text(lang, default),
+        BlockKind::WebinarTeaser(t) => t.title.text(lang, default),
         BlockKind::Unknown { .. } => "",
     };
     let mut s: String = text.chars().take(80).collect();

@@ -37,6 +37,7 @@ pub const BLOCK_TYPES: &[&str] = &[
     "call_to_action",
     "features",
     "quote",
+    "webinar_teaser",
 ];
 const ICONS: &[&str] = &[
     "bolt", "shield", "globe", "chart", "users", "code", "check", "chat",
@@ -160,6 +161,10 @@ pub fn fields(block_type: &str, items: usize) -> Vec<Field> {
             f("person", "field-person", true, true, Line),
             f("role", "field-role", true, false, Line),
             f("company", "field-company", true, false, Line),
+        ],
+        "webinar_teaser" => vec![
+            f("title", "field-title", true, false, Line),
+            f("count", "field-teaser-count", false, true, Number),
         ],
         _ => Vec::new(),
     }

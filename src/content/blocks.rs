@@ -18,6 +18,7 @@ pub enum BlockKind {
     CallToAction(CallToAction),
     Features(Features),
     Quote(Quote),
+    WebinarTeaser(WebinarTeaser),
     Unknown { block_type: String },
 }
 
@@ -125,6 +126,22 @@ pub struct Quote {
     pub company: Text,
 }
 
+/// The next webinars (the site's teaser list, see `AppState::teasers`), `count` of them.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct WebinarTeaser {
+    #[serde(default)]
+    pub title: Text,
+    #[serde(default = "default_teaser_count")]
+    pub count: u8,
+}
+
+fn default_teaser_count() -> u8 {
+    3
+}
+
+/// The most webinars a teaser block lists.
+pub const MAX_TEASERS: u8 = 12;
+
 const MAX_HERO_BUTTONS: usize = 2;
 const MAX_FEATURES: usize = 12;
 
@@ -147,6 +164,7 @@ impl BlockKind {
             "call_to_action" => BlockKind::CallToAction(from(content).map_err(invalid)?),
             "features" => BlockKind::Features(from(content).map_err(invalid)?),
             "quote" => BlockKind::Quote(from(content).map_err(invalid)?),
+            "webinar_teaser" => BlockKind::WebinarTeaser(from(content).map_err(invalid)?),
             other => return Err(BlockError::UnknownType(other.to_owned())),
         };
         match &kind {
@@ -156,6 +174,9 @@ impl BlockKind {
             BlockKind::Features(f) if f.items.is_empty() || f.items.len() > MAX_FEATURES => Err(
                 invalid(format!("a features grid has 1 to {MAX_FEATURES} items")),
             ),
+            BlockKind::WebinarTeaser(t) if !(1..=MAX_TEASERS).contains(&t.count) => Err(invalid(
+                format!("a webinar teaser lists 1 to {MAX_TEASERS} webinars"),
+            )),
             _ => Ok(kind),
         }
     }
@@ -171,6 +192,7 @@ impl BlockKind {
             BlockKind::CallToAction(_) => "call_to_action",
             BlockKind::Features(_) => "features",
             BlockKind::Quote(_) => "quote",
+            BlockKind::WebinarTeaser(_) => "webinar_teaser",
             BlockKind::Unknown { block_type } => block_type,
         }
     }
@@ -186,6 +208,7 @@ impl BlockKind {
             BlockKind::CallToAction(b) => serde_json::to_string(b),
             BlockKind::Features(b) => serde_json::to_string(b),
             BlockKind::Quote(b) => serde_json::to_string(b),
+            BlockKind::WebinarTeaser(b) => serde_json::to_string(b),
             BlockKind::Unknown { .. } => Ok("{}".to_owned()),
         };
         // These types serialise plain strings and maps only, which cannot fail.

@@ -45,7 +45,14 @@ pub(super) fn parse_page_form<'a>(
     };
     let slug = Slug::parse(&slug_text)
         .map_err(|_| errors.insert("slug", ui.t("error-slug-invalid")))
-        .ok();
+        .ok()
+        .filter(|slug| {
+            let free = !RESERVED_SLUGS.contains(&slug.as_str());
+            if !free {
+                errors.insert("slug", ui.t("error-slug-reserved"));
+            }
+            free
+        });
     let parent_id = match form.get("parent_id").map(|s| s.trim()).unwrap_or("") {
         "" => None,
         p => p
@@ -121,6 +128,10 @@ pub(super) fn add_save_error<'a>(
         SaveError::NotFound => errors.insert("version", ui.t("error-invalid")),
     };
 }
+
+/// Addresses below a language that Magnetiq's features answer themselves (see `app::routes`): a
+/// page there would never be seen.
+pub const RESERVED_SLUGS: &[&str] = &["book", "webinars"];
 
 /// A slug from a title: lowercase ASCII letters and digits, words joined by hyphens.
 pub fn suggest_slug(title: &str) -> String {

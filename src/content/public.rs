@@ -108,7 +108,7 @@ async fn show_page(
     let rendered = Arc::new(RenderedPage::new(
         html,
         lang,
-        tree.unchanged_until(now),
+        crate::web::layout::unchanged_until(state, &tree, now),
         generation,
     ));
     let hit = rendered.hit(Coding::for_stored(req.headers()));

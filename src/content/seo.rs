@@ -1,60 +1,29 @@
-//! What search engines read: `/sitemap.xml` (every visible page in every language, with alternates)
-//! and `/robots.txt`. Both come from the in-memory site tree, without a query.
+//! What search engines read about pages: their `/sitemap.xml` entries (every visible page in every
+//! language, with alternates) and `/robots.txt`.
+use actix_web::HttpResponse;
 use actix_web::http::header;
-use actix_web::{HttpResponse, web};
-use askama::Template;
+use actix_web::web;
 
 use crate::db;
-use crate::error::AppError;
 use crate::web::layout::page_path;
+use crate::web::sitemap::{SitemapUrl, in_every_language};
 use crate::web::state::AppState;
 
-#[derive(Template)]
-#[template(path = "sitemap.xml")]
-struct Sitemap {
-    urls: Vec<SitemapUrl>,
-}
-
-struct SitemapUrl {
-    loc: String,
-    lastmod: String,
-    alternates: Vec<(String, String)>,
-}
-
-/// GET `/sitemap.xml`.
-pub async fn sitemap(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+/// Every visible page in every language, with its alternates (for `/sitemap.xml`); from the
+/// in-memory site tree, without a query.
+pub fn page_urls(state: &AppState) -> Vec<SitemapUrl> {
     let base = &state.config.base_url;
-    let langs = state.config.languages.all();
-    let default = state.config.languages.default_lang();
     let tree = state.tree();
-    let mut urls = Vec::new();
-    for page in tree.visible(db::now()) {
-        let mut alternates: Vec<(String, String)> = langs
-            .iter()
-            .map(|l| {
-                (
-                    l.to_string(),
-                    format!("{base}{}", page_path(*l, page.slug.as_str())),
-                )
-            })
-            .collect();
-        alternates.push((
-            "x-default".into(),
-            format!("{base}{}", page_path(default, page.slug.as_str())),
-        ));
-        for lang in langs {
-            urls.push(SitemapUrl {
-                loc: format!("{base}{}", page_path(*lang, page.slug.as_str())),
-                lastmod: db::to_db_time(page.updated_at),
-                alternates: alternates.clone(),
-            });
-        }
-    }
-    let xml = Sitemap { urls }.render()?;
-    Ok(HttpResponse::Ok()
-        .content_type("application/xml; charset=utf-8")
-        .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
-        .body(xml))
+    tree.visible(db::now())
+        .flat_map(|page| {
+            in_every_language(
+                base,
+                &state.config.languages,
+                &db::to_db_time(page.updated_at),
+                |lang| page_path(lang, page.slug.as_str()),
+            )
+        })
+        .collect()
 }
 
 /// GET `/robots.txt`.

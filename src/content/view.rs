@@ -9,7 +9,7 @@ use super::model::Page;
 use super::tree::SiteTree;
 use crate::i18n::{Lang, Localized};
 use crate::web::layout::{Here, Layout, Link, page_path};
-use crate::web::state::AppState;
+use crate::web::state::{AppState, Teaser};
 
 #[derive(Template)]
 #[template(path = "public/page.html")]
@@ -39,6 +39,7 @@ pub enum BlockView<'a> {
     CallToAction(CallToActionView<'a>),
     Features(FeaturesView<'a>),
     Quote(QuoteView<'a>),
+    WebinarTeaser(WebinarTeaserView<'a>),
 }
 
 pub struct HeroView<'a> {
@@ -111,6 +112,20 @@ pub struct QuoteView<'a> {
     pub person: &'a str,
     pub role: &'a str,
     pub company: &'a str,
+}
+
+pub struct WebinarTeaserView<'a> {
+    pub title: &'a str,
+    pub items: Vec<TeaserItem>,
+    pub all_href: String,
+}
+
+/// One coming webinar in a teaser block.
+pub struct TeaserItem {
+    pub href: String,
+    pub title: String,
+    pub summary: String,
+    pub when: String,
 }
 
 /// Resolves localized fields for one reader.
@@ -192,9 +207,10 @@ impl<'a> PageTemplate<'a> {
             current: true,
         });
 
+        let teasers = state.teasers();
         let mut blocks: Vec<BlockView<'a>> = blocks
             .iter()
-            .filter_map(|b| block_view(b, reader))
+            .filter_map(|b| block_view(b, reader, &teasers, now))
             .collect();
         let mut show_title_header = true;
         if page.slug.is_home()
@@ -231,7 +247,12 @@ impl<'a> PageTemplate<'a> {
     }
 }
 
-fn block_view(block: &Block, r: Reader) -> Option<BlockView<'_>> {
+fn block_view<'a>(
+    block: &'a Block,
+    r: Reader,
+    teasers: &[Teaser],
+    now: OffsetDateTime,
+) -> Option<BlockView<'a>> {
     let view = match &block.kind {
         BlockKind::Hero(h) => BlockView::Hero(HeroView {
             lang_attr: r.fallback_of(&h.headline),
@@ -300,6 +321,27 @@ fn block_view(block: &Block, r: Reader) -> Option<BlockView<'_>> {
             role: r.text(&q.role),
             company: r.text(&q.company),
         }),
+        BlockKind::WebinarTeaser(t) => {
+            let items: Vec<TeaserItem> = teasers
+                .iter()
+                .filter(|w| w.starts_at > now)
+                .take(usize::from(t.count))
+                .map(|w| TeaserItem {
+                    href: format!("/{}/{}", r.lang, w.path),
+                    title: r.text(&w.title).to_owned(),
+                    summary: r.text(&w.summary).to_owned(),
+                    when: r.text(&w.when).to_owned(),
+                })
+                .collect();
+            if items.is_empty() {
+                return None; // nothing coming up: the block steps aside
+            }
+            BlockView::WebinarTeaser(WebinarTeaserView {
+                title: r.text(&t.title),
+                items,
+                all_href: format!("/{}/webinars", r.lang),
+            })
+        }
         BlockKind::Unknown { block_type } => {
             tracing::warn!(
                 block_id = block.id,

@@ -19,6 +19,13 @@ impl Variant for String {
     }
 }
 
+/// A list (e.g. a webinar's learning objectives) is untranslated while it says nothing.
+impl Variant for Vec<String> {
+    fn is_blank(&self) -> bool {
+        self.iter().all(|item| item.trim().is_empty())
+    }
+}
+
 /// One value per language, in the order they were stored.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Localized<T> {

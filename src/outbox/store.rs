@@ -20,8 +20,34 @@ pub struct Attachment {
     pub content: String,
 }
 
+/// Where a queued mail belongs and when it may go out.
+#[derive(Clone, Debug, Default)]
+pub struct Placement {
+    pub booking_id: Option<i64>,
+    pub registration_id: Option<i64>,
+    /// Why it is there, e.g. `webinar-reminder-1d`: mails of one purpose are withdrawn together.
+    pub purpose: &'static str,
+    /// Not before (a reminder's time); `None`: at once.
+    pub send_after: Option<jiff::Timestamp>,
+    /// Never after (a reminder once the webinar began); `None`: no limit.
+    pub not_after: Option<jiff::Timestamp>,
+}
+
 /// Queues a mail inside the caller's transaction.
 pub async fn enqueue(tx: &mut Tx, mail: &NewMail, booking_id: Option<i64>) -> anyhow::Result<i64> {
+    let placement = Placement {
+        booking_id,
+        ..Placement::default()
+    };
+    enqueue_placed(tx, mail, &placement).await
+}
+
+/// Queues a mail inside the caller's transaction, placed as `placement` says.
+pub async fn enqueue_placed(
+    tx: &mut Tx,
+    mail: &NewMail,
+    placement: &Placement,
+) -> anyhow::Result<i64> {
     let (name, kind, content) = match &mail.attachment {
         Some(a) => (
             Some(a.name.as_str()),
@@ -30,10 +56,11 @@ pub async fn enqueue(tx: &mut Tx, mail: &NewMail, booking_id: Option<i64>) -> an
         ),
         None => (None, None, None),
     };
+    let now = now();
     Ok(sql(
         "INSERT INTO outbox (recipient, subject, body_text, body_html, attachment_name, attachment_type, attachment,
-                             booking_id, next_attempt_at, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
+                             booking_id, registration_id, purpose, next_attempt_at, not_after, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
     )
     .bind(&mail.recipient)
     .bind(&mail.subject)
@@ -42,10 +69,34 @@ pub async fn enqueue(tx: &mut Tx, mail: &NewMail, booking_id: Option<i64>) -> an
     .bind(name)
     .bind(kind)
     .bind(content)
-    .bind(booking_id)
-    .bind(now())
+    .bind(placement.booking_id)
+    .bind(placement.registration_id)
+    .bind(placement.purpose)
+    .bind(placement.send_after.map(DbTime::from).unwrap_or(DbTime::new(now)))
+    .bind(placement.not_after)
+    .bind(now)
     .scalar(tx)
     .await?)
+}
+
+/// Withdraws the pending mails of a registration with one of `purposes` (its reminders, when it is
+/// cancelled or the webinar moves); returns how many.
+pub async fn withdraw(
+    tx: &mut Tx,
+    registration_id: i64,
+    purposes: &[&'static str],
+) -> anyhow::Result<u64> {
+    let mut withdrawn = 0;
+    for purpose in purposes {
+        withdrawn += sql(
+            "DELETE FROM outbox WHERE registration_id = $1 AND purpose = $2 AND status = 'pending'",
+        )
+        .bind(registration_id)
+        .bind(*purpose)
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(withdrawn)
 }
 
 #[derive(Clone, Debug, FromRow)]
@@ -109,11 +160,19 @@ pub async fn claim_due(
     lease: jiff::SignedDuration,
     limit: i64,
 ) -> anyhow::Result<Vec<QueuedMail>> {
+    // What is too late to send (a reminder of a webinar that began) goes, unsent.
+    sql(
+        "DELETE FROM outbox WHERE status = 'pending' AND not_after IS NOT NULL AND not_after <= $1",
+    )
+    .bind(now)
+    .execute(db)
+    .await?;
     let mut claimed: Vec<QueuedMail> = Sql::assembled(format!(
         "UPDATE outbox SET claimed_until = $1
          WHERE id IN (SELECT id FROM outbox
                       WHERE kind = $2 AND status = 'pending' AND next_attempt_at <= $3
                         AND (claimed_until IS NULL OR claimed_until <= $3)
+                        AND (not_after IS NULL OR not_after > $3)
                       ORDER BY id LIMIT $4)
            AND status = 'pending' AND (claimed_until IS NULL OR claimed_until <= $3)
          RETURNING {COLUMNS}"

@@ -18,6 +18,7 @@ pub enum Section {
     Pages,
     Media,
     Bookings,
+    Webinars,
     Outbox,
     Consultants,
     Users,

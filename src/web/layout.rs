@@ -138,6 +138,30 @@ impl<'a> Layout<'a> {
             heading: ui.t("footer-resources").to_owned(),
             links: resources,
         });
+        // What is coming up (the knowledge program): the next four that have not begun, and the way
+        // to all of them (and the recordings).
+        let mut coming: Vec<Link> = state
+            .teasers()
+            .iter()
+            .filter(|t| t.starts_at > now)
+            .take(FOOTER_TEASERS)
+            .map(|t| Link {
+                href: format!("/{lang}/{}", t.path),
+                title: t.title.text(lang, default).to_owned(),
+                current: matches!(here, Here::Path { path } if path == t.path),
+            })
+            .collect();
+        if !coming.is_empty() {
+            coming.push(Link {
+                href: format!("/{lang}/webinars"),
+                title: ui.t("footer-all-webinars").to_owned(),
+                current: matches!(here, Here::Path { path: "webinars" }),
+            });
+        }
+        footer_columns.push(FooterColumn {
+            heading: ui.t("footer-webinars").to_owned(),
+            links: coming,
+        });
         footer_columns.retain(|c| !c.links.is_empty());
 
         let alternates = langs
@@ -187,6 +211,21 @@ impl<'a> Layout<'a> {
     pub fn t(&self, id: &'a str) -> &'a str {
         self.ui.t(id)
     }
+}
+
+/// How many coming webinars the footer lists.
+const FOOTER_TEASERS: usize = 4;
+
+/// Until when a page rendered at `now` stays right without an edit: the next change of the site's
+/// shape, the new year, or the start of the next webinar (it then leaves the footer).
+pub fn unchanged_until(state: &AppState, tree: &SiteTree, now: OffsetDateTime) -> OffsetDateTime {
+    let until = tree.unchanged_until(now);
+    state
+        .teasers()
+        .iter()
+        .map(|t| t.starts_at)
+        .find(|start| *start > now)
+        .map_or(until, |start| start.min(until))
 }
 
 /// `/{lang}/` for the home page, `/{lang}/{slug}` for every other page.

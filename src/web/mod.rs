@@ -6,11 +6,13 @@ pub mod caching;
 pub mod canonical;
 pub mod compression;
 pub mod csrf;
+pub mod export;
 pub mod headers;
 pub mod health;
 pub mod layout;
 pub mod page_cache;
 pub mod rate_limit;
+pub mod sitemap;
 pub mod state;
 
 /// A 303 redirect: where a browser goes after a form did its work.

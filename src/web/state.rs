@@ -24,6 +24,8 @@ pub struct AppState {
     /// Booking attempts a single address may make in ten minutes (`MAGNETIQ_BOOKING_LIMIT`, default 20:
     /// a person needs a few).
     pub booking_limit: RateLimit,
+    /// Webinar registrations one address may send in ten minutes (the same number).
+    pub registration_limit: RateLimit,
     /// Cache purges after a publish, when `MAGNETIQ_PURGE_URL` is set.
     pub purges: Option<Arc<Purges>>,
     /// This process among the instances of the site (for change notices).
@@ -31,6 +33,20 @@ pub struct AppState {
     /// Encrypts and signs the admin session cookie.
     pub session_key: Key,
     tree: RwLock<Arc<SiteTree>>,
+    teasers: RwLock<Arc<Vec<Teaser>>>,
+}
+
+/// Something coming up that the site's frame shows (the footer's "Knowledge Program", teaser
+/// blocks): a feature keeps the list, the frame reads it without a query.
+#[derive(Clone, Debug)]
+pub struct Teaser {
+    pub title: crate::i18n::Localized<String>,
+    pub summary: crate::i18n::Localized<String>,
+    /// When, as each language writes it (in the organiser's zone, which it names).
+    pub when: crate::i18n::Localized<String>,
+    /// Below the language, e.g. `webinars/ai-in-practice`.
+    pub path: String,
+    pub starts_at: time::OffsetDateTime,
 }
 
 impl AppState {
@@ -58,8 +74,10 @@ impl AppState {
             purges,
             instance: instance_name(),
             booking_limit: RateLimit::new(limit, std::time::Duration::from_secs(600)),
+            registration_limit: RateLimit::new(limit, std::time::Duration::from_secs(600)),
             session_key,
             tree: RwLock::new(Arc::new(tree)),
+            teasers: RwLock::new(Arc::new(Vec::new())),
         }
     }
 
@@ -68,6 +86,22 @@ impl AppState {
         match self.tree.read() {
             Ok(tree) => Arc::clone(&tree),
             Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
+    }
+
+    /// What is coming up, soonest first (some may have begun since the list was read).
+    pub fn teasers(&self) -> Arc<Vec<Teaser>> {
+        match self.teasers.read() {
+            Ok(list) => Arc::clone(&list),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
+    }
+
+    pub fn set_teasers(&self, teasers: Vec<Teaser>) {
+        let teasers = Arc::new(teasers);
+        match self.teasers.write() {
+            Ok(mut slot) => *slot = teasers,
+            Err(poisoned) => *poisoned.into_inner() = teasers,
         }
     }
 

@@ -8,6 +8,7 @@ pub mod booking;
 pub mod media;
 pub mod process;
 pub mod smtp;
+pub mod webinars;
 
 use std::net::SocketAddr;
 

@@ -25,10 +25,16 @@ fn migrate_seed_and_backup_produce_a_database_that_opens() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(String::from_utf8_lossy(&out.stdout).contains("11 pages and 2 consultants added"));
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .contains("11 pages, 2 consultants and 4 webinars added")
+    );
     // Seeding again adds nothing and breaks nothing.
     let out = magnetiq(dir.path(), &["seed-demo"]);
-    assert!(String::from_utf8_lossy(&out.stdout).contains("0 pages and 0 consultants added"));
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .contains("0 pages, 0 consultants and 0 webinars added")
+    );
 
     let copy = dir.path().join("backup.db");
     let out = magnetiq(dir.path(), &["backup", copy.to_str().unwrap()]);

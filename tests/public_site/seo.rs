@@ -14,13 +14,15 @@ async fn sitemap_lists_every_published_page_in_every_language_with_alternates() 
     let xml = response.text().await.unwrap();
     let doc = roxmltree_lite::parse(&xml);
     let base = crate::common::BASE_URL;
-    // 10 published demo pages × 2 languages.
-    assert_eq!(doc.locs.len(), 20, "{:?}", doc.locs);
+    // 10 published demo pages, the webinars list and 4 demo webinars, × 2 languages.
+    assert_eq!(doc.locs.len(), 30, "{:?}", doc.locs);
     for loc in [
         format!("{base}/en/"),
         format!("{base}/de/"),
         format!("{base}/de/ai-engineering"),
         format!("{base}/en/imprint"),
+        format!("{base}/de/webinars"),
+        format!("{base}/en/webinars/document-ai-basics"),
     ] {
         assert!(doc.locs.contains(&loc), "{loc} missing");
     }
@@ -31,7 +33,7 @@ async fn sitemap_lists_every_published_page_in_every_language_with_alternates() 
     assert!(xml.contains(&format!(
         r#"<xhtml:link rel="alternate" hreflang="x-default" href="{base}/en/about"/>"#
     )));
-    assert_eq!(xml.matches("<xhtml:link").count(), 20 * 3);
+    assert_eq!(xml.matches("<xhtml:link").count(), 30 * 3);
 }
 
 #[tokio::test]

@@ -1,0 +1,45 @@
+//! The sitemap format: each address with its language alternates. Features list their addresses
+//! (`content::seo::page_urls`, `webinars::public::sitemap_urls`); `crate::sitemap` puts them together.
+use askama::Template;
+
+use crate::i18n::Languages;
+
+#[derive(Template)]
+#[template(path = "sitemap.xml")]
+pub struct Sitemap {
+    pub urls: Vec<SitemapUrl>,
+}
+
+pub struct SitemapUrl {
+    pub loc: String,
+    pub lastmod: String,
+    pub alternates: Vec<(String, String)>,
+}
+
+/// One entry per language for an address that exists in every language; `path_in` gives the path in
+/// a language (e.g. `/de/webinars/x`), each entry names the others and the default (`x-default`).
+pub fn in_every_language(
+    base: &str,
+    languages: &Languages,
+    lastmod: &str,
+    path_in: impl Fn(crate::i18n::Lang) -> String,
+) -> Vec<SitemapUrl> {
+    let mut alternates: Vec<(String, String)> = languages
+        .all()
+        .iter()
+        .map(|l| (l.to_string(), format!("{base}{}", path_in(*l))))
+        .collect();
+    alternates.push((
+        "x-default".into(),
+        format!("{base}{}", path_in(languages.default_lang())),
+    ));
+    languages
+        .all()
+        .iter()
+        .map(|lang| SitemapUrl {
+            loc: format!("{base}{}", path_in(*lang)),
+            lastmod: lastmod.to_owned(),
+            alternates: alternates.clone(),
+        })
+        .collect()
+}

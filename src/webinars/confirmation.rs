@@ -1,0 +1,173 @@
+//! After registering: the registration's page at `/{lang}/webinars/{slug}/registered/{token}` (the
+//! details in the registrant's zone, the meeting link once they have a seat, calendar links), its
+//! `.ics`, and cancelling, which frees the seat for whoever waits longest.
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use jiff::Timestamp;
+use serde::Deserialize;
+
+use super::mails;
+use super::model::{RegistrationStatus, Webinar};
+use super::public::{find, lang_of, local_time, site};
+use super::store;
+use crate::error::AppError;
+use crate::ics;
+use crate::web::csrf::{check_visitor_token, visitor_token};
+use crate::web::layout::{Here, Layout};
+use crate::web::see_other;
+use crate::web::state::AppState;
+
+#[derive(Template)]
+#[template(path = "public/webinar_registered.html")]
+struct RegisteredPage<'a> {
+    layout: Layout<'a>,
+    title: String,
+    webinar_href: String,
+    name: String,
+    status: RegistrationStatus,
+    status_label: &'a str,
+    when: String,
+    zone: String,
+    duration: i64,
+    meeting_href: Option<String>,
+    ics_href: String,
+    google_href: String,
+    outlook_href: String,
+    cancel_action: String,
+    can_cancel: bool,
+    csrf_token: String,
+}
+
+/// The webinar and registration behind a link, or 404 (an unknown token, or one of another webinar).
+async fn registration(
+    state: &AppState,
+    slug: &str,
+    token: &str,
+) -> Result<(Webinar, store::RegistrationView), AppError> {
+    if !crate::tokens::looks_like_token(token) {
+        return Err(AppError::NotFound);
+    }
+    let webinar = find(state, slug).await?;
+    let registration = store::registration_by_token(&state.db, token)
+        .await?
+        .filter(|r| r.webinar_id == webinar.id)
+        .ok_or(AppError::NotFound)?;
+    Ok((webinar, registration))
+}
+
+/// GET `/{lang}/webinars/{slug}/registered/{token}`.
+pub async fn registered(
+    req: HttpRequest,
+    path: web::Path<(String, String, String)>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let (lang, slug, token) = path.into_inner();
+    let lang = lang_of(&state, &lang)?;
+    let (w, r) = registration(&state, &slug, &token).await?;
+    let default = state.config.languages.default_lang();
+    let ui = state.catalog.messages(lang);
+    let status = RegistrationStatus::parse(&r.status).unwrap_or(RegistrationStatus::Cancelled);
+    let title = w.title.text(lang, default).to_owned();
+    let (google_href, outlook_href) = ics::calendar_links(
+        &title,
+        w.starts_at,
+        w.ends_at(),
+        &format!("{}/{lang}/webinars/{}", state.config.base_url, w.slug),
+    );
+    let (csrf_token, cookie) = visitor_token(&req, state.config.secure_cookies)?;
+    let tree = state.tree();
+    let page = RegisteredPage {
+        layout: Layout::new(
+            &state,
+            &tree,
+            lang,
+            Here::Path { path: "webinars" },
+            crate::db::now(),
+        ),
+        webinar_href: format!("/{lang}/webinars/{}", w.slug),
+        name: r.first_name.clone(),
+        status,
+        status_label: ui.t(status.label_id()),
+        when: local_time(w.starts_at, &r.timezone, lang),
+        zone: r.timezone.clone(),
+        duration: w.duration_minutes,
+        meeting_href: w
+            .meeting_link
+            .as_ref()
+            .filter(|_| status.takes_a_seat())
+            .map(|l| l.as_str().to_owned()),
+        ics_href: format!(
+            "/{lang}/webinars/{}/registered/{token}/calendar.ics",
+            w.slug
+        ),
+        google_href,
+        outlook_href,
+        cancel_action: format!("/{lang}/webinars/{}/registered/{token}/cancel", w.slug),
+        can_cancel: matches!(
+            status,
+            RegistrationStatus::Registered | RegistrationStatus::Waitlisted
+        ) && w.starts_at > Timestamp::now(),
+        csrf_token,
+        title,
+    };
+    let mut response = HttpResponse::Ok();
+    response
+        .content_type("text/html; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header(("X-Robots-Tag", "noindex"))
+        // The link is the registration's key: never handed to another site.
+        .insert_header((header::REFERRER_POLICY, "no-referrer"));
+    if let Some(cookie) = cookie {
+        response.cookie(cookie);
+    }
+    Ok(response.body(page.render()?))
+}
+
+/// GET `…/registered/{token}/calendar.ics`.
+pub async fn calendar(
+    path: web::Path<(String, String, String)>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let (lang, slug, token) = path.into_inner();
+    let lang = lang_of(&state, &lang)?;
+    let (w, r) = registration(&state, &slug, &token).await?;
+    let cancelled = r.status == "cancelled" || w.status == super::model::WebinarStatus::Cancelled;
+    Ok(HttpResponse::Ok()
+        .content_type("text/calendar; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{}.ics\"", w.slug),
+        ))
+        .body(mails::calendar(&w, &site(&state), lang, cancelled)))
+}
+
+#[derive(Deserialize)]
+pub struct CancelForm {
+    #[serde(default)]
+    csrf_token: String,
+}
+
+/// POST `…/registered/{token}/cancel`: frees the seat; the first on the waitlist gets it and a mail.
+pub async fn cancel(
+    req: HttpRequest,
+    path: web::Path<(String, String, String)>,
+    form: web::Form<CancelForm>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    check_visitor_token(&req, &form.csrf_token)?;
+    let (lang_code, slug, token) = path.into_inner();
+    let lang = lang_of(&state, &lang_code)?;
+    let (w, _) = registration(&state, &slug, &token).await?;
+    let site = site(&state);
+    let now = Timestamp::now();
+    store::cancel_registration(&state.db, &token, now, |next| {
+        mails::promoted(&state.catalog, &w, next, &site, now)
+    })
+    .await?;
+    Ok(see_other(&format!(
+        "/{lang}/webinars/{}/registered/{token}",
+        w.slug
+    )))
+}

@@ -1,0 +1,76 @@
+//! The knowledge program: webinars visitors register for, with seats that never oversell, a
+//! waitlist, reminders without a scheduler (outbox rows due at their time), calendar files, and the
+//! editors' side. The footer and the teaser block show the next webinars from [`refresh`]'s list.
+pub mod admin;
+pub mod admin_registrations;
+pub mod confirmation;
+pub mod form;
+pub mod mails;
+pub mod model;
+pub mod public;
+pub mod seed;
+pub mod store;
+
+use crate::i18n::Localized;
+use crate::web::state::{AppState, Teaser};
+
+/// How many upcoming webinars the footer and teaser blocks can choose from.
+const TEASERS_KEPT: i64 = 12;
+
+/// Reads the upcoming webinars the site's frame shows again (after a change here or on another
+/// instance, and now and then, as webinars begin).
+pub async fn refresh(state: &AppState) -> anyhow::Result<()> {
+    let upcoming = store::upcoming(&state.db, jiff::Timestamp::now(), TEASERS_KEPT).await?;
+    let languages = state.config.languages.all();
+    state.set_teasers(
+        upcoming
+            .into_iter()
+            .map(|w| Teaser {
+                when: languages.iter().fold(Localized::new(), |when, lang| {
+                    when.with(*lang, mails::when(w.starts_at, w.zone_name(), *lang))
+                }),
+                summary: w.summary,
+                title: w.title,
+                path: format!("webinars/{}", w.slug),
+                starts_at: crate::db::DbTime::from(w.starts_at).0,
+            })
+            .collect(),
+    );
+    Ok(())
+}
+
+/// After an editor changed a webinar: the frame's list again, every rendered page forgotten (the
+/// footer shows webinars), other instances told and a CDN purged, as for a page.
+pub async fn changed(state: &AppState) -> anyhow::Result<()> {
+    refresh(state).await?;
+    crate::content::content_changed(state, None).await
+}
+
+/// Keeps the frame's list full: read again as each listed webinar begins (it leaves the list and
+/// the next one joins), and at least hourly. Runs until the process ends.
+pub fn keep_fresh(state: actix_web::web::Data<AppState>) {
+    tokio::spawn(async move {
+        loop {
+            let now = time::OffsetDateTime::now_utc();
+            let hour = std::time::Duration::from_secs(3600);
+            let wait = state
+                .teasers()
+                .iter()
+                .map(|t| t.starts_at)
+                .find(|start| *start > now)
+                .and_then(|start| std::time::Duration::try_from(start - now).ok())
+                .map_or(hour, |until| until.min(hour));
+            // A moment after the start, so the webinar that began is no longer "upcoming".
+            tokio::time::sleep(wait + std::time::Duration::from_secs(1)).await;
+            let before: Vec<String> = state.teasers().iter().map(|t| t.path.clone()).collect();
+            match refresh(&state).await {
+                // A webinar further out joined the list: pages showing the list are made again.
+                Ok(()) if state.teasers().iter().map(|t| &t.path).ne(before.iter()) => {
+                    state.page_cache.clear();
+                }
+                Ok(()) => {}
+                Err(error) => tracing::warn!(%error, "cannot read the upcoming webinars again"),
+            }
+        }
+    });
+}

@@ -1,0 +1,689 @@
+//! Every SQL statement about webinars and their registrations. A registration is written in one
+//! transaction that holds the webinar (the whole database on SQLite, the webinar's row on
+//! PostgreSQL) while it counts the seats taken, so seats never oversell; the unique index on
+//! (webinar, e-mail) keeps one registration per person.
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use sqlx::FromRow;
+
+use super::model::{
+    Registration, RegistrationStatus, Reminder, Source, Speaker, Webinar, WebinarStatus,
+    registration_state,
+};
+use crate::content::Slug;
+use crate::content::blocks::SafeUrl;
+use crate::db::{Db, DbTime, JsonText, Sql, Tx, is_unique_violation, now as db_now, sql};
+use crate::outbox::store::{NewMail, Placement, enqueue_placed, withdraw};
+
+#[derive(FromRow)]
+struct WebinarRow {
+    id: i64,
+    slug: String,
+    title: JsonText,
+    summary: JsonText,
+    description: JsonText,
+    description_html: JsonText,
+    objectives: JsonText,
+    speakers: JsonText,
+    starts_at: DbTime,
+    timezone: String,
+    duration_minutes: i64,
+    capacity: i64,
+    waitlist: bool,
+    registration_deadline: Option<DbTime>,
+    talk_language: String,
+    meeting_link: String,
+    recording_link: String,
+    status: String,
+    sequence: i64,
+    updated_at: DbTime,
+    registered: i64,
+    waitlisted: i64,
+}
+
+/// One query for a webinar with its seats taken and its waitlist.
+const SELECT: &str = "SELECT w.id, w.slug, w.title, w.summary, w.description, w.description_html, \
+     w.objectives, w.speakers, w.starts_at, w.timezone, w.duration_minutes, w.capacity, w.waitlist, \
+     w.registration_deadline, w.talk_language, w.meeting_link, w.recording_link, w.status, w.sequence, \
+     w.updated_at, \
+     (SELECT count(*) FROM webinar_registrations AS r \
+       WHERE r.webinar_id = w.id AND r.status IN ('registered', 'attended')) AS registered, \
+     (SELECT count(*) FROM webinar_registrations AS r \
+       WHERE r.webinar_id = w.id AND r.status = 'waitlisted') AS waitlisted \
+     FROM webinars AS w";
+
+fn webinar_from_row(r: WebinarRow) -> anyhow::Result<Webinar> {
+    let id = r.id;
+    let bad = |column: &str, e: &dyn std::fmt::Display| {
+        anyhow::anyhow!("webinars row {id}, column {column}: {e}")
+    };
+    let link = |s: &str| (!s.is_empty()).then(|| SafeUrl::parse(s).ok()).flatten();
+    Ok(Webinar {
+        id,
+        slug: Slug::parse(&r.slug).map_err(|e| bad("slug", &e))?,
+        title: r.title.parse().map_err(|e| bad("title", &e))?,
+        summary: r.summary.parse().map_err(|e| bad("summary", &e))?,
+        description: r.description.parse().map_err(|e| bad("description", &e))?,
+        description_html: r
+            .description_html
+            .parse()
+            .map_err(|e| bad("description_html", &e))?,
+        objectives: r.objectives.parse().map_err(|e| bad("objectives", &e))?,
+        speakers: r.speakers.parse().map_err(|e| bad("speakers", &e))?,
+        starts_at: r.starts_at.into(),
+        timezone: TimeZone::get(&r.timezone).map_err(|e| bad("timezone", &e))?,
+        duration_minutes: r.duration_minutes,
+        capacity: r.capacity,
+        waitlist: r.waitlist,
+        registration_deadline: r.registration_deadline.map(Into::into),
+        talk_language: r.talk_language,
+        meeting_link: link(&r.meeting_link),
+        recording_link: link(&r.recording_link),
+        status: WebinarStatus::parse(&r.status).ok_or_else(|| bad("status", &r.status))?,
+        sequence: r.sequence,
+        updated_at: r.updated_at.into(),
+        registered: r.registered,
+        waitlisted: r.waitlisted,
+    })
+}
+
+/// Published and cancelled webinars (not drafts), soonest first.
+pub async fn public_webinars(db: &Db) -> anyhow::Result<Vec<Webinar>> {
+    let rows: Vec<WebinarRow> = Sql::assembled(format!(
+        "{SELECT} WHERE w.status IN ('published', 'cancelled') ORDER BY w.starts_at, w.id"
+    ))
+    .fetch_all(db)
+    .await?;
+    rows.into_iter().map(webinar_from_row).collect()
+}
+
+/// Every webinar, newest start first (the admin).
+pub async fn all_webinars(db: &Db) -> anyhow::Result<Vec<Webinar>> {
+    let rows: Vec<WebinarRow> = Sql::assembled(format!("{SELECT} ORDER BY w.starts_at DESC, w.id"))
+        .fetch_all(db)
+        .await?;
+    rows.into_iter().map(webinar_from_row).collect()
+}
+
+/// The webinar at `slug` that visitors may see (published or cancelled).
+pub async fn public_webinar(db: &Db, slug: &Slug) -> anyhow::Result<Option<Webinar>> {
+    let row: Option<WebinarRow> = Sql::assembled(format!(
+        "{SELECT} WHERE w.slug = $1 AND w.status IN ('published', 'cancelled')"
+    ))
+    .bind(slug.as_str())
+    .fetch_optional(db)
+    .await?;
+    row.map(webinar_from_row).transpose()
+}
+
+pub async fn webinar(db: &Db, id: i64) -> anyhow::Result<Option<Webinar>> {
+    let row: Option<WebinarRow> = Sql::assembled(format!("{SELECT} WHERE w.id = $1"))
+        .bind(id)
+        .fetch_optional(db)
+        .await?;
+    row.map(webinar_from_row).transpose()
+}
+
+/// What the editor's form saves.
+#[derive(Debug)]
+pub struct WebinarFields {
+    pub slug: Slug,
+    pub title: JsonText,
+    pub summary: JsonText,
+    pub description: JsonText,
+    pub description_html: JsonText,
+    pub objectives: JsonText,
+    pub speakers: Vec<Speaker>,
+    pub starts_at: Timestamp,
+    pub timezone: String,
+    pub duration_minutes: i64,
+    pub capacity: i64,
+    pub waitlist: bool,
+    pub registration_deadline: Option<Timestamp>,
+    pub talk_language: String,
+    pub meeting_link: String,
+    pub recording_link: String,
+    pub status: WebinarStatus,
+}
+
+/// Binds a webinar's fields as `$1`…`$17`, in the order of the INSERT and UPDATE below.
+trait WithFields {
+    fn with_fields(self, f: &WebinarFields, speakers: &JsonText) -> Self;
+}
+
+impl WithFields for Sql {
+    fn with_fields(self, f: &WebinarFields, speakers: &JsonText) -> Sql {
+        self.bind(f.slug.as_str())
+            .bind(&f.title)
+            .bind(&f.summary)
+            .bind(&f.description)
+            .bind(&f.description_html)
+            .bind(&f.objectives)
+            .bind(speakers)
+            .bind(f.starts_at)
+            .bind(&f.timezone)
+            .bind(f.duration_minutes)
+            .bind(f.capacity)
+            .bind(f.waitlist)
+            .bind(f.registration_deadline)
+            .bind(&f.talk_language)
+            .bind(&f.meeting_link)
+            .bind(&f.recording_link)
+            .bind(f.status.as_db())
+    }
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum SaveRefused {
+    SlugTaken,
+    NotFound,
+}
+
+/// What changed in a save that registrants must hear about.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Changes {
+    /// The start moved: reminders are planned again and everyone is told, with a new calendar file.
+    pub moved: bool,
+    /// The recording was added: registrants are told where to watch it.
+    pub recording_added: bool,
+    /// The webinar was called off: everyone is told.
+    pub cancelled: bool,
+}
+
+/// Creates (`id: None`) or updates a webinar; returns its id and what changed. The mails that the
+/// changes call for are made by `mails` for each registrant concerned, inside the same transaction.
+pub async fn save_webinar(
+    db: &Db,
+    id: Option<i64>,
+    f: &WebinarFields,
+    mails: impl Fn(&Changes, &Registrant) -> anyhow::Result<Vec<(NewMail, Placement)>>,
+) -> anyhow::Result<Result<(i64, Changes), SaveRefused>> {
+    let now = db_now();
+    let mut tx = db.begin().await?;
+    let speakers = JsonText::of(&f.speakers)?;
+    let (id, changes) = match id {
+        None => {
+            let inserted = sql(
+                "INSERT INTO webinars (slug, title, summary, description, description_html, objectives, speakers,
+                    starts_at, timezone, duration_minutes, capacity, waitlist, registration_deadline, talk_language,
+                    meeting_link, recording_link, status, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18)
+                 RETURNING id",
+            )
+            .with_fields(f, &speakers)
+            .bind(now)
+            .scalar::<i64>(&mut tx)
+            .await;
+            match inserted {
+                Ok(id) => (id, Changes::default()),
+                Err(e) if is_unique_violation(&e) => return Ok(Err(SaveRefused::SlugTaken)),
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Some(id) => {
+            tx.lock_row("webinars", id).await?;
+            let before: Option<(DbTime, String, String)> =
+                sql("SELECT starts_at, recording_link, status FROM webinars WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut tx)
+                    .await?;
+            let Some((starts_at, recording, status)) = before else {
+                return Ok(Err(SaveRefused::NotFound));
+            };
+            let changes = Changes {
+                moved: Timestamp::from(starts_at) != f.starts_at,
+                recording_added: recording.is_empty() && !f.recording_link.is_empty(),
+                cancelled: status != "cancelled" && f.status == WebinarStatus::Cancelled,
+            };
+            let updated = sql(
+                "UPDATE webinars SET slug = $1, title = $2, summary = $3, description = $4, description_html = $5,
+                    objectives = $6, speakers = $7, starts_at = $8, timezone = $9, duration_minutes = $10,
+                    capacity = $11, waitlist = $12, registration_deadline = $13, talk_language = $14,
+                    meeting_link = $15, recording_link = $16, status = $17, updated_at = $18,
+                    sequence = sequence + $19
+                 WHERE id = $20",
+            )
+            .with_fields(f, &speakers)
+            .bind(now)
+            .bind(i64::from(changes.moved || changes.cancelled))
+            .bind(id)
+            .execute(&mut tx)
+            .await;
+            match updated {
+                Ok(_) => {}
+                Err(e) if is_unique_violation(&e) => return Ok(Err(SaveRefused::SlugTaken)),
+                Err(e) => return Err(e.into()),
+            }
+            (id, changes)
+        }
+    };
+    if changes != Changes::default() {
+        for registrant in registrants(&mut tx, id).await? {
+            if changes.moved || changes.cancelled {
+                withdraw(&mut tx, registrant.id, &reminder_purposes()).await?;
+            }
+            for (mail, placement) in mails(&changes, &registrant)? {
+                enqueue_placed(
+                    &mut tx,
+                    &mail,
+                    &Placement {
+                        registration_id: Some(registrant.id),
+                        ..placement
+                    },
+                )
+                .await?;
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(Ok((id, changes)))
+}
+
+fn reminder_purposes() -> Vec<&'static str> {
+    Reminder::ALL.iter().map(|r| r.purpose()).collect()
+}
+
+/// Someone registered for a webinar, as mails address them.
+#[derive(Clone, Debug, FromRow)]
+pub struct Registrant {
+    pub id: i64,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub language: String,
+    pub timezone: String,
+    pub status: String,
+}
+
+const REGISTRANT: &str = "SELECT id, first_name, last_name, email, language, timezone, status FROM webinar_registrations";
+
+/// Everyone still registered or waiting.
+async fn registrants(tx: &mut Tx, webinar_id: i64) -> anyhow::Result<Vec<Registrant>> {
+    Ok(Sql::assembled(format!(
+        "{REGISTRANT} WHERE webinar_id = $1 AND status IN ('registered', 'waitlisted', 'attended') ORDER BY id"
+    ))
+    .bind(webinar_id)
+    .fetch_all(tx)
+    .await?)
+}
+
+/// A visitor's registration as the form gave it; the token is made beforehand (the mails link to it).
+pub struct NewRegistration<'a> {
+    pub token: &'a str,
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub email: &'a str,
+    pub company: &'a str,
+    pub job_title: &'a str,
+    pub language: &'a str,
+    pub timezone: &'a str,
+    pub marketing: bool,
+    pub consent_version: &'a str,
+    pub source: &'a Source,
+}
+
+/// How a registration went.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Registered {
+    /// A seat, or a place on the waitlist.
+    New(RegistrationStatus),
+    /// This address had registered already: its registration gets the new token (the old link
+    /// stops working) and its mail is sent again; the page shows nothing of it.
+    Again,
+    Full,
+    Closed(super::model::Closed),
+}
+
+/// Registers for webinar `webinar_id` if it takes registrations, and queues the mails that `mails`
+/// makes for the outcome (confirmation, reminders) in the same transaction.
+pub async fn register(
+    db: &Db,
+    webinar_id: i64,
+    new: &NewRegistration<'_>,
+    now: Timestamp,
+    mails: impl Fn(Option<RegistrationStatus>) -> anyhow::Result<Vec<(NewMail, Placement)>>,
+) -> anyhow::Result<Registered> {
+    let mut tx = db.begin().await?;
+    // Registrations for one webinar wait for each other, on every instance: the count below stays
+    // true until this transaction ends.
+    tx.lock_row("webinars", webinar_id).await?;
+    let core: Option<(String, DbTime, Option<DbTime>, i64, bool)> = sql(
+        "SELECT status, starts_at, registration_deadline, capacity, waitlist FROM webinars WHERE id = $1",
+    )
+    .bind(webinar_id)
+    .fetch_optional(&mut tx)
+    .await?;
+    let Some((status, starts_at, deadline, capacity, waitlist)) = core else {
+        return Ok(Registered::Closed(super::model::Closed::NotPublished));
+    };
+    let status = WebinarStatus::parse(&status).unwrap_or(WebinarStatus::Draft);
+    let token_hash = crate::tokens::token_hash(new.token);
+    let existing: Option<(i64, String)> =
+        sql("SELECT id, status FROM webinar_registrations WHERE webinar_id = $1 AND email = $2")
+            .bind(webinar_id)
+            .bind(new.email)
+            .fetch_optional(&mut tx)
+            .await?;
+    if let Some((id, old)) = &existing
+        && old != "cancelled"
+    {
+        sql("UPDATE webinar_registrations SET token_hash = $1 WHERE id = $2")
+            .bind(&token_hash)
+            .bind(*id)
+            .execute(&mut tx)
+            .await?;
+        for (mail, placement) in mails(None)? {
+            let placement = Placement {
+                registration_id: Some(*id),
+                ..placement
+            };
+            enqueue_placed(&mut tx, &mail, &placement).await?;
+        }
+        tx.commit().await?;
+        return Ok(Registered::Again);
+    }
+    let registered: i64 = sql(
+        "SELECT count(*) FROM webinar_registrations WHERE webinar_id = $1 AND status IN ('registered', 'attended')",
+    )
+    .bind(webinar_id)
+    .scalar(&mut tx)
+    .await?;
+    let seat = match registration_state(
+        status,
+        starts_at.into(),
+        deadline.map(Into::into),
+        capacity,
+        registered,
+        waitlist,
+        now,
+    ) {
+        Registration::Open => RegistrationStatus::Registered,
+        Registration::Waitlist => RegistrationStatus::Waitlisted,
+        Registration::Full => return Ok(Registered::Full),
+        Registration::Closed(why) => return Ok(Registered::Closed(why)),
+    };
+    let stamp = DbTime::from(now);
+    let marketing = new.marketing.then_some(stamp);
+    let id: i64 = match existing {
+        // Someone who cancelled comes back: the same row, anew.
+        Some((id, _)) => {
+            sql("UPDATE webinar_registrations SET token_hash = $1, first_name = $2, last_name = $3, company = $4,
+                    job_title = $5, language = $6, timezone = $7, terms_consent_at = $8, marketing_consent_at = $9,
+                    consent_version = $10, status = $11, created_at = $8, cancelled_at = NULL
+                 WHERE id = $12")
+            .bind(&token_hash)
+            .bind(new.first_name)
+            .bind(new.last_name)
+            .bind(new.company)
+            .bind(new.job_title)
+            .bind(new.language)
+            .bind(new.timezone)
+            .bind(stamp)
+            .bind(marketing)
+            .bind(new.consent_version)
+            .bind(seat.as_db())
+            .bind(id)
+            .execute(&mut tx)
+            .await?;
+            id
+        }
+        None => {
+            sql("INSERT INTO webinar_registrations (webinar_id, token_hash, first_name, last_name, email, company,
+                    job_title, language, timezone, terms_consent_at, marketing_consent_at, consent_version,
+                    source_url, utm_source, utm_medium, utm_campaign, utm_term, utm_content, status, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $10)
+                 RETURNING id")
+            .bind(webinar_id)
+            .bind(&token_hash)
+            .bind(new.first_name)
+            .bind(new.last_name)
+            .bind(new.email)
+            .bind(new.company)
+            .bind(new.job_title)
+            .bind(new.language)
+            .bind(new.timezone)
+            .bind(stamp)
+            .bind(marketing)
+            .bind(new.consent_version)
+            .bind(&new.source.url)
+            .bind(&new.source.utm_source)
+            .bind(&new.source.utm_medium)
+            .bind(&new.source.utm_campaign)
+            .bind(&new.source.utm_term)
+            .bind(&new.source.utm_content)
+            .bind(seat.as_db())
+            .scalar(&mut tx)
+            .await?
+        }
+    };
+    for (mail, placement) in mails(Some(seat))? {
+        let placement = Placement {
+            registration_id: Some(id),
+            ..placement
+        };
+        enqueue_placed(&mut tx, &mail, &placement).await?;
+    }
+    tx.commit().await?;
+    Ok(Registered::New(seat))
+}
+
+/// A registration as its confirmation page shows it.
+#[derive(Clone, Debug, FromRow)]
+pub struct RegistrationView {
+    pub id: i64,
+    pub webinar_id: i64,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub company: String,
+    pub language: String,
+    pub timezone: String,
+    pub status: String,
+}
+
+/// The registration whose confirmation link carries `token`.
+pub async fn registration_by_token(
+    db: &Db,
+    token: &str,
+) -> anyhow::Result<Option<RegistrationView>> {
+    Ok(sql(
+        "SELECT id, webinar_id, first_name, last_name, email, company, language, timezone, status
+         FROM webinar_registrations WHERE token_hash = $1",
+    )
+    .bind(crate::tokens::token_hash(token))
+    .fetch_optional(db)
+    .await?)
+}
+
+/// Cancels the registration behind `token` and frees its seat: the first person on the waitlist
+/// gets it (told by the mails `promoted` makes), unless the webinar has begun. Cancelling twice
+/// changes nothing; returns whether this call cancelled it.
+pub async fn cancel_registration(
+    db: &Db,
+    token: &str,
+    now: Timestamp,
+    promoted: impl Fn(&Registrant) -> anyhow::Result<Vec<(NewMail, Placement)>>,
+) -> anyhow::Result<bool> {
+    let Some(registration) = registration_by_token(db, token).await? else {
+        return Ok(false);
+    };
+    let mut tx = db.begin().await?;
+    tx.lock_row("webinars", registration.webinar_id).await?;
+    // Read again under the webinar's lock: every change to its registrations takes that lock.
+    let was: Option<String> = sql("SELECT status FROM webinar_registrations WHERE id = $1")
+        .bind(registration.id)
+        .scalar_optional(&mut tx)
+        .await?;
+    let Some(was) = was.filter(|s| s == "registered" || s == "waitlisted") else {
+        return Ok(false);
+    };
+    sql("UPDATE webinar_registrations SET status = 'cancelled', cancelled_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(registration.id)
+        .execute(&mut tx)
+        .await?;
+    withdraw(&mut tx, registration.id, &reminder_purposes()).await?;
+    let starts_at: DbTime = sql("SELECT starts_at FROM webinars WHERE id = $1")
+        .bind(registration.webinar_id)
+        .scalar(&mut tx)
+        .await?;
+    if was == "registered" && Timestamp::from(starts_at) > now {
+        promote_first_waiting(&mut tx, registration.webinar_id, &promoted).await?;
+    }
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Gives the freed seat to whoever has waited longest, with their mails.
+async fn promote_first_waiting(
+    tx: &mut Tx,
+    webinar_id: i64,
+    promoted: &impl Fn(&Registrant) -> anyhow::Result<Vec<(NewMail, Placement)>>,
+) -> anyhow::Result<()> {
+    let next: Option<Registrant> = Sql::assembled(format!(
+        "{REGISTRANT} WHERE webinar_id = $1 AND status = 'waitlisted' ORDER BY id LIMIT 1"
+    ))
+    .bind(webinar_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(next) = next else {
+        return Ok(());
+    };
+    sql("UPDATE webinar_registrations SET status = 'registered' WHERE id = $1")
+        .bind(next.id)
+        .execute(&mut *tx)
+        .await?;
+    for (mail, placement) in promoted(&next)? {
+        let placement = Placement {
+            registration_id: Some(next.id),
+            ..placement
+        };
+        enqueue_placed(tx, &mail, &placement).await?;
+    }
+    Ok(())
+}
+
+/// A registration as the admin lists it.
+#[derive(Clone, Debug, FromRow)]
+pub struct RegistrationListing {
+    pub id: i64,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub company: String,
+    pub job_title: String,
+    pub language: String,
+    pub timezone: String,
+    pub status: String,
+    pub marketing_consent_at: Option<DbTime>,
+    pub consent_version: String,
+    pub source_url: String,
+    pub utm_source: String,
+    pub utm_medium: String,
+    pub utm_campaign: String,
+    pub created_at: DbTime,
+}
+
+/// A webinar's registrations, oldest first, optionally of one status.
+pub async fn registrations(
+    db: &Db,
+    webinar_id: i64,
+    status: Option<RegistrationStatus>,
+) -> anyhow::Result<Vec<RegistrationListing>> {
+    Ok(sql(
+        "SELECT id, first_name, last_name, email, company, job_title, language, timezone, status,
+                marketing_consent_at, consent_version, source_url, utm_source, utm_medium, utm_campaign, created_at
+         FROM webinar_registrations WHERE webinar_id = $1 AND ($2 IS NULL OR status = $2) ORDER BY id",
+    )
+    .bind(webinar_id)
+    .bind(status.map(RegistrationStatus::as_db))
+    .fetch_all(db)
+    .await?)
+}
+
+/// An editor marks attendance (or cancels): a registration may change between its statuses except
+/// that a seat is never taken beyond the capacity; cancelling here frees the seat like the visitor's
+/// own cancel, promotion and all.
+pub async fn set_registration_status(
+    db: &Db,
+    webinar_id: i64,
+    id: i64,
+    to: RegistrationStatus,
+    now: Timestamp,
+    promoted: impl Fn(&Registrant) -> anyhow::Result<Vec<(NewMail, Placement)>>,
+) -> anyhow::Result<Result<(), &'static str>> {
+    let mut tx = db.begin().await?;
+    tx.lock_row("webinars", webinar_id).await?;
+    let from: Option<String> =
+        sql("SELECT status FROM webinar_registrations WHERE id = $1 AND webinar_id = $2")
+            .bind(id)
+            .bind(webinar_id)
+            .scalar_optional(&mut tx)
+            .await?;
+    let Some(from) = from.as_deref().and_then(RegistrationStatus::parse) else {
+        return Ok(Err("webinar-registration-not-found"));
+    };
+    if to.takes_a_seat() && !from.takes_a_seat() {
+        let (capacity, taken): (i64, i64) = sql(
+            "SELECT w.capacity, (SELECT count(*) FROM webinar_registrations AS r
+                                 WHERE r.webinar_id = w.id AND r.status IN ('registered', 'attended'))
+             FROM webinars AS w WHERE w.id = $1",
+        )
+        .bind(webinar_id)
+        .fetch_one(&mut tx)
+        .await?;
+        if taken >= capacity {
+            return Ok(Err("webinar-no-seat-left"));
+        }
+    }
+    sql("UPDATE webinar_registrations SET status = $1,
+            cancelled_at = CASE WHEN $1 = 'cancelled' THEN $2 ELSE NULL END
+         WHERE id = $3")
+    .bind(to.as_db())
+    .bind(now)
+    .bind(id)
+    .execute(&mut tx)
+    .await?;
+    if to == RegistrationStatus::Cancelled {
+        withdraw(&mut tx, id, &reminder_purposes()).await?;
+        let starts_at: DbTime = sql("SELECT starts_at FROM webinars WHERE id = $1")
+            .bind(webinar_id)
+            .scalar(&mut tx)
+            .await?;
+        if from.takes_a_seat() && Timestamp::from(starts_at) > now {
+            promote_first_waiting(&mut tx, webinar_id, &promoted).await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(Ok(()))
+}
+
+/// Erases a registration with its mails (a data-subject request).
+pub async fn delete_registration(db: &Db, webinar_id: i64, id: i64) -> anyhow::Result<bool> {
+    Ok(
+        sql("DELETE FROM webinar_registrations WHERE id = $1 AND webinar_id = $2")
+            .bind(id)
+            .bind(webinar_id)
+            .execute(db)
+            .await?
+            == 1,
+    )
+}
+
+/// Upcoming published webinars with their registration counts (dashboard, footer, teasers).
+pub async fn upcoming(db: &Db, now: Timestamp, limit: i64) -> anyhow::Result<Vec<Webinar>> {
+    let rows: Vec<WebinarRow> = Sql::assembled(format!(
+        "{SELECT} WHERE w.status = 'published' AND w.starts_at > $1 ORDER BY w.starts_at, w.id LIMIT $2"
+    ))
+    .bind(now)
+    .bind(limit)
+    .fetch_all(db)
+    .await?;
+    rows.into_iter().map(webinar_from_row).collect()
+}
+
+pub async fn has_webinars(db: &Db) -> anyhow::Result<bool> {
+    Ok(sql("SELECT EXISTS (SELECT 1 FROM webinars)")
+        .scalar::<bool>(db)
+        .await?)
+}
