@@ -345,8 +345,8 @@ fn demo_pages() -> Vec<DemoPage> {
             blocks: vec![(
                 "rich_text",
                 json!({"body": tr(
-                    "### How long does a project take?\n\nA prototype takes about four weeks; a production rollout two to three months.\n\n### Where is our data stored?\n\nIn EU data centres, unless you ask otherwise. We sign a data processing agreement before we see any data.",
-                    "### Wie lange dauert ein Projekt?\n\nEin Prototyp dauert etwa vier Wochen, eine Einführung im Betrieb zwei bis drei Monate.\n\n### Wo werden unsere Daten gespeichert?\n\nIn Rechenzentren in der EU, sofern Sie nichts anderes wünschen. Wir schließen einen Auftragsverarbeitungsvertrag, bevor wir Daten sehen.",
+                    "## How long does a project take?\n\nA prototype takes about four weeks; a production rollout two to three months.\n\n## Where is our data stored?\n\nIn EU data centres, unless you ask otherwise. We sign a data processing agreement before we see any data.",
+                    "## Wie lange dauert ein Projekt?\n\nEin Prototyp dauert etwa vier Wochen, eine Einführung im Betrieb zwei bis drei Monate.\n\n## Wo werden unsere Daten gespeichert?\n\nIn Rechenzentren in der EU, sofern Sie nichts anderes wünschen. Wir schließen einen Auftragsverarbeitungsvertrag, bevor wir Daten sehen.",
                 )}),
             )],
         },
@@ -478,8 +478,8 @@ fn generated_blocks(n: usize) -> Vec<BlockKind> {
         (
             "rich_text",
             json!({"body": tr(
-                &format!("### Checklist\n\n1. Name an owner\n2. Write down the baseline\n3. Plan a review after four weeks\n\n{paragraph_en}"),
-                &format!("### Checkliste\n\n1. Benennen Sie eine verantwortliche Person\n2. Halten Sie den Ausgangswert fest\n3. Planen Sie nach vier Wochen eine Auswertung\n\n{paragraph_de}"),
+                &format!("## Checklist\n\n1. Name an owner\n2. Write down the baseline\n3. Plan a review after four weeks\n\n{paragraph_en}"),
+                &format!("## Checkliste\n\n1. Benennen Sie eine verantwortliche Person\n2. Halten Sie den Ausgangswert fest\n3. Planen Sie nach vier Wochen eine Auswertung\n\n{paragraph_de}"),
             )}),
         ),
         (

