@@ -84,6 +84,7 @@ footer-all-webinars = Alle Webinare
 # Die Seite der Redaktion.
 admin-nav-webinars = Webinare
 dashboard-webinars = Nächste Webinare
+dashboard-registrations = Neueste Anmeldungen
 webinar-new = Neues Webinar
 webinar-edit = Webinar bearbeiten
 webinar-registrations = Anmeldungen

@@ -84,6 +84,7 @@ footer-all-webinars = All webinars
 # The editors' side.
 admin-nav-webinars = Webinars
 dashboard-webinars = Next webinars
+dashboard-registrations = Newest registrations
 webinar-new = New webinar
 webinar-edit = Edit webinar
 webinar-registrations = Registrations

@@ -64,6 +64,7 @@ CREATE TABLE webinar_registrations (
 CREATE UNIQUE INDEX webinar_registrations_one_per_email ON webinar_registrations (webinar_id, email);
 CREATE INDEX webinar_registrations_by_status ON webinar_registrations (webinar_id, status, id);
 CREATE INDEX webinar_registrations_by_email ON webinar_registrations (email);
+CREATE INDEX webinar_registrations_newest ON webinar_registrations (created_at);
 
 -- Outbox rows that belong to a registration (confirmation, reminders, the recording), and a time after
 -- which a row is not sent any more (a reminder once the webinar began).

@@ -25,6 +25,7 @@ struct Dashboard<'a> {
     untranslated: Vec<(i64, String, Vec<Lang>)>,
     upcoming: Vec<crate::booking::store::BookingListing>,
     webinars: Vec<crate::webinars::admin::Row>,
+    registrations: Vec<(i64, String, String, String)>,
     failed_mails: i64,
 }
 
@@ -72,6 +73,19 @@ pub async fn dashboard(
         .iter()
         .map(|w| crate::webinars::admin::Row::of(w, lang, default))
         .collect();
+    let registrations = crate::webinars::store::recent_registrations(&state.db, 8)
+        .await?
+        .into_iter()
+        .map(|r| {
+            let title: crate::i18n::Localized<String> = r.webinar_title.parse().unwrap_or_default();
+            (
+                r.webinar_id,
+                format!("{} {}", r.first_name, r.last_name),
+                title.text(lang, default).to_owned(),
+                r.created_at.to_text(),
+            )
+        })
+        .collect();
     let failed_mails = crate::outbox::store::count_failed(&state.db).await?;
     let page = Dashboard {
         layout,
@@ -80,6 +94,7 @@ pub async fn dashboard(
         untranslated,
         upcoming,
         webinars,
+        registrations,
         failed_mails,
     };
     Ok(html(StatusCode::OK, page.render()?))

@@ -22,9 +22,13 @@ use crate::web::auth::{AdminForm, CurrentUser};
 use crate::web::state::AppState;
 use crate::web::{percent_encode, see_other};
 
+/// Registrations per page of the list.
+const PER_PAGE: i64 = 100;
+
 #[derive(Deserialize, Default)]
 pub struct Filter {
     status: Option<String>,
+    page: Option<i64>,
 }
 
 impl Filter {
@@ -48,6 +52,9 @@ struct RegistrationsPage<'a> {
     statuses: &'static [RegistrationStatus],
     filter: Option<RegistrationStatus>,
     query_string: String,
+    total: i64,
+    page: i64,
+    pages: i64,
 }
 
 impl RegistrationsPage<'_> {
@@ -72,7 +79,17 @@ pub async fn list(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let w = webinar(&state, path.into_inner()).await?;
-    let rows = store::registrations(&state.db, w.id, query.status()).await?;
+    let total = store::count_registrations(&state.db, w.id, query.status()).await?;
+    let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
+    let page = query.page.unwrap_or(1).clamp(1, pages);
+    let rows = store::registrations(
+        &state.db,
+        w.id,
+        query.status(),
+        PER_PAGE,
+        (page - 1) * PER_PAGE,
+    )
+    .await?;
     let layout = AdminLayout::new(
         &req,
         &state,
@@ -89,6 +106,9 @@ pub async fn list(
         statuses: &RegistrationStatus::ALL,
         filter: query.status(),
         query_string: query.query_string(),
+        total,
+        page,
+        pages,
     };
     Ok(html(StatusCode::OK, page.render()?))
 }
@@ -102,7 +122,7 @@ pub async fn export(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let w = webinar(&state, path.into_inner()).await?;
-    let rows = store::registrations(&state.db, w.id, query.status()).await?;
+    let rows = store::registrations(&state.db, w.id, query.status(), i64::MAX, 0).await?;
     let header = [
         "first_name",
         "last_name",
@@ -240,6 +260,7 @@ pub async fn delete(
 fn back(id: i64, form: &HashMap<String, String>) -> String {
     let filter = Filter {
         status: form.get("filter").cloned(),
+        page: None,
     };
     match filter.query_string() {
         q if q.is_empty() => format!("/admin/webinars/{id}/registrations"),

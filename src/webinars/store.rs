@@ -584,19 +584,63 @@ pub struct RegistrationListing {
     pub created_at: DbTime,
 }
 
-/// A webinar's registrations, oldest first, optionally of one status.
+/// A webinar's registrations, oldest first, optionally of one status; `limit` from `offset`.
 pub async fn registrations(
     db: &Db,
     webinar_id: i64,
     status: Option<RegistrationStatus>,
+    limit: i64,
+    offset: i64,
 ) -> anyhow::Result<Vec<RegistrationListing>> {
     Ok(sql(
         "SELECT id, first_name, last_name, email, company, job_title, language, timezone, status,
                 marketing_consent_at, consent_version, source_url, utm_source, utm_medium, utm_campaign, created_at
-         FROM webinar_registrations WHERE webinar_id = $1 AND ($2 IS NULL OR status = $2) ORDER BY id",
+         FROM webinar_registrations WHERE webinar_id = $1 AND ($2 IS NULL OR status = $2)
+         ORDER BY id LIMIT $3 OFFSET $4",
     )
     .bind(webinar_id)
     .bind(status.map(RegistrationStatus::as_db))
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(db)
+    .await?)
+}
+
+/// How many registrations [`registrations`] would list without a limit.
+pub async fn count_registrations(
+    db: &Db,
+    webinar_id: i64,
+    status: Option<RegistrationStatus>,
+) -> anyhow::Result<i64> {
+    Ok(sql(
+        "SELECT count(*) FROM webinar_registrations WHERE webinar_id = $1 AND ($2 IS NULL OR status = $2)",
+    )
+    .bind(webinar_id)
+    .bind(status.map(RegistrationStatus::as_db))
+    .scalar(db)
+    .await?)
+}
+
+/// A registration as the dashboard lists the newest.
+#[derive(Clone, Debug, FromRow)]
+pub struct RecentRegistration {
+    pub webinar_id: i64,
+    pub webinar_title: JsonText,
+    pub first_name: String,
+    pub last_name: String,
+    pub company: String,
+    pub status: String,
+    pub created_at: DbTime,
+}
+
+/// The newest registrations across webinars, newest first.
+pub async fn recent_registrations(db: &Db, limit: i64) -> anyhow::Result<Vec<RecentRegistration>> {
+    Ok(sql(
+        "SELECT r.webinar_id, w.title AS webinar_title, r.first_name, r.last_name, r.company, r.status, r.created_at
+         FROM webinar_registrations AS r JOIN webinars AS w ON w.id = r.webinar_id
+         ORDER BY r.created_at DESC, r.id DESC LIMIT $1",
+    )
+    .bind(limit)
     .fetch_all(db)
     .await?)
 }

@@ -490,6 +490,11 @@ async fn the_dashboard_shows_the_next_webinars_with_their_registrations() {
         303
     );
     let html = app.page("/admin").await;
+    let newest = texts(&html, ".newest-registrations li").remove(0);
+    assert!(
+        newest.contains("Ada Visitor") && newest.contains("Webinar dashboard-one"),
+        "{newest}"
+    );
     let first = texts(&html, ".next-webinars li").remove(0);
     assert!(
         first.contains("Webinar dashboard-one") && first.contains("1 / 5"),
@@ -545,4 +550,42 @@ async fn a_page_cannot_take_the_address_of_the_webinars() {
             "{slug}"
         );
     }
+}
+
+#[tokio::test]
+async fn a_long_list_of_registrations_comes_in_pages() {
+    let app = signed_in_editor().await;
+    let id = create(&app, "popular", 1000, true, DAY * 10).await;
+    for i in 0..130 {
+        magnetiq::db::sql(
+            "INSERT INTO webinar_registrations (webinar_id, token_hash, first_name, last_name, email, language,
+                timezone, terms_consent_at, consent_version, status, created_at)
+             VALUES ($1, $2, 'Many', $3, $4, 'en', 'UTC', '2026-01-01T00:00:00Z', 'v', 'registered',
+                '2026-01-01T00:00:00Z')",
+        )
+        .bind(id)
+        .bind(format!("{i:064}"))
+        .bind(format!("Number{i}"))
+        .bind(format!("many{i}@example.com"))
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    }
+    let list = format!("/admin/webinars/{id}/registrations");
+    let first = app.page(&list).await;
+    assert_eq!(texts(&first, ".registrations-table tbody tr").len(), 100);
+    assert!(texts(&first, ".muted")[0].starts_with("130 "));
+    let next = attrs(&first, ".pager a[rel=next]", "href").remove(0);
+    let second = app.page(&next).await;
+    let rows = texts(&second, ".registrations-table tbody tr");
+    assert_eq!(rows.len(), 30);
+    assert!(rows[29].contains("Number129"));
+    // The export has them all.
+    let csv = app
+        .get(&format!("/admin/webinars/{id}/registrations.csv"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(csv.lines().count(), 131);
 }
