@@ -32,7 +32,7 @@ fn render_path(c: &mut Criterion) {
         .block_on(store::published_page(&state.db, &slug, now))
         .expect("query")
         .expect("page");
-    let tree = state.tree();
+    let tree = magnetiq::content::tree(&state);
 
     c.bench_function("SELECT 1 (sqlx round trip)", |b| {
         b.to_async(&rt).iter(|| async {
@@ -67,7 +67,7 @@ fn render_path(c: &mut Criterion) {
                 .await
                 .expect("query")
                 .expect("page");
-            let tree = state.tree();
+            let tree = magnetiq::content::tree(&state);
             let html = askama::Template::render(&PageTemplate::new(
                 &state, &tree, &page, &blocks, de, now,
             ));

@@ -28,6 +28,7 @@ use crate::web::auth::{session_key, session_middleware};
 use crate::web::state::AppState;
 use crate::web::{assets, canonical, compression, headers, health, page_cache};
 use crate::webinars;
+use crate::whitepapers;
 
 /// Largest request body accepted anywhere; more gets 413.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
@@ -97,6 +98,37 @@ pub fn routes(cfg: &mut web::ServiceConfig, session: SessionMiddleware<CookieSes
             .route(
                 "/webinars/{id}/registrations/{registration}/delete",
                 web::post().to(webinars::admin_registrations::delete),
+            )
+            .route("/whitepapers", web::get().to(whitepapers::admin::list))
+            .route(
+                "/whitepapers/new",
+                web::get().to(whitepapers::admin::new_form),
+            )
+            .route("/whitepapers/new", web::post().to(whitepapers::admin::save))
+            .route(
+                "/whitepapers/{id}",
+                web::get().to(whitepapers::admin::edit_form),
+            )
+            .route(
+                "/whitepapers/{id}",
+                web::post().to(whitepapers::admin::save),
+            )
+            .route(
+                "/whitepapers/{id}/upload",
+                web::post().to(whitepapers::admin::upload),
+            )
+            .route(
+                "/whitepapers/{id}/file/{lang}",
+                web::get().to(whitepapers::admin::file),
+            )
+            .route("/leads", web::get().to(whitepapers::admin_leads::list))
+            .route(
+                "/leads/export.csv",
+                web::get().to(whitepapers::admin_leads::export),
+            )
+            .route(
+                "/leads/{id}/delete",
+                web::post().to(whitepapers::admin_leads::delete),
             )
             .route("/outbox", web::get().to(booking::admin::outbox_list))
             .route(
@@ -175,7 +207,39 @@ pub fn routes(cfg: &mut web::ServiceConfig, session: SessionMiddleware<CookieSes
                 .route(web::post().to(booking::public::book)),
         )
         .route("/{lang}/webinars", web::get().to(webinars::public::list))
+        .route(
+            "/{lang}/whitepapers",
+            web::get().to(whitepapers::public::list),
+        )
+        .route(
+            "/download/{token}",
+            web::get().to(whitepapers::download::download),
+        )
         .route("/{lang}/{slug}", web::get().to(public::page))
+        .route(
+            "/download/{token}/renew",
+            web::post().to(whitepapers::download::renew),
+        )
+        .route(
+            "/{lang}/whitepapers/{slug}",
+            web::get().to(whitepapers::public::detail),
+        )
+        .route(
+            "/{lang}/whitepapers/{slug}/request",
+            web::post().to(whitepapers::public::request),
+        )
+        .route(
+            "/{lang}/whitepapers/{slug}/requested",
+            web::get().to(whitepapers::public::requested),
+        )
+        .route(
+            "/{lang}/whitepapers/{slug}/download",
+            web::post().to(whitepapers::download::reader_download),
+        )
+        .route(
+            "/{lang}/whitepapers/{slug}/forget",
+            web::post().to(whitepapers::public::forget),
+        )
         .route(
             "/{lang}/webinars/{slug}",
             web::get().to(webinars::public::detail),
@@ -229,10 +293,12 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
         let created = content::seed::seed_demo(&db).await?;
         let consultants = crate::booking::seed::seed_demo_consultants(&db).await?;
         let webinars = webinars::seed::seed_demo_webinars(&db).await?;
+        let whitepapers = whitepapers::seed::seed_demo_whitepapers(&db, &config.media_dir).await?;
         tracing::info!(
             pages = created,
             consultants,
             webinars,
+            whitepapers,
             "new database: demo content seeded"
         );
     }
@@ -247,8 +313,16 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
         );
     }
     let key = session_key(&config, &db).await?;
-    let state = AppState::new(config, db, catalog, tree, key);
+    let mut state = AppState::new(
+        config,
+        db,
+        catalog,
+        key,
+        std::sync::Arc::new(crate::frame::SiteFrame),
+    );
+    content::install(&mut state, tree);
     webinars::refresh(&state).await?;
+    whitepapers::refresh(&state).await?;
     Ok(state)
 }
 
@@ -277,6 +351,7 @@ pub fn start(
         async move {
             let refreshed = async {
                 webinars::refresh(&state).await?;
+                whitepapers::refresh(&state).await?;
                 content::refresh(&state).await
             };
             if let Err(error) = refreshed.await {

@@ -208,7 +208,7 @@ fn kept_error_page(
     }
     let generation = state.page_cache.generation();
     let html = render_error(state, lang, status, None);
-    let until = crate::web::layout::unchanged_until(state, &state.tree(), now);
+    let until = crate::web::layout::unchanged_until(state, now);
     let page = Arc::new(RenderedPage::new(html, lang, until, generation));
     let hit = page.hit(coding);
     state.page_cache.insert(&key, page);
@@ -221,8 +221,7 @@ fn render_error(
     status: StatusCode,
     request_id: Option<String>,
 ) -> String {
-    let tree = state.tree();
-    let layout = Layout::new(state, &tree, lang, Here::Elsewhere, crate::db::now());
+    let layout = Layout::new(state, lang, Here::Elsewhere, crate::db::now());
     let (heading, message) = match status.as_u16() {
         400 => ("error-400-title", "error-400-text"),
         403 => ("error-403-title", "error-403-text"),

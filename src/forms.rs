@@ -129,6 +129,48 @@ impl Company {
     }
 }
 
+/// Where someone who left their details came from: the landing page and its campaign parameters.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Source {
+    pub url: String,
+    pub utm_source: String,
+    pub utm_medium: String,
+    pub utm_campaign: String,
+    pub utm_term: String,
+    pub utm_content: String,
+}
+
+impl Source {
+    /// From the query of the page the form was on (`?utm_source=…`); each value cut to 200
+    /// characters of plain text.
+    pub fn from_query(url: &str, query: &str) -> Source {
+        let values: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap_or_default();
+        let get = |key: &str| {
+            values
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| clean(v))
+                .unwrap_or_default()
+        };
+        Source {
+            url: clean(url),
+            utm_source: get("utm_source"),
+            utm_medium: get("utm_medium"),
+            utm_campaign: get("utm_campaign"),
+            utm_term: get("utm_term"),
+            utm_content: get("utm_content"),
+        }
+    }
+}
+
+fn clean(value: &str) -> String {
+    value
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(200)
+        .collect()
+}
+
 /// An optional short line: a company, a job title (at most 100 characters).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ShortText(String);
@@ -276,9 +318,44 @@ impl FormState {
     }
 }
 
+/// An editor's per-language text field `{name}.{lang}` in every language: trimmed, line breaks as
+/// `\n`, empty languages left out; a variant longer than `max` characters is an error on its field
+/// (and left out).
+pub fn localized_text(
+    form: &HashMap<String, String>,
+    langs: &[crate::i18n::Lang],
+    name: &str,
+    max: usize,
+    errors: &mut HashMap<String, String>,
+    ui: &Messages,
+) -> crate::i18n::Localized<String> {
+    let mut text = crate::i18n::Localized::new();
+    for lang in langs {
+        let field = format!("{name}.{lang}");
+        let value = form.get(&field).map_or("", |v| v.trim());
+        if value.chars().count() > max {
+            errors.insert(field, ui.t("error-too-long").to_owned());
+        } else if !value.is_empty() {
+            text.set(*lang, value.replace("\r\n", "\n"));
+        }
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn campaign_parameters_come_from_the_landing_query() {
+        let source = Source::from_query(
+            "/en/webinars/ai?utm_source=newsletter",
+            "utm_source=newsletter&utm_medium=email&utm_campaign=winter%20talks&x=1",
+        );
+        assert_eq!(source.utm_source, "newsletter");
+        assert_eq!(source.utm_campaign, "winter talks");
+        assert_eq!(source.utm_term, "");
+    }
 
     #[test]
     fn fields_take_what_people_type_and_refuse_what_breaks_things() {

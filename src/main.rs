@@ -89,9 +89,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let generated = content::seed::seed_generated_pages(&pool, pages).await?;
             let consultants = magnetiq::booking::seed::seed_demo_consultants(&pool).await?;
             let webinars = magnetiq::webinars::seed::seed_demo_webinars(&pool).await?;
+            let whitepapers =
+                magnetiq::whitepapers::seed::seed_demo_whitepapers(&pool, &config.media_dir)
+                    .await?;
             pool.close().await;
             println!(
-                "demo content: {created} pages, {consultants} consultants and {webinars} webinars added"
+                "demo content: {created} pages, {consultants} consultants, {webinars} webinars and {whitepapers} whitepapers added"
             );
             if pages > 0 {
                 println!("generated pages: {generated} added");

@@ -1,7 +1,8 @@
 //! The admin panel in a real headless Chromium, driven over WebDriver (chromedriver): an editor signs
 //! in, builds a page with a text and an image block in English and German, publishes it, and a
 //! visitor reads it in German; an editor creates a webinar in both languages and a visitor
-//! registers in German. Skipped with a message when chromedriver is not installed, unless
+//! registers in German; a visitor asks for a whitepaper, opens the mailed link and receives the PDF,
+//! then gets the next one in one click. Skipped with a message when chromedriver is not installed, unless
 //! `MAGNETIQ_REQUIRE_BROWSER=1` (as in CI), which turns the skip into a failure.
 #[path = "common/mod.rs"]
 mod common;
@@ -60,7 +61,11 @@ async fn start_browser(profile: &std::path::Path) -> (Driver, Client) {
             "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                      "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1280,900",
                      format!("--user-data-dir={}", profile.display())],
-            "prefs": {"intl.accept_languages": "de-DE,de"}
+            "prefs": {
+                "intl.accept_languages": "de-DE,de",
+                "download.default_directory": profile.join("downloads").display().to_string(),
+                "download.prompt_for_download": false
+            }
         }),
     );
     let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
@@ -282,5 +287,88 @@ async fn an_editor_creates_a_bilingual_webinar_and_a_visitor_registers_in_german
     // The editor sees the registration.
     c.goto(&app.url("/admin/webinars")).await.unwrap();
     assert!(text_of(&c, ".webinars-table").await.contains("1 / 100"));
+    c.close().await.unwrap();
+}
+
+/// Waits (up to 15 s) for the `n`th finished download in `dir`; returns its name and bytes.
+async fn downloaded(dir: &std::path::Path, n: usize) -> (String, Vec<u8>) {
+    for _ in 0..150 {
+        let mut done: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .map(|e| e.path())
+                    .filter(|p| p.extension().is_some_and(|x| x == "pdf"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if done.len() >= n {
+            done.sort_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok());
+            let path = &done[n - 1];
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            return (name, std::fs::read(path).unwrap());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("no PDF number {n} arrived in {}", dir.display());
+}
+
+#[tokio::test]
+async fn a_visitor_asks_for_a_whitepaper_opens_the_mailed_link_and_receives_the_pdf() {
+    if !browser_available() {
+        return;
+    }
+    let app = TestApp::spawn().await;
+    let profile = tempfile::tempdir().unwrap();
+    let downloads = profile.path().join("downloads");
+    let (_driver, c) = start_browser(profile.path()).await;
+
+    // The German library, a whitepaper, the form.
+    c.goto(&app.url("/de/whitepapers")).await.unwrap();
+    click(
+        &c,
+        ".whitepaper-card a[href='/de/whitepapers/ai-act-readiness']",
+    )
+    .await;
+    assert_eq!(text_of(&c, "h1").await, "Bereit für die KI-Verordnung");
+    fill(&c, "#first_name", "Jana").await;
+    fill(&c, "#last_name", "Berg").await;
+    fill(&c, "#email", "jana@example.com").await;
+    fill(&c, "#company", "Beispiel AG").await;
+    click(&c, ".whitepaper-form input[name=consent]").await;
+    click(&c, ".whitepaper-form button[type=submit]").await;
+    find(&c, ".page-header .lead").await;
+    assert_eq!(text_of(&c, "h1").await, "Bitte sehen Sie in Ihr Postfach");
+    assert!(!downloads.exists() || std::fs::read_dir(&downloads).unwrap().next().is_none());
+
+    // The mail's link, as the visitor's mail program opens it: the PDF arrives.
+    let link = common::whitepapers::last_link(&app, "jana@example.com").await;
+    c.goto(&app.url(&link)).await.unwrap();
+    let (name, bytes) = downloaded(&downloads, 1).await;
+    assert!(bytes.starts_with(b"%PDF-"), "{name}");
+    assert!(
+        name.starts_with("Bereit f"),
+        "named after the title: {name}"
+    );
+
+    // The next whitepaper is one click: the browser is a confirmed reader now.
+    c.goto(&app.url("/de/whitepapers/mlops-checklist"))
+        .await
+        .unwrap();
+    assert!(
+        text_of(&c, ".register")
+            .await
+            .contains("Jana (jana@example.com)")
+    );
+    click(&c, ".reader-form button[type=submit]").await;
+    let (name, bytes) = downloaded(&downloads, 2).await;
+    assert!(bytes.starts_with(b"%PDF-"), "{name}");
+    assert!(name.starts_with("Die MLOps-Checkliste"), "{name}");
+    save_screenshot(&c, "magnetiq-whitepaper-reader.png").await;
+    let leads: Vec<String> = magnetiq::db::sql("SELECT via FROM whitepaper_leads ORDER BY id")
+        .scalars(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(leads, ["form", "reader"]);
     c.close().await.unwrap();
 }

@@ -144,6 +144,63 @@ async fn every_page_kind_passes_the_w3c_html_checker() {
     .await;
     pages.keep("webinar-notice", again, 200).await;
 
+    // Whitepapers: the library (and a filter), a whitepaper with its form, the form with errors,
+    // "check your inbox", a used-up link's page, and a returning reader's one-click page.
+    pages.get(&app, "whitepapers", "/en/whitepapers").await;
+    pages
+        .get(
+            &app,
+            "whitepapers-filtered",
+            "/de/whitepapers?category=strategy",
+        )
+        .await;
+    pages
+        .get(&app, "whitepaper", "/en/whitepapers/llm-evaluation-guide")
+        .await;
+    let reader = common::whitepapers::browser();
+    let token =
+        common::whitepapers::form_token(&reader, &app.url("/en/whitepapers/llm-evaluation-guide"))
+            .await;
+    let refused = common::whitepapers::post_request(
+        &app,
+        &reader,
+        "en",
+        "llm-evaluation-guide",
+        &common::whitepapers::lead(&token, "", "not-an-address"),
+    )
+    .await;
+    pages.keep("whitepaper-form-errors", refused, 422).await;
+    common::whitepapers::request(
+        &app,
+        &reader,
+        "en",
+        "llm-evaluation-guide",
+        "Ada",
+        "ada@example.com",
+    )
+    .await;
+    pages
+        .get(
+            &app,
+            "whitepaper-requested",
+            "/en/whitepapers/llm-evaluation-guide/requested",
+        )
+        .await;
+    let link = common::whitepapers::last_link(&app, "ada@example.com").await;
+    for _ in 0..3 {
+        reader.get(app.url(&link)).send().await.unwrap();
+    }
+    let used_up = reader.get(app.url(&link)).send().await.unwrap();
+    pages.keep("whitepaper-link-used-up", used_up, 429).await;
+    let returning = reader
+        .get(app.url("/de/whitepapers/mlops-checklist"))
+        .send()
+        .await
+        .unwrap();
+    pages
+        .keep("whitepaper-returning-reader", returning, 200)
+        .await;
+
     // The admin, as an admin (who sees every section).
     let login = app.get("/admin/login").await;
     pages.keep("admin-login", login, 200).await;
@@ -153,6 +210,11 @@ async fn every_page_kind_passes_the_w3c_html_checker() {
         .scalar(&app.state.db)
         .await
         .unwrap();
+    let whitepaper: i64 =
+        magnetiq::db::sql("SELECT id FROM whitepapers WHERE slug = 'mlops-checklist'")
+            .scalar(&app.state.db)
+            .await
+            .unwrap();
     let booking: i64 = magnetiq::db::sql("SELECT id FROM bookings LIMIT 1")
         .scalar(&app.state.db)
         .await
@@ -226,6 +288,13 @@ async fn every_page_kind_passes_the_w3c_html_checker() {
             "admin-webinar-registrations",
             format!("/admin/webinars/{webinar}/registrations"),
         ),
+        ("admin-whitepapers", "/admin/whitepapers".to_owned()),
+        ("admin-whitepaper-new", "/admin/whitepapers/new".to_owned()),
+        (
+            "admin-whitepaper-edit",
+            format!("/admin/whitepapers/{whitepaper}"),
+        ),
+        ("admin-leads", "/admin/leads".to_owned()),
     ];
     if revision != 0 {
         admin_pages.push((
@@ -268,6 +337,31 @@ async fn every_page_kind_passes_the_w3c_html_checker() {
         )
         .await;
     pages.keep("admin-webinar-errors", refused, 422).await;
+    let refused = app
+        .post_form(
+            "/admin/whitepapers/new",
+            "/admin/whitepapers/new",
+            &[("title.de", "Ohne Englisch"), ("published_on", "bald")],
+        )
+        .await;
+    pages.keep("admin-whitepaper-errors", refused, 422).await;
+    // A page with the whitepaper teaser block.
+    let version = app.page_version(page).await;
+    let added = app
+        .post_form(
+            &format!("/admin/pages/{page}/blocks/new?type=whitepaper_teaser"),
+            &format!("/admin/pages/{page}"),
+            &[
+                ("version", &version),
+                ("title.en", "Read more"),
+                ("count", "2"),
+            ],
+        )
+        .await;
+    assert_eq!(added.status(), 303);
+    pages
+        .get(&app, "page-with-whitepaper-teaser", "/en/about")
+        .await;
 
     // One run of the checker over every page.
     let files: Vec<PathBuf> = pages

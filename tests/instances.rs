@@ -436,30 +436,41 @@ async fn killing_an_instance_under_load_loses_no_acknowledged_booking() {
     drop(database);
 }
 
-/// Registers one visitor after another for the demo webinar `forecasting-workshop` (40 seats and a
-/// waitlist) through `servers` in turn; every registration acknowledged (303), by e-mail address.
-async fn register_until(
+/// Posts `form(i)` to `path` 150 times, one visitor after another, through `servers` in turn;
+/// every submission acknowledged (303), by e-mail address (`reader{i}@example.com`).
+async fn submit_until(
     servers: Vec<String>,
+    path: &'static str,
     token: String,
     client: reqwest::Client,
+    form: fn(&str, &str) -> Vec<(String, String)>,
 ) -> Vec<String> {
     let mut acknowledged = Vec::new();
     for i in 0..150 {
         let base = &servers[i % servers.len()];
-        let email = format!("load{i}@example.com");
+        let email = format!("reader{i}@example.com");
         let answer = client
-            .post(format!("{base}/en/webinars/forecasting-workshop/register"))
-            .form(&common::webinars::registration(&token, "Load", &email))
+            .post(format!("{base}{path}"))
+            .form(&form(&token, &email))
             .timeout(Duration::from_secs(10))
             .send()
             .await;
         match answer {
             Ok(answer) if answer.status() == 303 => acknowledged.push(email),
             Ok(answer) => eprintln!("{email}: {}", answer.status()),
+            // The killed instance no longer answers: nothing acknowledged, nothing to check.
             Err(_) => {}
         }
     }
     acknowledged
+}
+
+/// Owned form fields, for a load that outlives the test's borrows.
+fn owned(fields: Vec<(&str, &str)>) -> Vec<(String, String)> {
+    fields
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect()
 }
 
 #[tokio::test]
@@ -481,7 +492,14 @@ async fn killing_an_instance_under_registration_load_loses_no_acknowledged_regis
     let db = magnetiq::db::connect(&database_url, Default::default())
         .await
         .unwrap();
-    let load = tokio::spawn(register_until(servers, token, client.clone()));
+    // The demo webinar `forecasting-workshop`: 40 seats and a waitlist.
+    let load = tokio::spawn(submit_until(
+        servers,
+        "/en/webinars/forecasting-workshop/register",
+        token,
+        client.clone(),
+        |token, email| owned(common::webinars::registration(token, "Load", email)),
+    ));
     loop {
         let stored: i64 = sql("SELECT count(*) FROM webinar_registrations")
             .scalar(&db)
@@ -527,6 +545,78 @@ async fn killing_an_instance_under_registration_load_loses_no_acknowledged_regis
     .await
     .unwrap();
     assert_eq!(without_mail, 0);
+    db.close().await;
+    drop(database);
+}
+
+#[tokio::test]
+async fn killing_an_instance_under_whitepaper_requests_loses_no_acknowledged_lead() {
+    let KillSetup {
+        database,
+        mut a,
+        b,
+        client,
+        database_url,
+        _dirs,
+    } = kill_setup().await;
+    let token =
+        common::whitepapers::form_token(&client, &a.url("/en/whitepapers/llm-evaluation-guide"))
+            .await;
+    let mut servers = vec![a.url("")];
+    if let Some(b) = &b {
+        servers.push(b.url(""));
+    }
+    let db = magnetiq::db::connect(&database_url, Default::default())
+        .await
+        .unwrap();
+    let load = tokio::spawn(submit_until(
+        servers,
+        "/en/whitepapers/llm-evaluation-guide/request",
+        token,
+        client.clone(),
+        |token, email| owned(common::whitepapers::lead(token, "Load", email)),
+    ));
+    loop {
+        let stored: i64 = sql("SELECT count(*) FROM whitepaper_leads")
+            .scalar(&db)
+            .await
+            .unwrap();
+        if stored >= 8 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    a.kill();
+    let acknowledged = load.await.unwrap();
+    eprintln!("{} requests acknowledged", acknowledged.len());
+    assert!(
+        acknowledged.len() >= 7,
+        "requests went through before the kill"
+    );
+    db.close().await;
+    let db = magnetiq::db::connect(&database_url, Default::default())
+        .await
+        .unwrap();
+    let stored: Vec<String> = sql("SELECT email FROM whitepaper_leads")
+        .scalars(&db)
+        .await
+        .unwrap();
+    for email in &acknowledged {
+        assert!(
+            stored.contains(email),
+            "{email} was acknowledged but is not stored"
+        );
+    }
+    // Each stored lead has its link and its mail (written in the same transaction).
+    let incomplete: i64 = sql(
+        "SELECT count(*) FROM whitepaper_leads AS l
+         WHERE NOT EXISTS (SELECT 1 FROM download_links AS d WHERE d.lead_id = l.id)
+            OR NOT EXISTS (SELECT 1 FROM outbox AS o WHERE o.lead_id = l.id AND o.purpose = 'whitepaper-link')",
+    )
+    .scalar(&db)
+    .await
+    .unwrap();
+    assert_eq!(incomplete, 0);
     db.close().await;
     drop(database);
 }
@@ -704,7 +794,7 @@ async fn a_file_uploaded_on_one_instance_is_served_by_the_other() {
     let uploaded =
         common::media::upload(&a, "team.png", common::media::png(1200, 600), Some(&token)).await;
     assert_eq!(uploaded.status(), 303);
-    let file: String = sql("SELECT file_name FROM media")
+    let file: String = sql("SELECT file_name FROM media WHERE NOT gated")
         .scalar(&a.state.db)
         .await
         .unwrap();

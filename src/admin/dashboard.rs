@@ -1,4 +1,5 @@
-//! `/admin`: the next consultations and webinars, recent changes, scheduled pages, pages missing a
+//! `/admin`: the next consultations and webinars, the newest registrations and whitepaper leads,
+//! recent changes, scheduled pages, pages missing a
 //! translation.
 use actix_session::Session;
 use actix_web::http::StatusCode;
@@ -26,6 +27,7 @@ struct Dashboard<'a> {
     upcoming: Vec<crate::booking::store::BookingListing>,
     webinars: Vec<crate::webinars::admin::Row>,
     registrations: Vec<(i64, String, String, String)>,
+    leads: Vec<(i64, String, String, String)>,
     failed_mails: i64,
 }
 
@@ -86,6 +88,21 @@ pub async fn dashboard(
             )
         })
         .collect();
+    let filter = crate::whitepapers::store::LeadFilter::default();
+    let leads = crate::whitepapers::store::leads(&state.db, &filter, 8, 0)
+        .await?
+        .into_iter()
+        .map(|l| {
+            let title: crate::i18n::Localized<String> =
+                l.whitepaper_title.parse().unwrap_or_default();
+            (
+                l.whitepaper_id,
+                format!("{} {}", l.first_name, l.last_name),
+                title.text(lang, default).to_owned(),
+                l.created_at.to_text(),
+            )
+        })
+        .collect();
     let failed_mails = crate::outbox::store::count_failed(&state.db).await?;
     let page = Dashboard {
         layout,
@@ -95,6 +112,7 @@ pub async fn dashboard(
         upcoming,
         webinars,
         registrations,
+        leads,
         failed_mails,
     };
     Ok(html(StatusCode::OK, page.render()?))

@@ -53,14 +53,7 @@ pub async fn confirmation(
     let booking = find(&state, &token).await?;
     let (csrf_token, cookie) = visitor_token(&req, state.config.secure_cookies)?;
     let view = booking_view(&state, &booking, lang);
-    let tree = state.tree();
-    let layout = Layout::new(
-        &state,
-        &tree,
-        lang,
-        Here::Path { path: "book" },
-        crate::db::now(),
-    );
+    let layout = Layout::new(&state, lang, Here::Path { path: "book" }, crate::db::now());
     let page = ConfirmationPage {
         layout,
         booking: Some(view),
@@ -79,14 +72,7 @@ pub async fn confirmation(
 }
 
 pub(super) fn received_page(state: &AppState, lang: Lang) -> Result<HttpResponse, AppError> {
-    let tree = state.tree();
-    let layout = Layout::new(
-        state,
-        &tree,
-        lang,
-        Here::Path { path: "book" },
-        crate::db::now(),
-    );
+    let layout = Layout::new(state, lang, Here::Path { path: "book" }, crate::db::now());
     let page = ConfirmationPage {
         layout,
         booking: None,

@@ -135,9 +135,8 @@ async fn render(
 ) -> Result<HttpResponse, AppError> {
     let consultants = store::active_consultants(&state.db).await?;
     let (csrf_token, cookie) = visitor_token(req, state.config.secure_cookies)?;
-    let tree = state.tree();
     let now_time = crate::db::now();
-    let layout = Layout::new(state, &tree, lang, Here::Path { path: "book" }, now_time);
+    let layout = Layout::new(state, lang, Here::Path { path: "book" }, now_time);
     let default = state.config.languages.default_lang();
     let chosen: Option<&Consultant> = consultant
         .and_then(|id| consultants.iter().find(|c| c.id == id))

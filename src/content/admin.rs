@@ -86,7 +86,7 @@ pub async fn list(
                 public_href: p
                     .status
                     .is_visible_at(now)
-                    .then(|| crate::web::layout::page_path(layout.lang, p.slug.as_str())),
+                    .then(|| crate::content::page_path(layout.lang, p.slug.as_str())),
             }
         })
         .collect();
@@ -445,6 +445,7 @@ fn block_summary(block: &Block, lang: Lang, default: Lang) -> String {
         BlockKind::Features(f) => f.title.text(lang, default),
         BlockKind::Quote(q) => q.text.text(lang, default),
         BlockKind::WebinarTeaser(t) => t.title.text(lang, default),
+        BlockKind::WhitepaperTeaser(t) => t.title.text(lang, default),
         BlockKind::Unknown { .. } => "",
     };
     let mut s: String = text.chars().take(80).collect();
@@ -584,7 +585,7 @@ pub async fn preview(
     let (page, blocks) = store::page_for_editing(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let tree = state.tree();
+    let tree = crate::content::tree(&state);
     let mut view = PageTemplate::new(&state, &tree, &page, &blocks, lang, db::now());
     view.preview = true;
     let _ = req;

@@ -38,6 +38,7 @@ pub const BLOCK_TYPES: &[&str] = &[
     "features",
     "quote",
     "webinar_teaser",
+    "whitepaper_teaser",
 ];
 const ICONS: &[&str] = &[
     "bolt", "shield", "globe", "chart", "users", "code", "check", "chat",
@@ -165,6 +166,11 @@ pub fn fields(block_type: &str, items: usize) -> Vec<Field> {
         "webinar_teaser" => vec![
             f("title", "field-title", true, false, Line),
             f("count", "field-teaser-count", false, true, Number),
+        ],
+        "whitepaper_teaser" => vec![
+            f("title", "field-title", true, false, Line),
+            f("count", "field-teaser-count", false, true, Number),
+            f("category", "field-teaser-category", false, false, Line),
         ],
         _ => Vec::new(),
     }

@@ -19,6 +19,7 @@ pub enum BlockKind {
     Features(Features),
     Quote(Quote),
     WebinarTeaser(WebinarTeaser),
+    WhitepaperTeaser(WhitepaperTeaser),
     Unknown { block_type: String },
 }
 
@@ -135,6 +136,28 @@ pub struct WebinarTeaser {
     pub count: u8,
 }
 
+/// The latest whitepapers (the site's teaser list), `count` of them, optionally of one category.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct WhitepaperTeaser {
+    #[serde(default)]
+    pub title: Text,
+    #[serde(default = "default_teaser_count")]
+    pub count: u8,
+    /// A category's key (`ai-engineering`); none: every category.
+    #[serde(default)]
+    pub category: String,
+}
+
+impl WhitepaperTeaser {
+    /// The teaser list it shows (kept by the whitepapers).
+    pub const LIST: &'static str = "whitepapers";
+}
+
+impl WebinarTeaser {
+    /// The teaser list it shows (kept by the webinars).
+    pub const LIST: &'static str = "webinars";
+}
+
 fn default_teaser_count() -> u8 {
     3
 }
@@ -165,6 +188,7 @@ impl BlockKind {
             "features" => BlockKind::Features(from(content).map_err(invalid)?),
             "quote" => BlockKind::Quote(from(content).map_err(invalid)?),
             "webinar_teaser" => BlockKind::WebinarTeaser(from(content).map_err(invalid)?),
+            "whitepaper_teaser" => BlockKind::WhitepaperTeaser(from(content).map_err(invalid)?),
             other => return Err(BlockError::UnknownType(other.to_owned())),
         };
         match &kind {
@@ -174,9 +198,17 @@ impl BlockKind {
             BlockKind::Features(f) if f.items.is_empty() || f.items.len() > MAX_FEATURES => Err(
                 invalid(format!("a features grid has 1 to {MAX_FEATURES} items")),
             ),
-            BlockKind::WebinarTeaser(t) if !(1..=MAX_TEASERS).contains(&t.count) => Err(invalid(
-                format!("a webinar teaser lists 1 to {MAX_TEASERS} webinars"),
-            )),
+            BlockKind::WebinarTeaser(WebinarTeaser { count, .. })
+            | BlockKind::WhitepaperTeaser(WhitepaperTeaser { count, .. })
+                if !(1..=MAX_TEASERS).contains(count) =>
+            {
+                Err(invalid(format!("a teaser lists 1 to {MAX_TEASERS} items")))
+            }
+            BlockKind::WhitepaperTeaser(t)
+                if !t.category.is_empty() && crate::content::Slug::parse(&t.category).is_err() =>
+            {
+                Err(invalid(format!("category {:?} is not a key", t.category)))
+            }
             _ => Ok(kind),
         }
     }
@@ -193,6 +225,7 @@ impl BlockKind {
             BlockKind::Features(_) => "features",
             BlockKind::Quote(_) => "quote",
             BlockKind::WebinarTeaser(_) => "webinar_teaser",
+            BlockKind::WhitepaperTeaser(_) => "whitepaper_teaser",
             BlockKind::Unknown { block_type } => block_type,
         }
     }
@@ -209,6 +242,7 @@ impl BlockKind {
             BlockKind::Features(b) => serde_json::to_string(b),
             BlockKind::Quote(b) => serde_json::to_string(b),
             BlockKind::WebinarTeaser(b) => serde_json::to_string(b),
+            BlockKind::WhitepaperTeaser(b) => serde_json::to_string(b),
             BlockKind::Unknown { .. } => Ok("{}".to_owned()),
         };
         // These types serialise plain strings and maps only, which cannot fail.

@@ -17,7 +17,51 @@ pub mod view;
 pub use model::{Page, PageStatus, Placement, Slug};
 pub use tree::{SiteTree, TreePage};
 
+use std::sync::{Arc, RwLock};
+
 use crate::db::notices::Notice;
+use crate::i18n::Lang;
+use crate::web::state::AppState;
+
+/// The site's shape (navigation, sitemap, which page answers which address), kept in memory and
+/// replaced whole after every change.
+struct TreeCell(RwLock<Arc<SiteTree>>);
+
+/// Keeps `tree` in the site's shared state (done once, when the site is prepared).
+pub fn install(state: &mut AppState, tree: SiteTree) {
+    state.insert_extension(TreeCell(RwLock::new(Arc::new(tree))));
+}
+
+/// The current shape of the site.
+pub fn tree(state: &AppState) -> Arc<SiteTree> {
+    let Some(TreeCell(cell)) = state.extension::<TreeCell>() else {
+        return Arc::new(SiteTree::default());
+    };
+    match cell.read() {
+        Ok(tree) => Arc::clone(&tree),
+        Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+    }
+}
+
+fn set_tree(state: &AppState, tree: SiteTree) {
+    if let Some(TreeCell(cell)) = state.extension::<TreeCell>() {
+        let tree = Arc::new(tree);
+        match cell.write() {
+            Ok(mut slot) => *slot = tree,
+            Err(poisoned) => *poisoned.into_inner() = tree,
+        }
+    }
+}
+
+/// `/{lang}/` for the home page, `/{lang}/{slug}` for every other page.
+pub fn page_path(lang: Lang, slug: &str) -> String {
+    format!("/{lang}/{}", path_below_lang(slug))
+}
+
+/// A page's address below the language: empty for the home page, else its slug.
+pub fn path_below_lang(slug: &str) -> &str {
+    if slug == Slug::HOME { "" } else { slug }
+}
 
 /// Call after any change to a page or its blocks (`None`: to anything): rebuilds the in-memory site
 /// tree and forgets every rendered page, so the next request shows the change; a CDN in front is told
@@ -26,10 +70,10 @@ pub async fn content_changed(
     state: &crate::web::state::AppState,
     page_id: Option<i64>,
 ) -> anyhow::Result<()> {
-    let before = state.tree();
+    let before = tree(state);
     refresh(state).await?;
     if let Some(purges) = &state.purges {
-        let after = state.tree();
+        let after = tree(state);
         let paths = changed_paths(&before, &after, page_id, &state.config.languages);
         purges.enqueue(&state.db, &paths).await?;
     }
@@ -46,7 +90,7 @@ pub async fn content_changed(
 /// site tree rebuilt and every rendered page forgotten. The other instance purged the CDN already.
 pub async fn refresh(state: &crate::web::state::AppState) -> anyhow::Result<()> {
     state.page_cache.clear();
-    state.set_tree(store::site_tree(&state.db).await?);
+    set_tree(state, store::site_tree(&state.db).await?);
     state.page_cache.clear();
     Ok(())
 }
@@ -78,7 +122,7 @@ fn changed_paths(
             languages
                 .all()
                 .iter()
-                .map(|&lang| crate::web::layout::page_path(lang, p.slug.as_str()))
+                .map(|&lang| page_path(lang, p.slug.as_str()))
         })
         .collect();
     if paths.is_empty() {

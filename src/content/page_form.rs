@@ -131,7 +131,7 @@ pub(super) fn add_save_error<'a>(
 
 /// Addresses below a language that Magnetiq's features answer themselves (see `app::routes`): a
 /// page there would never be seen.
-pub const RESERVED_SLUGS: &[&str] = &["book", "webinars"];
+pub const RESERVED_SLUGS: &[&str] = &["book", "webinars", "whitepapers"];
 
 /// A slug from a title: lowercase ASCII letters and digits, words joined by hyphens.
 pub fn suggest_slug(title: &str) -> String {

@@ -8,11 +8,11 @@ use askama::Template;
 use super::model::Slug;
 use super::store;
 use super::view::PageTemplate;
+use crate::content::page_path;
 use crate::db;
 use crate::error::AppError;
 use crate::i18n::{LANG_COOKIE, Lang, negotiate};
 use crate::web::compression::Coding;
-use crate::web::layout::page_path;
 use crate::web::page_cache::{self, RenderedPage};
 use crate::web::state::AppState;
 
@@ -103,12 +103,12 @@ async fn show_page(
     let (page, blocks) = store::published_page(&state.db, slug, now)
         .await?
         .ok_or(AppError::NotFound)?;
-    let tree = state.tree();
+    let tree = crate::content::tree(state);
     let html = PageTemplate::new(state, &tree, &page, &blocks, lang, now).render()?;
     let rendered = Arc::new(RenderedPage::new(
         html,
         lang,
-        crate::web::layout::unchanged_until(state, &tree, now),
+        crate::web::layout::unchanged_until(state, now),
         generation,
     ));
     let hit = rendered.hit(Coding::for_stored(req.headers()));

@@ -381,8 +381,8 @@ fn demo_pages() -> Vec<DemoPage> {
             blocks: vec![(
                 "rich_text",
                 json!({"body": tr(
-                    "We process personal data only to answer your requests and to provide our services (Art. 6 (1) (b) GDPR). This website sets one cookie that remembers your language. It loads no third-party fonts, scripts or trackers. Embedded videos use YouTube's privacy-enhanced mode.",
-                    "Wir verarbeiten personenbezogene Daten nur, um Ihre Anfragen zu beantworten und unsere Leistungen zu erbringen (Art. 6 Abs. 1 lit. b DSGVO). Diese Website setzt ein Cookie, das sich Ihre Sprache merkt. Sie lädt keine Schriften, Skripte oder Tracker von Dritten. Eingebettete Videos nutzen den erweiterten Datenschutzmodus von YouTube.",
+                    "We process personal data only to answer your requests and to provide our services (Art. 6 (1) (b) GDPR). This website sets one cookie that remembers your language. When you confirm a whitepaper download, a second cookie (“mq_reader”, signed, first-party, kept 90 days) remembers you as a reader so the next whitepaper is one click; clearing your cookies removes it, and the whitepaper page has a “Not you?” button that does the same. It loads no third-party fonts, scripts or trackers. Embedded videos use YouTube's privacy-enhanced mode.",
+                    "Wir verarbeiten personenbezogene Daten nur, um Ihre Anfragen zu beantworten und unsere Leistungen zu erbringen (Art. 6 Abs. 1 lit. b DSGVO). Diese Website setzt ein Cookie, das sich Ihre Sprache merkt. Wenn Sie einen Whitepaper-Download bestätigen, merkt sich ein zweites Cookie („mq_reader“, signiert, nur von dieser Website, 90 Tage gespeichert) Sie als Leser, damit das nächste Whitepaper nur einen Klick kostet; das Löschen Ihrer Cookies entfernt es, ebenso die Schaltfläche „Nicht Sie?“ auf der Whitepaper-Seite. Sie lädt keine Schriften, Skripte oder Tracker von Dritten. Eingebettete Videos nutzen den erweiterten Datenschutzmodus von YouTube.",
                 )}),
             )],
         },

@@ -4,8 +4,8 @@ use actix_web::HttpResponse;
 use actix_web::http::header;
 use actix_web::web;
 
+use crate::content::page_path;
 use crate::db;
-use crate::web::layout::page_path;
 use crate::web::sitemap::{SitemapUrl, in_every_language};
 use crate::web::state::AppState;
 
@@ -13,7 +13,7 @@ use crate::web::state::AppState;
 /// in-memory site tree, without a query.
 pub fn page_urls(state: &AppState) -> Vec<SitemapUrl> {
     let base = &state.config.base_url;
-    let tree = state.tree();
+    let tree = crate::content::tree(state);
     tree.visible(db::now())
         .flat_map(|page| {
             in_every_language(

@@ -6,10 +6,11 @@ use time::OffsetDateTime;
 
 use super::blocks::{Block, BlockKind, SafeUrl};
 use super::model::Page;
+use super::page_path;
 use super::tree::SiteTree;
 use crate::i18n::{Lang, Localized};
-use crate::web::layout::{Here, Layout, Link, page_path};
-use crate::web::state::{AppState, Teaser};
+use crate::web::layout::{Here, Layout, Link};
+use crate::web::state::AppState;
 
 #[derive(Template)]
 #[template(path = "public/page.html")]
@@ -39,7 +40,8 @@ pub enum BlockView<'a> {
     CallToAction(CallToActionView<'a>),
     Features(FeaturesView<'a>),
     Quote(QuoteView<'a>),
-    WebinarTeaser(WebinarTeaserView<'a>),
+    WebinarTeaser(TeaserView<'a>),
+    WhitepaperTeaser(TeaserView<'a>),
 }
 
 pub struct HeroView<'a> {
@@ -114,7 +116,7 @@ pub struct QuoteView<'a> {
     pub company: &'a str,
 }
 
-pub struct WebinarTeaserView<'a> {
+pub struct TeaserView<'a> {
     pub title: &'a str,
     pub items: Vec<TeaserItem>,
     pub all_href: String,
@@ -168,11 +170,10 @@ impl<'a> PageTemplate<'a> {
         };
         let layout = Layout::new(
             state,
-            tree,
             lang,
             Here::Page {
                 id: page.id,
-                slug: page.slug.as_str(),
+                path: super::path_below_lang(page.slug.as_str()),
             },
             now,
         );
@@ -207,10 +208,9 @@ impl<'a> PageTemplate<'a> {
             current: true,
         });
 
-        let teasers = state.teasers();
         let mut blocks: Vec<BlockView<'a>> = blocks
             .iter()
-            .filter_map(|b| block_view(b, reader, &teasers, now))
+            .filter_map(|b| block_view(b, reader, state, now))
             .collect();
         let mut show_title_header = true;
         if page.slug.is_home()
@@ -250,7 +250,7 @@ impl<'a> PageTemplate<'a> {
 fn block_view<'a>(
     block: &'a Block,
     r: Reader,
-    teasers: &[Teaser],
+    state: &AppState,
     now: OffsetDateTime,
 ) -> Option<BlockView<'a>> {
     let view = match &block.kind {
@@ -322,9 +322,10 @@ fn block_view<'a>(
             company: r.text(&q.company),
         }),
         BlockKind::WebinarTeaser(t) => {
-            let items: Vec<TeaserItem> = teasers
+            let items: Vec<TeaserItem> = state
+                .teasers(super::blocks::WebinarTeaser::LIST)
                 .iter()
-                .filter(|w| w.starts_at > now)
+                .filter(|w| w.current(now))
                 .take(usize::from(t.count))
                 .map(|w| TeaserItem {
                     href: format!("/{}/{}", r.lang, w.path),
@@ -336,10 +337,36 @@ fn block_view<'a>(
             if items.is_empty() {
                 return None; // nothing coming up: the block steps aside
             }
-            BlockView::WebinarTeaser(WebinarTeaserView {
+            BlockView::WebinarTeaser(TeaserView {
                 title: r.text(&t.title),
                 items,
                 all_href: format!("/{}/webinars", r.lang),
+            })
+        }
+        BlockKind::WhitepaperTeaser(t) => {
+            let items: Vec<TeaserItem> = state
+                .teasers(super::blocks::WhitepaperTeaser::LIST)
+                .iter()
+                .filter(|w| t.category.is_empty() || w.group.as_deref() == Some(&t.category))
+                .take(usize::from(t.count))
+                .map(|w| TeaserItem {
+                    href: format!("/{}/{}", r.lang, w.path),
+                    title: r.text(&w.title).to_owned(),
+                    summary: r.text(&w.summary).to_owned(),
+                    when: r.text(&w.when).to_owned(),
+                })
+                .collect();
+            if items.is_empty() {
+                return None;
+            }
+            let all_href = match t.category.as_str() {
+                "" => format!("/{}/whitepapers", r.lang),
+                key => format!("/{}/whitepapers?category={key}", r.lang),
+            };
+            BlockView::WhitepaperTeaser(TeaserView {
+                title: r.text(&t.title),
+                items,
+                all_href,
             })
         }
         BlockKind::Unknown { block_type } => {

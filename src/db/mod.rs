@@ -237,6 +237,22 @@ impl Tx {
     }
 }
 
+impl Tx {
+    /// Holds `name` (e.g. an e-mail address whose mails are counted) until the transaction ends:
+    /// another transaction holding the same name waits. SQLite's `BEGIN IMMEDIATE` already holds the
+    /// whole database; PostgreSQL takes an advisory lock on the name's hash.
+    pub async fn lock_name(&mut self, name: &str) -> sqlx::Result<()> {
+        if self.engine() == Engine::Sqlite {
+            return Ok(());
+        }
+        sql("SELECT pg_advisory_xact_lock(hashtextextended($1, 7)::bigint)")
+            .bind(name)
+            .execute(&mut *self)
+            .await
+            .map(|_| ())
+    }
+}
+
 /// Work that only one instance at a time may do, e.g. seeding an empty site.
 #[derive(Clone, Copy, Debug)]
 pub enum Exclusive {

@@ -70,16 +70,22 @@ async fn render_list(
     ))
 }
 
-/// POST `/admin/media` (multipart: `csrf_token`, then `file`). Nothing is kept unless the token is
-/// right, the file is within the size limit and it really is an image or a PDF.
-pub async fn upload(
-    req: HttpRequest,
-    session: Session,
-    user: CurrentUser,
+/// A multipart upload as the admin's forms send it: its small fields (the CSRF token among them)
+/// and the file, read within the size limit (413 beyond it) after the `Origin` check.
+pub struct Upload {
+    pub fields: HashMap<String, String>,
+    /// The file's name as the browser gave it, and its bytes; `None` when none was chosen.
+    pub file: Option<(String, Vec<u8>)>,
+}
+
+/// Reads a multipart upload and checks its CSRF token against the session's (403 otherwise).
+pub async fn read_upload(
+    req: &HttpRequest,
+    user: &CurrentUser,
     mut payload: Multipart,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, AppError> {
-    check_origin(&req)?;
+    state: &AppState,
+) -> Result<Upload, AppError> {
+    check_origin(req)?;
     let limit = state.config.max_upload_bytes as usize;
     let declared = req
         .headers()
@@ -88,8 +94,10 @@ pub async fn upload(
     if declared.is_some_and(|n| n > limit + 64 * 1024) {
         return Err(AppError::TooLarge);
     }
-    let mut token = String::new();
-    let mut upload: Option<(String, Vec<u8>)> = None;
+    let mut upload = Upload {
+        fields: HashMap::new(),
+        file: None,
+    };
     while let Some(field) = payload.next().await {
         let mut field = field.map_err(|e| AppError::BadRequest(e.to_string()))?;
         let name = field.name().unwrap_or("").to_owned();
@@ -110,39 +118,35 @@ pub async fn upload(
             }
             bytes.extend_from_slice(&chunk);
         }
-        match name.as_str() {
-            "csrf_token" => token = String::from_utf8_lossy(&bytes).into_owned(),
-            "file" => upload = Some((file_name.unwrap_or_default(), bytes)),
-            _ => {}
+        if name == "file" {
+            upload.file =
+                Some((file_name.unwrap_or_default(), bytes)).filter(|(_, b)| !b.is_empty());
+        } else if upload.fields.len() < 16 {
+            upload
+                .fields
+                .insert(name, String::from_utf8_lossy(&bytes).into_owned());
         }
     }
+    let token = upload.fields.get("csrf_token").map_or("", String::as_str);
     if !constant_time_eq(token.as_bytes(), user.csrf_token.as_bytes()) {
         return Err(AppError::Forbidden);
     }
-    let ui = state.catalog.messages(admin_lang(&req, &state));
-    let Some((original_name, bytes)) = upload.filter(|(_, b)| !b.is_empty()) else {
-        return render_list(
-            &req,
-            &state,
-            &user,
-            None,
-            Some(ui.t("media-no-file")),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
-    };
+    Ok(upload)
+}
+
+/// Stores an uploaded file in the media library (type sniffed from its bytes, images measured and
+/// resized) and records who did it; the new item, or the message id of why it was refused.
+pub async fn store_upload(
+    req: &HttpRequest,
+    state: &AppState,
+    user: &CurrentUser,
+    original_name: &str,
+    bytes: Vec<u8>,
+) -> Result<Result<MediaItem, &'static str>, AppError> {
     let Some(kind) = Kind::sniff(&bytes) else {
-        return render_list(
-            &req,
-            &state,
-            &user,
-            None,
-            Some(ui.t("media-wrong-type")),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+        return Ok(Err("media-wrong-type"));
     };
-    let dir = media_dir(&state);
+    let dir = media_dir(state);
     let stored = web::block(
         move || -> Result<(String, Option<files::Processed>, i64), files::FileError> {
             std::fs::create_dir_all(&dir)?;
@@ -169,17 +173,7 @@ pub async fn upload(
     let (file_name, processed, size) = match stored {
         Ok(s) => s,
         Err(files::FileError::Io(e)) => return Err(AppError::Internal(e.into())),
-        Err(_) => {
-            return render_list(
-                &req,
-                &state,
-                &user,
-                None,
-                Some(ui.t("media-broken")),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
-        }
+        Err(_) => return Ok(Err("media-broken")),
     };
     let original: String = original_name
         .chars()
@@ -195,23 +189,65 @@ pub async fn upload(
         height: processed.as_ref().map(|p| p.height),
         renditions: processed.as_ref().map_or(&[][..], |p| &p.renditions),
     };
-    let id = match store::insert(&state.db, &new, user.user.id).await {
+    let id = match store::insert(&state.db, &new, Some(user.user.id)).await {
         Ok(id) => id,
         Err(e) => {
-            files::remove_all(&media_dir(&state), &file_name);
+            files::remove_all(&media_dir(state), &file_name);
             return Err(AppError::Internal(e));
         }
     };
     record_action(
         &state.db,
-        &user,
-        &req,
+        user,
+        req,
         "media-uploaded",
         &format!("media {id} ({file_name}, {original})"),
     )
     .await?;
-    flash(&session, ui.t("media-uploaded"));
-    Ok(see_other(&format!("/admin/media/{id}")))
+    store::get(&state.db, id)
+        .await?
+        .map(Ok)
+        .ok_or(AppError::NotFound)
+}
+
+/// POST `/admin/media`: one file into the library.
+pub async fn upload(
+    req: HttpRequest,
+    session: Session,
+    user: CurrentUser,
+    payload: Multipart,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let upload = read_upload(&req, &user, payload, &state).await?;
+    let ui = state.catalog.messages(admin_lang(&req, &state));
+    let Some((original_name, bytes)) = upload.file else {
+        return render_list(
+            &req,
+            &state,
+            &user,
+            None,
+            Some(ui.t("media-no-file")),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    match store_upload(&req, &state, &user, &original_name, bytes).await? {
+        Ok(item) => {
+            flash(&session, ui.t("media-uploaded"));
+            Ok(see_other(&format!("/admin/media/{}", item.id)))
+        }
+        Err(why) => {
+            render_list(
+                &req,
+                &state,
+                &user,
+                None,
+                Some(ui.t(why)),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+    }
 }
 
 #[derive(Template)]
@@ -348,6 +384,12 @@ pub async fn delete(
     let id = path.into_inner();
     let AdminForm { user, form } = input;
     let item = store::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    if item.gated {
+        // A whitepaper's PDF: the whitepaper lets go of it first.
+        let ui = state.catalog.messages(admin_lang(&req, &state));
+        flash(&session, ui.t("media-gated-in-use"));
+        return Ok(see_other(&format!("/admin/media/{id}")));
+    }
     let in_use = !store::used_on(&state.db, &item.file_name).await?.is_empty();
     if in_use && form.get("confirm").map(String::as_str) != Some("yes") {
         return render_edit(&req, &state, &user, None, id, true, StatusCode::CONFLICT).await;

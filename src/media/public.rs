@@ -20,6 +20,10 @@ pub async fn serve(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpR
     if name.ends_with(".part") {
         return Err(AppError::NotFound);
     }
+    // A whitepaper's PDF goes out through its download link only, never by its address here.
+    if name.ends_with(".pdf") && crate::media::store::is_gated(&state.db, name).await? {
+        return Err(AppError::NotFound);
+    }
     let path = media_dir(&state).join(name);
     let file = web::block(move || NamedFile::open(path))
         .await

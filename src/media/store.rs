@@ -14,6 +14,8 @@ pub struct MediaItem {
     pub height: Option<i64>,
     pub renditions: JsonText,
     pub alt: JsonText,
+    /// A whitepaper's PDF: never served by `/media/`, only through a download link.
+    pub gated: bool,
     pub created_at: DbTime,
 }
 
@@ -24,6 +26,10 @@ impl MediaItem {
 
     pub fn is_image(&self) -> bool {
         self.content_type.starts_with("image/")
+    }
+
+    pub fn is_pdf(&self) -> bool {
+        self.content_type == "application/pdf"
     }
 }
 
@@ -37,7 +43,7 @@ pub struct NewMedia<'a> {
     pub renditions: &'a [u32],
 }
 
-pub async fn insert(db: &Db, m: &NewMedia<'_>, user_id: i64) -> anyhow::Result<i64> {
+pub async fn insert(db: &Db, m: &NewMedia<'_>, user_id: Option<i64>) -> anyhow::Result<i64> {
     Ok(sql(
         "INSERT INTO media (file_name, original_name, content_type, size_bytes, width, height, renditions, uploaded_by, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
@@ -57,7 +63,7 @@ pub async fn insert(db: &Db, m: &NewMedia<'_>, user_id: i64) -> anyhow::Result<i
 
 pub async fn list(db: &Db) -> anyhow::Result<Vec<MediaItem>> {
     Ok(sql(
-        "SELECT id, file_name, original_name, content_type, size_bytes, width, height, renditions, alt, created_at
+        "SELECT id, file_name, original_name, content_type, size_bytes, width, height, renditions, alt, gated, created_at
          FROM media ORDER BY id DESC",
     )
     .fetch_all(db)
@@ -66,7 +72,7 @@ pub async fn list(db: &Db) -> anyhow::Result<Vec<MediaItem>> {
 
 pub async fn get(db: &Db, id: i64) -> anyhow::Result<Option<MediaItem>> {
     Ok(sql(
-        "SELECT id, file_name, original_name, content_type, size_bytes, width, height, renditions, alt, created_at
+        "SELECT id, file_name, original_name, content_type, size_bytes, width, height, renditions, alt, gated, created_at
          FROM media WHERE id = $1",
     )
     .bind(id)
@@ -76,7 +82,7 @@ pub async fn get(db: &Db, id: i64) -> anyhow::Result<Option<MediaItem>> {
 
 pub async fn by_file_name(db: &Db, file_name: &str) -> anyhow::Result<Option<MediaItem>> {
     Ok(sql(
-        "SELECT id, file_name, original_name, content_type, size_bytes, width, height, renditions, alt, created_at
+        "SELECT id, file_name, original_name, content_type, size_bytes, width, height, renditions, alt, gated, created_at
          FROM media WHERE file_name = $1",
     )
     .bind(file_name)
@@ -111,4 +117,23 @@ pub async fn used_on(db: &Db, file_name: &str) -> anyhow::Result<Vec<String>> {
     .bind(pattern)
     .scalars(db)
     .await?)
+}
+
+/// Marks a file gated (a whitepaper's PDF) or not, inside the caller's transaction.
+pub async fn set_gated(tx: &mut crate::db::Tx, id: i64, gated: bool) -> anyhow::Result<()> {
+    sql("UPDATE media SET gated = $1 WHERE id = $2")
+        .bind(gated)
+        .bind(id)
+        .execute(tx)
+        .await?;
+    Ok(())
+}
+
+/// Whether `/media/{file_name}` is a gated file (unknown files are not).
+pub async fn is_gated(db: &Db, file_name: &str) -> anyhow::Result<bool> {
+    Ok(sql("SELECT gated FROM media WHERE file_name = $1")
+        .bind(file_name)
+        .scalar_optional::<bool>(db)
+        .await?
+        .unwrap_or(false))
 }

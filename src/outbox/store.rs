@@ -25,6 +25,8 @@ pub struct Attachment {
 pub struct Placement {
     pub booking_id: Option<i64>,
     pub registration_id: Option<i64>,
+    /// A whitepaper lead's mails go with the lead when it is erased.
+    pub lead_id: Option<i64>,
     /// Why it is there, e.g. `webinar-reminder-1d`: mails of one purpose are withdrawn together.
     pub purpose: &'static str,
     /// Not before (a reminder's time); `None`: at once.
@@ -59,8 +61,8 @@ pub async fn enqueue_placed(
     let now = now();
     Ok(sql(
         "INSERT INTO outbox (recipient, subject, body_text, body_html, attachment_name, attachment_type, attachment,
-                             booking_id, registration_id, purpose, next_attempt_at, not_after, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+                             booking_id, registration_id, lead_id, purpose, next_attempt_at, not_after, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
     )
     .bind(&mail.recipient)
     .bind(&mail.subject)
@@ -71,6 +73,7 @@ pub async fn enqueue_placed(
     .bind(content)
     .bind(placement.booking_id)
     .bind(placement.registration_id)
+    .bind(placement.lead_id)
     .bind(placement.purpose)
     .bind(placement.send_after.map(DbTime::from).unwrap_or(DbTime::new(now)))
     .bind(placement.not_after)

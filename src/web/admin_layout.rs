@@ -19,6 +19,8 @@ pub enum Section {
     Media,
     Bookings,
     Webinars,
+    Whitepapers,
+    Leads,
     Outbox,
     Consultants,
     Users,

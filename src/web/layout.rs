@@ -1,20 +1,40 @@
 //! `Layout`: what every public page's frame shows (header navigation, language switcher, footer,
-//! alternates, canonical link), resolved for one language before the template sees it.
+//! alternates, canonical link), resolved for one language before the template sees it. What the
+//! navigation and footer hold comes from the site's [`FrameSource`] (`crate::frame`, which sits above
+//! the features it shows); this module knows no feature.
 use time::OffsetDateTime;
 
-use crate::content::{Placement, SiteTree, TreePage};
 use crate::i18n::{Lang, Messages};
 use crate::web::state::AppState;
 
 /// Where in the site a page is, for links that lead to "the same page in another language".
 #[derive(Clone, Copy)]
 pub enum Here<'a> {
-    /// A content page (`id` marks it as current in the navigation).
-    Page { id: i64, slug: &'a str },
+    /// A content page (`id` marks it as current in the navigation) at `/{lang}/{path}` (`path` is
+    /// empty for the home page).
+    Page { id: i64, path: &'a str },
     /// A fixed page of the site outside the content tree, e.g. `book` for `/{lang}/book`.
     Path { path: &'a str },
     /// A page outside the content tree, e.g. an error page: other languages lead to their home page.
     Elsewhere,
+}
+
+impl Here<'_> {
+    /// The address of this page in `lang`.
+    pub fn path_in(&self, lang: Lang) -> String {
+        match self {
+            Here::Page { path, .. } | Here::Path { path } => format!("/{lang}/{path}"),
+            Here::Elsewhere => format!("/{lang}/"),
+        }
+    }
+
+    /// Whether a link to `/{lang}/{path}` leads here.
+    pub fn is(&self, path: &str) -> bool {
+        match self {
+            Here::Page { path: here, .. } | Here::Path { path: here } => *here == path,
+            Here::Elsewhere => false,
+        }
+    }
 }
 
 pub struct Link {
@@ -22,6 +42,16 @@ pub struct Link {
     pub title: String,
     /// `aria-current="page"` on the link to the page itself.
     pub current: bool,
+}
+
+impl Clone for Link {
+    fn clone(&self) -> Link {
+        Link {
+            href: self.href.clone(),
+            title: self.title.clone(),
+            current: self.current,
+        }
+    }
 }
 
 pub struct NavItem {
@@ -34,6 +64,30 @@ pub struct NavItem {
 pub struct FooterColumn {
     pub heading: String,
     pub links: Vec<Link>,
+}
+
+/// The parts of the frame that depend on what the site holds.
+#[derive(Default)]
+pub struct FrameParts {
+    pub nav: Vec<NavItem>,
+    pub footer_columns: Vec<FooterColumn>,
+    pub legal: Vec<Link>,
+}
+
+/// What fills the frame: the site's navigation and footer for a page in `lang` at `here`, and until
+/// when a rendered page stays right without an edit. Installed once, when the site starts.
+pub trait FrameSource: Send + Sync {
+    fn parts(
+        &self,
+        state: &AppState,
+        lang: Lang,
+        here: Here<'_>,
+        now: OffsetDateTime,
+    ) -> FrameParts;
+
+    /// The next time the frame changes by itself (a scheduled page, a new year, a webinar that
+    /// begins); a rendered page is kept until then at most.
+    fn unchanged_until(&self, state: &AppState, now: OffsetDateTime) -> OffsetDateTime;
 }
 
 pub struct Alternate {
@@ -63,112 +117,21 @@ pub struct Layout<'a> {
 }
 
 impl<'a> Layout<'a> {
-    pub fn new(
-        state: &'a AppState,
-        tree: &SiteTree,
-        lang: Lang,
-        here: Here<'_>,
-        now: OffsetDateTime,
-    ) -> Layout<'a> {
+    pub fn new(state: &'a AppState, lang: Lang, here: Here<'_>, now: OffsetDateTime) -> Layout<'a> {
         let langs = &state.config.languages;
         let default = langs.default_lang();
         let ui = state.catalog.messages(lang);
         let base = state.config.base_url.as_str();
-        let current_id = match here {
-            Here::Page { id, .. } => Some(id),
-            Here::Path { .. } | Here::Elsewhere => None,
-        };
-        let path_in = |l: Lang| match here {
-            Here::Page { slug, .. } => page_path(l, slug),
-            Here::Path { path } => format!("/{l}/{path}"),
-            Here::Elsewhere => format!("/{l}/"),
-        };
-        let link = |p: &TreePage| Link {
-            href: page_path(lang, p.slug.as_str()),
-            title: p.title.text(lang, default).to_owned(),
-            current: Some(p.id) == current_id,
-        };
-        let active_ids: Vec<i64> = current_id
-            .map(|id| {
-                tree.ancestors(id)
-                    .iter()
-                    .map(|p| p.id)
-                    .chain([id])
-                    .collect()
-            })
-            .unwrap_or_default();
-
-        let top: Vec<&TreePage> = tree
-            .children(None, Placement::Main, now)
-            .filter(|p| !p.slug.is_home())
-            .collect();
-        let nav: Vec<NavItem> = top
-            .iter()
-            .map(|p| NavItem {
-                link: link(p),
-                active: active_ids.contains(&p.id),
-                children: tree
-                    .children(Some(p.id), Placement::Main, now)
-                    .map(link)
-                    .collect(),
-            })
-            .collect();
-
-        // Footer: a "company" column of the top-level pages without children, one column per section
-        // with children (e.g. services), then resources.
-        let mut footer_columns = vec![FooterColumn {
-            heading: ui.t("footer-company").to_owned(),
-            links: nav
-                .iter()
-                .filter(|n| n.children.is_empty())
-                .map(|n| clone_link(&n.link))
-                .collect(),
-        }];
-        for item in nav.iter().filter(|n| !n.children.is_empty()) {
-            footer_columns.push(FooterColumn {
-                heading: item.link.title.clone(),
-                links: item.children.iter().map(clone_link).collect(),
-            });
-        }
-        let resources: Vec<Link> = tree
-            .children(None, Placement::Resources, now)
-            .map(link)
-            .collect();
-        footer_columns.push(FooterColumn {
-            heading: ui.t("footer-resources").to_owned(),
-            links: resources,
-        });
-        // What is coming up (the knowledge program): the next four that have not begun, and the way
-        // to all of them (and the recordings).
-        let mut coming: Vec<Link> = state
-            .teasers()
-            .iter()
-            .filter(|t| t.starts_at > now)
-            .take(FOOTER_TEASERS)
-            .map(|t| Link {
-                href: format!("/{lang}/{}", t.path),
-                title: t.title.text(lang, default).to_owned(),
-                current: matches!(here, Here::Path { path } if path == t.path),
-            })
-            .collect();
-        if !coming.is_empty() {
-            coming.push(Link {
-                href: format!("/{lang}/webinars"),
-                title: ui.t("footer-all-webinars").to_owned(),
-                current: matches!(here, Here::Path { path: "webinars" }),
-            });
-        }
-        footer_columns.push(FooterColumn {
-            heading: ui.t("footer-webinars").to_owned(),
-            links: coming,
-        });
-        footer_columns.retain(|c| !c.links.is_empty());
-
+        let FrameParts {
+            nav,
+            footer_columns,
+            legal,
+        } = state.frame.parts(state, lang, here, now);
         let alternates = langs
             .all()
             .iter()
             .map(|&l| {
-                let href = path_in(l);
+                let href = here.path_in(l);
                 Alternate {
                     lang: l,
                     name: state.catalog.messages(l).t("language-name").to_owned(),
@@ -178,8 +141,6 @@ impl<'a> Layout<'a> {
                 }
             })
             .collect();
-
-        let year = now.year();
         Layout {
             lang,
             ui,
@@ -188,19 +149,16 @@ impl<'a> Layout<'a> {
             book_href: format!("/{lang}/book"),
             nav,
             footer_columns,
-            legal: tree
-                .children(None, Placement::Legal, now)
-                .map(link)
-                .collect(),
-            x_default_href: format!("{base}{}", path_in(default)),
-            canonical: format!("{base}{}", path_in(lang)),
+            legal,
+            x_default_href: format!("{base}{}", here.path_in(default)),
+            canonical: format!("{base}{}", here.path_in(lang)),
             alternates,
             css_href: state.assets.href("site.css"),
             icons_href: state.assets.href("icons.svg"),
             copyright: ui.t_args(
                 "footer-copyright",
                 &[
-                    ("year", year.into()),
+                    ("year", now.year().into()),
                     ("site", state.config.site_name.as_str().into()),
                 ],
             ),
@@ -213,34 +171,7 @@ impl<'a> Layout<'a> {
     }
 }
 
-/// How many coming webinars the footer lists.
-const FOOTER_TEASERS: usize = 4;
-
-/// Until when a page rendered at `now` stays right without an edit: the next change of the site's
-/// shape, the new year, or the start of the next webinar (it then leaves the footer).
-pub fn unchanged_until(state: &AppState, tree: &SiteTree, now: OffsetDateTime) -> OffsetDateTime {
-    let until = tree.unchanged_until(now);
-    state
-        .teasers()
-        .iter()
-        .map(|t| t.starts_at)
-        .find(|start| *start > now)
-        .map_or(until, |start| start.min(until))
-}
-
-/// `/{lang}/` for the home page, `/{lang}/{slug}` for every other page.
-pub fn page_path(lang: Lang, slug: &str) -> String {
-    if slug == crate::content::Slug::HOME {
-        format!("/{lang}/")
-    } else {
-        format!("/{lang}/{slug}")
-    }
-}
-
-fn clone_link(l: &Link) -> Link {
-    Link {
-        href: l.href.clone(),
-        title: l.title.clone(),
-        current: l.current,
-    }
+/// Until when a page rendered at `now` stays right without an edit (see [`FrameSource`]).
+pub fn unchanged_until(state: &AppState, now: OffsetDateTime) -> OffsetDateTime {
+    state.frame.unchanged_until(state, now)
 }

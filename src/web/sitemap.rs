@@ -43,3 +43,27 @@ pub fn in_every_language(
         })
         .collect()
 }
+
+/// A section below the language (`webinars`, `whitepapers`): its list page (changed when its newest
+/// item did) and each item at `/{lang}/{section}/{slug}`, in every language. Nothing when the
+/// section has no items. `items` are (slug, last change).
+pub fn section_urls(
+    base: &str,
+    languages: &Languages,
+    section: &str,
+    items: &[(&str, jiff::Timestamp)],
+) -> Vec<SitemapUrl> {
+    let Some(latest) = items.iter().map(|(_, at)| *at).max() else {
+        return Vec::new();
+    };
+    let stamp = |t: jiff::Timestamp| crate::db::DbTime::from(t).to_text();
+    let mut urls = in_every_language(base, languages, &stamp(latest), |lang| {
+        format!("/{lang}/{section}")
+    });
+    for (slug, at) in items {
+        urls.extend(in_every_language(base, languages, &stamp(*at), |lang| {
+            format!("/{lang}/{section}/{slug}")
+        }));
+    }
+    urls
+}

@@ -5,11 +5,11 @@ use actix_web::cookie::Key;
 use actix_web::http::header::HeaderValue;
 
 use crate::config::Config;
-use crate::content::SiteTree;
 use crate::db::Db;
 use crate::i18n::Catalog;
 use crate::outbox::purge::Purges;
 use crate::web::assets::StaticAssets;
+use crate::web::layout::FrameSource;
 use crate::web::page_cache::{DEFAULT_MEMORY_BYTES, PageCache};
 use crate::web::rate_limit::RateLimit;
 
@@ -26,27 +26,52 @@ pub struct AppState {
     pub booking_limit: RateLimit,
     /// Webinar registrations one address may send in ten minutes (the same number).
     pub registration_limit: RateLimit,
+    /// Whitepaper requests one address may send in ten minutes (the same number).
+    pub whitepaper_limit: RateLimit,
     /// Cache purges after a publish, when `MAGNETIQ_PURGE_URL` is set.
     pub purges: Option<Arc<Purges>>,
     /// This process among the instances of the site (for change notices).
     pub instance: String,
     /// Encrypts and signs the admin session cookie.
     pub session_key: Key,
-    tree: RwLock<Arc<SiteTree>>,
-    teasers: RwLock<Arc<Vec<Teaser>>>,
+    /// What fills the page frame's navigation and footer (`crate::frame`).
+    pub frame: Arc<dyn FrameSource>,
+    /// What features keep for themselves (e.g. content's site tree), by type.
+    extensions: Extensions,
+    teasers: RwLock<Arc<TeaserLists>>,
 }
 
-/// Something coming up that the site's frame shows (the footer's "Knowledge Program", teaser
-/// blocks): a feature keeps the list, the frame reads it without a query.
+/// Values of any type, one per type.
+#[derive(Default)]
+struct Extensions(
+    std::collections::HashMap<std::any::TypeId, Box<dyn std::any::Any + Send + Sync>>,
+);
+
+/// The teaser lists by name (`webinars`, `whitepapers`).
+type TeaserLists = std::collections::BTreeMap<&'static str, Arc<Vec<Teaser>>>;
+
+/// Something the site's frame points to (the footer's "Knowledge Program" and "AI Engineering"
+/// columns, teaser blocks): a feature keeps its list, the frame reads it without a query.
 #[derive(Clone, Debug)]
 pub struct Teaser {
     pub title: crate::i18n::Localized<String>,
     pub summary: crate::i18n::Localized<String>,
-    /// When, as each language writes it (in the organiser's zone, which it names).
+    /// When, as each language writes it (a webinar's start in its organiser's zone, a whitepaper's
+    /// publication date).
     pub when: crate::i18n::Localized<String>,
     /// Below the language, e.g. `webinars/ai-in-practice`.
     pub path: String,
-    pub starts_at: time::OffsetDateTime,
+    /// Shown until then (a webinar's start); `None`: until the list changes.
+    pub until: Option<time::OffsetDateTime>,
+    /// The group a teaser block may pick (a whitepaper's category key).
+    pub group: Option<String>,
+}
+
+impl Teaser {
+    /// Whether it is still shown at `now`.
+    pub fn current(&self, now: time::OffsetDateTime) -> bool {
+        self.until.is_none_or(|until| until > now)
+    }
 }
 
 impl AppState {
@@ -54,8 +79,8 @@ impl AppState {
         config: Config,
         db: Db,
         catalog: Catalog,
-        tree: SiteTree,
         session_key: Key,
+        frame: Arc<dyn FrameSource>,
     ) -> AppState {
         let limit = config.booking_limit;
         let page_cache = PageCache::new(DEFAULT_MEMORY_BYTES, Some(config.data_dir.clone()));
@@ -75,43 +100,60 @@ impl AppState {
             instance: instance_name(),
             booking_limit: RateLimit::new(limit, std::time::Duration::from_secs(600)),
             registration_limit: RateLimit::new(limit, std::time::Duration::from_secs(600)),
+            whitepaper_limit: RateLimit::new(limit, std::time::Duration::from_secs(600)),
             session_key,
-            tree: RwLock::new(Arc::new(tree)),
-            teasers: RwLock::new(Arc::new(Vec::new())),
+            frame,
+            extensions: Extensions::default(),
+            teasers: RwLock::new(Arc::new(TeaserLists::new())),
         }
     }
 
-    /// The current shape of the site (navigation, sitemap).
-    pub fn tree(&self) -> Arc<SiteTree> {
-        match self.tree.read() {
-            Ok(tree) => Arc::clone(&tree),
+    /// Keeps `value` for whoever asks for its type (done while the site is prepared).
+    pub fn insert_extension<T: Send + Sync + 'static>(&mut self, value: T) {
+        self.extensions
+            .0
+            .insert(std::any::TypeId::of::<T>(), Box::new(value));
+    }
+
+    /// What a feature keeps of type `T`, if it was inserted.
+    pub fn extension<T: Send + Sync + 'static>(&self) -> Option<&T> {
+        self.extensions
+            .0
+            .get(&std::any::TypeId::of::<T>())
+            .and_then(|value| value.downcast_ref())
+    }
+
+    /// The teaser list `name`, in the order its feature keeps it (some may no longer be
+    /// [`Teaser::current`]); empty when there is none.
+    pub fn teasers(&self, name: &str) -> Arc<Vec<Teaser>> {
+        let lists = match self.teasers.read() {
+            Ok(lists) => Arc::clone(&lists),
             Err(poisoned) => Arc::clone(&poisoned.into_inner()),
-        }
+        };
+        lists.get(name).cloned().unwrap_or_default()
     }
 
-    /// What is coming up, soonest first (some may have begun since the list was read).
-    pub fn teasers(&self) -> Arc<Vec<Teaser>> {
-        match self.teasers.read() {
-            Ok(list) => Arc::clone(&list),
+    /// The first time any teaser stops being shown after `now`.
+    pub fn teasers_change_at(&self, now: time::OffsetDateTime) -> Option<time::OffsetDateTime> {
+        let lists = match self.teasers.read() {
+            Ok(lists) => Arc::clone(&lists),
             Err(poisoned) => Arc::clone(&poisoned.into_inner()),
-        }
+        };
+        lists
+            .values()
+            .flat_map(|list| list.iter().filter_map(|t| t.until))
+            .filter(|until| *until > now)
+            .min()
     }
 
-    pub fn set_teasers(&self, teasers: Vec<Teaser>) {
-        let teasers = Arc::new(teasers);
-        match self.teasers.write() {
-            Ok(mut slot) => *slot = teasers,
-            Err(poisoned) => *poisoned.into_inner() = teasers,
-        }
-    }
-
-    /// Replaces the site's shape after pages changed.
-    pub fn set_tree(&self, tree: SiteTree) {
-        let tree = Arc::new(tree);
-        match self.tree.write() {
-            Ok(mut slot) => *slot = tree,
-            Err(poisoned) => *poisoned.into_inner() = tree,
-        }
+    pub fn set_teasers(&self, name: &'static str, teasers: Vec<Teaser>) {
+        let mut slot = match self.teasers.write() {
+            Ok(slot) => slot,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        let mut lists = TeaserLists::clone(&slot);
+        lists.insert(name, Arc::new(teasers));
+        *slot = Arc::new(lists);
     }
 }
 

@@ -76,11 +76,9 @@ pub async fn registered(
         &format!("{}/{lang}/webinars/{}", state.config.base_url, w.slug),
     );
     let (csrf_token, cookie) = visitor_token(&req, state.config.secure_cookies)?;
-    let tree = state.tree();
     let page = RegisteredPage {
         layout: Layout::new(
             &state,
-            &tree,
             lang,
             Here::Path { path: "webinars" },
             crate::db::now(),

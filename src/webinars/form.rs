@@ -141,16 +141,7 @@ pub fn parse(
         errors.insert(field.to_owned(), ui.t(id).to_owned());
     };
     let text = |name: &str, max: usize, errors: &mut Errors| {
-        let mut l: Localized<String> = Localized::new();
-        for lang in langs {
-            let v = get(&format!("{name}.{lang}"));
-            if v.chars().count() > max {
-                errors.insert(format!("{name}.{lang}"), ui.t("error-too-long").to_owned());
-            } else if !v.is_empty() {
-                l.set(*lang, v.replace("\r\n", "\n"));
-            }
-        }
-        l
+        crate::forms::localized_text(form, langs, name, max, errors, ui)
     };
     let title = text("title", 200, &mut errors);
     if title.exact(default).is_none() {

@@ -17,12 +17,16 @@ use crate::web::state::{AppState, Teaser};
 /// How many upcoming webinars the footer and teaser blocks can choose from.
 const TEASERS_KEPT: i64 = 12;
 
+/// The name of the webinars' teaser list (the footer column, the teaser block).
+pub const TEASERS: &str = crate::content::blocks::WebinarTeaser::LIST;
+
 /// Reads the upcoming webinars the site's frame shows again (after a change here or on another
 /// instance, and now and then, as webinars begin).
 pub async fn refresh(state: &AppState) -> anyhow::Result<()> {
     let upcoming = store::upcoming(&state.db, jiff::Timestamp::now(), TEASERS_KEPT).await?;
     let languages = state.config.languages.all();
     state.set_teasers(
+        TEASERS,
         upcoming
             .into_iter()
             .map(|w| Teaser {
@@ -32,7 +36,8 @@ pub async fn refresh(state: &AppState) -> anyhow::Result<()> {
                 summary: w.summary,
                 title: w.title,
                 path: format!("webinars/{}", w.slug),
-                starts_at: crate::db::DbTime::from(w.starts_at).0,
+                until: Some(crate::db::DbTime::from(w.starts_at).0),
+                group: None,
             })
             .collect(),
     );
@@ -54,18 +59,28 @@ pub fn keep_fresh(state: actix_web::web::Data<AppState>) {
             let now = time::OffsetDateTime::now_utc();
             let hour = std::time::Duration::from_secs(3600);
             let wait = state
-                .teasers()
+                .teasers(TEASERS)
                 .iter()
-                .map(|t| t.starts_at)
+                .filter_map(|t| t.until)
                 .find(|start| *start > now)
                 .and_then(|start| std::time::Duration::try_from(start - now).ok())
                 .map_or(hour, |until| until.min(hour));
             // A moment after the start, so the webinar that began is no longer "upcoming".
             tokio::time::sleep(wait + std::time::Duration::from_secs(1)).await;
-            let before: Vec<String> = state.teasers().iter().map(|t| t.path.clone()).collect();
+            let before: Vec<String> = state
+                .teasers(TEASERS)
+                .iter()
+                .map(|t| t.path.clone())
+                .collect();
             match refresh(&state).await {
                 // A webinar further out joined the list: pages showing the list are made again.
-                Ok(()) if state.teasers().iter().map(|t| &t.path).ne(before.iter()) => {
+                Ok(())
+                    if state
+                        .teasers(TEASERS)
+                        .iter()
+                        .map(|t| &t.path)
+                        .ne(before.iter()) =>
+                {
                     state.page_cache.clear();
                 }
                 Ok(()) => {}

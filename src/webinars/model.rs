@@ -258,48 +258,6 @@ impl RegistrationStatus {
     }
 }
 
-/// Where a registrant came from: the landing page and its campaign parameters.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Source {
-    pub url: String,
-    pub utm_source: String,
-    pub utm_medium: String,
-    pub utm_campaign: String,
-    pub utm_term: String,
-    pub utm_content: String,
-}
-
-impl Source {
-    /// From the query of the page the form was on (`?utm_source=…`); each value cut to 200
-    /// characters of plain text.
-    pub fn from_query(url: &str, query: &str) -> Source {
-        let values: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap_or_default();
-        let get = |key: &str| {
-            values
-                .iter()
-                .find(|(k, _)| k == key)
-                .map(|(_, v)| clean(v))
-                .unwrap_or_default()
-        };
-        Source {
-            url: clean(url),
-            utm_source: get("utm_source"),
-            utm_medium: get("utm_medium"),
-            utm_campaign: get("utm_campaign"),
-            utm_term: get("utm_term"),
-            utm_content: get("utm_content"),
-        }
-    }
-}
-
-fn clean(value: &str) -> String {
-    value
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(200)
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -359,16 +317,5 @@ mod tests {
             vec![(Reminder::DayBefore, at("2026-04-01T08:00:00Z"))]
         );
         assert!(reminders_ahead(start, &berlin, start).is_empty());
-    }
-
-    #[test]
-    fn campaign_parameters_come_from_the_landing_query() {
-        let source = Source::from_query(
-            "/en/webinars/ai?utm_source=newsletter",
-            "utm_source=newsletter&utm_medium=email&utm_campaign=winter%20talks&x=1",
-        );
-        assert_eq!(source.utm_source, "newsletter");
-        assert_eq!(source.utm_campaign, "winter talks");
-        assert_eq!(source.utm_term, "");
     }
 }

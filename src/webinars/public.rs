@@ -12,13 +12,13 @@ use jiff::tz::TimeZone;
 use serde::Deserialize;
 
 use super::mails::{self, Kind, Site, To};
-use super::model::{Closed, Registration, RegistrationStatus, Source, Webinar};
+use super::model::{Closed, Registration, RegistrationStatus, Webinar};
 use super::store::{self, NewRegistration, Registered};
 use crate::booking::public::{TIME_ZONES, day_label};
 use crate::content::Slug;
 use crate::error::AppError;
 use crate::forms::{
-    Company, Consent, Email, FieldErrors, FormState, PersonName, ShortText, Submitted,
+    Company, Consent, Email, FieldErrors, FormState, PersonName, ShortText, Source, Submitted,
 };
 use crate::i18n::{Lang, Messages};
 use crate::web::auth::client_ip;
@@ -127,11 +127,9 @@ pub async fn list(
     let zone = chosen_zone(query.tz.as_deref(), &fallback);
     let (past, upcoming): (Vec<&Webinar>, Vec<&Webinar>) =
         webinars.iter().partition(|w| w.is_past(now));
-    let tree = state.tree();
     let page = ListPage {
         layout: Layout::new(
             &state,
-            &tree,
             lang,
             Here::Path { path: "webinars" },
             crate::db::now(),
@@ -255,15 +253,8 @@ fn render_detail(
     };
     let title = w.title.text(lang, default).to_owned();
     let summary = w.summary.text(lang, default).to_owned();
-    let tree = state.tree();
     let path = format!("webinars/{}", w.slug);
-    let layout = Layout::new(
-        state,
-        &tree,
-        lang,
-        Here::Path { path: &path },
-        crate::db::now(),
-    );
+    let layout = Layout::new(state, lang, Here::Path { path: &path }, crate::db::now());
     let json_ld_sanitized = json_ld(w, state, lang, &title, &summary, registration);
     let base = &state.config.base_url;
     let page = DetailPage {
@@ -403,26 +394,17 @@ fn json_ld(
 pub async fn sitemap_urls(
     state: &AppState,
 ) -> anyhow::Result<Vec<crate::web::sitemap::SitemapUrl>> {
-    use crate::web::sitemap::in_every_language;
-    let base = &state.config.base_url;
-    let languages = &state.config.languages;
     let webinars = store::public_webinars(&state.db).await?;
-    let Some(latest) = webinars.iter().map(|w| w.updated_at).max() else {
-        return Ok(Vec::new());
-    };
-    let stamp = |t: Timestamp| crate::db::DbTime::from(t).to_text();
-    let mut urls = in_every_language(base, languages, &stamp(latest), |lang| {
-        format!("/{lang}/webinars")
-    });
-    for w in &webinars {
-        urls.extend(in_every_language(
-            base,
-            languages,
-            &stamp(w.updated_at),
-            |lang| format!("/{lang}/webinars/{}", w.slug),
-        ));
-    }
-    Ok(urls)
+    let items: Vec<(&str, Timestamp)> = webinars
+        .iter()
+        .map(|w| (w.slug.as_str(), w.updated_at))
+        .collect();
+    Ok(crate::web::sitemap::section_urls(
+        &state.config.base_url,
+        &state.config.languages,
+        "webinars",
+        &items,
+    ))
 }
 
 /// The site as the mails name it.
@@ -604,10 +586,8 @@ pub(super) fn notice(
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let ui = state.catalog.messages(lang);
-    let tree = state.tree();
     let layout = Layout::new(
         state,
-        &tree,
         lang,
         Here::Path { path: "webinars" },
         crate::db::now(),

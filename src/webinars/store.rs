@@ -7,12 +7,12 @@ use jiff::tz::TimeZone;
 use sqlx::FromRow;
 
 use super::model::{
-    Registration, RegistrationStatus, Reminder, Source, Speaker, Webinar, WebinarStatus,
-    registration_state,
+    Registration, RegistrationStatus, Reminder, Speaker, Webinar, WebinarStatus, registration_state,
 };
 use crate::content::Slug;
 use crate::content::blocks::SafeUrl;
 use crate::db::{Db, DbTime, JsonText, Sql, Tx, is_unique_violation, now as db_now, sql};
+use crate::forms::Source;
 use crate::outbox::store::{NewMail, Placement, enqueue_placed, withdraw};
 
 #[derive(FromRow)]

@@ -9,6 +9,7 @@ pub mod media;
 pub mod process;
 pub mod smtp;
 pub mod webinars;
+pub mod whitepapers;
 
 use std::net::SocketAddr;
 
@@ -214,6 +215,53 @@ impl TestApp {
         let response = self.get(path).await;
         assert_eq!(response.status(), 200, "GET {path}");
         Html::parse_document(&response.text().await.unwrap())
+    }
+
+    /// The fields of the form `selector` on `path` as they are now, with `changes` on top: what a
+    /// browser posts (unticked boxes left out).
+    pub async fn form_fields(
+        &self,
+        path: &str,
+        selector: &str,
+        changes: &[(&str, &str)],
+    ) -> Vec<(String, String)> {
+        let html = self.page(path).await;
+        let mut fields: Vec<(String, String)> = Vec::new();
+        let form = scraper::Selector::parse(selector).unwrap();
+        let inputs = scraper::Selector::parse("input, textarea, select").unwrap();
+        let selected = scraper::Selector::parse("option[selected]").unwrap();
+        let form = html
+            .select(&form)
+            .next()
+            .unwrap_or_else(|| panic!("no {selector} on {path}"));
+        for input in form.select(&inputs) {
+            let element = input.value();
+            let Some(name) = element.attr("name") else {
+                continue;
+            };
+            let value = match element.name() {
+                "textarea" => input.text().collect::<String>(),
+                "select" => input
+                    .select(&selected)
+                    .next()
+                    .and_then(|o| o.value().attr("value"))
+                    .unwrap_or("")
+                    .to_owned(),
+                _ if element.attr("type") == Some("checkbox") => {
+                    if element.attr("checked").is_none() {
+                        continue;
+                    }
+                    element.attr("value").unwrap_or("on").to_owned()
+                }
+                _ => element.attr("value").unwrap_or("").to_owned(),
+            };
+            fields.push((name.to_owned(), value));
+        }
+        for (name, value) in changes {
+            fields.retain(|(n, _)| n != name);
+            fields.push(((*name).to_owned(), (*value).to_owned()));
+        }
+        fields
     }
 
     /// What an editor's save does after a test wrote pages straight into the database.

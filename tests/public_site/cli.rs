@@ -27,13 +27,13 @@ fn migrate_seed_and_backup_produce_a_database_that_opens() {
     );
     assert!(
         String::from_utf8_lossy(&out.stdout)
-            .contains("11 pages, 2 consultants and 4 webinars added")
+            .contains("11 pages, 2 consultants, 4 webinars and 3 whitepapers added")
     );
     // Seeding again adds nothing and breaks nothing.
     let out = magnetiq(dir.path(), &["seed-demo"]);
     assert!(
         String::from_utf8_lossy(&out.stdout)
-            .contains("0 pages, 0 consultants and 0 webinars added")
+            .contains("0 pages, 0 consultants, 0 webinars and 0 whitepapers added")
     );
 
     let copy = dir.path().join("backup.db");

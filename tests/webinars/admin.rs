@@ -22,40 +22,7 @@ async fn audit_actions(app: &TestApp) -> Vec<String> {
 
 /// The edit form's fields as they are now, with `changes` on top: what a browser posts.
 async fn edit_form(app: &TestApp, path: &str, changes: &[(&str, &str)]) -> Vec<(String, String)> {
-    let html = app.page(path).await;
-    let mut fields: Vec<(String, String)> = Vec::new();
-    let form = scraper::Selector::parse("form.webinar-form").unwrap();
-    let inputs = scraper::Selector::parse("input, textarea, select").unwrap();
-    let selected = scraper::Selector::parse("option[selected]").unwrap();
-    let form = html.select(&form).next().expect("the webinar form");
-    for input in form.select(&inputs) {
-        let element = input.value();
-        let Some(name) = element.attr("name") else {
-            continue;
-        };
-        let value = match element.name() {
-            "textarea" => input.text().collect::<String>(),
-            "select" => input
-                .select(&selected)
-                .next()
-                .and_then(|o| o.value().attr("value"))
-                .unwrap_or("")
-                .to_owned(),
-            _ if element.attr("type") == Some("checkbox") => {
-                if element.attr("checked").is_none() {
-                    continue;
-                }
-                element.attr("value").unwrap_or("on").to_owned()
-            }
-            _ => element.attr("value").unwrap_or("").to_owned(),
-        };
-        fields.push((name.to_owned(), value));
-    }
-    for (name, value) in changes {
-        fields.retain(|(n, _)| n != name);
-        fields.push(((*name).to_owned(), (*value).to_owned()));
-    }
-    fields
+    app.form_fields(path, "form.webinar-form", changes).await
 }
 
 async fn post(app: &TestApp, path: &str, fields: &[(String, String)]) -> reqwest::Response {
