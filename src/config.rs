@@ -114,6 +114,10 @@ pub struct Settings {
         global = true
     )]
     pub purge_method: String,
+    /// Reverse proxies (addresses or CIDR blocks, comma-separated) whose `Forwarded` /
+    /// `X-Forwarded-For` headers name the client; unset: the TCP peer is the client.
+    #[arg(long, env = "MAGNETIQ_TRUSTED_PROXIES", hide = true, global = true)]
+    pub trusted_proxies: Option<String>,
     /// The site's name, shown in titles and the footer.
     #[arg(
         long,
@@ -161,6 +165,8 @@ pub struct Config {
     pub public_max_age: Option<u32>,
     /// Where changed addresses are purged after a publish, and how.
     pub purge: Option<Purge>,
+    /// Proxies whose forwarding headers are believed (see `web::client`).
+    pub trusted_proxies: crate::web::client::TrustedProxies,
 }
 
 /// Telling a CDN or reverse proxy to forget changed pages.
@@ -193,6 +199,8 @@ pub enum ConfigError {
     PurgeUrl,
     #[error("MAGNETIQ_PURGE_METHOD must be PURGE or POST (got {0:?})")]
     PurgeMethod(String),
+    #[error("MAGNETIQ_TRUSTED_PROXIES: {0:?} is neither an address nor a CIDR block")]
+    TrustedProxies(String),
 }
 
 /// The host of the base URL, for a default sender address.
@@ -259,6 +267,9 @@ impl Config {
         if crate::db::Engine::of_url(&database_url).is_none() {
             return Err(ConfigError::DatabaseUrl(crate::db::redacted(&database_url)));
         }
+        let trusted_proxies =
+            crate::web::client::TrustedProxies::parse(s.trusted_proxies.as_deref().unwrap_or(""))
+                .map_err(ConfigError::TrustedProxies)?;
         Ok(Config {
             bind: s.bind,
             languages: Languages::parse(&s.languages)?,
@@ -277,6 +288,7 @@ impl Config {
             booking_limit: s.booking_limit.max(1),
             public_max_age: s.public_max_age,
             purge,
+            trusted_proxies,
         })
     }
 
@@ -309,6 +321,7 @@ impl Config {
             public_max_age: None,
             purge_url: None,
             purge_method: "PURGE".into(),
+            trusted_proxies: None,
         };
         // The defaults above are valid by construction.
         Config::from_settings(settings).unwrap_or_else(|e| panic!("default config invalid: {e}"))
@@ -343,6 +356,7 @@ mod tests {
             public_max_age: None,
             purge_url: None,
             purge_method: "PURGE".into(),
+            trusted_proxies: None,
         };
         c = Config::from_settings(settings).unwrap();
         assert!(c.secure_cookies);
@@ -384,6 +398,7 @@ mod tests {
             public_max_age: None,
             purge_url: None,
             purge_method: "PURGE".into(),
+            trusted_proxies: None,
         };
         assert!(
             Config::from_settings(s.clone())

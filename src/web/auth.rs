@@ -218,12 +218,8 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// The client's address as seen by this server (no proxy headers are trusted).
-pub fn client_ip(req: &HttpRequest) -> String {
-    req.peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_default()
-}
+/// The client's address (the peer, or behind trusted proxies the address they forwarded).
+pub use super::client::client_ip;
 
 /// Only paths on this site: `/admin/pages`, never `//evil.example` or `https://...`.
 pub fn safe_next(next: Option<&str>) -> String {

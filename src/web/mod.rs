@@ -4,6 +4,7 @@ pub mod assets;
 pub mod auth;
 pub mod caching;
 pub mod canonical;
+pub mod client;
 pub mod compression;
 pub mod csrf;
 pub mod export;

@@ -5,6 +5,7 @@ mod common;
 
 mod as_browsers_ask;
 mod cli;
+mod client_addresses;
 mod errors;
 mod headers_and_caching;
 mod languages;

@@ -1,0 +1,256 @@
+//! Who the client is: the TCP peer, unless the peer is one of the operator's trusted proxies
+//! (`MAGNETIQ_TRUSTED_PROXIES`), in which case the address the proxies recorded in `Forwarded` or
+//! `X-Forwarded-For`. Those headers are read right to left and the first address that is not a
+//! trusted proxy is the client: a visitor can put anything on the left of the list, but not past
+//! the proxies the operator named. Without trusted proxies the headers are never read.
+use std::net::{IpAddr, SocketAddr};
+
+use actix_web::HttpRequest;
+use actix_web::http::header::HeaderMap;
+
+/// An address block, e.g. `10.0.0.0/8`, `::1/128`, or one address.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cidr {
+    net: IpAddr,
+    prefix: u8,
+}
+
+impl Cidr {
+    pub fn parse(text: &str) -> Option<Cidr> {
+        let (addr, prefix) = match text.split_once('/') {
+            Some((addr, prefix)) => (addr, Some(prefix.parse::<u8>().ok()?)),
+            None => (text, None),
+        };
+        let net: IpAddr = addr.trim().parse().ok()?;
+        let max = if net.is_ipv4() { 32 } else { 128 };
+        let prefix = prefix.unwrap_or(max);
+        (prefix <= max).then_some(Cidr { net, prefix })
+    }
+
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        let ip = canonical(ip);
+        match (canonical(self.net), ip) {
+            (IpAddr::V4(net), IpAddr::V4(ip)) => {
+                let mask = u32::MAX
+                    .checked_shl(32 - u32::from(self.prefix))
+                    .unwrap_or(0);
+                u32::from(net) & mask == u32::from(ip) & mask
+            }
+            (IpAddr::V6(net), IpAddr::V6(ip)) => {
+                let mask = u128::MAX
+                    .checked_shl(128 - u32::from(self.prefix))
+                    .unwrap_or(0);
+                u128::from(net) & mask == u128::from(ip) & mask
+            }
+            _ => false,
+        }
+    }
+}
+
+/// An IPv4 address written as IPv6 (`::ffff:10.0.0.1`, as dual-stack sockets report) is the IPv4
+/// address.
+fn canonical(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+        v4 => v4,
+    }
+}
+
+/// The proxies whose forwarding headers are believed; empty by default.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TrustedProxies(Vec<Cidr>);
+
+impl TrustedProxies {
+    /// Addresses and blocks separated by commas or spaces; `Err` names the first that is neither.
+    pub fn parse(text: &str) -> Result<TrustedProxies, String> {
+        text.split([',', ' '])
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(|t| Cidr::parse(t).ok_or_else(|| t.to_owned()))
+            .collect::<Result<Vec<_>, _>>()
+            .map(TrustedProxies)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn trusts(&self, ip: IpAddr) -> bool {
+        self.0.iter().any(|c| c.contains(ip))
+    }
+
+    /// The client of a request from `peer` with `headers`.
+    pub fn client(&self, peer: Option<IpAddr>, headers: &HeaderMap) -> Option<IpAddr> {
+        let peer = peer.map(canonical)?;
+        if !self.trusts(peer) {
+            return Some(peer);
+        }
+        let hops = forwarded_for(headers);
+        // Right to left: each hop was added by the proxy after it; the first one that is not a
+        // trusted proxy is where the request came from. An unreadable hop ends the walk at the
+        // last address known for sure.
+        let mut client = peer;
+        for hop in hops.iter().rev() {
+            match hop {
+                Some(ip) => {
+                    client = canonical(*ip);
+                    if !self.trusts(client) {
+                        break;
+                    }
+                }
+                None => break,
+            }
+        }
+        Some(client)
+    }
+}
+
+/// The hops a request passed, oldest first: `Forwarded`'s `for=` (RFC 7239) when present, else
+/// `X-Forwarded-For`. `None` for a hop that is not an address (`unknown`, an obfuscated name).
+fn forwarded_for(headers: &HeaderMap) -> Vec<Option<IpAddr>> {
+    let forwarded: Vec<&str> = headers
+        .get_all("forwarded")
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    if !forwarded.is_empty() {
+        return forwarded
+            .iter()
+            .flat_map(|v| v.split(','))
+            .map(|element| {
+                element
+                    .split(';')
+                    .filter_map(|pair| pair.split_once('='))
+                    .find(|(name, _)| name.trim().eq_ignore_ascii_case("for"))
+                    .and_then(|(_, value)| address(value.trim().trim_matches('"')))
+            })
+            .collect();
+    }
+    headers
+        .get_all("x-forwarded-for")
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|hop| address(hop.trim()))
+        .collect()
+}
+
+/// `192.0.2.1`, `192.0.2.1:4711`, `2001:db8::1`, `[2001:db8::1]`, `[2001:db8::1]:4711`.
+fn address(text: &str) -> Option<IpAddr> {
+    text.parse::<IpAddr>()
+        .ok()
+        .or_else(|| text.parse::<SocketAddr>().ok().map(|s| s.ip()))
+        .or_else(|| {
+            text.strip_prefix('[')
+                .and_then(|t| t.strip_suffix(']'))?
+                .parse()
+                .ok()
+        })
+}
+
+/// The client's address as text, for rate limits, login throttles, sessions and the audit log: the
+/// peer, or behind trusted proxies the address they forwarded.
+pub fn client_ip(req: &HttpRequest) -> String {
+    let peer = req.peer_addr().map(|a| a.ip());
+    let client = match req.app_data::<actix_web::web::Data<super::state::AppState>>() {
+        Some(state) if !state.config.trusted_proxies.is_empty() => {
+            state.config.trusted_proxies.client(peer, req.headers())
+        }
+        _ => peer.map(canonical),
+    };
+    client.map(|ip| ip.to_string()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::http::header::{HeaderName, HeaderValue};
+
+    fn headers(pairs: &[(&str, &str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.append(
+                HeaderName::from_bytes(name.as_bytes()).unwrap(),
+                HeaderValue::from_str(value).unwrap(),
+            );
+        }
+        map
+    }
+
+    fn ip(s: &str) -> Option<IpAddr> {
+        Some(s.parse().unwrap())
+    }
+
+    #[test]
+    fn blocks_contain_what_they_should() {
+        let private = Cidr::parse("10.0.0.0/8").unwrap();
+        assert!(private.contains("10.200.1.2".parse().unwrap()));
+        assert!(private.contains("::ffff:10.0.0.1".parse().unwrap()));
+        assert!(!private.contains("11.0.0.1".parse().unwrap()));
+        let one = Cidr::parse("192.0.2.7").unwrap();
+        assert!(one.contains("192.0.2.7".parse().unwrap()));
+        assert!(!one.contains("192.0.2.8".parse().unwrap()));
+        let v6 = Cidr::parse("2001:db8::/32").unwrap();
+        assert!(v6.contains("2001:db8:1::5".parse().unwrap()));
+        assert!(!v6.contains("2001:db9::5".parse().unwrap()));
+        assert!(
+            Cidr::parse("0.0.0.0/0")
+                .unwrap()
+                .contains("8.8.8.8".parse().unwrap())
+        );
+        for bad in ["10.0.0.0/33", "nginx", "10.0.0/8", "::1/129", ""] {
+            assert_eq!(Cidr::parse(bad), None, "{bad}");
+        }
+        assert_eq!(
+            TrustedProxies::parse("10.0.0.0/8, ::1 127.0.0.1")
+                .unwrap()
+                .0
+                .len(),
+            3
+        );
+        assert_eq!(
+            TrustedProxies::parse("10.0.0.0/8,proxy"),
+            Err("proxy".to_owned())
+        );
+        assert!(TrustedProxies::parse("").unwrap().is_empty());
+    }
+
+    #[test]
+    fn headers_from_an_untrusted_peer_are_ignored() {
+        let none = TrustedProxies::default();
+        let spoofed = headers(&[("x-forwarded-for", "1.2.3.4"), ("forwarded", "for=5.6.7.8")]);
+        assert_eq!(none.client(ip("203.0.113.9"), &spoofed), ip("203.0.113.9"));
+        let some = TrustedProxies::parse("10.0.0.0/8").unwrap();
+        assert_eq!(some.client(ip("203.0.113.9"), &spoofed), ip("203.0.113.9"));
+    }
+
+    #[test]
+    fn behind_trusted_proxies_the_right_most_untrusted_hop_is_the_client() {
+        let trusted = TrustedProxies::parse("10.0.0.0/8").unwrap();
+        let peer = ip("10.0.0.2");
+        // The visitor wrote 6.6.6.6 themselves; the edge proxy appended the address it saw.
+        let chain = headers(&[("x-forwarded-for", "6.6.6.6, 198.51.100.7, 10.0.0.1")]);
+        assert_eq!(trusted.client(peer, &chain), ip("198.51.100.7"));
+        let split = headers(&[
+            ("x-forwarded-for", "6.6.6.6"),
+            ("x-forwarded-for", "198.51.100.7"),
+        ]);
+        assert_eq!(trusted.client(peer, &split), ip("198.51.100.7"));
+        // Forwarded wins over X-Forwarded-For; ports, quotes and IPv6 brackets are understood.
+        let rfc = headers(&[
+            (
+                "forwarded",
+                r#"for=6.6.6.6, for="[2001:db8::7]:4711";proto=https, for=10.0.0.1"#,
+            ),
+            ("x-forwarded-for", "9.9.9.9"),
+        ]);
+        assert_eq!(trusted.client(peer, &rfc), ip("2001:db8::7"));
+        // Only proxies: the left-most is the best there is; nothing forwarded: the peer.
+        let only = headers(&[("x-forwarded-for", "10.1.1.1, 10.0.0.1")]);
+        assert_eq!(trusted.client(peer, &only), ip("10.1.1.1"));
+        assert_eq!(trusted.client(peer, &HeaderMap::new()), peer);
+        // An unreadable hop stops the walk at the last address known.
+        let hidden = headers(&[("forwarded", "for=6.6.6.6, for=_hidden, for=10.0.0.1")]);
+        assert_eq!(trusted.client(peer, &hidden), ip("10.0.0.1"));
+        let junk = headers(&[("x-forwarded-for", "<script>, 10.0.0.1")]);
+        assert_eq!(trusted.client(peer, &junk), ip("10.0.0.1"));
+    }
+}
