@@ -7,7 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{sessions, throttle};
+use super::{devices, sessions, throttle};
 use crate::audit::store::{Actor, record};
 use crate::db;
 use crate::error::AppError;
@@ -81,7 +81,20 @@ pub async fn login(
     }
     let ip = client_ip(&req);
     let typed = form.email.trim().to_lowercase();
-    if let Err(wait) = throttle::check(&state.db, &typed, &ip, db::now()).await? {
+    let found = match Email::parse(&form.email) {
+        Ok(email) => users::credentials(&state.db, &email).await?,
+        Err(_) => None,
+    };
+    // A browser that signed in to this account before is counted on its own.
+    let device = found
+        .as_ref()
+        .and_then(|(user, _)| devices::known_device(&req, &state, user.id));
+    let attempt = throttle::Attempt {
+        account: &typed,
+        ip: &ip,
+        device: device.as_deref(),
+    };
+    if let Err(wait) = throttle::check(&state.db, &attempt, db::now()).await? {
         record(
             &state.db,
             Actor::Typed(&typed),
@@ -95,10 +108,6 @@ pub async fn login(
         });
     }
 
-    let found = match Email::parse(&form.email) {
-        Ok(email) => users::credentials(&state.db, &email).await?,
-        Err(_) => None,
-    };
     let password = form.password.clone();
     let user = web::block(move || match found {
         Some((user, hash)) if password::verify_password(&password, &hash) && user.active => {
@@ -114,7 +123,7 @@ pub async fn login(
     .map_err(|e| AppError::Internal(e.into()))?;
 
     let Some(user) = user else {
-        throttle::record_failure(&state.db, &typed, &ip, db::now()).await?;
+        throttle::record_failure(&state.db, &attempt, db::now()).await?;
         record(
             &state.db,
             Actor::Typed(&typed),
@@ -139,7 +148,8 @@ pub async fn login(
         ));
     };
 
-    throttle::record_success(&state.db, &typed).await?;
+    throttle::record_success(&state.db, &attempt).await?;
+    let device_cookie = devices::device_cookie(&state, user.id, device.as_deref())?;
     let session_id = sessions::create(&state.db, user.id, Some(&ip)).await?;
     begin(&session, &session_id)?;
     users::record_login(&state.db, user.id).await?;
@@ -156,6 +166,7 @@ pub async fn login(
     .await?;
     Ok(HttpResponse::SeeOther()
         .insert_header((header::LOCATION, safe_next(Some(&form.next))))
+        .cookie(device_cookie)
         .finish())
 }
 

@@ -1,6 +1,10 @@
 //! Failed-login throttling, per account and per client address: an attacker is slowed down, the real
 //! user is never locked out for long, and everybody else keeps being served. Failures are counted in
 //! the database, so the throttle holds whichever instance a request reaches and survives a restart.
+//!
+//! A browser that signed in to the account before (a known device, see `auth::devices`) is counted
+//! on its own: its failures pause only that device, and the account's and the address's pauses do
+//! not apply to it. Strangers guessing a password lock out strangers, never the owner's browser.
 use std::time::Duration;
 
 use time::OffsetDateTime;
@@ -23,6 +27,7 @@ pub const IP_PAUSE: Duration = Duration::from_secs(5 * 60);
 enum Kind {
     Account,
     Ip,
+    Device,
 }
 
 impl Kind {
@@ -30,13 +35,14 @@ impl Kind {
         match self {
             Kind::Account => "account",
             Kind::Ip => "ip",
+            Kind::Device => "device",
         }
     }
 
     /// How long to pause after `failures` within the window; `None`: not yet.
     fn pause_after(self, failures: i64) -> Option<Duration> {
         match self {
-            Kind::Account => (failures >= ACCOUNT_FREE_FAILURES).then(|| {
+            Kind::Account | Kind::Device => (failures >= ACCOUNT_FREE_FAILURES).then(|| {
                 let over = (failures - ACCOUNT_FREE_FAILURES).clamp(0, 10) as u32;
                 FIRST_PAUSE.saturating_mul(1 << over).min(MAX_PAUSE)
             }),
@@ -45,19 +51,38 @@ impl Kind {
     }
 }
 
-/// `Err(wait)` while the account or the address is paused.
+/// Who is signing in: the account typed, the client's address, and the known device the browser
+/// is for this account, if it is one.
+pub struct Attempt<'a> {
+    pub account: &'a str,
+    pub ip: &'a str,
+    pub device: Option<&'a str>,
+}
+
+impl Attempt<'_> {
+    /// What is counted and checked: the device alone, or the account and the address.
+    fn counted(&self) -> Vec<(Kind, &str)> {
+        match self.device {
+            Some(device) => vec![(Kind::Device, device)],
+            None => vec![(Kind::Account, self.account), (Kind::Ip, self.ip)],
+        }
+    }
+}
+
+/// `Err(wait)` while what the attempt is counted by is paused.
 pub async fn check(
     db: &Db,
-    account: &str,
-    ip: &str,
+    attempt: &Attempt<'_>,
     now: OffsetDateTime,
 ) -> anyhow::Result<Result<(), Duration>> {
-    let until: Option<DbTime> = sql(
-        "SELECT max(paused_until) FROM login_throttle
-         WHERE ((kind = 'account' AND key = $1) OR (kind = 'ip' AND key = $2)) AND paused_until > $3",
-    )
-    .bind(account)
-    .bind(ip)
+    let counted = attempt.counted();
+    let (first, second) = (counted[0], counted.get(1).copied().unwrap_or(counted[0]));
+    let until: Option<DbTime> = sql("SELECT max(paused_until) FROM login_throttle
+         WHERE ((kind = $1 AND key = $2) OR (kind = $3 AND key = $4)) AND paused_until > $5")
+    .bind(first.0.as_db())
+    .bind(first.1)
+    .bind(second.0.as_db())
+    .bind(second.1)
     .bind(now)
     .scalar(db)
     .await?;
@@ -67,16 +92,15 @@ pub async fn check(
     })
 }
 
-/// Counts a failed sign-in against the account and the address (a failure after the window, with
-/// no pause running, starts a new count) and pauses either when it went over.
+/// Counts a failed sign-in against the device, or the account and the address (a failure after the
+/// window, with no pause running, starts a new count) and pauses what went over.
 pub async fn record_failure(
     db: &Db,
-    account: &str,
-    ip: &str,
+    attempt: &Attempt<'_>,
     now: OffsetDateTime,
 ) -> anyhow::Result<()> {
     let window_start = now - WINDOW;
-    for (kind, key) in [(Kind::Account, account), (Kind::Ip, ip)] {
+    for (kind, key) in attempt.counted() {
         let failures: i64 = sql(
             "INSERT INTO login_throttle (kind, key, failures, first_failure_at, paused_until)
              VALUES ($1, $2, 1, $3, NULL)
@@ -114,10 +138,13 @@ pub async fn record_failure(
     Ok(())
 }
 
-/// A successful login clears the account's failures (not the address's).
-pub async fn record_success(db: &Db, account: &str) -> anyhow::Result<()> {
-    sql("DELETE FROM login_throttle WHERE kind = 'account' AND key = $1")
-        .bind(account)
+/// A successful login clears the failures of the device it came from, and of the account when it
+/// came from an unknown browser (a known device signing in leaves a running attack's count alone).
+pub async fn record_success(db: &Db, attempt: &Attempt<'_>) -> anyhow::Result<()> {
+    let (kind, key) = attempt.counted()[0];
+    sql("DELETE FROM login_throttle WHERE kind = $1 AND key = $2")
+        .bind(kind.as_db())
+        .bind(key)
         .execute(db)
         .await?;
     Ok(())
@@ -135,5 +162,6 @@ mod tests {
         assert_eq!(Kind::Account.pause_after(50), Some(MAX_PAUSE));
         assert_eq!(Kind::Ip.pause_after(29), None);
         assert_eq!(Kind::Ip.pause_after(30), Some(IP_PAUSE));
+        assert_eq!(Kind::Device.pause_after(5), Some(FIRST_PAUSE));
     }
 }

@@ -277,3 +277,121 @@ async fn the_editor_chooses_the_admin_language() {
     assert_eq!(texts(&html, "h1"), vec!["Übersicht"]);
     assert_eq!(attrs(&html, "html", "lang"), vec!["de"]);
 }
+
+#[tokio::test]
+async fn strangers_guessing_a_password_do_not_lock_the_owner_out_of_their_usual_browser() {
+    let app = TestApp::spawn().await;
+    app.create_user("owner@magnetiq.test", "admin", PASSWORD)
+        .await;
+    // The owner signed in from this browser before: it is a known device now.
+    let (owner, response) = app
+        .login_in_new_browser("owner@magnetiq.test", PASSWORD)
+        .await;
+    assert_eq!(response.status(), 303);
+    let cookie = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|c| c.to_str().unwrap().to_owned())
+        .find(|c| c.starts_with("mq_device="))
+        .expect("a device cookie");
+    for attribute in [
+        "HttpOnly",
+        "SameSite=Strict",
+        "Path=/admin",
+        "Max-Age=31536000",
+    ] {
+        assert!(cookie.contains(attribute), "{attribute}: {cookie}");
+    }
+    let logout_token = {
+        let html = scraper::Html::parse_document(
+            &owner
+                .get(app.url("/admin"))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap(),
+        );
+        attrs(&html, "input[name=csrf_token]", "value").remove(0)
+    };
+    owner
+        .post(app.url("/admin/logout"))
+        .form(&[("csrf_token", logout_token.as_str())])
+        .send()
+        .await
+        .unwrap();
+
+    // An attack from one client: the account pauses for every unknown browser.
+    for _ in 0..8 {
+        app.login("owner@magnetiq.test", "guess").await;
+    }
+    assert_eq!(
+        app.login("owner@magnetiq.test", PASSWORD).await.status(),
+        429
+    );
+    let (_, stranger) = app
+        .login_in_new_browser("owner@magnetiq.test", PASSWORD)
+        .await;
+    assert_eq!(stranger.status(), 429, "a new browser is still throttled");
+
+    // The owner's usual browser signs in during the attack.
+    let sign_in = |client: reqwest::Client, password: &'static str| {
+        let app = &app;
+        async move {
+            let page = client
+                .get(app.url("/admin/login"))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            let token = attrs(
+                &scraper::Html::parse_document(&page),
+                "input[name=csrf_token]",
+                "value",
+            )
+            .remove(0);
+            client
+                .post(app.url("/admin/login"))
+                .form(&[
+                    ("email", "owner@magnetiq.test"),
+                    ("password", password),
+                    ("csrf_token", token.as_str()),
+                ])
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(sign_in(owner.clone(), PASSWORD).await, 303);
+
+    // A device's own failures pause that device only.
+    for _ in 0..5 {
+        assert_eq!(sign_in(owner.clone(), "typo").await, 422);
+    }
+    assert_eq!(sign_in(owner.clone(), PASSWORD).await, 429);
+
+    // A device cookie altered (another device id under the signature) is an unknown browser.
+    let value = cookie
+        .trim_start_matches("mq_device=")
+        .split(';')
+        .next()
+        .unwrap();
+    let forged = format!("{}{}", &value[..value.len() - 4], "abcd");
+    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+    jar.add_cookie_str(
+        &format!("mq_device={forged}; Path=/admin"),
+        &app.url("/admin/login").parse().unwrap(),
+    );
+    let forger = reqwest::Client::builder()
+        .cookie_provider(jar)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    assert_eq!(sign_in(forger, PASSWORD).await, 429);
+}
