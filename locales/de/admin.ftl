@@ -31,6 +31,7 @@ page-preview = Vorschau
 page-revisions = Versionen
 page-delete = Seite löschen
 page-delete-confirm = Die Seite, ihre Blöcke und ihre Versionen werden gelöscht. Das lässt sich nicht rückgängig machen.
+page-is-home = Die Startseite kann nicht gelöscht werden: Hier kommen alle Besucher an. Ändern Sie stattdessen ihren Inhalt.
 page-has-children = Unter dieser Seite liegen weitere Seiten. Verschieben oder löschen Sie diese zuerst.
 page-deleted = Die Seite wurde gelöscht.
 page-settings = Adresse und Platz in der Website

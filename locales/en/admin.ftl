@@ -31,6 +31,7 @@ page-preview = Preview
 page-revisions = Revisions
 page-delete = Delete page
 page-delete-confirm = The page, its blocks and its revisions will be deleted. This cannot be undone.
+page-is-home = The home page cannot be deleted: it is where every visitor arrives. Change its content instead.
 page-has-children = This page has pages below it. Move or delete those first.
 page-deleted = The page was deleted.
 page-settings = Address and place in the site

@@ -528,6 +528,10 @@ pub async fn delete_form(
         .title
         .text(layout.lang, state.config.languages.default_lang())
         .to_owned();
+    if page.slug.is_home() {
+        flash(&session, layout.t("page-is-home"));
+        return Ok(see_other(&format!("/admin/pages/{id}")));
+    }
     let has_children = pages.iter().any(|p| p.parent_id == Some(id));
     Ok(html(
         StatusCode::OK,
@@ -564,6 +568,10 @@ pub async fn delete(
         DeleteOutcome::HasChildren => {
             flash(&session, ui.t("page-has-children"));
             Ok(see_other(&format!("/admin/pages/{id}/delete")))
+        }
+        DeleteOutcome::IsHome => {
+            flash(&session, ui.t("page-is-home"));
+            Ok(see_other(&format!("/admin/pages/{id}")))
         }
         DeleteOutcome::NotFound => Err(AppError::NotFound),
     }

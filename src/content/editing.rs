@@ -129,13 +129,25 @@ pub async fn update(
 pub enum DeleteOutcome {
     Deleted,
     HasChildren,
+    /// The home page: the site's front door, never deleted (its content can be changed).
+    IsHome,
     NotFound,
 }
 
-/// Deletes a page with its blocks and revisions, unless other pages sit below it.
+/// Deletes a page with its blocks and revisions, unless it is the home page or other pages sit
+/// below it.
 pub async fn delete(db: &Db, id: i64) -> anyhow::Result<DeleteOutcome> {
     let mut tx = db.begin().await?;
     tx.lock_row("pages", id).await?;
+    let slug: Option<String> = sql("SELECT slug FROM pages WHERE id = $1")
+        .bind(id)
+        .scalar_optional(&mut tx)
+        .await?;
+    match slug.as_deref() {
+        None => return Ok(DeleteOutcome::NotFound),
+        Some(super::model::Slug::HOME) => return Ok(DeleteOutcome::IsHome),
+        Some(_) => {}
+    }
     let children: i64 = sql("SELECT count(*) FROM pages WHERE parent_id = $1")
         .bind(id)
         .scalar(&mut tx)

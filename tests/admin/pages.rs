@@ -470,6 +470,22 @@ async fn deleting_asks_first_and_refuses_a_page_with_children() {
         .await;
     assert_eq!(location(&deleted), "/admin/pages");
     assert_eq!(app.get("/en/faq").await.status(), 404);
+
+    // The home page is where every visitor arrives: never deleted, not even by a direct POST.
+    let home = page_id(&app, "home").await;
+    let edit = app.page(&format!("/admin/pages/{home}")).await;
+    assert_eq!(attrs(&edit, "a.danger-link", "href").len(), 0);
+    let confirm = app.get(&format!("/admin/pages/{home}/delete")).await;
+    assert_eq!(location(&confirm), format!("/admin/pages/{home}"));
+    let refused = app
+        .post_form(&format!("/admin/pages/{home}/delete"), "/admin/pages", &[])
+        .await;
+    assert_eq!(location(&refused), format!("/admin/pages/{home}"));
+    assert!(
+        texts(&app.page(&format!("/admin/pages/{home}")).await, ".flash")[0]
+            .contains("cannot be deleted")
+    );
+    assert_eq!(app.get("/en/").await.status(), 200);
 }
 
 #[tokio::test]
