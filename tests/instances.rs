@@ -296,6 +296,17 @@ struct KillSetup {
     b: Option<Server>,
     client: reqwest::Client,
     database_url: String,
+    /// Where `a` keeps its data, and its database URL (`None`: the SQLite file there).
+    dir_a: std::path::PathBuf,
+    url: Option<String>,
+}
+
+/// Starts the killed instance again on its data folder, as an operator's supervisor would.
+async fn restart(dir: &std::path::Path, url: Option<&str>) -> Server {
+    let (dir, url) = (dir.to_owned(), url.map(str::to_owned));
+    tokio::task::spawn_blocking(move || Server::start(&dir, url.as_deref(), &[]))
+        .await
+        .unwrap()
 }
 
 async fn kill_setup() -> KillSetup {
@@ -323,8 +334,9 @@ async fn kill_setup() -> KillSetup {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    let database_url =
-        url.unwrap_or_else(|| format!("sqlite://{}", dir_a.join("magnetiq.db").display()));
+    let database_url = url
+        .clone()
+        .unwrap_or_else(|| format!("sqlite://{}", dir_a.join("magnetiq.db").display()));
     KillSetup {
         database,
         _dirs: (dir_a_guard, dir_b_guard),
@@ -332,6 +344,8 @@ async fn kill_setup() -> KillSetup {
         b,
         client,
         database_url,
+        dir_a,
+        url,
     }
 }
 
@@ -379,6 +393,8 @@ async fn killing_an_instance_under_load_loses_no_acknowledged_booking() {
         client,
         database_url,
         _dirs,
+        dir_a,
+        url,
     } = kill_setup().await;
     let app_like = common::booking::form_at(&client, &a.url("/en/book")).await;
     // Every third slot: far enough apart for the consultant's buffer between meetings.
@@ -405,6 +421,10 @@ async fn killing_an_instance_under_load_loses_no_acknowledged_booking() {
     }
     a.kill();
     let acknowledged = load.await.unwrap();
+    // Restarted on the same data folder, it serves again; what it acknowledged is there (below).
+    let a = restart(&dir_a, url.as_deref()).await;
+    let home = client.get(a.url("/en/")).send().await.unwrap();
+    assert_eq!(home.status(), 200);
     assert!(
         !acknowledged.is_empty(),
         "some bookings went through before and after the kill"
@@ -482,6 +502,8 @@ async fn killing_an_instance_under_registration_load_loses_no_acknowledged_regis
         client,
         database_url,
         _dirs,
+        dir_a,
+        url,
     } = kill_setup().await;
     let token =
         common::webinars::form_token(&client, &a.url("/en/webinars/forecasting-workshop")).await;
@@ -512,6 +534,10 @@ async fn killing_an_instance_under_registration_load_loses_no_acknowledged_regis
     }
     a.kill();
     let acknowledged = load.await.unwrap();
+    // Restarted on the same data folder, it serves again; what it acknowledged is there (below).
+    let a = restart(&dir_a, url.as_deref()).await;
+    let home = client.get(a.url("/en/")).send().await.unwrap();
+    assert_eq!(home.status(), 200);
     eprintln!("{} registrations acknowledged", acknowledged.len());
     assert!(
         acknowledged.len() >= 7,
@@ -558,6 +584,8 @@ async fn killing_an_instance_under_whitepaper_requests_loses_no_acknowledged_lea
         client,
         database_url,
         _dirs,
+        dir_a,
+        url,
     } = kill_setup().await;
     let token =
         common::whitepapers::form_token(&client, &a.url("/en/whitepapers/llm-evaluation-guide"))
@@ -588,6 +616,10 @@ async fn killing_an_instance_under_whitepaper_requests_loses_no_acknowledged_lea
     }
     a.kill();
     let acknowledged = load.await.unwrap();
+    // Restarted on the same data folder, it serves again; what it acknowledged is there (below).
+    let a = restart(&dir_a, url.as_deref()).await;
+    let home = client.get(a.url("/en/")).send().await.unwrap();
+    assert_eq!(home.status(), 200);
     eprintln!("{} requests acknowledged", acknowledged.len());
     assert!(
         acknowledged.len() >= 7,
