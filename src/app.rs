@@ -3,7 +3,7 @@ use std::net::TcpListener;
 
 use actix_web::dev::Server;
 use actix_web::middleware::{ErrorHandlers, from_fn};
-use actix_web::{App, HttpServer, web};
+use actix_web::{App, HttpServer, guard, web};
 use anyhow::Context;
 
 use actix_session::SessionMiddleware;
@@ -25,6 +25,7 @@ use crate::i18n::Catalog;
 use crate::media;
 use crate::users::admin as users;
 use crate::web::auth::{session_key, session_middleware};
+use crate::web::head::{self, allow};
 use crate::web::state::AppState;
 use crate::web::{assets, canonical, compression, headers, health, page_cache};
 use crate::webinars;
@@ -39,240 +40,399 @@ pub fn routes(cfg: &mut web::ServiceConfig, session: SessionMiddleware<CookieSes
         web::scope("/admin")
             .wrap(DefaultHeaders::new().add((header::CACHE_CONTROL, "no-store")))
             .wrap(session)
-            .route("", web::get().to(dashboard::dashboard))
-            .route("/", web::get().to(dashboard::dashboard))
-            .route("/login", web::get().to(login::login_form))
-            .route("/login", web::post().to(login::login))
-            .route("/logout", web::post().to(login::logout))
-            .route("/language/{lang}", web::get().to(login::switch_language))
-            .route("/audit", web::get().to(audit::admin::list))
-            .route("/bookings", web::get().to(booking::admin::list))
-            .route(
-                "/bookings/export.csv",
-                web::get().to(booking::admin::export),
-            )
-            .route("/bookings/{id}", web::get().to(booking::admin::detail))
-            .route("/bookings/{id}", web::post().to(booking::admin::save))
-            .route(
-                "/bookings/{id}/delete",
-                web::post().to(booking::admin::delete),
-            )
-            .route("/consultants", web::get().to(booking::consultants::list))
-            .route(
-                "/consultants/new",
-                web::get().to(booking::consultants::edit_form),
-            )
-            .route(
-                "/consultants/new",
-                web::post().to(booking::consultants::save),
-            )
-            .route(
-                "/consultants/{id}",
-                web::get().to(booking::consultants::edit_form),
-            )
-            .route(
-                "/consultants/{id}",
-                web::post().to(booking::consultants::save),
-            )
-            .route("/webinars", web::get().to(webinars::admin::list))
-            .route("/webinars/new", web::get().to(webinars::admin::new_form))
-            .route("/webinars/new", web::post().to(webinars::admin::save))
-            .route("/webinars/{id}", web::get().to(webinars::admin::edit_form))
-            .route("/webinars/{id}", web::post().to(webinars::admin::save))
-            .route(
-                "/webinars/{id}/cancel",
-                web::post().to(webinars::admin::cancel),
-            )
-            .route(
-                "/webinars/{id}/registrations",
-                web::get().to(webinars::admin_registrations::list),
-            )
-            .route(
-                "/webinars/{id}/registrations.csv",
-                web::get().to(webinars::admin_registrations::export),
-            )
-            .route(
-                "/webinars/{id}/registrations/{registration}",
-                web::post().to(webinars::admin_registrations::set_status),
-            )
-            .route(
-                "/webinars/{id}/registrations/{registration}/delete",
-                web::post().to(webinars::admin_registrations::delete),
-            )
-            .route("/whitepapers", web::get().to(whitepapers::admin::list))
-            .route(
-                "/whitepapers/new",
-                web::get().to(whitepapers::admin::new_form),
-            )
-            .route("/whitepapers/new", web::post().to(whitepapers::admin::save))
-            .route(
-                "/whitepapers/{id}",
-                web::get().to(whitepapers::admin::edit_form),
-            )
-            .route(
-                "/whitepapers/{id}",
-                web::post().to(whitepapers::admin::save),
-            )
-            .route(
-                "/whitepapers/{id}/upload",
-                web::post().to(whitepapers::admin::upload),
-            )
-            .route(
-                "/whitepapers/{id}/file/{lang}",
-                web::get().to(whitepapers::admin::file),
-            )
-            .route("/leads", web::get().to(whitepapers::admin_leads::list))
-            .route(
-                "/leads/export.csv",
-                web::get().to(whitepapers::admin_leads::export),
-            )
-            .route(
-                "/leads/{id}/delete",
-                web::post().to(whitepapers::admin_leads::delete),
-            )
-            .route("/outbox", web::get().to(booking::admin::outbox_list))
-            .route(
-                "/outbox/{id}/retry",
-                web::post().to(booking::admin::outbox_retry),
-            )
-            .route("/users", web::get().to(users::list))
-            .route("/users/new", web::post().to(users::create))
-            .route("/users/{id}", web::get().to(users::edit_form))
-            .route("/users/{id}", web::post().to(users::save))
-            .route(
-                "/users/{id}/password",
-                web::post().to(users::reset_password),
-            )
-            .route("/account/password", web::get().to(users::own_password_form))
-            .route(
-                "/account/password",
-                web::post().to(users::change_own_password),
-            )
-            .route("/media", web::get().to(media::admin::list))
-            .route("/media", web::post().to(media::admin::upload))
-            .route("/media/{id}", web::get().to(media::admin::edit_form))
-            .route("/media/{id}", web::post().to(media::admin::save))
-            .route("/media/{id}/delete", web::post().to(media::admin::delete))
-            .route("/pages", web::get().to(pages::list))
-            .route("/pages/new", web::get().to(pages::new_form))
-            .route("/pages/new", web::post().to(pages::create))
-            .route("/pages/{id}", web::get().to(pages::edit_form))
-            .route("/pages/{id}", web::post().to(pages::save))
-            .route("/pages/{id}/delete", web::get().to(pages::delete_form))
-            .route("/pages/{id}/delete", web::post().to(pages::delete))
-            .route("/pages/{id}/preview/{lang}", web::get().to(pages::preview))
-            .route("/pages/{id}/revisions", web::get().to(revisions::revisions))
-            .route(
-                "/pages/{id}/revisions/{revision}",
-                web::get().to(revisions::revision),
-            )
-            .route(
-                "/pages/{id}/revisions/{revision}/restore",
-                web::post().to(revisions::restore),
-            )
-            .route(
-                "/pages/{id}/blocks/new",
-                web::get().to(blocks::new_block_form),
-            )
-            .route("/pages/{id}/blocks/new", web::post().to(blocks::add_block))
-            .route(
-                "/pages/{id}/blocks/order",
-                web::post().to(blocks::reorder_blocks),
-            )
-            .route(
-                "/pages/{id}/blocks/{block}",
-                web::get().to(blocks::edit_block_form),
-            )
-            .route(
-                "/pages/{id}/blocks/{block}",
-                web::post().to(blocks::save_block),
-            )
-            .route(
-                "/pages/{id}/blocks/{block}/delete",
-                web::post().to(blocks::delete_block),
-            ),
+            .service(allow(
+                web::resource("").route(web::get().to(dashboard::dashboard)),
+                "GET, HEAD",
+            ))
+            .service(allow(
+                web::resource("/").route(web::get().to(dashboard::dashboard)),
+                "GET, HEAD",
+            ))
+            .service(allow(
+                web::resource("/login")
+                    .route(web::get().to(login::login_form))
+                    .route(web::post().to(login::login)),
+                "GET, HEAD, POST",
+            ))
+            .service(allow(
+                web::resource("/logout").route(web::post().to(login::logout)),
+                "POST",
+            ))
+            .service(allow(
+                web::resource("/language/{lang}").route(web::get().to(login::switch_language)),
+                "GET, HEAD",
+            ))
+            .service(allow(
+                web::resource("/audit").route(web::get().to(audit::admin::list)),
+                "GET, HEAD",
+            ))
+            .service(allow(
+                web::resource("/bookings").route(web::get().to(booking::admin::list)),
+                "GET, HEAD",
+            ))
+            .service(allow(
+                web::resource("/bookings/export.csv").route(web::get().to(booking::admin::export)),
+                "GET, HEAD",
+            ))
+            .service(allow(
+                web::resource("/bookings/{id}")
+                    .route(web::get().to(booking::admin::detail))
+                    .route(web::post().to(booking::admin::save)),
+                "GET, HEAD, POST",
+            ))
+            .service(allow(
+                web::resource("/bookings/{id}/delete")
+                    .route(web::post().to(booking::admin::delete)),
+                "POST",
+            ))
+            .service(allow(
+                web::resource("/consultants").route(web::get().to(booking::consultants::list)),
+                "GET, HEAD",
+            ))
+            .service(allow(
+                web::resource("/consultants/new")
+                    .route(web::get().to(booking::consultants::edit_form))
+                    .route(web::post().to(booking::consultants::save)),
+                "GET, HEAD, POST",
+            ))
+            .service(allow(
+                web::resource("/consultants/{id}")
+                    .route(web::get().to(booking::consultants::edit_form))
+                    .route(web::post().to(booking::consultants::save)),
+                "GET, HEAD, POST",
+            ))
+            .service(allow(
+                web::resource("/webinars").route(web::get().to(webinars::admin::list)),
+                "GET, HEAD",
+            ))
+            .service(allow(
+                web::resource("/webinars/new")
+                    .route(web::get().to(webinars::admin::new_form))
+                    .route(web::post().to(webinars::admin::save)),
+                "GET, HEAD, POST",
+            ))
+            .service(allow(
+                web::resource("/webinars/{id}")
+                    .route(web::get().to(webinars::admin::edit_form))
+                    .route(web::post().to(webinars::admin::save)),
+                "GET, HEAD, POST",
+            ))
+            .service(allow(
+                web::resource("/webinars/{id}/cancel")
+                    .route(web::post().to(webinars::admin::cancel)),
+                "POST",
+            ))
+            .service(allow(
+                web::resource("/webinars/{id}/registrations")
+                    .route(web::get().to(webinars::admin_registrations::list)),
+                "GET, HEAD",
+            ))
+            .service(allow(
+                web::resource("/webinars/{id}/registrations.csv")
+                    .route(web::get().to(webinars::admin_registrations::export)),
+                "GET, HEAD",
+            ))
+            .service(allow(
+                web::resource("/webinars/{id}/registrations/{registration}")
+                    .route(web::post().to(webinars::admin_registrations::set_status)),
+                "POST",
+            ))
+            .service(allow(
+                web::resource("/webinars/{id}/registrations/{registration}/delete")
+                    .route(web::post().to(webinars::admin_registrations::delete)),
+                "POST",
+            ))
+            .service(allow(
+                web::resource("/whitepapers").route(web::get().to(whitepapers::admin::list)),
+                "GET, HEAD",
+            ))
+            .service(allow(
+                web::resource("/whitepapers/new")
+                    .route(web::get().to(whitepapers::admin::new_form))
+                    .route(web::post().to(whitepapers::admin::save)),
+                "GET, HEAD, POST",
+            ))
+            .service(allow(
+                web::resource("/whitepapers/{id}")
+                    .route(web::get().to(whitepapers::admin::edit_form))
+                    .route(web::post().to(whitepapers::admin::save)),
+                "GET, HEAD, POST",
+            ))
+            .service(allow(
+                web::resource("/whitepapers/{id}/upload")
+                    .route(web::post().to(whitepapers::admin::upload)),
+                "POST",
+            ))
+            .service(allow(
+                web::resource("/whitepapers/{id}/file/{lang}")
+                    .route(web::get().to(whitepapers::admin::file)),
+                "GET, HEAD",
+            ))
+            .service(allow(
+                web::resource("/leads").route(web::get().to(whitepapers::admin_leads::list)),
+                "GET, HEAD",
+            ))
+            .service(allow(
+                web::resource("/leads/export.csv")
+                    .route(web::get().to(whitepapers::admin_leads::export)),
+                "GET, HEAD",
+            ))
+            .service(allow(
+                web::resource("/leads/{id}/delete")
+                    .route(web::post().to(whitepapers::admin_leads::delete)),
+                "POST",
+            ))
+            .service(allow(
+                web::resource("/outbox").route(web::get().to(booking::admin::outbox_list)),
+                "GET, HEAD",
+            ))
+            .service(allow(
+                web::resource("/outbox/{id}/retry")
+                    .route(web::post().to(booking::admin::outbox_retry)),
+                "POST",
+            ))
+            .service(allow(
+                web::resource("/users").route(web::get().to(users::list)),
+                "GET, HEAD",
+            ))
+            .service(allow(
+                web::resource("/users/new").route(web::post().to(users::create)),
+                "POST",
+            ))
+            .service(allow(
+                web::resource("/users/{id}")
+                    .route(web::get().to(users::edit_form))
+                    .route(web::post().to(users::save)),
+                "GET, HEAD, POST",
+            ))
+            .service(allow(
+                web::resource("/users/{id}/password").route(web::post().to(users::reset_password)),
+                "POST",
+            ))
+            .service(allow(
+                web::resource("/account/password")
+                    .route(web::get().to(users::own_password_form))
+                    .route(web::post().to(users::change_own_password)),
+                "GET, HEAD, POST",
+            ))
+            .service(allow(
+                web::resource("/media")
+                    .route(web::get().to(media::admin::list))
+                    .route(web::post().to(media::admin::upload)),
+                "GET, HEAD, POST",
+            ))
+            .service(allow(
+                web::resource("/media/{id}")
+                    .route(web::get().to(media::admin::edit_form))
+                    .route(web::post().to(media::admin::save)),
+                "GET, HEAD, POST",
+            ))
+            .service(allow(
+                web::resource("/media/{id}/delete").route(web::post().to(media::admin::delete)),
+                "POST",
+            ))
+            .service(allow(
+                web::resource("/pages").route(web::get().to(pages::list)),
+                "GET, HEAD",
+            ))
+            .service(allow(
+                web::resource("/pages/new")
+                    .route(web::get().to(pages::new_form))
+                    .route(web::post().to(pages::create)),
+                "GET, HEAD, POST",
+            ))
+            .service(allow(
+                web::resource("/pages/{id}")
+                    .route(web::get().to(pages::edit_form))
+                    .route(web::post().to(pages::save)),
+                "GET, HEAD, POST",
+            ))
+            .service(allow(
+                web::resource("/pages/{id}/delete")
+                    .route(web::get().to(pages::delete_form))
+                    .route(web::post().to(pages::delete)),
+                "GET, HEAD, POST",
+            ))
+            .service(allow(
+                web::resource("/pages/{id}/preview/{lang}").route(web::get().to(pages::preview)),
+                "GET, HEAD",
+            ))
+            .service(allow(
+                web::resource("/pages/{id}/revisions").route(web::get().to(revisions::revisions)),
+                "GET, HEAD",
+            ))
+            .service(allow(
+                web::resource("/pages/{id}/revisions/{revision}")
+                    .route(web::get().to(revisions::revision)),
+                "GET, HEAD",
+            ))
+            .service(allow(
+                web::resource("/pages/{id}/revisions/{revision}/restore")
+                    .route(web::post().to(revisions::restore)),
+                "POST",
+            ))
+            .service(allow(
+                web::resource("/pages/{id}/blocks/new")
+                    .route(web::get().to(blocks::new_block_form))
+                    .route(web::post().to(blocks::add_block)),
+                "GET, HEAD, POST",
+            ))
+            .service(allow(
+                web::resource("/pages/{id}/blocks/order")
+                    .route(web::post().to(blocks::reorder_blocks)),
+                "POST",
+            ))
+            .service(allow(
+                web::resource("/pages/{id}/blocks/{block}")
+                    .route(web::get().to(blocks::edit_block_form))
+                    .route(web::post().to(blocks::save_block)),
+                "GET, HEAD, POST",
+            ))
+            .service(allow(
+                web::resource("/pages/{id}/blocks/{block}/delete")
+                    .route(web::post().to(blocks::delete_block)),
+                "POST",
+            )),
     );
     // Ordered by how often they are asked for: every pattern with a `{segment}` costs a regular
     // expression match on each request that reaches it (measured: 16% of a cached page's time).
-    cfg.route("/{lang}/", web::get().to(public::home))
-        .route("/", web::get().to(public::root))
-        .service(web::scope("/static").default_service(web::get().to(assets::serve)))
-        .service(web::scope("/media").default_service(web::get().to(media::public::serve)))
-        .route("/healthz", web::get().to(health::healthz))
-        .route("/sitemap.xml", web::get().to(crate::sitemap::sitemap))
-        .route("/robots.txt", web::get().to(seo::robots))
-        .service(
-            web::resource("/{lang}/book")
-                .route(web::get().to(booking::public::form))
-                .route(web::post().to(booking::public::book)),
-        )
-        .route("/{lang}/webinars", web::get().to(webinars::public::list))
-        .route(
-            "/{lang}/whitepapers",
-            web::get().to(whitepapers::public::list),
-        )
-        .route(
-            "/download/{token}",
-            web::get().to(whitepapers::download::download),
-        )
-        .route("/{lang}/{slug}", web::get().to(public::page))
-        .route(
-            "/download/{token}/renew",
-            web::post().to(whitepapers::download::renew),
-        )
-        .route(
-            "/{lang}/whitepapers/{slug}",
-            web::get().to(whitepapers::public::detail),
-        )
-        .route(
-            "/{lang}/whitepapers/{slug}/request",
-            web::post().to(whitepapers::public::request),
-        )
-        .route(
-            "/{lang}/whitepapers/{slug}/requested",
-            web::get().to(whitepapers::public::requested),
-        )
-        .route(
-            "/{lang}/whitepapers/{slug}/download",
-            web::post().to(whitepapers::download::reader_download),
-        )
-        .route(
-            "/{lang}/whitepapers/{slug}/forget",
-            web::post().to(whitepapers::public::forget),
-        )
-        .route(
-            "/{lang}/webinars/{slug}",
-            web::get().to(webinars::public::detail),
-        )
-        .route(
-            "/{lang}/webinars/{slug}/register",
-            web::post().to(webinars::public::register),
-        )
-        .route(
-            "/{lang}/webinars/{slug}/registered/{token}",
-            web::get().to(webinars::confirmation::registered),
-        )
-        .route(
-            "/{lang}/webinars/{slug}/registered/{token}/calendar.ics",
-            web::get().to(webinars::confirmation::calendar),
-        )
-        .route(
-            "/{lang}/webinars/{slug}/registered/{token}/cancel",
-            web::post().to(webinars::confirmation::cancel),
-        )
-        .route(
-            "/{lang}/book/{token}",
-            web::get().to(booking::confirmation::confirmation),
-        )
-        .route(
-            "/{lang}/book/{token}/calendar.ics",
-            web::get().to(booking::confirmation::calendar),
-        )
-        .route(
-            "/{lang}/book/{token}/cancel",
-            web::post().to(booking::confirmation::cancel),
-        )
-        .route("/{lang}", web::get().to(public::lang_root));
+    cfg.service(allow(
+        web::resource("/{lang}/").route(web::get().to(public::home)),
+        "GET, HEAD",
+    ));
+    cfg.service(allow(
+        web::resource("/").route(web::get().to(public::root)),
+        "GET, HEAD",
+    ));
+    // Files: GET (and HEAD); any other method 405.
+    cfg.service(
+        web::scope("/static")
+            .guard(guard::Get())
+            .default_service(web::to(assets::serve)),
+    );
+    cfg.service(
+        web::scope("/media")
+            .guard(guard::Get())
+            .default_service(web::to(media::public::serve)),
+    );
+    for files in ["/static", "/media"] {
+        cfg.service(web::scope(files).default_service(web::to(head::not_allowed("GET, HEAD"))));
+    }
+    cfg.service(allow(
+        web::resource("/healthz").route(web::get().to(health::healthz)),
+        "GET, HEAD",
+    ));
+    cfg.service(allow(
+        web::resource("/readyz").route(web::get().to(health::readyz)),
+        "GET, HEAD",
+    ));
+    cfg.service(allow(
+        web::resource("/metrics").route(web::get().to(crate::monitoring::metrics)),
+        "GET, HEAD",
+    ));
+    cfg.service(allow(
+        web::resource("/sitemap.xml").route(web::get().to(crate::sitemap::sitemap)),
+        "GET, HEAD",
+    ));
+    cfg.service(allow(
+        web::resource("/robots.txt").route(web::get().to(seo::robots)),
+        "GET, HEAD",
+    ));
+    cfg.service(allow(
+        web::resource("/{lang}/book")
+            .route(web::get().to(booking::public::form))
+            .route(web::post().to(booking::public::book)),
+        "GET, HEAD, POST",
+    ));
+    cfg.service(allow(
+        web::resource("/{lang}/webinars").route(web::get().to(webinars::public::list)),
+        "GET, HEAD",
+    ));
+    cfg.service(allow(
+        web::resource("/{lang}/whitepapers").route(web::get().to(whitepapers::public::list)),
+        "GET, HEAD",
+    ));
+    cfg.service(allow(
+        web::resource("/download/{token}").route(web::get().to(whitepapers::download::download)),
+        "GET, HEAD",
+    ));
+    cfg.service(allow(
+        web::resource("/{lang}/{slug}").route(web::get().to(public::page)),
+        "GET, HEAD",
+    ));
+    cfg.service(allow(
+        web::resource("/download/{token}/renew")
+            .route(web::post().to(whitepapers::download::renew)),
+        "POST",
+    ));
+    cfg.service(allow(
+        web::resource("/{lang}/whitepapers/{slug}")
+            .route(web::get().to(whitepapers::public::detail)),
+        "GET, HEAD",
+    ));
+    cfg.service(allow(
+        web::resource("/{lang}/whitepapers/{slug}/request")
+            .route(web::post().to(whitepapers::public::request)),
+        "POST",
+    ));
+    cfg.service(allow(
+        web::resource("/{lang}/whitepapers/{slug}/requested")
+            .route(web::get().to(whitepapers::public::requested)),
+        "GET, HEAD",
+    ));
+    cfg.service(allow(
+        web::resource("/{lang}/whitepapers/{slug}/download")
+            .route(web::post().to(whitepapers::download::reader_download)),
+        "POST",
+    ));
+    cfg.service(allow(
+        web::resource("/{lang}/whitepapers/{slug}/forget")
+            .route(web::post().to(whitepapers::public::forget)),
+        "POST",
+    ));
+    cfg.service(allow(
+        web::resource("/{lang}/webinars/{slug}").route(web::get().to(webinars::public::detail)),
+        "GET, HEAD",
+    ));
+    cfg.service(allow(
+        web::resource("/{lang}/webinars/{slug}/register")
+            .route(web::post().to(webinars::public::register)),
+        "POST",
+    ));
+    cfg.service(allow(
+        web::resource("/{lang}/webinars/{slug}/registered/{token}")
+            .route(web::get().to(webinars::confirmation::registered)),
+        "GET, HEAD",
+    ));
+    cfg.service(allow(
+        web::resource("/{lang}/webinars/{slug}/registered/{token}/calendar.ics")
+            .route(web::get().to(webinars::confirmation::calendar)),
+        "GET, HEAD",
+    ));
+    cfg.service(allow(
+        web::resource("/{lang}/webinars/{slug}/registered/{token}/cancel")
+            .route(web::post().to(webinars::confirmation::cancel)),
+        "POST",
+    ));
+    cfg.service(allow(
+        web::resource("/{lang}/book/{token}")
+            .route(web::get().to(booking::confirmation::confirmation)),
+        "GET, HEAD",
+    ));
+    cfg.service(allow(
+        web::resource("/{lang}/book/{token}/calendar.ics")
+            .route(web::get().to(booking::confirmation::calendar)),
+        "GET, HEAD",
+    ));
+    cfg.service(allow(
+        web::resource("/{lang}/book/{token}/cancel")
+            .route(web::post().to(booking::confirmation::cancel)),
+        "POST",
+    ));
+    cfg.service(allow(
+        web::resource("/{lang}").route(web::get().to(public::lang_root)),
+        "GET, HEAD",
+    ));
 }
 
 /// Opens the database (creating, migrating and, when empty, seeding it with the demo site), loads the
@@ -326,6 +486,32 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
     Ok(state)
 }
 
+/// Waits for SIGTERM or SIGINT (Ctrl-C).
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::interrupt()),
+        ) {
+            (Ok(mut term), Ok(mut int)) => {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = int.recv() => {}
+                }
+            }
+            _ => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
 /// The process-wide TLS provider for HTTPS clients (cache purges): ring, as the mailer uses. Safe to
 /// call more than once.
 pub fn install_tls_provider() {
@@ -374,9 +560,13 @@ pub fn start(
             .wrap(from_fn(page_cache::serve_cached_pages))
             .wrap(headers::security_headers(secure))
             .wrap(from_fn(compression::compress_fresh_answers))
+            .wrap(from_fn(head::head_as_get))
+            .wrap(from_fn(crate::web::observe::observe))
     })
     .workers(workers)
     .shutdown_timeout(30)
+    // `serve` handles SIGTERM/SIGINT itself: not ready first, then the graceful stop.
+    .disable_signals()
     .listen(listener)?
     .run();
     Ok((server, addr))
@@ -400,8 +590,23 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         ),
     }
     let workers = state.config.workers;
-    let (server, addr) = start(web::Data::new(state), workers)?;
+    let delay = std::time::Duration::from_secs(state.config.shutdown_delay);
+    let state = web::Data::new(state);
+    let (server, addr) = start(state.clone(), workers)?;
     tracing::info!(workers, "Magnetiq is serving http://{addr}/");
+    let handle = server.handle();
+    tokio::spawn(async move {
+        stop_signal().await;
+        // A load balancer asking /readyz stops sending traffic during the delay; requests that
+        // still come are served. Then the graceful stop lets in-flight requests finish.
+        state.draining.start();
+        tracing::info!(
+            delay_seconds = delay.as_secs(),
+            "stop requested: /readyz answers 503; stopping after the delay"
+        );
+        tokio::time::sleep(delay).await;
+        handle.stop(true).await;
+    });
     server.await?;
     tracing::info!("shutting down: closing the database");
     db.close().await;

@@ -118,6 +118,25 @@ pub struct Settings {
     /// `X-Forwarded-For` headers name the client; unset: the TCP peer is the client.
     #[arg(long, env = "MAGNETIQ_TRUSTED_PROXIES", hide = true, global = true)]
     pub trusted_proxies: Option<String>,
+    /// Seconds an instance keeps serving after SIGTERM while `/readyz` answers 503, so a load
+    /// balancer stops sending it traffic before it stops.
+    #[arg(
+        long,
+        env = "MAGNETIQ_SHUTDOWN_DELAY",
+        default_value_t = 0,
+        hide = true,
+        global = true
+    )]
+    pub shutdown_delay: u64,
+    /// The bearer token `/metrics` asks for; unset: no `/metrics` (404) and no metrics kept.
+    #[arg(
+        long,
+        env = "MAGNETIQ_METRICS_TOKEN",
+        hide = true,
+        global = true,
+        hide_env_values = true
+    )]
+    pub metrics_token: Option<String>,
     /// The site's name, shown in titles and the footer.
     #[arg(
         long,
@@ -167,6 +186,10 @@ pub struct Config {
     pub purge: Option<Purge>,
     /// Proxies whose forwarding headers are believed (see `web::client`).
     pub trusted_proxies: crate::web::client::TrustedProxies,
+    /// Seconds to keep serving, not ready, after SIGTERM.
+    pub shutdown_delay: u64,
+    /// The bearer token of `/metrics`; `None`: metrics are off.
+    pub metrics_token: Option<Secret>,
 }
 
 /// Telling a CDN or reverse proxy to forget changed pages.
@@ -289,6 +312,11 @@ impl Config {
             public_max_age: s.public_max_age,
             purge,
             trusted_proxies,
+            shutdown_delay: s.shutdown_delay.min(3600),
+            metrics_token: s
+                .metrics_token
+                .filter(|t| !t.trim().is_empty())
+                .map(|t| Secret(t.trim().to_owned())),
         })
     }
 
@@ -322,6 +350,8 @@ impl Config {
             purge_url: None,
             purge_method: "PURGE".into(),
             trusted_proxies: None,
+            shutdown_delay: 0,
+            metrics_token: None,
         };
         // The defaults above are valid by construction.
         Config::from_settings(settings).unwrap_or_else(|e| panic!("default config invalid: {e}"))
@@ -357,6 +387,8 @@ mod tests {
             purge_url: None,
             purge_method: "PURGE".into(),
             trusted_proxies: None,
+            shutdown_delay: 0,
+            metrics_token: None,
         };
         c = Config::from_settings(settings).unwrap();
         assert!(c.secure_cookies);
@@ -399,6 +431,8 @@ mod tests {
             purge_url: None,
             purge_method: "PURGE".into(),
             trusted_proxies: None,
+            shutdown_delay: 0,
+            metrics_token: None,
         };
         assert!(
             Config::from_settings(s.clone())

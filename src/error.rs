@@ -1,12 +1,11 @@
 //! `AppError`, the one error type handlers return, and the localized error pages every 4xx/5xx
 //! response becomes (including the ones actix itself produces: unknown routes, bad or oversized bodies).
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use actix_web::dev::ServiceResponse;
 use actix_web::http::{StatusCode, header};
 use actix_web::middleware::ErrorHandlerResponse;
-use actix_web::{HttpResponse, ResponseError, web};
+use actix_web::{HttpMessage, HttpResponse, ResponseError, web};
 use askama::Template;
 
 use crate::i18n::{LANG_COOKIE, Lang, negotiate};
@@ -142,7 +141,12 @@ pub fn localized_error_page<B>(
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }
     let status = res.status();
-    let request_id = status.is_server_error().then(next_request_id);
+    let request_id = status.is_server_error().then(|| {
+        res.request()
+            .extensions()
+            .get::<crate::web::observe::RequestId>()
+            .map_or_else(next_request_id, |id| id.0.clone())
+    });
     if let Some(id) = &request_id {
         let error = res
             .response()
@@ -159,6 +163,9 @@ pub fn localized_error_page<B>(
     let mut response = HttpResponse::build(status);
     response.content_type("text/html; charset=utf-8");
     response.insert_header((header::CACHE_CONTROL, "no-store"));
+    if let Some(allow) = res.response().headers().get(header::ALLOW) {
+        response.insert_header((header::ALLOW, allow.clone()));
+    }
     match res.response().headers().get(header::RETRY_AFTER) {
         Some(retry_after) => {
             response.insert_header((header::RETRY_AFTER, retry_after.clone()));
@@ -272,10 +279,5 @@ fn visitor_lang<B>(res: &ServiceResponse<B>, state: &AppState) -> Lang {
 
 /// A short id that ties a 500 page to its log line.
 fn next_request_id() -> String {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos() as u64);
-    format!("{:012x}", (nanos ^ n.rotate_left(40)) & 0xffff_ffff_ffff)
+    crate::web::observe::new_request_id()
 }

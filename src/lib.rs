@@ -14,6 +14,7 @@ pub mod frame;
 pub mod i18n;
 pub mod ics;
 pub mod media;
+pub mod monitoring;
 pub mod outbox;
 pub mod sitemap;
 pub mod tokens;

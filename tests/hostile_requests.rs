@@ -12,41 +12,12 @@ use std::time::Duration;
 
 use common::{TestApp, attrs};
 
-/// The route patterns of `app::routes`, the admin scope's with its prefix.
+/// The route patterns of `app::routes`.
 fn routes() -> Vec<String> {
-    let source = include_str!("../src/app.rs");
-    let start = source.find("pub fn routes(").expect("app::routes");
-    let end = start
-        + source[start..]
-            .find("\n}\n")
-            .expect("the end of app::routes");
-    let body = &source[start..end];
-    let public_from = body
-        .find("cfg.route(")
-        .expect("the public routes after the admin scope");
-    let mut routes = Vec::new();
-    for (offset, piece) in body.match_indices('"') {
-        let rest = &body[offset + piece.len()..];
-        let Some(close) = rest.find('"') else { break };
-        let literal = &rest[..close];
-        if !literal.starts_with('/') || literal.contains(' ') {
-            continue;
-        }
-        let route = if offset < public_from && literal != "/admin" {
-            format!("/admin{literal}")
-        } else {
-            literal.to_owned()
-        };
-        if !routes.contains(&route) {
-            routes.push(route);
-        }
-    }
-    // The scopes that serve files: a file below them.
-    for scope in ["/static", "/media"] {
-        routes.retain(|r| r != scope);
-        routes.push(format!("{scope}/site.css"));
-    }
-    routes
+    common::routes()
+        .into_iter()
+        .map(|(route, _)| route)
+        .collect()
 }
 
 /// A pattern with its `{segments}` filled: plausible values, or `hostile` for every segment.

@@ -391,7 +391,10 @@ pub async fn book(
             visitor_timezone: zone,
         };
         match store::create(&state.db, &new, &mails, now).await? {
-            Ok(()) => return Ok(see_other(&format!("/{lang}/book/{token}"))),
+            Ok(()) => {
+                state.lead_received("booking");
+                return Ok(see_other(&format!("/{lang}/book/{token}")));
+            }
             Err(BookingRefused::ReferenceTaken) => continue,
             Err(BookingRefused::SlotTaken) => {
                 let taken = ui.t("book-slot-taken");

@@ -191,6 +191,22 @@ impl Db {
         sql("SELECT 1").scalar::<i32>(self).await.is_ok()
     }
 
+    /// How many of the migrations this build carries are not applied to the database (0 when it is
+    /// up to date; a newer instance may have applied more, which is fine).
+    pub async fn pending_migrations(&self) -> anyhow::Result<usize> {
+        let migrator = match self {
+            Db::Sqlite(_) => &SQLITE_MIGRATIONS,
+            Db::Postgres(_) => &POSTGRES_MIGRATIONS,
+        };
+        let applied: Vec<i64> = sql("SELECT version FROM _sqlx_migrations WHERE success")
+            .scalars(self)
+            .await?;
+        Ok(migrator
+            .iter()
+            .filter(|m| !applied.contains(&m.version))
+            .count())
+    }
+
     /// Connections open and idle, for operators.
     pub fn pool_state(&self) -> (u32, usize) {
         match self {

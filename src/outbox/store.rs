@@ -249,6 +249,39 @@ pub async fn retry(db: &Db, id: i64) -> anyhow::Result<bool> {
     Ok(changed == 1)
 }
 
+/// The queue as operators watch it: pending (not claimed), being sent (claimed by a worker),
+/// failed for good, and how long the oldest pending item has waited, in seconds.
+pub struct QueueState {
+    pub pending: i64,
+    pub sending: i64,
+    pub failed: i64,
+    pub oldest_pending_seconds: f64,
+}
+
+pub async fn queue_state(db: &Db, now: jiff::Timestamp) -> anyhow::Result<QueueState> {
+    let (pending, sending, failed, oldest): (i64, i64, i64, Option<crate::db::DbTime>) = sql(
+        "SELECT
+            count(*) FILTER (WHERE status = 'pending' AND (claimed_until IS NULL OR claimed_until <= $1)),
+            count(*) FILTER (WHERE status = 'pending' AND claimed_until > $1),
+            count(*) FILTER (WHERE status = 'failed'),
+            min(created_at) FILTER (WHERE status = 'pending')
+         FROM outbox",
+    )
+    .bind(now)
+    .fetch_one(db)
+    .await?;
+    let oldest_pending_seconds: f64 = oldest.map_or(0.0, |t| {
+        let t: jiff::Timestamp = t.into();
+        now.duration_since(t).as_secs_f64()
+    });
+    Ok(QueueState {
+        pending,
+        sending,
+        failed,
+        oldest_pending_seconds: oldest_pending_seconds.max(0.0),
+    })
+}
+
 pub async fn count_failed(db: &Db) -> anyhow::Result<i64> {
     Ok(sql("SELECT count(*) FROM outbox WHERE status = 'failed'")
         .scalar(db)

@@ -279,7 +279,7 @@ pub async fn compress_fresh_answers(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody, BoxBody>>, actix_web::Error> {
     let accept = req.headers().get(header::ACCEPT_ENCODING).cloned();
-    let is_head = req.method() == Method::HEAD;
+    let is_head = req.method() == Method::HEAD || super::head::was_head(&req);
     let mut response = next.call(req).await?;
     let headers = response.headers();
     let compressible = headers

@@ -1,4 +1,5 @@
-//! `/healthz` for operators and load balancers.
+//! `/healthz` (the process is alive and its database answers) and `/readyz` (this instance should
+//! be sent traffic) for operators and load balancers.
 use std::time::Duration;
 
 use actix_web::{HttpResponse, web};
@@ -25,5 +26,53 @@ pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
             .insert_header(("Cache-Control", "no-store"))
             .insert_header(("Retry-After", "5"))
             .json(serde_json::json!({"status": "unavailable", "database": "unreachable", "engine": engine}))
+    }
+}
+
+/// Whether this instance is draining before it stops (set on SIGTERM, see `app::serve`).
+#[derive(Default)]
+pub struct Draining(std::sync::atomic::AtomicBool);
+
+impl Draining {
+    pub fn start(&self) {
+        self.0.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    pub fn is_on(&self) -> bool {
+        self.0.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+/// GET `/readyz`: 200 `{"status":"ready"}` when the database answers within a second, every
+/// migration this build carries is applied and the instance is not shutting down; otherwise 503
+/// with what fails (`database`, `migrations`, `shutting-down`).
+pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
+    let mut failing: Vec<&str> = Vec::new();
+    if state.draining.is_on() {
+        failing.push("shutting-down");
+    }
+    let checked = tokio::time::timeout(Duration::from_secs(1), async {
+        match state.db.is_healthy().await {
+            false => Err("database"),
+            true => match state.db.pending_migrations().await {
+                Ok(0) => Ok(()),
+                Ok(_) | Err(_) => Err("migrations"),
+            },
+        }
+    })
+    .await
+    .unwrap_or(Err("database"));
+    if let Err(part) = checked {
+        failing.push(part);
+    }
+    if failing.is_empty() {
+        HttpResponse::Ok()
+            .insert_header(("Cache-Control", "no-store"))
+            .json(serde_json::json!({"status": "ready"}))
+    } else {
+        HttpResponse::ServiceUnavailable()
+            .insert_header(("Cache-Control", "no-store"))
+            .insert_header(("Retry-After", "5"))
+            .json(serde_json::json!({"status": "unavailable", "failing": failing}))
     }
 }

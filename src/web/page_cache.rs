@@ -13,6 +13,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock, RwLock, RwLockWriteGuard};
 
+use actix_web::HttpMessage;
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -198,6 +199,11 @@ fn cookie_value<'r>(req: &'r HttpRequest, name: &str) -> Option<&'r str> {
         })
 }
 
+/// Marks a request answered from the cache (the request log and metrics name it so, without
+/// matching routes).
+#[derive(Clone, Copy)]
+pub struct CachedAnswer;
+
 /// The middleware in front of routing: a GET or HEAD for a page in the cache is answered at once,
 /// like a reverse proxy would, without matching routes or running a handler.
 pub async fn serve_cached_pages(
@@ -211,6 +217,8 @@ pub async fn serve_cached_pages(
                 .page_cache
                 .get(req.path(), Coding::for_stored(req.headers()), db::now())
     {
+        state.page_cache.hits.fetch_add(1, Ordering::Relaxed);
+        req.extensions_mut().insert(CachedAnswer);
         let response = answer(req.request(), state, hit);
         return Ok(req.into_response(response).map_into_right_body());
     }
@@ -245,6 +253,9 @@ struct Entries {
 }
 
 pub struct PageCache {
+    /// Answers from the cache, and pages rendered because they were not in it (for `/metrics`).
+    pub hits: AtomicU64,
+    pub misses: AtomicU64,
     memory_budget: usize,
     /// The folder the spill file is made in; `None` keeps pages in memory only.
     spill_dir: Option<PathBuf>,
@@ -255,6 +266,8 @@ pub struct PageCache {
 impl PageCache {
     pub fn new(memory_budget: usize, spill_dir: Option<PathBuf>) -> PageCache {
         PageCache {
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
             memory_budget,
             spill_dir,
             generation: AtomicU64::new(0),
@@ -314,6 +327,7 @@ impl PageCache {
 
     /// Keeps a freshly rendered page for `path`, unless content changed while it was being rendered.
     pub fn insert(&self, path: &str, page: Arc<RenderedPage>) {
+        self.misses.fetch_add(1, Ordering::Relaxed);
         let size = page.size(path);
         let variants = page.variants();
         let total: u64 = variants.iter().flatten().map(|b| b.len() as u64).sum();
@@ -483,6 +497,16 @@ impl PageCache {
         };
         self.generation.fetch_add(1, Ordering::AcqRel);
         *entries = Entries::default();
+    }
+
+    /// Pages kept and their bytes (in memory, and in the spill file).
+    pub fn size(&self) -> (usize, u64) {
+        self.entries.read().map_or((0, 0), |e| {
+            (
+                e.memory.len().max(e.spilled.len()),
+                e.memory_bytes as u64 + e.spill.as_ref().map_or(0, |s| s.len),
+            )
+        })
     }
 
     /// Pages in memory and pages in the spill file (every rendered page is in the file).

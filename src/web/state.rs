@@ -36,6 +36,10 @@ pub struct AppState {
     pub session_key: Key,
     /// What fills the page frame's navigation and footer (`crate::frame`).
     pub frame: Arc<dyn FrameSource>,
+    /// Set on SIGTERM while the instance drains: `/readyz` answers 503.
+    pub draining: Arc<super::health::Draining>,
+    /// Kept only when `/metrics` is on (`MAGNETIQ_METRICS_TOKEN`).
+    pub metrics: Option<Arc<super::observe::Metrics>>,
     /// What features keep for themselves (e.g. content's site tree), by type.
     extensions: Extensions,
     teasers: RwLock<Arc<TeaserLists>>,
@@ -83,6 +87,10 @@ impl AppState {
         frame: Arc<dyn FrameSource>,
     ) -> AppState {
         let limit = config.booking_limit;
+        let config_metrics = config
+            .metrics_token
+            .is_some()
+            .then(|| Arc::new(super::observe::Metrics::new()));
         let page_cache = PageCache::new(DEFAULT_MEMORY_BYTES, Some(config.data_dir.clone()));
         let public_cache_control = public_cache_control(config.public_max_age);
         let purges = config
@@ -103,6 +111,8 @@ impl AppState {
             whitepaper_limit: RateLimit::new(limit, std::time::Duration::from_secs(600)),
             session_key,
             frame,
+            draining: Arc::default(),
+            metrics: config_metrics,
             extensions: Extensions::default(),
             teasers: RwLock::new(Arc::new(TeaserLists::new())),
         }
@@ -134,6 +144,17 @@ impl AppState {
     }
 
     /// The first time any teaser stops being shown after `now`.
+    /// Counts a lead the site acknowledged on `path` (`booking`, `webinar-registration`, ...), when
+    /// metrics are on.
+    pub fn lead_received(&self, path: &'static str) {
+        if let Some(metrics) = &self.metrics {
+            metrics
+                .leads
+                .get_or_create(&super::observe::LeadLabels { path })
+                .inc();
+        }
+    }
+
     pub fn teasers_change_at(&self, now: time::OffsetDateTime) -> Option<time::OffsetDateTime> {
         let lists = match self.teasers.read() {
             Ok(lists) => Arc::clone(&lists),

@@ -529,10 +529,13 @@ pub async fn register(
     })
     .await?;
     match outcome {
-        Registered::New(_) => Ok(see_other(&format!(
-            "/{lang}/webinars/{}/registered/{token}",
-            webinar.slug
-        ))),
+        Registered::New(_) => {
+            state.lead_received("webinar-registration");
+            Ok(see_other(&format!(
+                "/{lang}/webinars/{}/registered/{token}",
+                webinar.slug
+            )))
+        }
         Registered::Again => notice(
             &state,
             lang,

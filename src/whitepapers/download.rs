@@ -222,6 +222,7 @@ pub async fn download(
             StatusCode::GONE,
         );
     };
+    state.lead_received("whitepaper-download");
     if let Some(cookie) = reader_cookie(&state, link.lead_id) {
         response
             .add_cookie(&cookie)
@@ -319,5 +320,6 @@ pub async fn reader_download(
         Timestamp::now(),
     )
     .await?;
+    state.lead_received("whitepaper-download");
     Ok(response)
 }

@@ -445,7 +445,10 @@ pub async fn request(
     })
     .await?;
     match outcome {
-        Requested::Sent { .. } => Ok(see_other(&requested)),
+        Requested::Sent { .. } => {
+            state.lead_received("whitepaper-request");
+            Ok(see_other(&requested))
+        }
         Requested::TooManyToday => notice(
             &state,
             lang,

@@ -488,3 +488,46 @@ pub fn attrs(html: &Html, selector: &str, attr: &str) -> Vec<String> {
 pub fn count(html: &Html, selector: &str) -> usize {
     html.select(&Selector::parse(selector).unwrap()).count()
 }
+
+/// The routes of `app::routes` as (pattern, methods it answers), the admin scope's with its prefix,
+/// read from `src/app.rs` (the one place that lists every URL): walks over every route take new
+/// routes in by themselves. The file scopes are listed with a file below them.
+pub fn routes() -> Vec<(String, Vec<String>)> {
+    let source = include_str!("../../src/app.rs");
+    let start = source.find("pub fn routes(").expect("app::routes");
+    let end = start
+        + source[start..]
+            .find("\n}\n")
+            .expect("the end of app::routes");
+    let body: String = source[start..end]
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let public_from = body
+        .find("// Ordered by how often")
+        .expect("the public routes after the admin scope");
+    let mut routes = Vec::new();
+    let mut rest = body.as_str();
+    let mut offset = 0;
+    while let Some(at) = rest.find("allow( web::resource(\"") {
+        let after = &rest[at + "allow( web::resource(\"".len()..];
+        let path = &after[..after.find('"').unwrap()];
+        // The next string after the path is the list of methods `allow` is given.
+        let after_path = &after[path.len() + 1..];
+        let methods = &after_path[after_path.find('"').unwrap() + 1..];
+        let methods = &methods[..methods.find('"').unwrap()];
+        let position = offset + at;
+        let route = if position < public_from {
+            format!("/admin{path}")
+        } else {
+            path.to_owned()
+        };
+        routes.push((route, methods.split(", ").map(str::to_owned).collect()));
+        offset += at + 1;
+        rest = &rest[at + 1..];
+    }
+    for files in ["/static/site.css", "/media/missing.png"] {
+        routes.push((files.to_owned(), vec!["GET".to_owned(), "HEAD".to_owned()]));
+    }
+    routes
+}

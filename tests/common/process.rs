@@ -27,8 +27,24 @@ impl Server {
         server
     }
 
+    /// Like [`Server::start`], its log (stderr) written to `log`.
+    pub fn start_logged(data_dir: &Path, env: &[(&str, &str)], log: &Path) -> Server {
+        let server = Server::spawn_to(data_dir, None, env, Some(log));
+        server.wait_until_healthy(Duration::from_secs(30));
+        server
+    }
+
     /// Starts it without waiting.
     pub fn spawn(data_dir: &Path, database_url: Option<&str>, env: &[(&str, &str)]) -> Server {
+        Server::spawn_to(data_dir, database_url, env, None)
+    }
+
+    fn spawn_to(
+        data_dir: &Path,
+        database_url: Option<&str>,
+        env: &[(&str, &str)],
+        log: Option<&Path>,
+    ) -> Server {
         let port = free_port();
         let mut command = Command::new(env!("CARGO_BIN_EXE_magnetiq"));
         command
@@ -39,7 +55,10 @@ impl Server {
             .env("RUST_LOG", "warn")
             .env_remove("MAGNETIQ_DATABASE_URL")
             .stdout(Stdio::null())
-            .stderr(Stdio::inherit());
+            .stderr(match log {
+                Some(path) => Stdio::from(std::fs::File::create(path).unwrap()),
+                None => Stdio::inherit(),
+            });
         if let Some(url) = database_url {
             command.env("MAGNETIQ_DATABASE_URL", url);
         }
@@ -71,6 +90,27 @@ impl Server {
 
     pub fn url(&self, path: &str) -> String {
         format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    /// SIGTERM: the stop an orchestrator asks for.
+    pub fn terminate(&self) {
+        let sent = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+    }
+
+    /// Whether the process has ended (reaping it), waiting up to `limit`.
+    pub fn has_exited_within(&mut self, limit: Duration) -> bool {
+        let started = Instant::now();
+        while started.elapsed() < limit {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        false
     }
 
     /// SIGKILL: no shutdown, no flush, as a power cut or the OOM killer would.

@@ -70,7 +70,8 @@ async fn wrong_method_and_oversized_bodies_never_get_a_500() {
         .send()
         .await
         .unwrap();
-    assert_eq!(post.status(), 404);
+    assert_eq!(post.status(), 405, "a page answers GET and HEAD only");
+    assert_eq!(post.headers()["allow"], "GET, HEAD");
     let big = vec![b'a'; 2 * 1024 * 1024];
     let response = app
         .client
