@@ -453,6 +453,7 @@ async fn killing_an_instance_under_load_loses_no_acknowledged_booking() {
     .unwrap();
     assert_eq!(without_mail, 0);
     db.close().await;
+    drop(servers);
     drop(database);
 }
 
@@ -493,8 +494,22 @@ fn owned(fields: Vec<(&str, &str)>) -> Vec<(String, String)> {
         .collect()
 }
 
-#[tokio::test]
-async fn killing_an_instance_under_registration_load_loses_no_acknowledged_registration() {
+/// A lead form under load while its instance is killed: where it is, how a submission looks, and
+/// the SQL that lists the stored submissions' addresses.
+struct LeadForm {
+    page: &'static str,
+    post: &'static str,
+    form: fn(&str, &str) -> Vec<(String, String)>,
+    stored: &'static str,
+}
+
+/// Submits `lead` one visitor after another (through both instances on PostgreSQL), SIGKILLs
+/// instance `a` once a few are in, restarts it on its data folder, and checks that every
+/// submission that got its 303 is stored. Returns the database (still open) for the form's own
+/// checks, and the setup's guards to keep until then.
+async fn kill_under_load(
+    lead: LeadForm,
+) -> (magnetiq::db::Db, Option<TestDatabase>, KillSetupGuards) {
     let KillSetup {
         database,
         mut a,
@@ -505,8 +520,20 @@ async fn killing_an_instance_under_registration_load_loses_no_acknowledged_regis
         dir_a,
         url,
     } = kill_setup().await;
-    let token =
-        common::webinars::form_token(&client, &a.url("/en/webinars/forecasting-workshop")).await;
+    let html = client
+        .get(a.url(lead.page))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let token = common::attrs(
+        &scraper::Html::parse_document(&html),
+        "form input[name=csrf_token]",
+        "value",
+    )
+    .remove(0);
     let mut servers = vec![a.url("")];
     if let Some(b) = &b {
         servers.push(b.url(""));
@@ -514,16 +541,16 @@ async fn killing_an_instance_under_registration_load_loses_no_acknowledged_regis
     let db = magnetiq::db::connect(&database_url, Default::default())
         .await
         .unwrap();
-    // The demo webinar `forecasting-workshop`: 40 seats and a waitlist.
     let load = tokio::spawn(submit_until(
         servers,
-        "/en/webinars/forecasting-workshop/register",
+        lead.post,
         token,
         client.clone(),
-        |token, email| owned(common::webinars::registration(token, "Load", email)),
+        lead.form,
     ));
+    let count = format!("SELECT count(*) FROM ({}) AS stored", lead.stored);
     loop {
-        let stored: i64 = sql("SELECT count(*) FROM webinar_registrations")
+        let stored: i64 = magnetiq::db::Sql::assembled(count.clone())
             .scalar(&db)
             .await
             .unwrap();
@@ -534,20 +561,24 @@ async fn killing_an_instance_under_registration_load_loses_no_acknowledged_regis
     }
     a.kill();
     let acknowledged = load.await.unwrap();
-    // Restarted on the same data folder, it serves again; what it acknowledged is there (below).
+    // Restarted on the same data folder, it serves again, and what it acknowledged is there.
     let a = restart(&dir_a, url.as_deref()).await;
     let home = client.get(a.url("/en/")).send().await.unwrap();
     assert_eq!(home.status(), 200);
-    eprintln!("{} registrations acknowledged", acknowledged.len());
+    eprintln!(
+        "{} submissions to {} acknowledged",
+        acknowledged.len(),
+        lead.post
+    );
     assert!(
         acknowledged.len() >= 7,
-        "registrations went through before the kill"
+        "submissions went through before the kill"
     );
     db.close().await;
     let db = magnetiq::db::connect(&database_url, Default::default())
         .await
         .unwrap();
-    let stored: Vec<String> = sql("SELECT email FROM webinar_registrations")
+    let stored: Vec<String> = magnetiq::db::Sql::assembled(lead.stored.to_owned())
         .scalars(&db)
         .await
         .unwrap();
@@ -557,6 +588,34 @@ async fn killing_an_instance_under_registration_load_loses_no_acknowledged_regis
             "{email} was acknowledged but is not stored"
         );
     }
+    (
+        db,
+        database,
+        KillSetupGuards {
+            _dirs,
+            _a: a,
+            _b: b,
+        },
+    )
+}
+
+/// What a kill test keeps alive until its checks are done.
+struct KillSetupGuards {
+    _dirs: (tempfile::TempDir, tempfile::TempDir),
+    _a: Server,
+    _b: Option<Server>,
+}
+
+#[tokio::test]
+async fn killing_an_instance_under_registration_load_loses_no_acknowledged_registration() {
+    // The demo webinar `forecasting-workshop`: 40 seats and a waitlist.
+    let (db, database, servers) = kill_under_load(LeadForm {
+        page: "/en/webinars/forecasting-workshop",
+        post: "/en/webinars/forecasting-workshop/register",
+        form: |token, email| owned(common::webinars::registration(token, "Load", email)),
+        stored: "SELECT email FROM webinar_registrations",
+    })
+    .await;
     let seated: i64 = sql("SELECT count(*) FROM webinar_registrations WHERE status = 'registered'")
         .scalar(&db)
         .await
@@ -572,73 +631,19 @@ async fn killing_an_instance_under_registration_load_loses_no_acknowledged_regis
     .unwrap();
     assert_eq!(without_mail, 0);
     db.close().await;
+    drop(servers);
     drop(database);
 }
 
 #[tokio::test]
 async fn killing_an_instance_under_whitepaper_requests_loses_no_acknowledged_lead() {
-    let KillSetup {
-        database,
-        mut a,
-        b,
-        client,
-        database_url,
-        _dirs,
-        dir_a,
-        url,
-    } = kill_setup().await;
-    let token =
-        common::whitepapers::form_token(&client, &a.url("/en/whitepapers/llm-evaluation-guide"))
-            .await;
-    let mut servers = vec![a.url("")];
-    if let Some(b) = &b {
-        servers.push(b.url(""));
-    }
-    let db = magnetiq::db::connect(&database_url, Default::default())
-        .await
-        .unwrap();
-    let load = tokio::spawn(submit_until(
-        servers,
-        "/en/whitepapers/llm-evaluation-guide/request",
-        token,
-        client.clone(),
-        |token, email| owned(common::whitepapers::lead(token, "Load", email)),
-    ));
-    loop {
-        let stored: i64 = sql("SELECT count(*) FROM whitepaper_leads")
-            .scalar(&db)
-            .await
-            .unwrap();
-        if stored >= 8 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-    a.kill();
-    let acknowledged = load.await.unwrap();
-    // Restarted on the same data folder, it serves again; what it acknowledged is there (below).
-    let a = restart(&dir_a, url.as_deref()).await;
-    let home = client.get(a.url("/en/")).send().await.unwrap();
-    assert_eq!(home.status(), 200);
-    eprintln!("{} requests acknowledged", acknowledged.len());
-    assert!(
-        acknowledged.len() >= 7,
-        "requests went through before the kill"
-    );
-    db.close().await;
-    let db = magnetiq::db::connect(&database_url, Default::default())
-        .await
-        .unwrap();
-    let stored: Vec<String> = sql("SELECT email FROM whitepaper_leads")
-        .scalars(&db)
-        .await
-        .unwrap();
-    for email in &acknowledged {
-        assert!(
-            stored.contains(email),
-            "{email} was acknowledged but is not stored"
-        );
-    }
+    let (db, database, servers) = kill_under_load(LeadForm {
+        page: "/en/whitepapers/llm-evaluation-guide",
+        post: "/en/whitepapers/llm-evaluation-guide/request",
+        form: |token, email| owned(common::whitepapers::lead(token, "Load", email)),
+        stored: "SELECT email FROM whitepaper_leads",
+    })
+    .await;
     // Each stored lead has its link and its mail (written in the same transaction).
     let incomplete: i64 = sql(
         "SELECT count(*) FROM whitepaper_leads AS l
@@ -650,6 +655,7 @@ async fn killing_an_instance_under_whitepaper_requests_loses_no_acknowledged_lea
     .unwrap();
     assert_eq!(incomplete, 0);
     db.close().await;
+    drop(servers);
     drop(database);
 }
 
