@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::time::Instant;
 
-use actix_web::http::{StatusCode, header};
+use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use jiff::tz::TimeZone;
@@ -199,14 +199,7 @@ async fn render(
         error,
         privacy_href: format!("/{lang}/privacy"),
     };
-    let mut response = HttpResponse::build(status);
-    response
-        .content_type("text/html; charset=utf-8")
-        .insert_header((header::CACHE_CONTROL, "no-store"));
-    if let Some(cookie) = cookie {
-        response.cookie(cookie);
-    }
-    Ok(response.body(page.render()?))
+    Ok(crate::web::csrf::form_page(status, cookie, page.render()?))
 }
 
 /// Slots grouped by the visitor's local day, labelled in their language.

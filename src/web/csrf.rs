@@ -1,13 +1,31 @@
 //! CSRF protection for the public forms, where visitors have no session: a random token in a
 //! SameSite=Strict, HttpOnly cookie that every form repeats in a hidden field (double submit), plus the
 //! `Origin` check. A cross-site page can neither read the cookie nor set it.
-use actix_web::HttpRequest;
 use actix_web::cookie::{Cookie, SameSite};
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse};
 
 use crate::error::AppError;
 use crate::web::auth::{check_origin, constant_time_eq};
 
 pub const CSRF_COOKIE: &str = "mq_csrf";
+
+/// A page carrying a form with the visitor's token: HTML, `no-store` (a shared cache must never
+/// keep one visitor's token for another), and the token's cookie when it is new.
+pub fn form_page(
+    status: StatusCode,
+    cookie: Option<Cookie<'static>>,
+    html: String,
+) -> HttpResponse {
+    let mut response = HttpResponse::build(status);
+    response
+        .content_type("text/html; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "no-store"));
+    if let Some(cookie) = cookie {
+        response.cookie(cookie);
+    }
+    response.body(html)
+}
 
 /// The visitor's token, and the cookie to set when they have none yet.
 pub fn visitor_token(

@@ -294,15 +294,7 @@ fn render_detail(
         title,
         summary,
     };
-    let mut response = HttpResponse::build(status);
-    response
-        .content_type("text/html; charset=utf-8")
-        // The form carries the visitor's token (and perhaps a reader's name): never kept by a cache.
-        .insert_header((header::CACHE_CONTROL, "no-store"));
-    if let Some(cookie) = cookie {
-        response.cookie(cookie);
-    }
-    Ok(response.body(page.render()?))
+    Ok(crate::web::csrf::form_page(status, cookie, page.render()?))
 }
 
 /// Schema.org `Report` for search engines, with its author and date.
