@@ -560,7 +560,6 @@ pub fn start(
             .wrap(from_fn(page_cache::serve_cached_pages))
             .wrap(headers::security_headers(secure))
             .wrap(from_fn(compression::compress_fresh_answers))
-            .wrap(from_fn(head::head_as_get))
             .wrap(from_fn(crate::web::observe::observe))
     })
     .workers(workers)

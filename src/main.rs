@@ -56,7 +56,14 @@ async fn main() -> std::process::ExitCode {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
     // MAGNETIQ_LOG_FORMAT=json: one JSON object per line, for log shippers; else readable text.
-    if std::env::var("MAGNETIQ_LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json")) {
+    let json = std::env::var("MAGNETIQ_LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json"));
+    // Request lines skip tracing's formatter and go out in batches (see web::request_log).
+    magnetiq::web::request_log::install(if json {
+        magnetiq::web::request_log::Format::Json
+    } else {
+        magnetiq::web::request_log::Format::Text
+    });
+    if json {
         tracing_subscriber::fmt()
             .json()
             .with_env_filter(filter)
@@ -69,7 +76,9 @@ async fn main() -> std::process::ExitCode {
             .init();
     }
     let cli = Cli::parse();
-    match run(cli).await {
+    let outcome = run(cli).await;
+    magnetiq::web::request_log::flush();
+    match outcome {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("magnetiq: {e:#}");

@@ -4,27 +4,22 @@
 //! checkers that ask with `HEAD` see the site as browsers do. What would cost work only for a body
 //! (fresh compression) checks [`was_head`] and skips it. Any other method an address does not
 //! answer gets 405 with `Allow` listing the ones it does ([`allow`]).
-use actix_web::body::MessageBody;
-use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::dev::ServiceRequest;
 use actix_web::http::Method;
 use actix_web::http::header;
-use actix_web::middleware::Next;
 use actix_web::{HttpMessage, HttpResponse, Resource, web};
 
 /// Marks a request that arrived as `HEAD`.
 #[derive(Clone, Copy)]
 struct WasHead;
 
-/// The middleware, outermost: `HEAD` becomes `GET` for everything behind it.
-pub async fn head_as_get(
-    mut req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+/// `HEAD` becomes `GET` for everything behind the caller (the outermost middleware,
+/// [`super::observe::observe`], so the request log still says `HEAD`).
+pub fn route_head_as_get(req: &mut ServiceRequest) {
     if req.method() == Method::HEAD {
         req.head_mut().method = Method::GET;
         req.extensions_mut().insert(WasHead);
     }
-    next.call(req).await
 }
 
 /// Whether the request arrived as `HEAD` (its answer's body is never sent).

@@ -15,6 +15,7 @@ pub mod layout;
 pub mod observe;
 pub mod page_cache;
 pub mod rate_limit;
+pub mod request_log;
 pub mod sitemap;
 pub mod state;
 

@@ -78,6 +78,59 @@ pub struct Metrics {
     pub db_pool_size: Gauge,
     pub db_pool_in_use: Gauge,
     pub db_acquire_seconds: Gauge<f64, std::sync::atomic::AtomicU64>,
+    /// Handles into `requests` and `latency` for pages answered from the cache, made once: the
+    /// hottest path neither allocates label values nor hashes them.
+    cached: CachedHandles,
+}
+
+struct CachedHandles {
+    latency: Histogram,
+    /// GET 2xx, GET 3xx (304), HEAD 2xx, HEAD 3xx.
+    requests: [Counter; 4],
+}
+
+const CACHED_ROUTE: &str = "(page cache)";
+
+impl CachedHandles {
+    fn new(
+        requests: &Family<RequestLabels, Counter>,
+        latency: &Family<RouteLabels, Histogram>,
+    ) -> Self {
+        let counter = |method: &str, status: &'static str| {
+            requests
+                .get_or_create(&RequestLabels {
+                    route: CACHED_ROUTE.to_owned(),
+                    method: method.to_owned(),
+                    status,
+                })
+                .clone()
+        };
+        CachedHandles {
+            latency: latency
+                .get_or_create(&RouteLabels {
+                    route: CACHED_ROUTE.to_owned(),
+                })
+                .clone(),
+            requests: [
+                counter("GET", "2xx"),
+                counter("GET", "3xx"),
+                counter("HEAD", "2xx"),
+                counter("HEAD", "3xx"),
+            ],
+        }
+    }
+
+    fn counter(&self, method: &actix_web::http::Method, status: &'static str) -> Option<&Counter> {
+        let head = *method == actix_web::http::Method::HEAD;
+        if !head && *method != actix_web::http::Method::GET {
+            return None;
+        }
+        match status {
+            "2xx" => Some(&self.requests[usize::from(head) * 2]),
+            "3xx" => Some(&self.requests[usize::from(head) * 2 + 1]),
+            _ => None,
+        }
+    }
 }
 
 impl Metrics {
@@ -102,10 +155,12 @@ impl Metrics {
         let leads = Family::<LeadLabels, Counter>::default();
         registry.register(
             "leads",
-            "Leads acknowledged, by path (booking, webinar-registration, whitepaper-request, whitepaper-download)",
+            "Leads acknowledged, by path (booking, webinar-registration, whitepaper-request, whitepaper-download, contact-message, newsletter-signup)",
             leads.clone(),
         );
+        let cached = CachedHandles::new(&requests, &latency);
         let metrics = Metrics {
+            cached,
             requests,
             latency,
             leads,
@@ -211,12 +266,15 @@ fn status_class(status: u16) -> &'static str {
     }
 }
 
-/// The middleware, outermost: the request id, the log line, and the metrics.
+/// The middleware, outermost: `HEAD` routed as `GET`, the request id, the log line, and the
+/// metrics.
 pub async fn observe(
-    req: ServiceRequest,
+    mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let started = Instant::now();
+    let method = req.method().clone();
+    super::head::route_head_as_get(&mut req);
     let state = req.app_data::<web::Data<AppState>>().cloned();
     let behind_trusted_proxy = state.as_ref().is_some_and(|s| {
         req.peer_addr()
@@ -236,7 +294,6 @@ pub async fn observe(
         }
         return Ok(response);
     }
-    let method = req.method().to_string();
     let client = if log {
         super::client::client_ip(req.request())
     } else {
@@ -252,13 +309,13 @@ pub async fn observe(
         .extensions()
         .get::<super::page_cache::CachedAnswer>()
         .is_some();
-    let route = if cached {
-        "(page cache)".to_owned()
+    let route: std::borrow::Cow<'static, str> = if cached {
+        CACHED_ROUTE.into()
     } else {
         response
             .request()
             .match_pattern()
-            .unwrap_or_else(|| "(no route)".to_owned())
+            .map_or("(no route)".into(), Into::into)
     };
     let bytes = match response.response().body().size() {
         BodySize::Sized(n) => n,
@@ -268,33 +325,58 @@ pub async fn observe(
         response.headers_mut().insert(REQUEST_ID, value);
     }
     if log {
-        tracing::info!(
-        target: "magnetiq::request",
-        request_id = %id,
-        method = %method,
-        route = %route,
-        status,
-        duration_ms = elapsed.as_secs_f64() * 1000.0,
-        bytes,
-        client = %client,
-        "request"
-        );
+        let line = super::request_log::Line {
+            request_id: &id,
+            method: method.as_str(),
+            route: &route,
+            status,
+            duration: elapsed,
+            bytes,
+            client: &client,
+        };
+        // The binary installs the buffered writer; elsewhere (tests in one process) tracing writes.
+        if !super::request_log::record(&line) {
+            tracing::info!(
+                target: "magnetiq::request",
+                request_id = %id,
+                method = %method,
+                route = %route,
+                status,
+                duration_ms = elapsed.as_secs_f64() * 1000.0,
+                bytes,
+                client = %client,
+                "request"
+            );
+        }
     }
     if let Some(metrics) = metrics {
-        metrics
-            .latency
-            .get_or_create(&RouteLabels {
-                route: route.clone(),
-            })
-            .observe(elapsed.as_secs_f64());
-        metrics
-            .requests
-            .get_or_create(&RequestLabels {
-                route,
-                method,
-                status: status_class(status),
-            })
-            .inc();
+        let class = status_class(status);
+        let seconds = elapsed.as_secs_f64();
+        match cached
+            .then(|| metrics.cached.counter(&method, class))
+            .flatten()
+        {
+            Some(counter) => {
+                metrics.cached.latency.observe(seconds);
+                counter.inc();
+            }
+            None => {
+                metrics
+                    .latency
+                    .get_or_create(&RouteLabels {
+                        route: route.clone().into_owned(),
+                    })
+                    .observe(seconds);
+                metrics
+                    .requests
+                    .get_or_create(&RequestLabels {
+                        route: route.into_owned(),
+                        method: method.to_string(),
+                        status: class,
+                    })
+                    .inc();
+            }
+        }
     }
     Ok(response)
 }
