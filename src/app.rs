@@ -16,6 +16,7 @@ use crate::audit;
 use crate::auth::login;
 use crate::booking;
 use crate::config::Config;
+use crate::contact;
 use crate::content::{
     self, admin as pages, admin_blocks as blocks, admin_revisions as revisions, public, seo,
 };
@@ -23,6 +24,8 @@ use crate::db;
 use crate::error::{AppError, localized_error_page};
 use crate::i18n::Catalog;
 use crate::media;
+use crate::newsletter;
+use crate::people;
 use crate::users::admin as users;
 use crate::web::auth::{session_key, session_middleware};
 use crate::web::head::{self, allow};
@@ -181,6 +184,49 @@ pub fn routes(cfg: &mut web::ServiceConfig, session: SessionMiddleware<CookieSes
                 web::resource("/leads/{id}/delete")
                     .route(web::post().to(whitepapers::admin_leads::delete)),
                 "POST",
+            ))
+            .service(allow(
+                web::resource("/messages").route(web::get().to(contact::admin::list)),
+                "GET, HEAD",
+            ))
+            .service(allow(
+                web::resource("/messages/export.csv").route(web::get().to(contact::admin::export)),
+                "GET, HEAD",
+            ))
+            .service(allow(
+                web::resource("/messages/{id}").route(web::get().to(contact::admin::show)),
+                "GET, HEAD",
+            ))
+            .service(allow(
+                web::resource("/messages/{id}/status")
+                    .route(web::post().to(contact::admin::set_status)),
+                "POST",
+            ))
+            .service(allow(
+                web::resource("/people").route(web::get().to(people::admin::list)),
+                "GET, HEAD",
+            ))
+            .service(allow(
+                web::resource("/people/{email}").route(web::get().to(people::admin::show)),
+                "GET, HEAD",
+            ))
+            .service(allow(
+                web::resource("/people/{email}/export.json")
+                    .route(web::get().to(people::admin::export)),
+                "GET, HEAD",
+            ))
+            .service(allow(
+                web::resource("/people/{email}/erase").route(web::post().to(people::admin::erase)),
+                "POST",
+            ))
+            .service(allow(
+                web::resource("/subscribers").route(web::get().to(newsletter::admin::list)),
+                "GET, HEAD",
+            ))
+            .service(allow(
+                web::resource("/subscribers/export.csv")
+                    .route(web::get().to(newsletter::admin::export)),
+                "GET, HEAD",
             ))
             .service(allow(
                 web::resource("/outbox").route(web::get().to(booking::admin::outbox_list)),
@@ -357,6 +403,28 @@ pub fn routes(cfg: &mut web::ServiceConfig, session: SessionMiddleware<CookieSes
         "GET, HEAD",
     ));
     cfg.service(allow(
+        web::resource("/{lang}/newsletter/subscribe")
+            .route(web::get().to(newsletter::public::form))
+            .route(web::post().to(newsletter::public::subscribe)),
+        "GET, HEAD, POST",
+    ));
+    cfg.service(allow(
+        web::resource("/{lang}/newsletter/confirm/{token}")
+            .route(web::get().to(newsletter::public::confirm_page))
+            .route(web::post().to(newsletter::public::confirm)),
+        "GET, HEAD, POST",
+    ));
+    cfg.service(allow(
+        web::resource("/{lang}/newsletter/unsubscribe/{id}/{mac}")
+            .route(web::get().to(newsletter::public::unsubscribe_page))
+            .route(web::post().to(newsletter::public::unsubscribe)),
+        "GET, HEAD, POST",
+    ));
+    cfg.service(allow(
+        web::resource("/{lang}/contact/send").route(web::post().to(contact::public::send)),
+        "POST",
+    ));
+    cfg.service(allow(
         web::resource("/{lang}/{slug}").route(web::get().to(public::page)),
         "GET, HEAD",
     ));
@@ -530,6 +598,7 @@ pub fn start(
         purges.clone().spawn(state.db.clone())?;
     }
     crate::webinars::keep_fresh(state.clone());
+    crate::people::retention::spawn(state.db.clone(), state.config.retention);
     // Another instance's edits: forget what this one cached (PostgreSQL only).
     let listening = state.clone();
     db::notices::listen(&state.db, state.instance.clone(), move |_heard| {

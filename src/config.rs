@@ -137,6 +137,36 @@ pub struct Settings {
         hide_env_values = true
     )]
     pub metrics_token: Option<String>,
+    /// Where the team's notification of a contact message goes; default: the sender address.
+    #[arg(long, env = "MAGNETIQ_CONTACT_TO", hide = true, global = true)]
+    pub contact_to: Option<String>,
+    /// Days contact messages are kept (0: until erased by hand).
+    #[arg(
+        long,
+        env = "MAGNETIQ_RETAIN_MESSAGES_DAYS",
+        default_value_t = 730,
+        hide = true,
+        global = true
+    )]
+    pub retain_messages_days: u32,
+    /// Days unconfirmed sign-ups (newsletter, whitepaper requests never confirmed) are kept.
+    #[arg(
+        long,
+        env = "MAGNETIQ_RETAIN_UNCONFIRMED_DAYS",
+        default_value_t = 30,
+        hide = true,
+        global = true
+    )]
+    pub retain_unconfirmed_days: u32,
+    /// Days an unsubscribed address is kept (so a late mail is not sent to it), then deleted.
+    #[arg(
+        long,
+        env = "MAGNETIQ_RETAIN_UNSUBSCRIBED_DAYS",
+        default_value_t = 30,
+        hide = true,
+        global = true
+    )]
+    pub retain_unsubscribed_days: u32,
     /// The site's name, shown in titles and the footer.
     #[arg(
         long,
@@ -190,6 +220,19 @@ pub struct Config {
     pub shutdown_delay: u64,
     /// The bearer token of `/metrics`; `None`: metrics are off.
     pub metrics_token: Option<Secret>,
+    /// Where the team's notification of a contact message goes (`""`: none is sent).
+    pub contact_to: String,
+    /// How long personal data of each kind is kept.
+    pub retention: Retention,
+}
+
+/// Days each kind of personal data is kept before the server deletes it itself; 0: kept until
+/// someone erases it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retention {
+    pub messages_days: u32,
+    pub unconfirmed_days: u32,
+    pub unsubscribed_days: u32,
 }
 
 /// Telling a CDN or reverse proxy to forget changed pages.
@@ -306,7 +349,6 @@ impl Config {
             workers: s.workers.filter(|w| *w > 0).unwrap_or_else(default_workers),
             secret_key: s.secret_key.map(Secret),
             max_upload_bytes: s.max_upload_mb.clamp(1, 1024) * 1024 * 1024,
-            mail_from,
             smtp_url: s.smtp_url.filter(|u| !u.trim().is_empty()).map(Secret),
             booking_limit: s.booking_limit.max(1),
             public_max_age: s.public_max_age,
@@ -317,6 +359,16 @@ impl Config {
                 .metrics_token
                 .filter(|t| !t.trim().is_empty())
                 .map(|t| Secret(t.trim().to_owned())),
+            contact_to: s
+                .contact_to
+                .map(|t| t.trim().to_owned())
+                .unwrap_or_else(|| mail_from.clone()),
+            retention: Retention {
+                messages_days: s.retain_messages_days,
+                unconfirmed_days: s.retain_unconfirmed_days,
+                unsubscribed_days: s.retain_unsubscribed_days,
+            },
+            mail_from,
         })
     }
 
@@ -352,6 +404,10 @@ impl Config {
             trusted_proxies: None,
             shutdown_delay: 0,
             metrics_token: None,
+            contact_to: None,
+            retain_messages_days: 730,
+            retain_unconfirmed_days: 30,
+            retain_unsubscribed_days: 30,
         };
         // The defaults above are valid by construction.
         Config::from_settings(settings).unwrap_or_else(|e| panic!("default config invalid: {e}"))
@@ -389,6 +445,10 @@ mod tests {
             trusted_proxies: None,
             shutdown_delay: 0,
             metrics_token: None,
+            contact_to: None,
+            retain_messages_days: 730,
+            retain_unconfirmed_days: 30,
+            retain_unsubscribed_days: 30,
         };
         c = Config::from_settings(settings).unwrap();
         assert!(c.secure_cookies);
@@ -433,6 +493,10 @@ mod tests {
             trusted_proxies: None,
             shutdown_delay: 0,
             metrics_token: None,
+            contact_to: None,
+            retain_messages_days: 730,
+            retain_unconfirmed_days: 30,
+            retain_unsubscribed_days: 30,
         };
         assert!(
             Config::from_settings(s.clone())

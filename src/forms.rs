@@ -217,6 +217,16 @@ impl Consent {
     }
 }
 
+/// What a consent records: the versions of the sentences the person ticked (`lead-consent/2026-11`,
+/// and `lead-marketing/…` beside it when they also agreed to marketing mails), from the Fluent file
+/// the form was shown from.
+pub fn consent_versions(ui: &Messages, consent: &str, marketing: Option<&str>) -> String {
+    match marketing {
+        Some(marketing) => format!("{} {}", ui.version(consent), ui.version(marketing)),
+        None => ui.version(consent),
+    }
+}
+
 /// An optional agreement (marketing mails): given only when the box was ticked, never by default.
 pub fn opted_in(s: &str) -> bool {
     s == "yes"

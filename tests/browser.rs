@@ -2,7 +2,9 @@
 //! in, builds a page with a text and an image block in English and German, publishes it, and a
 //! visitor reads it in German; an editor creates a webinar in both languages and a visitor
 //! registers in German; a visitor asks for a whitepaper, opens the mailed link and receives the PDF,
-//! then gets the next one in one click. Skipped with a message when chromedriver is not installed, unless
+//! then gets the next one in one click; a visitor writes through the contact form and signs up in
+//! the footer (both on cached pages, let in by Chromium's `Origin`), and the editor reads the
+//! message and erases the person. Skipped with a message when chromedriver is not installed, unless
 //! `MAGNETIQ_REQUIRE_BROWSER=1` (as in CI), which turns the skip into a failure.
 #[path = "common/mod.rs"]
 mod common;
@@ -370,5 +372,79 @@ async fn a_visitor_asks_for_a_whitepaper_opens_the_mailed_link_and_receives_the_
         .await
         .unwrap();
     assert_eq!(leads, ["form", "reader"]);
+    c.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_visitor_writes_through_the_contact_form_and_the_editor_erases_them_on_request() {
+    if !browser_available() {
+        return;
+    }
+    let app = TestApp::spawn().await;
+    app.create_user("editor@magnetiq.test", "editor", PASSWORD)
+        .await;
+    let profile = tempfile::tempdir().unwrap();
+    let (_driver, c) = start_browser(profile.path()).await;
+
+    // The contact page comes from the cache, with no form token: Chromium's own Origin header is
+    // what lets the message in.
+    c.goto(&app.url("/de/contact")).await.unwrap();
+    fill(&c, ".contact-form #name", "Jana Berg").await;
+    fill(&c, ".contact-form #email", "Jana@Example.com").await;
+    find(&c, ".contact-form #topic option:nth-child(2)")
+        .await
+        .click()
+        .await
+        .unwrap();
+    fill(&c, ".contact-form #message", "Wir planen ein RAG-Projekt.").await;
+    click(&c, ".contact-form input[name=consent]").await;
+    click(&c, ".contact-form button[type=submit]").await;
+    assert_eq!(
+        text_of(&c, ".block-contact-form .form-success strong").await,
+        "Vielen Dank, Ihre Nachricht ist unterwegs."
+    );
+    assert_eq!(c.current_url().await.unwrap().query(), Some("sent=contact"));
+    save_screenshot(&c, "magnetiq-contact-sent.png").await;
+    // The footer's newsletter sign-up on the same cached pages.
+    c.goto(&app.url("/de/about")).await.unwrap();
+    fill(&c, "#footer-newsletter-email", "jana@example.com").await;
+    click(&c, ".footer-newsletter-form input[name=consent]").await;
+    click(&c, ".footer-newsletter-form button[type=submit]").await;
+    assert!(
+        text_of(&c, "main .lead")
+            .await
+            .starts_with("Bitte sehen Sie in Ihr Postfach.")
+    );
+
+    // The editor reads the message and, asked by Jana, erases everything about her.
+    sign_in(&c, &app).await;
+    click(&c, "a[href='/admin/messages']").await;
+    click(&c, ".messages-table a").await;
+    assert_eq!(
+        text_of(&c, ".message-text").await,
+        "Wir planen ein RAG-Projekt."
+    );
+    click(&c, "a[href='/admin/people/jana@example.com']").await;
+    assert!(
+        find(&c, "li[data-source=message]")
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains("Jana Berg")
+    );
+    find(&c, "li[data-source=newsletter]").await;
+    save_screenshot(&c, "magnetiq-person.png").await;
+    click(&c, "form[action$='/erase'] input[name=confirm]").await;
+    click(&c, "form[action$='/erase'] button[type=submit]").await;
+    find(&c, ".people-table, .muted").await;
+    assert_eq!(c.current_url().await.unwrap().path(), "/admin/people");
+    let left: i64 = magnetiq::db::sql(
+        "SELECT (SELECT count(*) FROM contact_messages) + (SELECT count(*) FROM newsletter_subscribers)",
+    )
+    .scalar(&app.state.db)
+    .await
+    .unwrap();
+    assert_eq!(left, 0);
     c.close().await.unwrap();
 }

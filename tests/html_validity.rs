@@ -201,6 +201,64 @@ async fn every_page_kind_passes_the_w3c_html_checker() {
         .keep("whitepaper-returning-reader", returning, 200)
         .await;
 
+    // The contact form and the newsletter, each state a visitor sees.
+    let writer = common::whitepapers::browser();
+    let refused = common::contact::post(
+        &app,
+        &writer,
+        "/en/contact/send",
+        &common::contact::message("", "", "not-an-address"),
+    )
+    .await;
+    pages.keep("contact-errors", refused, 422).await;
+    let sent = common::contact::post(
+        &app,
+        &writer,
+        "/en/contact/send",
+        &common::contact::message("", "Ada", "ada@example.com"),
+    )
+    .await;
+    assert_eq!(sent.status(), 303);
+    pages
+        .get(&app, "contact-thanks", "/en/contact?sent=contact")
+        .await;
+    pages
+        .get(&app, "newsletter-form", "/de/newsletter/subscribe")
+        .await;
+    let refused = common::contact::post(
+        &app,
+        &writer,
+        "/en/newsletter/subscribe",
+        &[("email", "nope"), ("consent", "")],
+    )
+    .await;
+    pages.keep("newsletter-errors", refused, 422).await;
+    let signed_up = common::contact::post(
+        &app,
+        &writer,
+        "/en/newsletter/subscribe",
+        &[("email", "nia@example.com"), ("consent", "yes")],
+    )
+    .await;
+    assert_eq!(signed_up.status(), 303);
+    pages
+        .get(
+            &app,
+            "newsletter-check-inbox",
+            "/en/newsletter/subscribe?sent=1",
+        )
+        .await;
+    let confirm = common::contact::confirmation_link(&app, "nia@example.com").await;
+    pages.get(&app, "newsletter-confirm", &confirm).await;
+    let spent = app.get("/en/newsletter/confirm/0000").await;
+    pages.keep("newsletter-link-invalid", spent, 410).await;
+    let unsubscribe = common::contact::unsubscribe_link(&app, "nia@example.com").await;
+    pages
+        .get(&app, "newsletter-unsubscribe", &unsubscribe)
+        .await;
+    let done = app.client.post(app.url(&unsubscribe)).send().await.unwrap();
+    pages.keep("newsletter-unsubscribed", done, 200).await;
+
     // The admin, as an admin (who sees every section).
     let login = app.get("/admin/login").await;
     pages.keep("admin-login", login, 200).await;
@@ -251,6 +309,10 @@ async fn every_page_kind_passes_the_w3c_html_checker() {
         .scalar(&app.state.db)
         .await
         .unwrap();
+    let message: i64 = magnetiq::db::sql("SELECT id FROM contact_messages LIMIT 1")
+        .scalar(&app.state.db)
+        .await
+        .unwrap();
     let mut admin_pages = vec![
         ("admin-dashboard", "/admin".to_owned()),
         ("admin-pages", "/admin/pages".to_owned()),
@@ -295,6 +357,11 @@ async fn every_page_kind_passes_the_w3c_html_checker() {
             format!("/admin/whitepapers/{whitepaper}"),
         ),
         ("admin-leads", "/admin/leads".to_owned()),
+        ("admin-messages", "/admin/messages".to_owned()),
+        ("admin-message", format!("/admin/messages/{message}")),
+        ("admin-subscribers", "/admin/subscribers".to_owned()),
+        ("admin-people", "/admin/people".to_owned()),
+        ("admin-person", "/admin/people/ada@example.com".to_owned()),
     ];
     if revision != 0 {
         admin_pages.push((

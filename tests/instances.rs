@@ -659,6 +659,52 @@ async fn killing_an_instance_under_whitepaper_requests_loses_no_acknowledged_lea
     drop(database);
 }
 
+#[tokio::test]
+async fn killing_an_instance_under_contact_messages_loses_no_acknowledged_message() {
+    // The visitor's token comes from a page made for them; it works for every public form.
+    let (db, database, servers) = kill_under_load(LeadForm {
+        page: "/en/newsletter/subscribe",
+        post: "/en/contact/send",
+        form: |token, email| owned(common::contact::message(token, "Load", email)),
+        stored: "SELECT email FROM contact_messages",
+    })
+    .await;
+    // Each stored message has its receipt and the team's notification (one transaction).
+    let incomplete: i64 = sql("SELECT count(*) FROM contact_messages AS m
+         WHERE (SELECT count(*) FROM outbox AS o WHERE o.message_id = m.id) <> 2")
+    .scalar(&db)
+    .await
+    .unwrap();
+    assert_eq!(incomplete, 0);
+    db.close().await;
+    drop(servers);
+    drop(database);
+}
+
+#[tokio::test]
+async fn killing_an_instance_under_newsletter_sign_ups_loses_no_acknowledged_sign_up() {
+    let (db, database, servers) = kill_under_load(LeadForm {
+        page: "/en/newsletter/subscribe",
+        post: "/en/newsletter/subscribe",
+        form: |token, email| owned(common::contact::sign_up(token, email)),
+        stored: "SELECT email FROM newsletter_subscribers",
+    })
+    .await;
+    // Each stored sign-up has its confirmation mail with the unsubscribe address.
+    let incomplete: i64 = sql(
+        "SELECT count(*) FROM newsletter_subscribers AS s
+         WHERE NOT EXISTS (SELECT 1 FROM outbox AS o WHERE o.subscriber_id = s.id
+                           AND o.purpose = 'newsletter-confirm' AND o.list_unsubscribe IS NOT NULL)",
+    )
+    .scalar(&db)
+    .await
+    .unwrap();
+    assert_eq!(incomplete, 0);
+    db.close().await;
+    drop(servers);
+    drop(database);
+}
+
 /// A TCP relay between Magnetiq and PostgreSQL that a test can cut and mend, as a network outage or
 /// a database restart would: cut, it drops every connection and refuses new ones.
 struct Relay {

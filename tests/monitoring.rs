@@ -311,7 +311,7 @@ async fn each_request_is_one_log_line_without_personal_data() {
         common::whitepapers::form_token(&client, &server.url("/en/whitepapers/mlops-checklist"))
             .await;
     let asked = client
-        .post(server.url("/en/whitepapers/mlops-checklist/request?utm_source=newsletter"))
+        .post(server.url("/en/whitepapers/mlops-checklist/request?utm_source=autumn-mailing"))
         .form(&common::whitepapers::lead(
             &token,
             "Zelda",
@@ -321,6 +321,26 @@ async fn each_request_is_one_log_line_without_personal_data() {
         .await
         .unwrap();
     assert_eq!(asked.status(), 303);
+    let wrote = client
+        .post(server.url("/en/contact/send"))
+        .header("origin", server.url(""))
+        .form(&common::contact::message(
+            "",
+            "Zelda Secretname",
+            "zelda.contact@example.com",
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrote.status(), 303);
+    let subscribed = client
+        .post(server.url("/en/newsletter/subscribe"))
+        .header("origin", server.url(""))
+        .form(&[("email", "zelda.news@example.com"), ("consent", "yes")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(subscribed.status(), 303);
     client.get(server.url(&booking_page)).send().await.unwrap();
     client
         .get(server.url(&registration_page))
@@ -368,8 +388,11 @@ async fn each_request_is_one_log_line_without_personal_data() {
         "zelda.secret@example.com",
         "zelda.wp@example.com",
         "zelda.query",
+        "zelda.contact@example.com",
+        "zelda.news@example.com",
+        "RAG pilot",
         "visitor@example.com",
-        "newsletter",
+        "autumn-mailing",
         &form.token,
         booking_page.rsplit('/').next().unwrap(),
         registration_page.rsplit('/').next().unwrap(),

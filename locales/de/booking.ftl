@@ -20,6 +20,7 @@ book-company = Unternehmen (optional)
 book-phone = Telefon (optional)
 book-message = Worüber möchten Sie sprechen? (optional)
 book-consent = Ich bin einverstanden, dass meine Angaben zur Vereinbarung dieser Beratung verwendet werden.
+    .version = 2026-11
 book-privacy = Datenschutzerklärung
 book-submit = Jetzt buchen
 book-error-slot = Wählen Sie eine der freien Zeiten.

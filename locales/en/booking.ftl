@@ -20,6 +20,7 @@ book-company = Company (optional)
 book-phone = Phone (optional)
 book-message = What would you like to talk about? (optional)
 book-consent = I agree that my details are used to arrange this consultation.
+    .version = 2026-11
 book-privacy = Privacy policy
 book-submit = Book now
 book-error-slot = Choose one of the free times.

@@ -60,6 +60,29 @@ pub async fn count(db: &Db) -> anyhow::Result<i64> {
     Ok(sql("SELECT count(*) FROM audit_log").scalar(db).await?)
 }
 
+/// A CSV export of personal data (bookings, registrations, leads, messages, subscribers): the
+/// download, and the audit entry that says who took `target` (never the rows themselves).
+pub struct CsvExport<'a> {
+    pub file_name: &'a str,
+    pub header: &'a [&'a str],
+    pub lines: &'a [Vec<String>],
+    pub action: &'a str,
+    pub target: &'a str,
+}
+
+impl CsvExport<'_> {
+    pub async fn answer(
+        self,
+        db: &Db,
+        user: &crate::web::auth::CurrentUser,
+        req: &actix_web::HttpRequest,
+    ) -> Result<actix_web::HttpResponse, crate::error::AppError> {
+        let text = crate::web::export::csv_text(self.header, self.lines)?;
+        record_action(db, user, req, self.action, self.target).await?;
+        Ok(crate::web::export::csv_download(self.file_name, text))
+    }
+}
+
 /// Records what a signed-in user did in this request (with the request's address).
 pub async fn record_action(
     db: &Db,

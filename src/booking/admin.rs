@@ -10,7 +10,7 @@ use jiff::tz::TimeZone;
 use serde::Deserialize;
 
 use super::store::{self, BookingFilter, BookingListing, BookingRefused};
-use crate::audit::store::record_action;
+use crate::audit::store::{CsvExport, record_action};
 use crate::auth::login::html;
 use crate::db::DbTime;
 use crate::error::AppError;
@@ -173,16 +173,15 @@ pub async fn export(
             ]
         })
         .collect();
-    let text = crate::web::export::csv_text(&header, &lines)?;
-    record_action(
-        &state.db,
-        &user,
-        &req,
-        "bookings-exported",
-        &format!("{} bookings", rows.len()),
-    )
-    .await?;
-    Ok(crate::web::export::csv_download("bookings.csv", text))
+    CsvExport {
+        file_name: "bookings.csv",
+        header: &header,
+        lines: &lines,
+        action: "bookings-exported",
+        target: &format!("{} bookings", rows.len()),
+    }
+    .answer(&state.db, &user, &req)
+    .await
 }
 
 #[derive(Template)]

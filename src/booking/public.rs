@@ -340,6 +340,7 @@ pub async fn book(
         return Err(AppError::BadRequest("unknown consultant".into()));
     };
     let default = state.config.languages.default_lang();
+    let consent_version = ui.version("book-consent");
     // A reference is short enough to read out on the phone, so on a busy day one can repeat: the
     // booking is then simply tried again with a new one.
     for _ in 0..5 {
@@ -382,6 +383,7 @@ pub async fn book(
             message: message.as_str(),
             language: lang.as_str(),
             visitor_timezone: zone,
+            consent_version: &consent_version,
         };
         match store::create(&state.db, &new, &mails, now).await? {
             Ok(()) => {

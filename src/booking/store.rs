@@ -133,6 +133,8 @@ pub struct NewBooking<'a> {
     pub message: &'a str,
     pub language: &'a str,
     pub visitor_timezone: &'a str,
+    /// The version of the consent sentence the person ticked.
+    pub consent_version: &'a str,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -193,8 +195,8 @@ pub async fn create(
     let id: i64 = sql(
         "INSERT INTO bookings (reference, token, consultant_id, starts_at, ends_at, duration_minutes, meeting_type,
                                client_name, client_email, company, phone, message, language, visitor_timezone,
-                               consent_at, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) RETURNING id",
+                               consent_at, created_at, consent_version)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16) RETURNING id",
     )
     .bind(new.reference)
     .bind(new.token)
@@ -211,6 +213,7 @@ pub async fn create(
     .bind(new.language)
     .bind(new.visitor_timezone)
     .bind(now)
+    .bind(new.consent_version)
     .scalar(&mut tx)
     .await?;
     let first = new.starts_at.as_second().div_euclid(UNIT_SECONDS);

@@ -446,6 +446,8 @@ fn block_summary(block: &Block, lang: Lang, default: Lang) -> String {
         BlockKind::Quote(q) => q.text.text(lang, default),
         BlockKind::WebinarTeaser(t) => t.title.text(lang, default),
         BlockKind::WhitepaperTeaser(t) => t.title.text(lang, default),
+        BlockKind::ContactForm(c) => c.title.text(lang, default),
+        BlockKind::NewsletterSignup(n) => n.title.text(lang, default),
         BlockKind::Unknown { .. } => "",
     };
     let mut s: String = text.chars().take(80).collect();

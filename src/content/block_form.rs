@@ -39,6 +39,8 @@ pub const BLOCK_TYPES: &[&str] = &[
     "quote",
     "webinar_teaser",
     "whitepaper_teaser",
+    "contact_form",
+    "newsletter_signup",
 ];
 const ICONS: &[&str] = &[
     "bolt", "shield", "globe", "chart", "users", "code", "check", "chat",
@@ -171,6 +173,15 @@ pub fn fields(block_type: &str, items: usize) -> Vec<Field> {
             f("title", "field-title", true, false, Line),
             f("count", "field-teaser-count", false, true, Number),
             f("category", "field-teaser-category", false, false, Line),
+        ],
+        "contact_form" => vec![
+            f("title", "field-title", true, false, Line),
+            f("intro", "field-text", true, false, Text),
+            f("topics", "field-topics", true, false, Text),
+        ],
+        "newsletter_signup" => vec![
+            f("title", "field-title", true, false, Line),
+            f("intro", "field-text", true, false, Text),
         ],
         _ => Vec::new(),
     }

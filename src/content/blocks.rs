@@ -20,6 +20,8 @@ pub enum BlockKind {
     Quote(Quote),
     WebinarTeaser(WebinarTeaser),
     WhitepaperTeaser(WhitepaperTeaser),
+    ContactForm(ContactForm),
+    NewsletterSignup(NewsletterSignup),
     Unknown { block_type: String },
 }
 
@@ -158,6 +160,40 @@ impl WebinarTeaser {
     pub const LIST: &'static str = "webinars";
 }
 
+/// The contact form: a heading, a sentence, and the topics a visitor chooses from (one per line,
+/// per language; none: no topic field). Messages go to `crate::contact`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ContactForm {
+    #[serde(default)]
+    pub title: Text,
+    #[serde(default)]
+    pub intro: Text,
+    #[serde(default)]
+    pub topics: Text,
+}
+
+impl ContactForm {
+    /// The topics in the visitor's language (or the default language's), one per line.
+    pub fn topics(&self, lang: crate::i18n::Lang, default: crate::i18n::Lang) -> Vec<String> {
+        self.topics
+            .text(lang, default)
+            .lines()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned)
+            .collect()
+    }
+}
+
+/// The newsletter sign-up form (double opt-in, `crate::newsletter`): a heading and a sentence.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct NewsletterSignup {
+    #[serde(default)]
+    pub title: Text,
+    #[serde(default)]
+    pub intro: Text,
+}
+
 fn default_teaser_count() -> u8 {
     3
 }
@@ -189,6 +225,8 @@ impl BlockKind {
             "quote" => BlockKind::Quote(from(content).map_err(invalid)?),
             "webinar_teaser" => BlockKind::WebinarTeaser(from(content).map_err(invalid)?),
             "whitepaper_teaser" => BlockKind::WhitepaperTeaser(from(content).map_err(invalid)?),
+            "contact_form" => BlockKind::ContactForm(from(content).map_err(invalid)?),
+            "newsletter_signup" => BlockKind::NewsletterSignup(from(content).map_err(invalid)?),
             other => return Err(BlockError::UnknownType(other.to_owned())),
         };
         match &kind {
@@ -226,6 +264,8 @@ impl BlockKind {
             BlockKind::Quote(_) => "quote",
             BlockKind::WebinarTeaser(_) => "webinar_teaser",
             BlockKind::WhitepaperTeaser(_) => "whitepaper_teaser",
+            BlockKind::ContactForm(_) => "contact_form",
+            BlockKind::NewsletterSignup(_) => "newsletter_signup",
             BlockKind::Unknown { block_type } => block_type,
         }
     }
@@ -243,6 +283,8 @@ impl BlockKind {
             BlockKind::Quote(b) => serde_json::to_string(b),
             BlockKind::WebinarTeaser(b) => serde_json::to_string(b),
             BlockKind::WhitepaperTeaser(b) => serde_json::to_string(b),
+            BlockKind::ContactForm(b) => serde_json::to_string(b),
+            BlockKind::NewsletterSignup(b) => serde_json::to_string(b),
             BlockKind::Unknown { .. } => Ok("{}".to_owned()),
         };
         // These types serialise plain strings and maps only, which cannot fail.

@@ -15,7 +15,9 @@ pub mod tree;
 pub mod view;
 
 pub use model::{Page, PageStatus, Placement, Slug};
+pub use public::{contact_topics, page_with_forms, published_page};
 pub use tree::{SiteTree, TreePage};
+pub use view::PageForms;
 
 use std::sync::{Arc, RwLock};
 

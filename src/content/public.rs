@@ -1,18 +1,21 @@
 //! Public page handlers: `/`, `/{lang}/`, `/{lang}/{slug}`.
 use std::sync::Arc;
 
-use actix_web::http::header;
+use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
+use super::blocks::{Block, BlockKind};
+use super::model::Page;
 use super::model::Slug;
 use super::store;
-use super::view::PageTemplate;
+use super::view::{PageForms, PageTemplate};
 use crate::content::page_path;
 use crate::db;
 use crate::error::AppError;
 use crate::i18n::{LANG_COOKIE, Lang, negotiate};
 use crate::web::compression::Coding;
+use crate::web::csrf::{form_page, visitor_token};
 use crate::web::page_cache::{self, RenderedPage};
 use crate::web::state::AppState;
 
@@ -97,6 +100,23 @@ async fn show_page(
         // The same page under another spelling of its address (e.g. percent-encoded letters).
         return Ok(moved_permanently(&path, req.query_string()));
     }
+    if page_cache::is_after_form(req.query_string()) {
+        let (page, blocks) = store::published_page(&state.db, slug, db::now())
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let sent = web::Query::<Sent>::from_query(req.query_string())
+            .ok()
+            .and_then(|q| match q.sent.as_str() {
+                "contact" => Some("contact"),
+                "newsletter" => Some("newsletter"),
+                _ => None,
+            });
+        let forms = PageForms {
+            sent,
+            ..PageForms::default()
+        };
+        return page_with_forms(req, state, lang, &page, &blocks, forms, StatusCode::OK);
+    }
     let now = db::now();
     // Read the generation before the data: a page edited meanwhile is then not cached stale.
     let generation = state.page_cache.generation();
@@ -114,6 +134,48 @@ async fn show_page(
     let hit = rendered.hit(Coding::for_stored(req.headers()));
     state.page_cache.insert(&path, rendered);
     Ok(page_cache::answer(req, state, hit))
+}
+
+#[derive(serde::Deserialize)]
+struct Sent {
+    sent: String,
+}
+
+/// The published page at `slug` with its blocks (for a form on it that was sent); 404 when there
+/// is none.
+pub async fn published_page(state: &AppState, slug: &str) -> Result<(Page, Vec<Block>), AppError> {
+    let slug = Slug::parse(slug).map_err(|_| AppError::NotFound)?;
+    store::published_page(&state.db, &slug, db::now())
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// The topics of the page's contact form in `lang` (empty: the form asks for none); `None` when
+/// the page has no contact form.
+pub fn contact_topics(blocks: &[Block], lang: Lang, default: Lang) -> Option<Vec<String>> {
+    blocks.iter().find_map(|b| match &b.kind {
+        BlockKind::ContactForm(c) => Some(c.topics(lang, default)),
+        _ => None,
+    })
+}
+
+/// The page made for one visitor, with what its forms show (`forms`): never cached, `no-store`,
+/// with the visitor's form token in its forms.
+pub fn page_with_forms(
+    req: &HttpRequest,
+    state: &AppState,
+    lang: Lang,
+    page: &Page,
+    blocks: &[Block],
+    mut forms: PageForms,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let (token, cookie) = visitor_token(req, state.config.secure_cookies)?;
+    forms.token = token;
+    let tree = crate::content::tree(state);
+    let mut template = PageTemplate::new(state, &tree, page, blocks, lang, db::now());
+    template.forms = forms;
+    Ok(form_page(status, cookie, template.render()?))
 }
 
 /// 301 to `path`, keeping the query (campaign parameters survive the hop).

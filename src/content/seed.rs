@@ -330,6 +330,20 @@ fn demo_pages() -> Vec<DemoPage> {
                         "url": tr("mailto:hello@magnetiq.example", "mailto:hello@magnetiq.example")
                     }),
                 ),
+                (
+                    "contact_form",
+                    json!({
+                        "title": tr("Send us a message", "Senden Sie uns eine Nachricht"),
+                        "intro": tr(
+                            "Tell us what you are working on; we answer within one working day.",
+                            "Erzählen Sie uns, woran Sie arbeiten; wir antworten innerhalb eines Werktags.",
+                        ),
+                        "topics": tr(
+                            "A project enquiry\nA question about a webinar or whitepaper\nPress and partnerships\nSomething else",
+                            "Eine Projektanfrage\nEine Frage zu einem Webinar oder Whitepaper\nPresse und Partnerschaften\nEtwas anderes",
+                        ),
+                    }),
+                ),
             ],
         },
         DemoPage {

@@ -29,6 +29,29 @@ pub struct PageTemplate<'a> {
     pub json_ld_sanitized: String,
     /// Shown to a signed-in editor before publishing: a banner says so, and robots stay away.
     pub preview: bool,
+    /// What the page's forms show: empty for the cached page.
+    pub forms: PageForms,
+}
+
+/// What the forms on a page (contact, newsletter sign-up) show beyond their fields: what a
+/// visitor typed and why it was refused (after a POST), the visitor's form token when the page is
+/// made for one visitor, and a thank-you after a form did its work (`?sent=…`). The page as cached
+/// for everyone has none of these: its forms carry no token (see `web::csrf::check_cached_form`).
+#[derive(Clone, Debug, Default)]
+pub struct PageForms {
+    pub contact: crate::forms::FormState,
+    pub newsletter: crate::forms::FormState,
+    /// `form-errors` in the visitor's language, above the form that was refused.
+    pub notice: Option<String>,
+    pub token: String,
+    /// Which form just did its work: `contact` or `newsletter`.
+    pub sent: Option<&'static str>,
+}
+
+impl PageForms {
+    pub fn sent(&self, form: &str) -> bool {
+        self.sent == Some(form)
+    }
 }
 
 pub enum BlockView<'a> {
@@ -42,6 +65,27 @@ pub enum BlockView<'a> {
     Quote(QuoteView<'a>),
     WebinarTeaser(TeaserView<'a>),
     WhitepaperTeaser(TeaserView<'a>),
+    ContactForm(ContactFormView<'a>),
+    NewsletterSignup(NewsletterView<'a>),
+}
+
+pub struct ContactFormView<'a> {
+    pub lang_attr: Option<Lang>,
+    pub title: &'a str,
+    pub intro: &'a str,
+    pub topics: Vec<String>,
+    /// Where the message says it came from.
+    pub page_slug: &'a str,
+    pub action: String,
+    pub privacy_href: String,
+}
+
+pub struct NewsletterView<'a> {
+    pub lang_attr: Option<Lang>,
+    pub title: &'a str,
+    pub intro: &'a str,
+    pub action: String,
+    pub privacy_href: String,
 }
 
 pub struct HeroView<'a> {
@@ -210,7 +254,7 @@ impl<'a> PageTemplate<'a> {
 
         let mut blocks: Vec<BlockView<'a>> = blocks
             .iter()
-            .filter_map(|b| block_view(b, reader, state, now))
+            .filter_map(|b| block_view(b, reader, state, now, page.slug.as_str()))
             .collect();
         let mut show_title_header = true;
         if page.slug.is_home()
@@ -243,6 +287,7 @@ impl<'a> PageTemplate<'a> {
             blocks,
             json_ld_sanitized,
             preview: false,
+            forms: PageForms::default(),
         }
     }
 }
@@ -252,8 +297,26 @@ fn block_view<'a>(
     r: Reader,
     state: &AppState,
     now: OffsetDateTime,
+    page_slug: &'a str,
 ) -> Option<BlockView<'a>> {
+    let privacy_href = || format!("/{}/privacy", r.lang);
     let view = match &block.kind {
+        BlockKind::ContactForm(c) => BlockView::ContactForm(ContactFormView {
+            lang_attr: r.fallback_of(&c.title),
+            title: r.text(&c.title),
+            intro: r.text(&c.intro),
+            topics: c.topics(r.lang, r.default),
+            page_slug,
+            action: format!("/{}/contact/send", r.lang),
+            privacy_href: privacy_href(),
+        }),
+        BlockKind::NewsletterSignup(n) => BlockView::NewsletterSignup(NewsletterView {
+            lang_attr: r.fallback_of(&n.title),
+            title: r.text(&n.title),
+            intro: r.text(&n.intro),
+            action: format!("/{}/newsletter/subscribe", r.lang),
+            privacy_href: privacy_href(),
+        }),
         BlockKind::Hero(h) => BlockView::Hero(HeroView {
             lang_attr: r.fallback_of(&h.headline),
             as_h1: false,

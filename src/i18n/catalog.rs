@@ -117,6 +117,29 @@ impl Messages {
         }
     }
 
+    /// The version of a consent sentence, as a consent records it: `{id}/{version}` from the
+    /// message's `.version` attribute (`lead-consent/2026-11`). A changed text gets a new version in
+    /// the Fluent file, so what someone agreed to earlier keeps its own.
+    pub fn version(&self, id: &str) -> String {
+        let version = self
+            .bundle
+            .get_message(id)
+            .and_then(|m| m.get_attribute("version"))
+            .map(|a| {
+                let mut errors = Vec::new();
+                self.bundle
+                    .format_pattern(a.value(), None, &mut errors)
+                    .into_owned()
+            });
+        match version {
+            Some(v) => format!("{id}/{v}"),
+            None => {
+                tracing::warn!(lang = %self.lang, id, "consent text without a .version");
+                format!("{id}/unversioned")
+            }
+        }
+    }
+
     /// The message `id` with variables, e.g. `t_args("footer-copyright", &[("year", 2026.into())])`.
     pub fn t_args(&self, id: &str, args: &[(&str, FluentValue<'_>)]) -> String {
         let Some(pattern) = self.bundle.get_message(id).and_then(|m| m.value()) else {
@@ -203,6 +226,37 @@ mod tests {
             ),
             "© 2026 X"
         );
+    }
+
+    /// Every consent sentence carries a `.version`, the same in every language (the translations
+    /// say the same thing), so what people agreed to is recorded by version.
+    #[test]
+    fn consent_sentences_carry_one_version_in_every_language() {
+        let list = shipped_languages()
+            .into_iter()
+            .collect::<Vec<_>>()
+            .join(",");
+        let languages = Languages::parse(&list).unwrap();
+        let catalog = Catalog::load(&languages).unwrap();
+        for id in [
+            "book-consent",
+            "lead-consent",
+            "lead-marketing",
+            "contact-consent",
+            "newsletter-consent",
+        ] {
+            let versions: BTreeSet<String> = languages
+                .all()
+                .iter()
+                .map(|l| catalog.messages(*l).version(id))
+                .collect();
+            assert_eq!(versions.len(), 1, "{id}: {versions:?}");
+            let version = versions.into_iter().next().unwrap();
+            assert!(
+                version.starts_with(&format!("{id}/")) && !version.ends_with("/unversioned"),
+                "{version}"
+            );
+        }
     }
 
     /// Every message id the templates and the code ask for (`t("id")`, `t_args("id", ...)`, and the

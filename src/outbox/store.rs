@@ -27,6 +27,13 @@ pub struct Placement {
     pub registration_id: Option<i64>,
     /// A whitepaper lead's mails go with the lead when it is erased.
     pub lead_id: Option<i64>,
+    /// A contact message's mails go with the message.
+    pub message_id: Option<i64>,
+    /// A newsletter subscriber's mails go with the subscription.
+    pub subscriber_id: Option<i64>,
+    /// The one-click unsubscribe address (RFC 8058) of a mail to a subscriber: sent as
+    /// `List-Unsubscribe` with `List-Unsubscribe-Post`.
+    pub list_unsubscribe: Option<String>,
     /// Why it is there, e.g. `webinar-reminder-1d`: mails of one purpose are withdrawn together.
     pub purpose: &'static str,
     /// Not before (a reminder's time); `None`: at once.
@@ -61,8 +68,9 @@ pub async fn enqueue_placed(
     let now = now();
     Ok(sql(
         "INSERT INTO outbox (recipient, subject, body_text, body_html, attachment_name, attachment_type, attachment,
-                             booking_id, registration_id, lead_id, purpose, next_attempt_at, not_after, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+                             booking_id, registration_id, lead_id, message_id, subscriber_id, list_unsubscribe,
+                             purpose, next_attempt_at, not_after, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id",
     )
     .bind(&mail.recipient)
     .bind(&mail.subject)
@@ -74,6 +82,9 @@ pub async fn enqueue_placed(
     .bind(placement.booking_id)
     .bind(placement.registration_id)
     .bind(placement.lead_id)
+    .bind(placement.message_id)
+    .bind(placement.subscriber_id)
+    .bind(placement.list_unsubscribe.as_deref())
     .bind(placement.purpose)
     .bind(placement.send_after.map(DbTime::from).unwrap_or(DbTime::new(now)))
     .bind(placement.not_after)
@@ -117,10 +128,11 @@ pub struct QueuedMail {
     pub next_attempt_at: DbTime,
     pub last_error: Option<String>,
     pub created_at: DbTime,
+    pub list_unsubscribe: Option<String>,
 }
 
 const COLUMNS: &str = "id, recipient, subject, body_text, body_html, attachment_name, attachment_type, attachment, status,
-     attempts, next_attempt_at, last_error, created_at";
+     attempts, next_attempt_at, last_error, created_at, list_unsubscribe";
 
 /// What the outbox carries: mails, and cache purges for a CDN or reverse proxy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp};
-use lettre::message::header::ContentType;
+use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
@@ -107,11 +107,23 @@ fn build(mail: &QueuedMail, from: &Mailbox) -> anyhow::Result<Message> {
         }
         _ => alternative,
     };
-    Ok(Message::builder()
+    let mut message = Message::builder()
         .from(from.clone())
         .to(to)
-        .subject(mail.subject.clone())
-        .multipart(body)?)
+        .subject(mail.subject.clone());
+    if let Some(url) = &mail.list_unsubscribe {
+        // RFC 8058: one click in the mail client unsubscribes with a POST to `url`.
+        message = message
+            .raw_header(HeaderValue::new(
+                HeaderName::new_from_ascii_str("List-Unsubscribe"),
+                format!("<{url}>"),
+            ))
+            .raw_header(HeaderValue::new(
+                HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+                "List-Unsubscribe=One-Click".to_owned(),
+            ));
+    }
+    Ok(message.multipart(body)?)
 }
 
 #[cfg(test)]

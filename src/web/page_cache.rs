@@ -211,6 +211,7 @@ pub async fn serve_cached_pages(
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
     if matches!(*req.method(), Method::GET | Method::HEAD)
+        && !is_after_form(req.query_string())
         && let Some(state) = req.app_data::<web::Data<AppState>>()
         && let Some(hit) =
             state
@@ -223,6 +224,12 @@ pub async fn serve_cached_pages(
         return Ok(req.into_response(response).map_into_right_body());
     }
     Ok(next.call(req).await?.map_into_left_body())
+}
+
+/// A page asked for after a form did its work (`?sent=…`) says thank you to one visitor: it is
+/// made for that request, never answered from or kept in the cache.
+pub fn is_after_form(query: &str) -> bool {
+    query.starts_with("sent=") || query.contains("&sent=")
 }
 
 /// Where a page rendered earlier lies in the spill file.

@@ -28,6 +28,9 @@ pub struct AppState {
     pub registration_limit: RateLimit,
     /// Whitepaper requests one address may send in ten minutes (the same number).
     pub whitepaper_limit: RateLimit,
+    /// Contact messages and newsletter sign-ups per client address.
+    pub contact_limit: RateLimit,
+    pub newsletter_limit: RateLimit,
     /// Cache purges after a publish, when `MAGNETIQ_PURGE_URL` is set.
     pub purges: Option<Arc<Purges>>,
     /// This process among the instances of the site (for change notices).
@@ -109,6 +112,8 @@ impl AppState {
             booking_limit: RateLimit::new(limit, std::time::Duration::from_secs(600)),
             registration_limit: RateLimit::new(limit, std::time::Duration::from_secs(600)),
             whitepaper_limit: RateLimit::new(limit, std::time::Duration::from_secs(600)),
+            contact_limit: RateLimit::new(limit, std::time::Duration::from_secs(600)),
+            newsletter_limit: RateLimit::new(limit, std::time::Duration::from_secs(600)),
             session_key,
             frame,
             draining: Arc::default(),

@@ -14,7 +14,7 @@ use super::mails;
 use super::model::{RegistrationStatus, Webinar};
 use super::public::site;
 use super::store::{self, RegistrationListing};
-use crate::audit::store::record_action;
+use crate::audit::store::{CsvExport, record_action};
 use crate::auth::login::html;
 use crate::error::AppError;
 use crate::web::admin_layout::{AdminLayout, Section, admin_lang, flash};
@@ -165,24 +165,20 @@ pub async fn export(
             ]
         })
         .collect();
-    let text = crate::web::export::csv_text(&header, &lines)?;
-    record_action(
-        &state.db,
-        &user,
-        &req,
-        "registrations-exported",
-        &format!(
+    CsvExport {
+        file_name: &format!("registrations-{}.csv", w.slug.as_str()),
+        header: &header,
+        lines: &lines,
+        action: "registrations-exported",
+        target: &format!(
             "webinar {} ({}): {} registrations",
             w.id,
             w.slug.as_str(),
             rows.len()
         ),
-    )
-    .await?;
-    Ok(crate::web::export::csv_download(
-        &format!("registrations-{}.csv", w.slug.as_str()),
-        text,
-    ))
+    }
+    .answer(&state.db, &user, &req)
+    .await
 }
 
 /// POST `/admin/webinars/{id}/registrations/{registration}`: a new status (attended, no-show,

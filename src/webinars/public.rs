@@ -27,10 +27,6 @@ use crate::web::layout::{Here, Layout};
 use crate::web::see_other;
 use crate::web::state::AppState;
 
-/// The version of the consent text shown beside the form (`lead-consent`); a registration records
-/// the one its person saw. Change it when that text changes.
-pub const CONSENT_VERSION: &str = "webinar-consent-2026-11";
-
 /// A webinar as a card in the list or the footer.
 pub struct Card {
     pub href: String,
@@ -495,7 +491,11 @@ pub async fn register(
         language: lang.as_str(),
         timezone: &zone,
         marketing: crate::forms::opted_in(form.get("marketing")),
-        consent_version: CONSENT_VERSION,
+        consent_version: &crate::forms::consent_versions(
+            ui,
+            "lead-consent",
+            crate::forms::opted_in(form.get("marketing")).then_some("lead-marketing"),
+        ),
         source: &source,
     };
     let site = site(&state);

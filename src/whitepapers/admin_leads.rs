@@ -10,7 +10,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::store::{self, LeadFilter, LeadListing};
-use crate::audit::store::record_action;
+use crate::audit::store::{CsvExport, record_action};
 use crate::auth::login::html;
 use crate::db::DbTime;
 use crate::error::AppError;
@@ -218,16 +218,15 @@ pub async fn export(
             ]
         })
         .collect();
-    let text = crate::web::export::csv_text(&header, &lines)?;
-    record_action(
-        &state.db,
-        &user,
-        &req,
-        "leads-exported",
-        &format!("{} leads", rows.len()),
-    )
-    .await?;
-    Ok(crate::web::export::csv_download("leads.csv", text))
+    CsvExport {
+        file_name: "leads.csv",
+        header: &header,
+        lines: &lines,
+        action: "leads-exported",
+        target: &format!("{} leads", rows.len()),
+    }
+    .answer(&state.db, &user, &req)
+    .await
 }
 
 /// POST `/admin/leads/{id}/delete`: erasure (with the lead's links and mails), after the tick.

@@ -27,10 +27,6 @@ use crate::web::layout::{Here, Layout};
 use crate::web::see_other;
 use crate::web::state::AppState;
 
-/// The version of the consent text beside the form (`lead-consent`); a lead records the one its
-/// person saw. Change it when that text changes.
-pub const CONSENT_VERSION: &str = "whitepaper-consent-2026-11";
-
 /// `5 March 2026` / `05.03.2026`.
 pub fn date_text(date: jiff::civil::Date, lang: Lang) -> String {
     let month = time::Month::try_from(u8::try_from(date.month()).unwrap_or(1))
@@ -422,7 +418,11 @@ pub async fn request(
         phone: phone.as_ref().map_or("", |p| p.as_str()),
         language: lang.as_str(),
         marketing: crate::forms::opted_in(form.get("marketing")),
-        consent_version: CONSENT_VERSION,
+        consent_version: &crate::forms::consent_versions(
+            ui,
+            "lead-consent",
+            crate::forms::opted_in(form.get("marketing")).then_some("lead-marketing"),
+        ),
         source: &source,
     };
     let token = crate::tokens::random_token()?;

@@ -638,6 +638,16 @@ pub async fn delete_lead(db: &Db, id: i64) -> anyhow::Result<bool> {
         == 1)
 }
 
+/// Retention: requests whose link was never used, made before `before`; how many went.
+pub async fn delete_unconfirmed_before(db: &Db, before: Timestamp) -> anyhow::Result<u64> {
+    Ok(
+        sql("DELETE FROM whitepaper_leads WHERE confirmed_at IS NULL AND created_at < $1")
+            .bind(before)
+            .execute(db)
+            .await?,
+    )
+}
+
 /// The titles of every whitepaper, for the leads filter.
 pub async fn titles(db: &Db) -> anyhow::Result<Vec<(i64, JsonText)>> {
     Ok(

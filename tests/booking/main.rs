@@ -389,6 +389,7 @@ async fn a_repeated_reference_is_reported_so_the_booking_is_retried_with_a_new_o
         message: "",
         language: "en",
         visitor_timezone: "UTC",
+        consent_version: "book-consent/2026-11",
     };
     let now = jiff::Timestamp::now();
     let (t1, t2): (&'static str, &'static str) = ("1".repeat(64).leak(), "2".repeat(64).leak());

@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod booking;
+pub mod contact;
 pub mod media;
 pub mod process;
 pub mod smtp;

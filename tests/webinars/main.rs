@@ -105,7 +105,7 @@ async fn a_visitor_registers_sees_the_details_in_their_zone_and_can_cancel() {
     .await
     .unwrap();
     assert_eq!(stored.0, "ada@example.com");
-    assert_eq!(stored.1, magnetiq::webinars::public::CONSENT_VERSION);
+    assert_eq!(stored.1, "lead-consent/2026-11");
     assert_eq!(
         (stored.2.as_str(), stored.3.as_str()),
         ("newsletter", "autumn")

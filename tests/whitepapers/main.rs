@@ -110,7 +110,7 @@ async fn a_visitor_asks_confirms_through_the_mailed_link_and_gets_the_pdf() {
     .fetch_one(&app.state.db)
     .await
     .unwrap();
-    assert_eq!(stored.0, magnetiq::whitepapers::public::CONSENT_VERSION);
+    assert_eq!(stored.0, "lead-consent/2026-11");
     assert_eq!(
         (stored.1.as_str(), stored.2.as_str(), stored.3.as_str()),
         ("linkedin", "social", "launch")

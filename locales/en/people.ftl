@@ -1,0 +1,17 @@
+# Everyone who left their details, and their privacy requests.
+admin-nav-people = People
+people-search = Name, address or company
+people-found = people
+people-person = Person
+people-last-activity = Last activity
+person-export = Export everything (JSON)
+person-consents = Consent history
+person-consent-form = Form
+person-consent-about = About
+person-consent-version = Text version
+person-consent-at = Agreed
+person-consent-withdrawn = Withdrawn
+person-erase = Erase this person
+person-erase-text = Deletes every booking, webinar registration, whitepaper request, message and newsletter subscription of this address, frees their slots and seats, and withdraws every mail to them. The audit log keeps that an erasure happened, not whose.
+person-erase-confirm = Yes, erase everything about this address for good.
+person-erased = Everything about that person is erased.

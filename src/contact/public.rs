@@ -1,0 +1,132 @@
+//! POST `/{lang}/contact`: a message from a page's contact form block. The message and its two
+//! mails are stored in one transaction; the visitor is sent back to the page, which then thanks
+//! them (`?sent=contact`, 303). A refused field shows the page again with every field kept (422).
+use std::collections::HashMap;
+use std::time::Instant;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use super::mails::{self, Sent};
+use super::store::{self, NewMessage};
+use crate::content::{self, PageForms};
+use crate::error::AppError;
+use crate::forms::{
+    Consent, Email, FieldErrors, FormState, Invalid, Message, PersonName, Phone, ShortText,
+    Submitted,
+};
+use crate::web::auth::client_ip;
+use crate::web::csrf::check_cached_form;
+use crate::web::see_other;
+use crate::web::state::AppState;
+
+/// The id of the consent sentence the contact form shows (its `.version` is recorded).
+pub const CONSENT: &str = "contact-consent";
+
+/// POST `/{lang}/contact`.
+pub async fn send(
+    req: HttpRequest,
+    path: web::Path<String>,
+    form: web::Form<HashMap<String, String>>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let lang = state
+        .config
+        .languages
+        .find(&path.into_inner())
+        .ok_or(AppError::NotFound)?;
+    let form = Submitted::new(form.into_inner());
+    check_cached_form(&req, form.get("csrf_token"))?;
+    if let Err(wait) = state.contact_limit.hit(&client_ip(&req), Instant::now()) {
+        return Err(AppError::TooMany {
+            retry_after_secs: wait.as_secs().max(1),
+        });
+    }
+    let (page, blocks) = content::published_page(&state, form.get("page")).await?;
+    let default = state.config.languages.default_lang();
+    let Some(topics) = content::contact_topics(&blocks, lang, default) else {
+        // No contact form on that page (removed meanwhile, or a made-up page).
+        return Err(AppError::NotFound);
+    };
+    let page_path = content::page_path(lang, page.slug.as_str());
+    let thanks = format!("{page_path}?sent=contact#contact");
+    if form.is_from_a_bot() {
+        return Ok(see_other(&thanks));
+    }
+    let ui = state.catalog.messages(lang);
+    let mut errors = FieldErrors::default();
+    let name = errors.check("name", PersonName::parse(form.get("name")));
+    let email = errors.check("email", Email::field(form.get("email")));
+    let company = errors.check("company", ShortText::parse(form.get("company")));
+    let phone = errors.check("phone", Phone::parse(form.get("phone")));
+    let topic = form.get("topic").trim();
+    if topics.is_empty() && !topic.is_empty()
+        || !topics.is_empty() && !topics.iter().any(|t| t == topic)
+    {
+        errors.add("topic", "contact-error-topic");
+    }
+    let message = errors.check(
+        "message",
+        Message::parse(form.get("message")).and_then(|m| {
+            if m.as_str().is_empty() {
+                Err(Invalid("contact-error-message"))
+            } else {
+                Ok(m)
+            }
+        }),
+    );
+    errors.check("consent", Consent::parse(form.get("consent")));
+    let (Some(name), Some(email), Some(company), Some(phone), Some(message), true) =
+        (name, email, company, phone, message, errors.is_empty())
+    else {
+        let forms = PageForms {
+            contact: FormState::again(&form, &errors, ui),
+            notice: Some(ui.t("form-errors").to_owned()),
+            ..PageForms::default()
+        };
+        return content::page_with_forms(
+            &req,
+            &state,
+            lang,
+            &page,
+            &blocks,
+            forms,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
+    };
+    let consent_version = ui.version(CONSENT);
+    let new = NewMessage {
+        name: name.as_str(),
+        email: email.as_str(),
+        company: company.as_str(),
+        phone: phone.as_str(),
+        topic,
+        message: message.as_str(),
+        language: lang.as_str(),
+        source_url: &page_path,
+        consent_version: &consent_version,
+    };
+    let sent = Sent {
+        name: name.as_str(),
+        email: email.as_str(),
+        company: company.as_str(),
+        phone: phone.as_str(),
+        topic,
+        message: message.as_str(),
+        lang,
+    };
+    let team = state.config.contact_to.clone();
+    let team_ui = state.catalog.messages(default);
+    let base = state.config.base_url.clone();
+    store::insert(&state.db, &new, jiff::Timestamp::now(), |id| {
+        let mut queued = vec![mails::receipt(ui, &sent)?];
+        if !team.is_empty() {
+            let link = format!("{base}/admin/messages/{id}");
+            queued.push(mails::notification(team_ui, &team, &sent, &link)?);
+        }
+        Ok(queued)
+    })
+    .await?;
+    state.lead_received("contact-message");
+    Ok(see_other(&thanks))
+}
