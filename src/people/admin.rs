@@ -341,6 +341,8 @@ pub async fn erase(
         flash(&session, ui.t("person-erase-confirm"));
         return Ok(see_other(&person_href(email.as_str())));
     }
+    // Seats in webinars to come go to the waitlist first (with its mails), as a cancel would.
+    crate::webinars::cancel_before_erasure(&state, email.as_str()).await?;
     let erased = store::erase(&state.db, email.as_str()).await?;
     if erased.total() == 0 && erased.mails == 0 {
         return Err(AppError::NotFound);

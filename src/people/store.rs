@@ -221,7 +221,7 @@ impl Erased {
 }
 
 /// Erases every row about `email` in one transaction: bookings (their slots free up), webinar
-/// registrations (their seats free up), whitepaper leads with their links, contact messages,
+/// registrations (cancelled before, by `webinars::cancel_before_erasure`, so the waitlist moves up), whitepaper leads with their links, contact messages,
 /// the newsletter subscription, and every mail to the address, sent or waiting.
 pub async fn erase(db: &Db, email: &str) -> anyhow::Result<Erased> {
     let mut tx = db.begin().await?;

@@ -89,3 +89,30 @@ pub fn keep_fresh(state: actix_web::web::Data<AppState>) {
         }
     });
 }
+
+/// Before a person is erased (`crate::people`): their seats and waitlist places in webinars still
+/// to come are cancelled as their own cancel would, so whoever waits longest moves up and is told.
+/// Returns how many were cancelled.
+pub async fn cancel_before_erasure(state: &AppState, email: &str) -> anyhow::Result<u64> {
+    let now = jiff::Timestamp::now();
+    let site = public::site(state);
+    let mut cancelled = 0;
+    for (webinar_id, id) in store::upcoming_places_of(&state.db, email, now).await? {
+        let Some(w) = store::webinar(&state.db, webinar_id).await? else {
+            continue;
+        };
+        let changed = store::set_registration_status(
+            &state.db,
+            webinar_id,
+            id,
+            model::RegistrationStatus::Cancelled,
+            now,
+            |next| mails::promoted(&state.catalog, &w, next, &site, now),
+        )
+        .await?;
+        if changed.is_ok() {
+            cancelled += 1;
+        }
+    }
+    Ok(cancelled)
+}

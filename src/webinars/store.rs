@@ -702,6 +702,24 @@ pub async fn set_registration_status(
     Ok(Ok(()))
 }
 
+/// The seats and waitlist places of `email` (lowercased) in webinars that have not begun:
+/// (webinar id, registration id).
+pub async fn upcoming_places_of(
+    db: &Db,
+    email: &str,
+    now: Timestamp,
+) -> anyhow::Result<Vec<(i64, i64)>> {
+    Ok(sql(
+        "SELECT r.webinar_id, r.id FROM webinar_registrations AS r JOIN webinars AS w ON w.id = r.webinar_id
+         WHERE lower(r.email) = $1 AND r.status IN ('registered', 'waitlisted') AND w.starts_at > $2
+         ORDER BY r.id",
+    )
+    .bind(email)
+    .bind(now)
+    .fetch_all(db)
+    .await?)
+}
+
 /// Erases a registration with its mails (a data-subject request).
 pub async fn delete_registration(db: &Db, webinar_id: i64, id: i64) -> anyhow::Result<bool> {
     Ok(

@@ -361,3 +361,72 @@ async fn retention_deletes_only_what_is_due() {
         .unwrap();
     assert_eq!(audit, 1);
 }
+
+#[tokio::test]
+async fn erasing_a_seated_person_gives_the_seat_to_the_first_on_the_waitlist() {
+    let app = TestApp::signed_in("editor").await;
+    let webinar: i64 = sql("SELECT id FROM webinars WHERE slug = 'forecasting-workshop'")
+        .scalar(&app.state.db)
+        .await
+        .unwrap();
+    let seated = common::webinars::count(&app, webinar, "registered").await;
+    sql("UPDATE webinars SET capacity = $1 WHERE id = $2")
+        .bind(seated + 1)
+        .bind(webinar)
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    let visitor = browser();
+    let url = app.url("/en/webinars/forecasting-workshop");
+    for (name, email) in [("Ada", "ada@example.com"), ("Bob", "bob@example.com")] {
+        let token = common::webinars::form_token(&visitor, &url).await;
+        let r = common::webinars::register(
+            &app,
+            &visitor,
+            "en",
+            "forecasting-workshop",
+            &common::webinars::registration(&token, name, email),
+        )
+        .await;
+        assert_eq!(r.status(), 303);
+    }
+    let status_of = |email: &'static str| {
+        let db = app.state.db.clone();
+        async move {
+            sql("SELECT status FROM webinar_registrations WHERE email = $1")
+                .bind(email)
+                .scalar::<String>(&db)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(status_of("ada@example.com").await, "registered");
+    assert_eq!(status_of("bob@example.com").await, "waitlisted");
+    let mails_to_bob = || {
+        let db = app.state.db.clone();
+        async move {
+            sql("SELECT count(*) FROM outbox WHERE recipient = 'bob@example.com'")
+                .scalar::<i64>(&db)
+                .await
+                .unwrap()
+        }
+    };
+    let before = mails_to_bob().await;
+    let person = "/admin/people/ada@example.com";
+    let r = app
+        .post_form(&format!("{person}/erase"), person, &[("confirm", "yes")])
+        .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(status_of("bob@example.com").await, "registered");
+    assert!(mails_to_bob().await > before, "Bob is told he has a seat");
+    assert_eq!(
+        common::webinars::count(&app, webinar, "registered").await,
+        seated + 1
+    );
+    let left: i64 =
+        sql("SELECT count(*) FROM webinar_registrations WHERE email = 'ada@example.com'")
+            .scalar(&app.state.db)
+            .await
+            .unwrap();
+    assert_eq!(left, 0);
+}
