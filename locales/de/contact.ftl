@@ -37,3 +37,4 @@ message-title = Nachricht
 message-reply = Per E-Mail antworten
 person-open = Alles zu dieser Person
 person-consent = Einwilligung
+dashboard-unread-messages = Ungelesene Nachrichten

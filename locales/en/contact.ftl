@@ -37,3 +37,4 @@ message-title = Message
 message-reply = Reply by e-mail
 person-open = Everything about this person
 person-consent = Consent
+dashboard-unread-messages = Unread messages

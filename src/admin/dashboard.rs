@@ -1,4 +1,5 @@
 //! `/admin`: the next consultations and webinars, the newest registrations and whitepaper leads,
+//! unread contact messages,
 //! recent changes, scheduled pages, pages missing a
 //! translation.
 use actix_session::Session;
@@ -28,6 +29,9 @@ struct Dashboard<'a> {
     webinars: Vec<crate::webinars::admin::Row>,
     registrations: Vec<(i64, String, String, String)>,
     leads: Vec<(i64, String, String, String)>,
+    /// Unread contact messages: how many, and the newest few.
+    unread: i64,
+    messages: Vec<crate::contact::store::Message>,
     failed_mails: i64,
 }
 
@@ -103,6 +107,11 @@ pub async fn dashboard(
             )
         })
         .collect();
+    let unread_filter = crate::contact::store::Filter {
+        status: Some(crate::contact::store::Status::Unread),
+    };
+    let unread = crate::contact::store::count(&state.db, unread_filter).await?;
+    let messages = crate::contact::store::list(&state.db, unread_filter, 5, 0).await?;
     let failed_mails = crate::outbox::store::count_failed(&state.db).await?;
     let page = Dashboard {
         layout,
@@ -113,6 +122,8 @@ pub async fn dashboard(
         webinars,
         registrations,
         leads,
+        unread,
+        messages,
         failed_mails,
     };
     Ok(html(StatusCode::OK, page.render()?))

@@ -320,6 +320,12 @@ async fn the_team_reads_answers_archives_and_exports_its_messages() {
     }
     let inbox = app.page("/admin/messages").await;
     assert_eq!(count(&inbox, "tr.unread"), 2);
+    let dashboard = app.page("/admin").await;
+    assert_eq!(count(&dashboard, ".unread-messages li"), 2);
+    assert_eq!(
+        texts(&dashboard, "#messages-heading"),
+        ["Unread messages (2)"]
+    );
     let id: i64 = sql("SELECT id FROM contact_messages WHERE name = 'Ada'")
         .scalar(&app.state.db)
         .await
