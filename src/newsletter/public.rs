@@ -182,7 +182,13 @@ pub async fn subscribe(
     let token = random_token()?;
     let hash = token_hash(&token);
     let consent_version = ui.version(CONSENT);
-    let source = crate::forms::Source::from_query(form.get("source"), "");
+    // The page the form was on (its canonical address, sent by the footer and the block), kept
+    // as a path like every lead's source.
+    let page = form.get("source");
+    let page = page
+        .strip_prefix(state.config.base_url.as_str())
+        .unwrap_or(page);
+    let source = crate::forms::Source::from_query(page, "");
     let new = SignUp {
         email: email.as_str(),
         language: lang.as_str(),

@@ -189,7 +189,13 @@ async fn the_footer_on_every_cached_page_signs_up_with_the_browsers_origin() {
         attrs(&page, "footer form", "action"),
         ["/en/newsletter/subscribe"]
     );
-    let fields = [("email", "foot@example.com"), ("consent", "yes")];
+    let source = attrs(&page, "footer form input[name=source]", "value").remove(0);
+    assert_eq!(source, "http://magnetiq.test/en/about");
+    let fields = [
+        ("email", "foot@example.com"),
+        ("consent", "yes"),
+        ("source", source.as_str()),
+    ];
     // What a browser sends from the footer: no token (the page is the same for everyone), its Origin.
     let r = post(&app, &visitor, "/en/newsletter/subscribe", &fields).await;
     assert_eq!(r.status(), 303);
@@ -197,6 +203,11 @@ async fn the_footer_on_every_cached_page_signs_up_with_the_browsers_origin() {
         status_of(&app, "foot@example.com").await.as_deref(),
         Some("pending")
     );
+    let stored: String = sql("SELECT source_url FROM newsletter_subscribers")
+        .scalar(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(stored, "/en/about", "the page it was signed up on");
     // Without an Origin, or from elsewhere: refused.
     let r = visitor
         .post(app.url("/en/newsletter/subscribe"))
