@@ -65,6 +65,7 @@ error-title-required = Ein Titel in der Standardsprache ist erforderlich.
 error-slug-invalid = Verwenden Sie Kleinbuchstaben, Ziffern und einzelne Bindestriche (1 bis 100 Zeichen).
 error-slug-taken = Eine andere Seite hat bereits diese Adresse.
 error-slug-reserved = Diese Adresse gehört zu einem Teil der Website (Buchung, Webinare); wählen Sie eine andere.
+error-slug-home = Die Startseite behält die Adresse „home“: Dort kommt jeder Besucher an.
 error-parent-cycle = Eine Seite kann nicht unter sich selbst oder unter einer ihrer eigenen Seiten liegen.
 error-schedule-time = Wählen Sie den Zeitpunkt, zu dem die Seite online geht.
 error-schedule-past = Wählen Sie einen Zeitpunkt in der Zukunft oder veröffentlichen Sie sofort.

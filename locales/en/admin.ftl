@@ -65,6 +65,7 @@ error-title-required = A title in the default language is required.
 error-slug-invalid = Use lowercase letters, digits and single hyphens (1 to 100 characters).
 error-slug-taken = Another page already has this address.
 error-slug-reserved = This address belongs to a part of the site (booking, webinars); choose another.
+error-slug-home = The home page keeps the address “home”: it is where every visitor arrives.
 error-parent-cycle = A page cannot be placed below itself or below one of its own pages.
 error-schedule-time = Choose the time at which the page goes live.
 error-schedule-past = Choose a time in the future, or publish now.

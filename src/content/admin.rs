@@ -321,6 +321,10 @@ pub async fn save(
         .and_then(|v| v.parse().ok())
         .unwrap_or(-1);
     let (fields, mut errors) = parse_page_form(&state, &form, Some(&current.status), ui);
+    // The home page answers `/{lang}/`: renamed, the site would have no front page.
+    if current.slug.is_home() && fields.as_ref().is_some_and(|f| !f.slug.is_home()) {
+        errors.insert("slug", ui.t("error-slug-home"));
+    }
     let mut status = StatusCode::UNPROCESSABLE_ENTITY;
     let mut message = ui.t("form-has-errors");
     if let Some(fields) = fields.filter(|_| errors.is_empty()) {

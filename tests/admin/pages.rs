@@ -486,6 +486,26 @@ async fn deleting_asks_first_and_refuses_a_page_with_children() {
             .contains("cannot be deleted")
     );
     assert_eq!(app.get("/en/").await.status(), 200);
+    // Nor can its address be changed away from `home`, which would leave `/{lang}/` empty.
+    let edit = format!("/admin/pages/{home}");
+    let renamed = app
+        .post_form(
+            &edit,
+            &edit,
+            &[
+                ("version", &app.page_version(home).await),
+                ("title.en", "Home"),
+                ("slug", "start"),
+                ("placement", "main"),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(renamed.status(), 422);
+    let html = scraper::Html::parse_document(&renamed.text().await.unwrap());
+    assert!(texts(&html, "#slug-error")[0].contains("home"));
+    assert_eq!(page_id(&app, "home").await, home);
+    assert_eq!(app.get("/en/").await.status(), 200);
 }
 
 #[tokio::test]
