@@ -38,9 +38,12 @@ pub async fn list(
 ) -> Result<HttpResponse, AppError> {
     user.require_admin()?;
     let total = store::count(&state.db).await?;
-    let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
-    let page = query.page.unwrap_or(1).clamp(1, pages);
-    let entries = store::recent(&state.db, PER_PAGE, (page - 1) * PER_PAGE).await?;
+    let crate::web::Paging {
+        page,
+        pages,
+        offset,
+    } = crate::web::Paging::of(total, query.page, PER_PAGE);
+    let entries = store::recent(&state.db, PER_PAGE, offset).await?;
     let layout = AdminLayout::new(
         &req,
         &state,

@@ -84,9 +84,12 @@ pub async fn list(
         status: query.status(),
     };
     let total = store::count(&state.db, filter).await?;
-    let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
-    let page = query.page.unwrap_or(1).clamp(1, pages);
-    let messages = store::list(&state.db, filter, PER_PAGE, (page - 1) * PER_PAGE).await?;
+    let crate::web::Paging {
+        page,
+        pages,
+        offset,
+    } = crate::web::Paging::of(total, query.page, PER_PAGE);
+    let messages = store::list(&state.db, filter, PER_PAGE, offset).await?;
     let layout = AdminLayout::new(
         &req,
         &state,

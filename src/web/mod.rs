@@ -19,6 +19,28 @@ pub mod request_log;
 pub mod sitemap;
 pub mod state;
 
+/// Which page of an admin list is shown: `page` of `pages` (1-based; the one asked for, kept in
+/// range), whose rows start at `offset`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Paging {
+    pub page: i64,
+    pub pages: i64,
+    pub offset: i64,
+}
+
+impl Paging {
+    /// The page `asked` for of `total` rows, `per_page` at a time (at least one page, even empty).
+    pub fn of(total: i64, asked: Option<i64>, per_page: i64) -> Paging {
+        let pages = ((total + per_page - 1) / per_page).max(1);
+        let page = asked.unwrap_or(1).clamp(1, pages);
+        Paging {
+            page,
+            pages,
+            offset: (page - 1) * per_page,
+        }
+    }
+}
+
 /// A 303 redirect: where a browser goes after a form did its work.
 pub fn see_other(location: &str) -> actix_web::HttpResponse {
     actix_web::HttpResponse::SeeOther()
@@ -38,4 +60,24 @@ pub fn percent_encode(value: &str, keep: &[u8]) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paging_keeps_the_asked_page_in_range() {
+        let at = |total, asked| Paging::of(total, asked, 50);
+        let page = |page, pages, offset| Paging {
+            page,
+            pages,
+            offset,
+        };
+        assert_eq!(at(0, None), page(1, 1, 0));
+        assert_eq!(at(120, Some(3)), page(3, 3, 100));
+        assert_eq!(at(120, Some(9)), page(3, 3, 100));
+        assert_eq!(at(100, Some(-4)), page(1, 2, 0));
+        assert_eq!(at(101, Some(3)).pages, 3);
+    }
 }

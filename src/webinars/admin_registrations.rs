@@ -80,16 +80,12 @@ pub async fn list(
 ) -> Result<HttpResponse, AppError> {
     let w = webinar(&state, path.into_inner()).await?;
     let total = store::count_registrations(&state.db, w.id, query.status()).await?;
-    let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
-    let page = query.page.unwrap_or(1).clamp(1, pages);
-    let rows = store::registrations(
-        &state.db,
-        w.id,
-        query.status(),
-        PER_PAGE,
-        (page - 1) * PER_PAGE,
-    )
-    .await?;
+    let crate::web::Paging {
+        page,
+        pages,
+        offset,
+    } = crate::web::Paging::of(total, query.page, PER_PAGE);
+    let rows = store::registrations(&state.db, w.id, query.status(), PER_PAGE, offset).await?;
     let layout = AdminLayout::new(
         &req,
         &state,
