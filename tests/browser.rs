@@ -97,8 +97,47 @@ async fn click(c: &Client, css: &str) {
     find(c, css).await.click().await.unwrap();
 }
 
-async fn text_of(c: &Client, css: &str) -> String {
-    find(c, css).await.text().await.unwrap()
+/// Waits (up to 10 s) until the element's text satisfies `want`, and returns it. A click that
+/// submits a form does not wait for the next page, so an element of the same name on the page
+/// being left may answer first, or go stale while it is read: both are read again.
+async fn text_where(c: &Client, css: &str, want: impl Fn(&str) -> bool) -> String {
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let mut last = String::new();
+    loop {
+        if let Ok(element) = c.find(Locator::Css(css)).await
+            && let Ok(text) = element.text().await
+        {
+            if want(&text) {
+                return text;
+            }
+            last = text;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{css}: the text never became what was expected; last seen: {last:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn expect_text(c: &Client, css: &str, expected: &str) {
+    text_where(c, css, |text| text == expected).await;
+}
+
+/// Waits (up to 10 s) until the browser has arrived at `path`.
+async fn wait_for_path(c: &Client, path: &str) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let now_at = c.current_url().await.unwrap();
+        if now_at.path() == path {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still at {now_at}, expected {path}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 /// Leaves what the browser saw in the temp folder, for a person to look at when something breaks.
@@ -203,19 +242,13 @@ async fn an_editor_publishes_a_bilingual_page_and_a_visitor_reads_it_in_german()
 
     // Publish.
     click(&c, "button[value=publish]").await;
-    assert_eq!(
-        text_of(&c, ".status-line .status-published").await,
-        "Veröffentlicht"
-    );
+    expect_text(&c, ".status-line .status-published", "Veröffentlicht").await;
     save_screenshot(&c, "magnetiq-admin-page.png").await;
 
     // A visitor reads it in German.
     c.goto(&app.url("/de/workshop")).await.unwrap();
-    assert_eq!(text_of(&c, "h1").await, "Unser Workshop");
-    assert_eq!(
-        text_of(&c, ".block-rich-text").await,
-        "Ein Tag, Ihr Team, echte Daten."
-    );
+    expect_text(&c, "h1", "Unser Workshop").await;
+    expect_text(&c, ".block-rich-text", "Ein Tag, Ihr Team, echte Daten.").await;
     let img = find(&c, ".block-image img").await;
     assert_eq!(
         img.attr("alt").await.unwrap().as_deref(),
@@ -251,10 +284,7 @@ async fn an_editor_creates_a_bilingual_webinar_and_a_visitor_registers_in_german
     fill(&c, "#speaker-0-role-de", "Berater").await;
     fill(&c, "#meeting_link", "https://meet.example.com/testen").await;
     click(&c, "button[value=publish]").await;
-    assert_eq!(
-        text_of(&c, ".status-line .status-published").await,
-        "Veröffentlicht"
-    );
+    expect_text(&c, ".status-line .status-published", "Veröffentlicht").await;
     save_screenshot(&c, "magnetiq-admin-webinar.png").await;
 
     // A visitor finds it in the German program and registers.
@@ -264,7 +294,7 @@ async fn an_editor_creates_a_bilingual_webinar_and_a_visitor_registers_in_german
         ".webinar-card a[href^='/de/webinars/testen-im-betrieb']",
     )
     .await;
-    assert_eq!(text_of(&c, "h1").await, "Testen im Betrieb");
+    expect_text(&c, "h1", "Testen im Betrieb").await;
     fill(&c, "#first_name", "Jana").await;
     fill(&c, "#last_name", "Berg").await;
     fill(&c, "#email", "jana@example.com").await;
@@ -272,11 +302,8 @@ async fn an_editor_creates_a_bilingual_webinar_and_a_visitor_registers_in_german
     click(&c, ".registration-form input[name=consent]").await;
     click(&c, ".registration-form button[type=submit]").await;
     find(&c, ".registration-status").await; // the registration's page has loaded
-    assert_eq!(text_of(&c, "h1").await, "Sie sind angemeldet");
-    assert_eq!(
-        text_of(&c, ".meeting-link").await,
-        "https://meet.example.com/testen"
-    );
+    expect_text(&c, "h1", "Sie sind angemeldet").await;
+    expect_text(&c, ".meeting-link", "https://meet.example.com/testen").await;
     assert!(
         c.current_url()
             .await
@@ -288,7 +315,7 @@ async fn an_editor_creates_a_bilingual_webinar_and_a_visitor_registers_in_german
 
     // The editor sees the registration.
     c.goto(&app.url("/admin/webinars")).await.unwrap();
-    assert!(text_of(&c, ".webinars-table").await.contains("1 / 100"));
+    text_where(&c, ".webinars-table", |t| t.contains("1 / 100")).await;
     c.close().await.unwrap();
 }
 
@@ -332,7 +359,7 @@ async fn a_visitor_asks_for_a_whitepaper_opens_the_mailed_link_and_receives_the_
         ".whitepaper-card a[href='/de/whitepapers/ai-act-readiness']",
     )
     .await;
-    assert_eq!(text_of(&c, "h1").await, "Bereit für die KI-Verordnung");
+    expect_text(&c, "h1", "Bereit für die KI-Verordnung").await;
     fill(&c, "#first_name", "Jana").await;
     fill(&c, "#last_name", "Berg").await;
     fill(&c, "#email", "jana@example.com").await;
@@ -340,7 +367,7 @@ async fn a_visitor_asks_for_a_whitepaper_opens_the_mailed_link_and_receives_the_
     click(&c, ".whitepaper-form input[name=consent]").await;
     click(&c, ".whitepaper-form button[type=submit]").await;
     find(&c, ".page-header .lead").await;
-    assert_eq!(text_of(&c, "h1").await, "Bitte sehen Sie in Ihr Postfach");
+    expect_text(&c, "h1", "Bitte sehen Sie in Ihr Postfach").await;
     assert!(!downloads.exists() || std::fs::read_dir(&downloads).unwrap().next().is_none());
 
     // The mail's link, as the visitor's mail program opens it: the PDF arrives.
@@ -357,11 +384,7 @@ async fn a_visitor_asks_for_a_whitepaper_opens_the_mailed_link_and_receives_the_
     c.goto(&app.url("/de/whitepapers/mlops-checklist"))
         .await
         .unwrap();
-    assert!(
-        text_of(&c, ".register")
-            .await
-            .contains("Jana (jana@example.com)")
-    );
+    text_where(&c, ".register", |t| t.contains("Jana (jana@example.com)")).await;
     click(&c, ".reader-form button[type=submit]").await;
     let (name, bytes) = downloaded(&downloads, 2).await;
     assert!(bytes.starts_with(b"%PDF-"), "{name}");
@@ -399,10 +422,12 @@ async fn a_visitor_writes_through_the_contact_form_and_the_editor_erases_them_on
     fill(&c, ".contact-form #message", "Wir planen ein RAG-Projekt.").await;
     click(&c, ".contact-form input[name=consent]").await;
     click(&c, ".contact-form button[type=submit]").await;
-    assert_eq!(
-        text_of(&c, ".block-contact-form .form-success strong").await,
-        "Vielen Dank, Ihre Nachricht ist unterwegs."
-    );
+    expect_text(
+        &c,
+        ".block-contact-form .form-success strong",
+        "Vielen Dank, Ihre Nachricht ist unterwegs.",
+    )
+    .await;
     assert_eq!(c.current_url().await.unwrap().query(), Some("sent=contact"));
     save_screenshot(&c, "magnetiq-contact-sent.png").await;
     // The footer's newsletter sign-up on the same cached pages.
@@ -410,20 +435,16 @@ async fn a_visitor_writes_through_the_contact_form_and_the_editor_erases_them_on
     fill(&c, "#footer-newsletter-email", "jana@example.com").await;
     click(&c, ".footer-newsletter-form input[name=consent]").await;
     click(&c, ".footer-newsletter-form button[type=submit]").await;
-    assert!(
-        text_of(&c, "main .lead")
-            .await
-            .starts_with("Bitte sehen Sie in Ihr Postfach.")
-    );
+    text_where(&c, "main .lead", |t| {
+        t.starts_with("Bitte sehen Sie in Ihr Postfach.")
+    })
+    .await;
 
     // The editor reads the message and, asked by Jana, erases everything about her.
     sign_in(&c, &app).await;
     click(&c, "a[href='/admin/messages']").await;
     click(&c, ".messages-table a").await;
-    assert_eq!(
-        text_of(&c, ".message-text").await,
-        "Wir planen ein RAG-Projekt."
-    );
+    expect_text(&c, ".message-text", "Wir planen ein RAG-Projekt.").await;
     click(&c, "a[href='/admin/people/jana@example.com']").await;
     assert!(
         find(&c, "li[data-source=message]")
@@ -437,8 +458,7 @@ async fn a_visitor_writes_through_the_contact_form_and_the_editor_erases_them_on
     save_screenshot(&c, "magnetiq-person.png").await;
     click(&c, "form[action$='/erase'] input[name=confirm]").await;
     click(&c, "form[action$='/erase'] button[type=submit]").await;
-    find(&c, ".people-table, .muted").await;
-    assert_eq!(c.current_url().await.unwrap().path(), "/admin/people");
+    wait_for_path(&c, "/admin/people").await;
     let left: i64 = magnetiq::db::sql(
         "SELECT (SELECT count(*) FROM contact_messages) + (SELECT count(*) FROM newsletter_subscribers)",
     )
