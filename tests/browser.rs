@@ -331,7 +331,16 @@ async fn downloaded(dir: &std::path::Path, n: usize) -> (String, Vec<u8>) {
                     .collect()
             })
             .unwrap_or_default();
-        if done.len() >= n {
+        // Chromium reserves the final name with an empty file while it writes `.crdownload`.
+        let writing = std::fs::read_dir(dir).is_ok_and(|entries| {
+            entries
+                .flatten()
+                .any(|e| e.path().extension().is_some_and(|x| x == "crdownload"))
+        });
+        let complete = done
+            .iter()
+            .all(|p| std::fs::metadata(p).is_ok_and(|m| m.len() > 0));
+        if done.len() >= n && !writing && complete {
             done.sort_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok());
             let path = &done[n - 1];
             let name = path.file_name().unwrap().to_string_lossy().into_owned();
