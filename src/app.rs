@@ -11,6 +11,7 @@ use actix_session::storage::CookieSessionStore;
 use actix_web::http::header;
 use actix_web::middleware::DefaultHeaders;
 
+use crate::accounts;
 use crate::admin::dashboard;
 use crate::audit;
 use crate::auth::login;
@@ -55,6 +56,30 @@ pub fn routes(cfg: &mut web::ServiceConfig, session: SessionMiddleware<CookieSes
                 web::resource("/login")
                     .route(web::get().to(login::login_form))
                     .route(web::post().to(login::login)),
+                "GET, HEAD, POST",
+            ))
+            .service(allow(
+                web::resource("/login/code")
+                    .route(web::get().to(crate::auth::second_step::code_form))
+                    .route(web::post().to(crate::auth::second_step::check_code)),
+                "GET, HEAD, POST",
+            ))
+            .service(allow(
+                web::resource("/password/forgot")
+                    .route(web::get().to(accounts::reset::forgot_form))
+                    .route(web::post().to(accounts::reset::forgot)),
+                "GET, HEAD, POST",
+            ))
+            .service(allow(
+                web::resource("/password/reset/{token}")
+                    .route(web::get().to(accounts::reset::reset_form))
+                    .route(web::post().to(accounts::reset::reset)),
+                "GET, HEAD, POST",
+            ))
+            .service(allow(
+                web::resource("/invitation/{token}")
+                    .route(web::get().to(accounts::invitations::accept_form))
+                    .route(web::post().to(accounts::invitations::accept)),
                 "GET, HEAD, POST",
             ))
             .service(allow(
@@ -242,7 +267,22 @@ pub fn routes(cfg: &mut web::ServiceConfig, session: SessionMiddleware<CookieSes
                 "GET, HEAD",
             ))
             .service(allow(
-                web::resource("/users/new").route(web::post().to(users::create)),
+                web::resource("/users/invite").route(web::post().to(users::invite)),
+                "POST",
+            ))
+            .service(allow(
+                web::resource("/users/two-factor")
+                    .route(web::post().to(accounts::security::set_policy)),
+                "POST",
+            ))
+            .service(allow(
+                web::resource("/users/invitations/{id}/resend")
+                    .route(web::post().to(accounts::invitations::resend)),
+                "POST",
+            ))
+            .service(allow(
+                web::resource("/users/invitations/{id}/revoke")
+                    .route(web::post().to(accounts::invitations::revoke)),
                 "POST",
             ))
             .service(allow(
@@ -252,7 +292,60 @@ pub fn routes(cfg: &mut web::ServiceConfig, session: SessionMiddleware<CookieSes
                 "GET, HEAD, POST",
             ))
             .service(allow(
-                web::resource("/users/{id}/password").route(web::post().to(users::reset_password)),
+                web::resource("/users/{id}/password")
+                    .route(web::post().to(accounts::reset::send_link_for)),
+                "POST",
+            ))
+            .service(allow(
+                web::resource("/users/{id}/delete").route(web::post().to(users::delete)),
+                "POST",
+            ))
+            .service(allow(
+                web::resource("/users/{id}/two-factor/reset")
+                    .route(web::post().to(accounts::security::reset_for)),
+                "POST",
+            ))
+            .service(allow(
+                web::resource("/users/{id}/sessions/end")
+                    .route(web::post().to(accounts::sessions::end_for)),
+                "POST",
+            ))
+            .service(allow(
+                web::resource("/account/security").route(web::get().to(accounts::security::page)),
+                "GET, HEAD",
+            ))
+            .service(allow(
+                web::resource("/account/security/qr.svg")
+                    .route(web::get().to(accounts::security::qr_code)),
+                "GET, HEAD",
+            ))
+            .service(allow(
+                web::resource("/account/security/enable")
+                    .route(web::post().to(accounts::security::enable)),
+                "POST",
+            ))
+            .service(allow(
+                web::resource("/account/security/recovery-codes")
+                    .route(web::post().to(accounts::security::new_recovery_codes)),
+                "POST",
+            ))
+            .service(allow(
+                web::resource("/account/security/disable")
+                    .route(web::post().to(accounts::security::disable)),
+                "POST",
+            ))
+            .service(allow(
+                web::resource("/account/sessions").route(web::get().to(accounts::sessions::page)),
+                "GET, HEAD",
+            ))
+            .service(allow(
+                web::resource("/account/sessions/end")
+                    .route(web::post().to(accounts::sessions::end)),
+                "POST",
+            ))
+            .service(allow(
+                web::resource("/account/sessions/end-others")
+                    .route(web::post().to(accounts::sessions::end_others)),
                 "POST",
             ))
             .service(allow(
@@ -549,6 +642,7 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
         std::sync::Arc::new(crate::frame::SiteFrame),
     );
     content::install(&mut state, tree);
+    state.insert_extension(crate::accounts::reset::ForgotLimit::default());
     webinars::refresh(&state).await?;
     whitepapers::refresh(&state).await?;
     Ok(state)

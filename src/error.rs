@@ -23,6 +23,10 @@ pub enum AppError {
     /// Not signed in: the browser is sent to the login page, which then leads back to `next`.
     #[error("sign-in required")]
     SignInRequired { next: String },
+    /// Signed in, but something must be done first (two-factor enrolment the site requires): the
+    /// browser is sent there.
+    #[error("see {0}")]
+    SeeOther(String),
     #[error("forbidden")]
     Forbidden,
     #[error("request too large")]
@@ -78,7 +82,7 @@ impl ResponseError for AppError {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            AppError::SignInRequired { .. } => StatusCode::SEE_OTHER,
+            AppError::SignInRequired { .. } | AppError::SeeOther(_) => StatusCode::SEE_OTHER,
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::TooMany { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -97,6 +101,12 @@ impl ResponseError for AppError {
                 );
                 return HttpResponse::SeeOther()
                     .insert_header((header::LOCATION, target))
+                    .insert_header((header::CACHE_CONTROL, "no-store"))
+                    .finish();
+            }
+            AppError::SeeOther(target) => {
+                return HttpResponse::SeeOther()
+                    .insert_header((header::LOCATION, target.as_str()))
                     .insert_header((header::CACHE_CONTROL, "no-store"))
                     .finish();
             }

@@ -1,4 +1,5 @@
 //! Magnetiq: a fast, multilingual, server-rendered website CMS on one SQLite file.
+pub mod accounts;
 pub mod admin;
 pub mod app;
 pub mod audit;

@@ -148,7 +148,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let name =
                 name.unwrap_or_else(|| email.as_str().split('@').next().unwrap_or("").to_owned());
             let password = read_password()?;
-            password::check_strength(&password)?;
+            password::check_strength(&password, &[email.as_str(), &name])?;
             let hash = password::hash_password(&password)?;
             let pool = db::connect(&config.database_url, config.pool()).await?;
             let created = users::store::create_user(&pool, &email, &name, role, &hash).await?;

@@ -7,11 +7,11 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{devices, sessions, throttle};
+use super::{devices, second_step, sessions, throttle, two_factor};
 use crate::audit::store::{Actor, record};
 use crate::db;
 use crate::error::AppError;
-use crate::users::{Email, password, store as users};
+use crate::users::{Email, User, password, store as users};
 use crate::web::admin_layout::{AdminLayout, Section, admin_lang, flash};
 use crate::web::auth::{AdminForm, begin, check_origin, client_ip, constant_time_eq, safe_next};
 use crate::web::state::AppState;
@@ -70,15 +70,7 @@ pub async fn login(
     form: web::Form<LoginForm>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    check_origin(&req)?;
-    let expected = session
-        .get::<String>(LOGIN_CSRF)
-        .ok()
-        .flatten()
-        .unwrap_or_default();
-    if expected.is_empty() || !constant_time_eq(form.csrf_token.as_bytes(), expected.as_bytes()) {
-        return Err(AppError::Forbidden);
-    }
+    check_login_token(&req, &session, &form.csrf_token)?;
     let ip = client_ip(&req);
     let typed = form.email.trim().to_lowercase();
     let found = match Email::parse(&form.email) {
@@ -148,10 +140,56 @@ pub async fn login(
         ));
     };
 
-    throttle::record_success(&state.db, &attempt).await?;
-    let device_cookie = devices::device_cookie(&state, user.id, device.as_deref())?;
-    let session_id = sessions::create(&state.db, user.id, Some(&ip)).await?;
-    begin(&session, &session_id)?;
+    after_password(&req, &session, &state, &user, &attempt, &form.next).await
+}
+
+/// A person proved their password (at sign-in, or by setting a new one from a mailed link): with
+/// two-factor on they are asked for a code next; otherwise they are signed in.
+pub async fn after_password(
+    req: &HttpRequest,
+    session: &Session,
+    state: &AppState,
+    user: &User,
+    attempt: &throttle::Attempt<'_>,
+    next: &str,
+) -> Result<HttpResponse, AppError> {
+    if two_factor::secret(&state.db, user.id).await?.is_some() {
+        second_step::ask_for_code(session, user.id, next)?;
+        return Ok(HttpResponse::SeeOther()
+            .insert_header((header::LOCATION, second_step::CODE_PATH))
+            .finish());
+    }
+    let must_enrol = two_factor::required(&state.db).await?;
+    let next = if must_enrol {
+        crate::web::auth::ENROL_PATH.to_owned()
+    } else {
+        safe_next(Some(next))
+    };
+    sign_in(
+        req, session, state, user, attempt, must_enrol, &next, "login",
+    )
+    .await
+}
+
+/// Signs `user` in in this browser: a new session (never the cookie presented before), the known
+/// device cookie, the audit entry `action`; then on to `next`.
+#[allow(clippy::too_many_arguments)]
+pub async fn sign_in(
+    req: &HttpRequest,
+    session: &Session,
+    state: &AppState,
+    user: &User,
+    attempt: &throttle::Attempt<'_>,
+    must_enrol: bool,
+    next: &str,
+    action: &str,
+) -> Result<HttpResponse, AppError> {
+    throttle::record_success(&state.db, attempt).await?;
+    let device = devices::known_device(req, state, user.id);
+    let device_cookie = devices::device_cookie(state, user.id, device.as_deref())?;
+    let browser = sessions::Browser::of(req, attempt.ip);
+    let session_id = sessions::create(&state.db, user.id, &browser, must_enrol).await?;
+    begin(session, &session_id)?;
     users::record_login(&state.db, user.id).await?;
     record(
         &state.db,
@@ -159,13 +197,13 @@ pub async fn login(
             id: user.id,
             email: user.email.as_str(),
         },
-        "login",
+        action,
         None,
-        Some(&ip),
+        Some(attempt.ip),
     )
     .await?;
     Ok(HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, safe_next(Some(&form.next))))
+        .insert_header((header::LOCATION, next))
         .cookie(device_cookie)
         .finish())
 }
@@ -225,7 +263,18 @@ pub async fn switch_language(
         .finish())
 }
 
-fn login_token(session: &Session) -> Result<String, AppError> {
+/// The CSRF check of the signed-out forms (sign-in, its second step, invitations, forgotten
+/// passwords): the token this browser's session was given, and the Origin when sent.
+pub fn check_login_token(req: &HttpRequest, session: &Session, sent: &str) -> Result<(), AppError> {
+    check_origin(req)?;
+    let expected: String = session.get(LOGIN_CSRF).ok().flatten().unwrap_or_default();
+    if expected.is_empty() || !constant_time_eq(sent.as_bytes(), expected.as_bytes()) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(())
+}
+
+pub fn login_token(session: &Session) -> Result<String, AppError> {
     if let Ok(Some(token)) = session.get::<String>(LOGIN_CSRF) {
         return Ok(token);
     }

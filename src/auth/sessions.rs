@@ -10,22 +10,121 @@ pub struct StoredSession {
     pub csrf_token: String,
     pub created_at: OffsetDateTime,
     pub last_seen_at: OffsetDateTime,
+    /// Only two-factor enrolment (and signing out) is open to it: the site requires two-factor
+    /// and the user has not set it up yet.
+    pub must_enrol: bool,
+}
+
+/// Where a session is signed in, as the person's list of browsers shows it.
+pub struct SignedIn {
+    /// Names the session in forms without giving its id away: the first 16 digits of its hash.
+    pub handle: String,
+    pub user_agent: String,
+    pub ip: Option<String>,
+    pub created_at: OffsetDateTime,
+    pub last_seen_at: OffsetDateTime,
+}
+
+/// What a session's id is called in pages and forms.
+pub fn handle(session_id: &str) -> String {
+    crate::tokens::token_hash(session_id)[..16].to_owned()
 }
 
 pub use crate::tokens::random_token;
 
-/// Starts a session for `user_id`; returns its id.
-pub async fn create(db: &Db, user_id: i64, ip: Option<&str>) -> anyhow::Result<String> {
+/// The browser a session is started in.
+pub struct Browser<'a> {
+    pub ip: &'a str,
+    pub user_agent: &'a str,
+}
+
+impl<'a> Browser<'a> {
+    pub fn of(req: &'a actix_web::HttpRequest, ip: &'a str) -> Browser<'a> {
+        let user_agent = req
+            .headers()
+            .get(actix_web::http::header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        Browser { ip, user_agent }
+    }
+}
+
+/// Starts a session for `user_id`; returns its id. `must_enrol`: the session may only set up
+/// two-factor sign-in.
+pub async fn create(
+    db: &Db,
+    user_id: i64,
+    browser: &Browser<'_>,
+    must_enrol: bool,
+) -> anyhow::Result<String> {
     let id = random_token()?;
-    sql("INSERT INTO admin_sessions (id, user_id, csrf_token, created_at, last_seen_at, ip) VALUES ($1, $2, $3, $4, $4, $5)")
+    let user_agent: String = browser.user_agent.chars().take(400).collect();
+    sql("INSERT INTO admin_sessions (id, user_id, csrf_token, created_at, last_seen_at, ip, user_agent, must_enrol)
+         VALUES ($1, $2, $3, $4, $4, $5, $6, $7)")
         .bind(&id)
         .bind(user_id)
         .bind(random_token()?)
         .bind(now())
-        .bind(ip)
+        .bind(browser.ip)
+        .bind(user_agent)
+        .bind(must_enrol)
         .execute(db)
         .await?;
     Ok(id)
+}
+
+#[derive(sqlx::FromRow)]
+struct SignedInRow {
+    id: String,
+    user_agent: String,
+    ip: Option<String>,
+    created_at: DbTime,
+    last_seen_at: DbTime,
+}
+
+/// The user's sessions, the most recently used first.
+pub async fn list_for_user(db: &Db, user_id: i64) -> anyhow::Result<Vec<SignedIn>> {
+    let rows: Vec<SignedInRow> = sql(
+        "SELECT id, user_agent, ip, created_at, last_seen_at FROM admin_sessions
+         WHERE user_id = $1 ORDER BY last_seen_at DESC, created_at DESC",
+    )
+    .bind(user_id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| SignedIn {
+            handle: handle(&row.id),
+            user_agent: row.user_agent,
+            ip: row.ip,
+            created_at: row.created_at.0,
+            last_seen_at: row.last_seen_at.0,
+        })
+        .collect())
+}
+
+/// Ends the user's session named `handle`; whether there was one.
+pub async fn delete_by_handle(db: &Db, user_id: i64, handle_text: &str) -> anyhow::Result<bool> {
+    let ids: Vec<String> = sql("SELECT id FROM admin_sessions WHERE user_id = $1")
+        .bind(user_id)
+        .scalars(db)
+        .await?;
+    let Some(id) = ids.into_iter().find(|id| handle(id) == handle_text) else {
+        return Ok(false);
+    };
+    delete(db, &id).await?;
+    Ok(true)
+}
+
+/// Ends every session of the user but `keep`; how many ended.
+pub async fn delete_others(db: &Db, user_id: i64, keep: &str) -> anyhow::Result<u64> {
+    Ok(
+        sql("DELETE FROM admin_sessions WHERE user_id = $1 AND id <> $2")
+            .bind(user_id)
+            .bind(keep)
+            .execute(db)
+            .await?,
+    )
 }
 
 #[derive(sqlx::FromRow)]
@@ -38,11 +137,12 @@ struct SessionRow {
     display_name: String,
     role: String,
     active: bool,
+    must_enrol: bool,
 }
 
 pub async fn find(db: &Db, id: &str) -> anyhow::Result<Option<StoredSession>> {
     let row: Option<SessionRow> = sql(
-        "SELECT s.csrf_token, s.created_at, s.last_seen_at, u.id AS user_id, u.email, u.display_name, u.role, u.active
+        "SELECT s.csrf_token, s.created_at, s.last_seen_at, s.must_enrol, u.id AS user_id, u.email, u.display_name, u.role, u.active
          FROM admin_sessions AS s JOIN users AS u ON u.id = s.user_id WHERE s.id = $1",
     )
     .bind(id)
@@ -63,6 +163,7 @@ pub async fn find(db: &Db, id: &str) -> anyhow::Result<Option<StoredSession>> {
         csrf_token: row.csrf_token,
         created_at: row.created_at.0,
         last_seen_at: row.last_seen_at.0,
+        must_enrol: row.must_enrol,
     }))
 }
 

@@ -1,6 +1,7 @@
-//! `/admin/users` (admins only): create users, change role and name, deactivate, reset passwords;
-//! and `/admin/account/password`, where every user changes their own password. A change of role,
-//! active flag or password signs that user out everywhere.
+//! `/admin/users` (admins only): the team and its open invitations, change role and name,
+//! deactivate; and `/admin/account/password`, where every user changes their own password. A change
+//! of role, active flag or password signs that user out everywhere. Inviting, reset links,
+//! two-factor and sessions are `crate::accounts`'.
 use std::collections::HashMap;
 
 use actix_session::Session;
@@ -9,7 +10,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use super::store::{self, UserListing};
-use super::{Email, Role, password};
+use super::{Role, password};
 use crate::audit::store::record_action;
 use crate::auth::login::html;
 use crate::auth::sessions;
@@ -37,6 +38,10 @@ impl Values {
 struct UsersPage<'a> {
     layout: AdminLayout<'a>,
     users: Vec<UserListing>,
+    invitations: Vec<crate::accounts::store::Invitation>,
+    languages: Vec<String>,
+    two_factor_required: bool,
+    now: time::OffsetDateTime,
     form: Values,
     errors: Errors<'a>,
 }
@@ -79,11 +84,25 @@ async fn render_list(
         Section::Users,
     );
     let users = store::list(&state.db).await?;
+    let invitations = crate::accounts::store::open_invitations(&state.db).await?;
+    let mut form = form;
+    form.entry("language".to_owned())
+        .or_insert_with(|| state.config.languages.default_lang().to_string());
     Ok(html(
         status,
         UsersPage {
             layout,
             users,
+            invitations,
+            languages: state
+                .config
+                .languages
+                .all()
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
+            two_factor_required: crate::auth::two_factor::required(&state.db).await?,
+            now: crate::db::now(),
             form: Values(form),
             errors,
         }
@@ -91,8 +110,8 @@ async fn render_list(
     ))
 }
 
-/// POST `/admin/users/new`.
-pub async fn create(
+/// POST `/admin/users/invite`: invites a person by mail (see `accounts::invitations`).
+pub async fn invite(
     req: HttpRequest,
     session: Session,
     input: AdminForm<FormMap>,
@@ -100,55 +119,24 @@ pub async fn create(
 ) -> Result<HttpResponse, AppError> {
     let AdminForm { user, form } = input;
     user.require_admin()?;
-    let ui = ui(&req, &state);
-    let mut errors = Errors::new();
-    let email = Email::parse(field(&form, "email"))
-        .map_err(|_| errors.insert("email", ui.t("error-email")))
-        .ok();
-    let role = Role::parse(field(&form, "role"));
-    if role.is_none() {
-        errors.insert("role", ui.t("error-invalid"));
-    }
-    let name = field(&form, "display_name").trim().to_owned();
-    if name.is_empty() || name.chars().count() > 100 {
-        errors.insert("display_name", ui.t("error-name"));
-    }
-    let new_password = field(&form, "password").to_owned();
-    if password::check_strength(&new_password).is_err() {
-        errors.insert("password", ui.t("error-password-weak"));
-    }
-    if let (Some(email), Some(role), true) = (email, role, errors.is_empty()) {
-        let hash = hash(new_password).await?;
-        match store::create_user(&state.db, &email, &name, role, &hash).await? {
-            Some(id) => {
-                record_action(
-                    &state.db,
-                    &user,
-                    &req,
-                    "user-created",
-                    &format!("user {id} ({email}, {})", role.as_str()),
-                )
-                .await?;
-                flash(&session, ui.t("user-created"));
-                return Ok(see_other("/admin/users"));
-            }
-            None => {
-                errors.insert("email", ui.t("error-email-taken"));
-            }
+    match crate::accounts::invitations::invite(&req, &state, &user, form).await? {
+        Ok(()) => {
+            flash(&session, ui(&req, &state).t("invitation-sent"));
+            Ok(see_other("/admin/users"))
+        }
+        Err(refused) => {
+            render_list(
+                &req,
+                &state,
+                &user,
+                None,
+                refused.form,
+                refused.errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
     }
-    let mut kept = form;
-    kept.remove("password");
-    render_list(
-        &req,
-        &state,
-        &user,
-        None,
-        kept,
-        errors,
-        StatusCode::UNPROCESSABLE_ENTITY,
-    )
-    .await
 }
 
 #[derive(Template)]
@@ -159,6 +147,30 @@ struct UserEdit<'a> {
     email: String,
     form: Values,
     errors: Errors<'a>,
+    two_factor: bool,
+    rows: Vec<crate::accounts::sessions::Row>,
+    end_action: String,
+}
+
+impl UserEdit<'_> {
+    async fn render_for(
+        mut self,
+        state: &AppState,
+        status: StatusCode,
+    ) -> Result<HttpResponse, AppError> {
+        self.two_factor = crate::auth::two_factor::secret(&state.db, self.id)
+            .await?
+            .is_some();
+        self.rows = crate::accounts::sessions::rows(
+            state,
+            self.id,
+            None,
+            self.layout.t("session-unknown-browser"),
+        )
+        .await?;
+        self.end_action = format!("/admin/users/{}/sessions/end", self.id);
+        Ok(html(status, self.render()?))
+    }
 }
 
 /// GET `/admin/users/{id}`.
@@ -195,17 +207,18 @@ pub async fn edit_form(
         Some(&session),
         Section::Users,
     );
-    Ok(html(
-        StatusCode::OK,
-        UserEdit {
-            layout,
-            id,
-            email: target.email.to_string(),
-            form: Values(form),
-            errors: Errors::new(),
-        }
-        .render()?,
-    ))
+    UserEdit {
+        layout,
+        id,
+        email: target.email.to_string(),
+        form: Values(form),
+        errors: Errors::new(),
+        two_factor: false,
+        rows: Vec::new(),
+        end_action: String::new(),
+    }
+    .render_for(&state, StatusCode::OK)
+    .await
 }
 
 /// POST `/admin/users/{id}`: name, role, active.
@@ -264,21 +277,22 @@ pub async fn save(
         None,
         Section::Users,
     );
-    Ok(html(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        UserEdit {
-            layout,
-            id,
-            email: target.email.to_string(),
-            form: Values(form),
-            errors,
-        }
-        .render()?,
-    ))
+    UserEdit {
+        layout,
+        id,
+        email: target.email.to_string(),
+        form: Values(form),
+        errors,
+        two_factor: false,
+        rows: Vec::new(),
+        end_action: String::new(),
+    }
+    .render_for(&state, StatusCode::UNPROCESSABLE_ENTITY)
+    .await
 }
 
-/// POST `/admin/users/{id}/password`: an admin sets a new password for someone.
-pub async fn reset_password(
+/// POST `/admin/users/{id}/delete`: after ticking the confirmation; never oneself.
+pub async fn delete(
     req: HttpRequest,
     session: Session,
     path: web::Path<i64>,
@@ -292,57 +306,27 @@ pub async fn reset_password(
     let target = store::user(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let new_password = field(&form, "password").to_owned();
-    if password::check_strength(&new_password).is_err() {
-        let layout = AdminLayout::new(
-            &req,
-            &state,
-            Some(&user.user),
-            &user.csrf_token,
-            None,
-            Section::Users,
+    if id == user.user.id || field(&form, "confirm") != "yes" {
+        flash(
+            &session,
+            ui.t(if id == user.user.id {
+                "error-own-admin"
+            } else {
+                "user-delete-confirm-missing"
+            }),
         );
-        let form: FormMap = [
-            ("display_name".to_owned(), target.display_name.clone()),
-            ("role".to_owned(), target.role.as_str().to_owned()),
-            (
-                "active".to_owned(),
-                if target.active {
-                    "on".into()
-                } else {
-                    String::new()
-                },
-            ),
-        ]
-        .into();
-        let errors: Errors = [("password", ui.t("error-password-weak"))].into();
-        return Ok(html(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            UserEdit {
-                layout,
-                id,
-                email: target.email.to_string(),
-                form: Values(form),
-                errors,
-            }
-            .render()?,
-        ));
+        return Ok(see_other(&format!("/admin/users/{id}")));
     }
-    store::set_password(&state.db, id, &hash(new_password).await?).await?;
-    sessions::delete_for_user(&state.db, id).await?;
+    store::delete(&state.db, id).await?;
     record_action(
         &state.db,
         &user,
         &req,
-        "user-password-reset",
+        "user-deleted",
         &format!("user {id} ({})", target.email),
     )
     .await?;
-    if id == user.user.id {
-        let session_id = sessions::create(&state.db, id, Some(&client_ip(&req))).await?;
-        begin(&session, &session_id)?;
-    }
-    flash(&session, ui.t("password-changed"));
+    flash(&session, ui.t("user-deleted"));
     Ok(see_other("/admin/users"))
 }
 
@@ -400,8 +384,11 @@ pub async fn change_own_password(
         errors.insert("current_password", ui.t("error-current-password"));
     }
     let new_password = field(&form, "new_password").to_owned();
-    if password::check_strength(&new_password).is_err() {
-        errors.insert("new_password", ui.t("error-password-weak"));
+    if let Err(weak) = password::check_strength(
+        &new_password,
+        &[user.user.email.as_str(), &user.user.display_name],
+    ) {
+        errors.insert("new_password", ui.t(weak.message_id()));
     } else if field(&form, "confirm_password") != new_password {
         errors.insert("confirm_password", ui.t("error-password-mismatch"));
     }
@@ -421,7 +408,9 @@ pub async fn change_own_password(
     }
     store::set_password(&state.db, user.user.id, &hash(new_password).await?).await?;
     sessions::delete_for_user(&state.db, user.user.id).await?;
-    let session_id = sessions::create(&state.db, user.user.id, Some(&client_ip(&req))).await?;
+    let ip = client_ip(&req);
+    let browser = sessions::Browser::of(&req, &ip);
+    let session_id = sessions::create(&state.db, user.user.id, &browser, false).await?;
     begin(&session, &session_id)?;
     record_action(
         &state.db,

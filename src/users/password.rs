@@ -1,5 +1,7 @@
-//! Passwords: Argon2id hashes with OWASP's parameters (19 MiB, 2 passes, 1 lane), and the rules a new
-//! password must meet. Hashing is slow on purpose: call these off the async executor (`web::block`).
+//! Passwords: Argon2id hashes with OWASP's parameters (19 MiB, 2 passes, 1 lane), and the one rule
+//! every new password meets, wherever it is set: at least 12 characters and not guessable, as
+//! zxcvbn (Dropbox's estimator, with its lists of common passwords, names and words) judges it.
+//! Hashing is slow on purpose: call these off the async executor (`web::block`).
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::{Algorithm, Argon2, Params, Version};
@@ -19,18 +21,36 @@ pub enum WeakPassword {
     TooShort,
     #[error("a password has at most {MAX_LENGTH} characters")]
     TooLong,
+    #[error("that password is among the common ones or easy to guess; add a few uncommon words")]
+    TooCommon,
 }
 
-/// Refuses passwords shorter than 12 characters (or absurdly long ones).
-pub fn check_strength(password: &str) -> Result<(), WeakPassword> {
+impl WeakPassword {
+    /// The Fluent id of the message that tells the person what to do.
+    pub fn message_id(&self) -> &'static str {
+        match self {
+            WeakPassword::TooShort | WeakPassword::TooLong => "error-password-weak",
+            WeakPassword::TooCommon => "error-password-common",
+        }
+    }
+}
+
+/// Refuses passwords shorter than 12 characters (or absurdly long ones), and those zxcvbn scores
+/// below 3 of 4 ("safely unguessable") — common passwords, keyboard walks, a name and a year, or
+/// the person's own address and name (`about_them`) dressed up.
+pub fn check_strength(password: &str, about_them: &[&str]) -> Result<(), WeakPassword> {
     let len = password.chars().count();
     if len < MIN_LENGTH {
-        Err(WeakPassword::TooShort)
-    } else if len > MAX_LENGTH {
-        Err(WeakPassword::TooLong)
-    } else {
-        Ok(())
+        return Err(WeakPassword::TooShort);
     }
+    if len > MAX_LENGTH {
+        return Err(WeakPassword::TooLong);
+    }
+    // zxcvbn's cost grows with length; past 100 characters a passphrase is long enough as it is.
+    if len <= 100 && zxcvbn::zxcvbn(password, about_them).score() < zxcvbn::Score::Three {
+        return Err(WeakPassword::TooCommon);
+    }
+    Ok(())
 }
 
 /// The PHC string (`$argon2id$v=19$m=19456,t=2,p=1$...`) for a new password.
@@ -79,9 +99,35 @@ mod tests {
     }
 
     #[test]
-    fn short_passwords_are_refused() {
-        assert_eq!(check_strength("elevenchars"), Err(WeakPassword::TooShort));
-        assert_eq!(check_strength("twelve chars"), Ok(()));
-        assert_eq!(check_strength("ümläüteäöüß!"), Ok(()));
+    fn short_and_common_passwords_are_refused() {
+        assert_eq!(
+            check_strength("elevenchars", &[]),
+            Err(WeakPassword::TooShort)
+        );
+        for common in [
+            "password1234",
+            "123456789012",
+            "qwertyuiopasdf",
+            "iloveyou2024",
+            "Password123!",
+        ] {
+            assert_eq!(
+                check_strength(common, &[]),
+                Err(WeakPassword::TooCommon),
+                "{common}"
+            );
+        }
+        assert_eq!(
+            check_strength("anna.berg@example.com", &["anna.berg@example.com"]),
+            Err(WeakPassword::TooCommon)
+        );
+        for fine in [
+            "a long enough passphrase",
+            "Kaffeemaschine entkalken 7",
+            "ümläüteäöüß!ß",
+            "tulip quartz lantern",
+        ] {
+            assert_eq!(check_strength(fine, &[]), Ok(()), "{fine}");
+        }
     }
 }

@@ -35,6 +35,21 @@ pub async fn create_user(
     role: Role,
     password_hash: &str,
 ) -> anyhow::Result<Option<i64>> {
+    let mut tx = db.begin().await?;
+    let id = create_user_in(&mut tx, email, name, role, password_hash).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Creates a user inside the caller's transaction (an accepted invitation); `Ok(None)` when the
+/// e-mail address is taken.
+pub async fn create_user_in(
+    tx: &mut crate::db::Tx,
+    email: &Email,
+    name: &str,
+    role: Role,
+    password_hash: &str,
+) -> anyhow::Result<Option<i64>> {
     let id = sql(
         "INSERT INTO users (email, display_name, role, password_hash, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $5)
@@ -45,7 +60,7 @@ pub async fn create_user(
     .bind(role.as_str())
     .bind(password_hash)
     .bind(now())
-    .scalar_optional(db)
+    .scalar_optional(tx)
     .await?;
     Ok(id)
 }
@@ -94,16 +109,18 @@ pub struct UserListing {
     pub role: String,
     pub active: bool,
     pub last_login_at: Option<DbTime>,
+    /// Whether two-factor sign-in is on.
+    pub two_factor: bool,
 }
 
 pub async fn list(db: &Db) -> anyhow::Result<Vec<UserListing>> {
-    Ok(
-        sql(
-            "SELECT id, email, display_name, role, active, last_login_at FROM users ORDER BY email",
-        )
-        .fetch_all(db)
-        .await?,
+    Ok(sql(
+        "SELECT u.id, u.email, u.display_name, u.role, u.active, u.last_login_at,
+                    EXISTS (SELECT 1 FROM user_totp AS t WHERE t.user_id = u.id) AS two_factor
+             FROM users AS u ORDER BY u.email",
     )
+    .fetch_all(db)
+    .await?)
 }
 
 /// Changes name, role and active flag; returns whether the user exists.
@@ -128,11 +145,23 @@ pub async fn update(
 }
 
 pub async fn set_password(db: &Db, id: i64, password_hash: &str) -> anyhow::Result<bool> {
+    let mut tx = db.begin().await?;
+    let changed = set_password_in(&mut tx, id, password_hash).await?;
+    tx.commit().await?;
+    Ok(changed)
+}
+
+/// Sets the password inside the caller's transaction (a used reset link).
+pub async fn set_password_in(
+    tx: &mut crate::db::Tx,
+    id: i64,
+    password_hash: &str,
+) -> anyhow::Result<bool> {
     let changed = sql("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
         .bind(password_hash)
         .bind(now())
         .bind(id)
-        .execute(db)
+        .execute(tx)
         .await?;
     Ok(changed == 1)
 }
@@ -142,4 +171,14 @@ pub async fn password_hash(db: &Db, id: i64) -> anyhow::Result<Option<String>> {
         .bind(id)
         .scalar_optional(db)
         .await?)
+}
+
+/// Deletes the user; their sessions, reset links, authenticator and recovery codes go with them
+/// (`ON DELETE CASCADE`), what they wrote stays with its author unset (`ON DELETE SET NULL`).
+pub async fn delete(db: &Db, id: i64) -> anyhow::Result<bool> {
+    let changed = sql("DELETE FROM users WHERE id = $1")
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(changed == 1)
 }

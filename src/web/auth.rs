@@ -147,6 +147,9 @@ async fn current_user(req: &HttpRequest) -> Result<CurrentUser, AppError> {
         session.purge();
         return Err(sign_in());
     }
+    if stored.must_enrol && !enrolment_path(req.path()) {
+        return Err(AppError::SeeOther(ENROL_PATH.to_owned()));
+    }
     if now - stored.last_seen_at > Duration::from_secs(60) {
         sessions::touch(&state.db, &id).await?;
     }
@@ -155,6 +158,17 @@ async fn current_user(req: &HttpRequest) -> Result<CurrentUser, AppError> {
         session_id: id,
         csrf_token: stored.csrf_token,
     })
+}
+
+/// Where a session that must set up two-factor sign-in is sent; it may reach nothing else but
+/// signing out.
+pub const ENROL_PATH: &str = "/admin/account/security";
+
+fn enrolment_path(path: &str) -> bool {
+    path == "/admin/logout"
+        || path
+            .strip_prefix(ENROL_PATH)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
 /// A state-changing admin form: the signed-in user plus the parsed form, after the one CSRF check every

@@ -2,6 +2,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod accounts;
 mod login;
 mod media;
 mod pages;

@@ -4,6 +4,7 @@
 //! its own instead of the SQLite file, dropped when the test ends.
 #![allow(dead_code)]
 
+pub mod accounts;
 pub mod booking;
 pub mod contact;
 pub mod media;

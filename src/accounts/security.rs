@@ -1,0 +1,343 @@
+//! `/admin/account/security`: a person turns two-factor sign-in on (scan the QR code or type the
+//! key, then prove it with a code), gets new recovery codes, or turns it off; and, for admins, the
+//! site-wide rule that every admin and editor needs it, and resetting someone's two-factor.
+use std::collections::HashMap;
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+use crate::audit::store::record_action;
+use crate::auth::login::html;
+use crate::auth::two_factor;
+use crate::db::now;
+use crate::error::AppError;
+use crate::users::{password, store as users};
+use crate::web::admin_layout::{AdminLayout, Section, admin_lang, flash};
+use crate::web::auth::{AdminForm, CurrentUser};
+use crate::web::see_other;
+use crate::web::state::AppState;
+
+/// The secret being enrolled, kept in the (encrypted) session cookie until a code proves it.
+const ENROLLING: &str = "enrolling_totp";
+
+type Errors<'a> = HashMap<&'static str, &'a str>;
+
+#[derive(Template)]
+#[template(path = "admin/account_security.html")]
+struct SecurityPage<'a> {
+    layout: AdminLayout<'a>,
+    enabled: bool,
+    required: bool,
+    /// While setting up: the key in groups of four, for typing.
+    key: String,
+    codes_left: i64,
+    /// Recovery codes just made: shown this once.
+    new_codes: Vec<String>,
+    errors: Errors<'a>,
+}
+
+fn enrolling_secret(session: &Session) -> Result<String, AppError> {
+    if let Ok(Some(secret)) = session.get::<String>(ENROLLING) {
+        return Ok(secret);
+    }
+    let secret = two_factor::new_secret()?;
+    session
+        .insert(ENROLLING, &secret)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+    Ok(secret)
+}
+
+fn grouped(secret: &str) -> String {
+    secret
+        .as_bytes()
+        .chunks(4)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+async fn render(
+    req: &HttpRequest,
+    state: &AppState,
+    user: &CurrentUser,
+    session: &Session,
+    new_codes: Vec<String>,
+    errors: Errors<'_>,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let enabled = two_factor::secret(&state.db, user.user.id).await?.is_some();
+    let key = if enabled {
+        String::new()
+    } else {
+        grouped(&enrolling_secret(session)?)
+    };
+    let codes_left = two_factor::recovery_codes_left(&state.db, user.user.id).await?;
+    let required = two_factor::required(&state.db).await?;
+    let layout = AdminLayout::new(
+        req,
+        state,
+        Some(&user.user),
+        &user.csrf_token,
+        Some(session),
+        Section::None,
+    );
+    let page = SecurityPage {
+        layout,
+        enabled,
+        required,
+        key,
+        codes_left,
+        new_codes,
+        errors,
+    };
+    let mut response = html(status, page.render()?);
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    Ok(response)
+}
+
+/// GET `/admin/account/security`.
+pub async fn page(
+    req: HttpRequest,
+    session: Session,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    render(
+        &req,
+        &state,
+        &user,
+        &session,
+        Vec::new(),
+        Errors::new(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// GET `/admin/account/security/qr.svg`: the QR code of the key being set up.
+pub async fn qr_code(
+    session: Session,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let secret = enrolling_secret(&session)?;
+    let uri = two_factor::otpauth_uri(&secret, &state.config.site_name, user.user.email.as_str());
+    let svg = two_factor::qr_svg(&uri)?;
+    Ok(HttpResponse::Ok()
+        .content_type("image/svg+xml")
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(svg))
+}
+
+#[derive(serde::Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    code: String,
+}
+
+/// POST `/admin/account/security/enable`: the first code from the authenticator proves it was set
+/// up; two-factor is on, and the recovery codes are shown once.
+pub async fn enable(
+    req: HttpRequest,
+    session: Session,
+    input: AdminForm<CodeForm>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let AdminForm { user, form } = input;
+    let ui = state.catalog.messages(admin_lang(&req, &state));
+    let secret = enrolling_secret(&session)?;
+    let unix = u64::try_from(now().unix_timestamp()).unwrap_or(0);
+    let Some(step) = two_factor::matching_step(&secret, &form.code, unix)? else {
+        let errors: Errors = [("code", ui.t("error-totp-code"))].into();
+        return render(
+            &req,
+            &state,
+            &user,
+            &session,
+            Vec::new(),
+            errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    let codes = two_factor::new_recovery_codes()?;
+    two_factor::enable(&state.db, user.user.id, &secret, step, &codes).await?;
+    session.remove(ENROLLING);
+    record_action(
+        &state.db,
+        &user,
+        &req,
+        "two-factor-enabled",
+        &format!("user {}", user.user.id),
+    )
+    .await?;
+    render(
+        &req,
+        &state,
+        &user,
+        &session,
+        codes,
+        Errors::new(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// POST `/admin/account/security/recovery-codes`: ten new codes in place of the old ones.
+pub async fn new_recovery_codes(
+    req: HttpRequest,
+    session: Session,
+    input: AdminForm<HashMap<String, String>>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let user = input.user;
+    if two_factor::secret(&state.db, user.user.id).await?.is_none() {
+        return Ok(see_other("/admin/account/security"));
+    }
+    let codes = two_factor::new_recovery_codes()?;
+    two_factor::replace_recovery_codes(&state.db, user.user.id, &codes).await?;
+    record_action(
+        &state.db,
+        &user,
+        &req,
+        "recovery-codes-renewed",
+        &format!("user {}", user.user.id),
+    )
+    .await?;
+    render(
+        &req,
+        &state,
+        &user,
+        &session,
+        codes,
+        Errors::new(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+#[derive(serde::Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    current_password: String,
+}
+
+/// POST `/admin/account/security/disable`: with the current password; refused while the site
+/// requires two-factor.
+pub async fn disable(
+    req: HttpRequest,
+    session: Session,
+    input: AdminForm<PasswordForm>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let AdminForm { user, form } = input;
+    let ui = state.catalog.messages(admin_lang(&req, &state));
+    let stored = users::password_hash(&state.db, user.user.id)
+        .await?
+        .unwrap_or_default();
+    let typed = form.current_password.clone();
+    let matches = web::block(move || password::verify_password(&typed, &stored))
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?;
+    let error = if two_factor::required(&state.db).await? {
+        Some(ui.t("error-two-factor-required"))
+    } else if !matches {
+        Some(ui.t("error-current-password"))
+    } else {
+        None
+    };
+    if let Some(error) = error {
+        let errors: Errors = [("current_password", error)].into();
+        return render(
+            &req,
+            &state,
+            &user,
+            &session,
+            Vec::new(),
+            errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    two_factor::disable(&state.db, user.user.id).await?;
+    record_action(
+        &state.db,
+        &user,
+        &req,
+        "two-factor-disabled",
+        &format!("user {}", user.user.id),
+    )
+    .await?;
+    flash(&session, ui.t("two-factor-off"));
+    Ok(see_other("/admin/account/security"))
+}
+
+#[derive(serde::Deserialize)]
+pub struct PolicyForm {
+    #[serde(default)]
+    required: Option<String>,
+}
+
+/// POST `/admin/users/two-factor` (admins): whether every admin and editor needs two-factor; those
+/// without it are sent to set it up at their next sign-in.
+pub async fn set_policy(
+    req: HttpRequest,
+    session: Session,
+    input: AdminForm<PolicyForm>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let AdminForm { user, form } = input;
+    user.require_admin()?;
+    let on = form.required.as_deref() == Some("on");
+    two_factor::set_required(&state.db, on).await?;
+    record_action(
+        &state.db,
+        &user,
+        &req,
+        if on {
+            "two-factor-required"
+        } else {
+            "two-factor-optional"
+        },
+        "site",
+    )
+    .await?;
+    let ui = state.catalog.messages(admin_lang(&req, &state));
+    flash(&session, ui.t("user-saved"));
+    Ok(see_other("/admin/users"))
+}
+
+/// POST `/admin/users/{id}/two-factor/reset` (admins): for someone who lost their authenticator
+/// and their codes; they sign in with the password alone (or set it up again when required).
+pub async fn reset_for(
+    req: HttpRequest,
+    session: Session,
+    path: web::Path<i64>,
+    input: AdminForm<HashMap<String, String>>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let user = input.user;
+    user.require_admin()?;
+    let id = path.into_inner();
+    users::user(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    two_factor::disable(&state.db, id).await?;
+    record_action(
+        &state.db,
+        &user,
+        &req,
+        "two-factor-reset",
+        &format!("user {id}"),
+    )
+    .await?;
+    let ui = state.catalog.messages(admin_lang(&req, &state));
+    flash(&session, ui.t("two-factor-was-reset"));
+    Ok(see_other(&format!("/admin/users/{id}")))
+}
