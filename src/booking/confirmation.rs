@@ -64,7 +64,7 @@ pub async fn confirmation(
         .content_type("text/html; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .insert_header(("X-Robots-Tag", "noindex"))
-        .insert_header((header::REFERRER_POLICY, "no-referrer"));
+        .insert_header((header::REFERRER_POLICY, "same-origin"));
     if let Some(cookie) = cookie {
         response.cookie(cookie);
     }

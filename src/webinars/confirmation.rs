@@ -115,7 +115,7 @@ pub async fn registered(
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .insert_header(("X-Robots-Tag", "noindex"))
         // The link is the registration's key: never handed to another site.
-        .insert_header((header::REFERRER_POLICY, "no-referrer"));
+        .insert_header((header::REFERRER_POLICY, "same-origin"));
     if let Some(cookie) = cookie {
         response.cookie(cookie);
     }

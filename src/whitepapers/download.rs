@@ -114,7 +114,7 @@ pub async fn serve_pdf(
     );
     headers.insert(
         header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
+        HeaderValue::from_static("same-origin"),
     );
     Ok(Some(response))
 }
@@ -165,7 +165,7 @@ fn link_page(
         .content_type("text/html; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .insert_header(("X-Robots-Tag", "noindex"))
-        .insert_header((header::REFERRER_POLICY, "no-referrer"));
+        .insert_header((header::REFERRER_POLICY, "same-origin"));
     if let Some(cookie) = cookie {
         response.cookie(cookie);
     }

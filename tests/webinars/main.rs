@@ -52,7 +52,7 @@ async fn a_visitor_registers_sees_the_details_in_their_zone_and_can_cancel() {
 
     let response = app.get(&page).await;
     assert_eq!(response.headers()["cache-control"], "no-store");
-    assert_eq!(response.headers()["referrer-policy"], "no-referrer");
+    assert_eq!(response.headers()["referrer-policy"], "same-origin");
     let html = scraper::Html::parse_document(&response.text().await.unwrap());
     assert_eq!(texts(&html, "h1"), ["You are registered"]);
     assert!(texts(&html, ".when")[0].contains("(America/New_York)"));
