@@ -312,10 +312,14 @@ async fn an_editor_creates_a_bilingual_webinar_and_a_visitor_registers_in_german
             .starts_with("/de/webinars/testen-im-betrieb/registered/")
     );
     save_screenshot(&c, "magnetiq-webinar-registered.png").await;
+    // The registration page's own cancel form works in a real browser (its Origin is sent: the
+    // page's referrer policy is same-origin, not no-referrer, which makes Chromium send "null").
+    click(&c, ".cancel-form button[type=submit]").await;
+    expect_text(&c, "h1", "Ihre Anmeldung ist storniert").await;
 
-    // The editor sees the registration.
+    // The editor sees the seat free again.
     c.goto(&app.url("/admin/webinars")).await.unwrap();
-    text_where(&c, ".webinars-table", |t| t.contains("1 / 100")).await;
+    text_where(&c, ".webinars-table", |t| t.contains("0 / 100")).await;
     c.close().await.unwrap();
 }
 
@@ -475,5 +479,51 @@ async fn a_visitor_writes_through_the_contact_form_and_the_editor_erases_them_on
     .await
     .unwrap();
     assert_eq!(left, 0);
+    c.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn an_admin_invites_an_editor_who_follows_the_mail_and_arrives_signed_in() {
+    if !browser_available() {
+        return;
+    }
+    let app = TestApp::spawn().await;
+    app.create_user("editor@magnetiq.test", "admin", PASSWORD)
+        .await;
+    let profile = tempfile::tempdir().unwrap();
+    let (_driver, c) = start_browser(profile.path()).await;
+    sign_in(&c, &app).await;
+
+    // The admin invites Ben in German.
+    click(&c, "a[href='/admin/users']").await;
+    fill(&c, "#email", "ben@magnetiq.test").await;
+    fill(&c, "#display_name", "Ben Kraus").await;
+    find(&c, "#language option[value=de]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    click(&c, "form[action='/admin/users/invite'] button[type=submit]").await;
+    text_where(&c, ".invitations-table", |t| {
+        t.contains("ben@magnetiq.test")
+    })
+    .await;
+    click(&c, "form[action='/admin/logout'] button[type=submit]").await;
+    wait_for_path(&c, "/admin/login").await;
+
+    // Ben opens the mail's link, chooses a password and lands on the dashboard, signed in.
+    let link = common::accounts::mailed_link(&app, "ben@magnetiq.test", "invitation").await;
+    c.goto(&app.url(&link)).await.unwrap();
+    expect_text(&c, ".invitee", "Ben Kraus").await;
+    fill(&c, "#password", "lantern orchard quietly").await;
+    fill(&c, "#confirm_password", "lantern orchard quietly").await;
+    click(&c, ".login-box button[type=submit]").await;
+    wait_for_path(&c, "/admin").await;
+    text_where(&c, ".admin-user-name", |t| t.contains("Ben Kraus")).await;
+    save_screenshot(&c, "magnetiq-invitation-accepted.png").await;
+
+    // The link was for once.
+    c.goto(&app.url(&link)).await.unwrap();
+    find(&c, ".link-gone").await;
     c.close().await.unwrap();
 }

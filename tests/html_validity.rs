@@ -379,6 +379,100 @@ async fn every_page_kind_passes_the_w3c_html_checker() {
     for (name, path) in &admin_pages {
         pages.get(&app, name, path).await;
     }
+    // Accounts: an open invitation, the security and sessions pages, the recovery codes, and the
+    // signed-out pages of invitations, forgotten passwords and the second sign-in step.
+    let invited = app
+        .post_form(
+            "/admin/users/invite",
+            "/admin/users",
+            &[
+                ("email", "ina@example.com"),
+                ("display_name", "Ina"),
+                ("role", "editor"),
+                ("language", "de"),
+            ],
+        )
+        .await;
+    assert_eq!(invited.status(), 303);
+    pages
+        .get(&app, "admin-users-invitations", "/admin/users")
+        .await;
+    pages
+        .get(&app, "admin-account-sessions", "/admin/account/sessions")
+        .await;
+    let security = app.page("/admin/account/security").await;
+    pages
+        .get(&app, "admin-account-security", "/admin/account/security")
+        .await;
+    let key = common::texts(&security, ".totp-key").remove(0);
+    let enabled = app
+        .post_form(
+            "/admin/account/security/enable",
+            "/admin/account/security",
+            &[("code", &common::accounts::code(&key, 0))],
+        )
+        .await;
+    pages.keep("admin-recovery-codes", enabled, 200).await;
+    pages
+        .get(&app, "admin-account-security-on", "/admin/account/security")
+        .await;
+    let visitor = common::accounts::browser("Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0");
+    let invitation = common::accounts::mailed_link(&app, "ina@example.com", "invitation").await;
+    let page_of = |path: String| {
+        let visitor = &visitor;
+        let app = &app;
+        async move { visitor.get(app.url(&path)).send().await.unwrap() }
+    };
+    pages
+        .keep("admin-invitation", page_of(invitation.clone()).await, 200)
+        .await;
+    magnetiq::db::sql("UPDATE user_invitations SET revoked_at = created_at")
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    pages
+        .keep("admin-link-gone", page_of(invitation).await, 410)
+        .await;
+    pages
+        .keep(
+            "admin-password-forgot",
+            page_of("/admin/password/forgot".to_owned()).await,
+            200,
+        )
+        .await;
+    let sent = common::accounts::post(
+        &visitor,
+        &app,
+        "/admin/password/forgot",
+        "/admin/password/forgot",
+        &[("email", "editor@magnetiq.test")],
+    )
+    .await;
+    pages.keep("admin-password-forgot-sent", sent, 200).await;
+    let reset = common::accounts::mailed_link(&app, "editor@magnetiq.test", "password-reset").await;
+    pages
+        .keep("admin-password-reset", page_of(reset).await, 200)
+        .await;
+    let step = common::accounts::post(
+        &visitor,
+        &app,
+        "/admin/login",
+        "/admin/login",
+        &[
+            ("email", "editor@magnetiq.test"),
+            ("password", common::PASSWORD),
+        ],
+    )
+    .await;
+    assert_eq!(common::location(&step), "/admin/login/code");
+    pages
+        .keep(
+            "admin-login-code",
+            page_of("/admin/login/code".to_owned()).await,
+            200,
+        )
+        .await;
+
     // A page with the webinar teaser block.
     let version = app.page_version(page).await;
     let added = app

@@ -362,11 +362,13 @@ pub async fn accept(
     after_password(&req, &session, &state, &user, &attempt, "/admin").await
 }
 
-/// A page reached by a secret link tells no other site its address.
+/// A page reached by a secret link tells no other site its address (`same-origin`, not
+/// `no-referrer`: with that, Chromium sends `Origin: null` on the page's own form, which the CSRF
+/// check rightly refuses), and is kept by no cache.
 pub fn no_referrer(mut response: HttpResponse) -> HttpResponse {
     response.headers_mut().insert(
         actix_web::http::header::REFERRER_POLICY,
-        actix_web::http::header::HeaderValue::from_static("no-referrer"),
+        actix_web::http::header::HeaderValue::from_static("same-origin"),
     );
     response.headers_mut().insert(
         actix_web::http::header::CACHE_CONTROL,

@@ -4,36 +4,14 @@ use std::time::{Duration, Instant};
 
 use scraper::Html;
 
-use crate::common::accounts::{browser, code, mailed_link, mails};
+use crate::common::accounts::{browser, code, mailed_link, mails, post};
 use crate::common::{PASSWORD, TestApp, attrs, location, texts};
 
 const FIREFOX: &str =
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0";
 const SAFARI: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1";
 
-async fn html_of(client: &reqwest::Client, app: &TestApp, path: &str) -> (u16, Html) {
-    let r = client.get(app.url(path)).send().await.unwrap();
-    let status = r.status().as_u16();
-    (status, Html::parse_document(&r.text().await.unwrap()))
-}
-
-/// POSTs `fields` to `path` from `client`, with the CSRF token of the form on `token_page`.
-async fn post(
-    client: &reqwest::Client,
-    app: &TestApp,
-    token_page: &str,
-    path: &str,
-    fields: &[(&str, &str)],
-) -> reqwest::Response {
-    let (_, html) = html_of(client, app, token_page).await;
-    let token = attrs(&html, "input[name=csrf_token]", "value")
-        .into_iter()
-        .next()
-        .unwrap_or_default();
-    let mut all = fields.to_vec();
-    all.push(("csrf_token", &token));
-    client.post(app.url(path)).form(&all).send().await.unwrap()
-}
+use crate::common::accounts::html_of;
 
 async fn password_step(
     client: &reqwest::Client,

@@ -1,4 +1,6 @@
 //! Reading what the accounts feature mailed, and computing an authenticator's codes.
+use scraper::Html;
+
 use super::TestApp;
 
 /// The link (below the site) in the newest mail of `purpose` to `email`.
@@ -42,4 +44,28 @@ pub fn browser(user_agent: &str) -> reqwest::Client {
         .user_agent(user_agent)
         .build()
         .unwrap()
+}
+
+pub async fn html_of(client: &reqwest::Client, app: &TestApp, path: &str) -> (u16, Html) {
+    let r = client.get(app.url(path)).send().await.unwrap();
+    let status = r.status().as_u16();
+    (status, Html::parse_document(&r.text().await.unwrap()))
+}
+
+/// POSTs `fields` to `path` from `client`, with the CSRF token of the form on `token_page`.
+pub async fn post(
+    client: &reqwest::Client,
+    app: &TestApp,
+    token_page: &str,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let (_, html) = html_of(client, app, token_page).await;
+    let token = super::attrs(&html, "input[name=csrf_token]", "value")
+        .into_iter()
+        .next()
+        .unwrap_or_default();
+    let mut all = fields.to_vec();
+    all.push(("csrf_token", &token));
+    client.post(app.url(path)).form(&all).send().await.unwrap()
 }
