@@ -49,6 +49,12 @@ enum Command {
         #[arg(long)]
         name: Option<String>,
     },
+    /// Turn two-factor sign-in off for a user who lost their authenticator and recovery codes
+    /// (for a lone admin; otherwise another admin does it on the user's page).
+    ResetTwoFactor {
+        #[arg(long)]
+        email: String,
+    },
 }
 
 #[tokio::main]
@@ -161,6 +167,29 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 ),
                 None => anyhow::bail!("a user with the e-mail address {email} exists already"),
             }
+            Ok(())
+        }
+        Command::ResetTwoFactor { email } => {
+            let email = Email::parse(&email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
+            let pool = db::connect(&config.database_url, config.pool()).await?;
+            let found = users::store::credentials(&pool, &email).await?;
+            let Some((user, _)) = found else {
+                pool.close().await;
+                anyhow::bail!("no user has the e-mail address {email}");
+            };
+            magnetiq::auth::two_factor::disable(&pool, user.id).await?;
+            magnetiq::audit::store::record(
+                &pool,
+                magnetiq::audit::store::Actor::Typed("command line"),
+                "two-factor-reset",
+                Some(&format!("user {}", user.id)),
+                None,
+            )
+            .await?;
+            pool.close().await;
+            println!(
+                "two-factor sign-in is off for {email}; they sign in with their password and set it up again"
+            );
             Ok(())
         }
         Command::Backup { file } => {

@@ -813,3 +813,86 @@ async fn deleting_a_user_takes_their_tokens_codes_and_sessions_along() {
     assert_eq!(own.status(), 303);
     assert_eq!(app.get("/admin/users").await.status(), 200, "still there");
 }
+
+#[tokio::test]
+async fn a_lone_admin_who_lost_the_phone_resets_two_factor_from_the_command_line() {
+    let app = TestApp::spawn().await;
+    let id = app
+        .create_user("boss@magnetiq.test", "admin", PASSWORD)
+        .await;
+    let secret = magnetiq::auth::two_factor::new_secret().unwrap();
+    magnetiq::auth::two_factor::enable(&app.state.db, id, &secret, 1, &[])
+        .await
+        .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_magnetiq"))
+        .args(["reset-two-factor", "--email", "Boss@Magnetiq.test"])
+        .env("MAGNETIQ_DATA_DIR", app.state.config.data_dir.as_os_str())
+        .env("MAGNETIQ_DATABASE_URL", &app.state.config.database_url)
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        magnetiq::auth::two_factor::secret(&app.state.db, id)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let (_, signed_in) = app
+        .login_in_new_browser("boss@magnetiq.test", PASSWORD)
+        .await;
+    assert_eq!(location(&signed_in), "/admin", "the password alone again");
+    assert!(audit_targets(&app).await.contains("two-factor-reset"));
+}
+
+#[tokio::test]
+async fn editors_cannot_reach_any_account_admin_route() {
+    let app = TestApp::signed_in("editor").await;
+    let other = app
+        .create_user("ben@magnetiq.test", "editor", PASSWORD)
+        .await;
+    let routes = [
+        "/admin/users/invite".to_owned(),
+        "/admin/users/two-factor".to_owned(),
+        "/admin/users/invitations/1/resend".to_owned(),
+        "/admin/users/invitations/1/revoke".to_owned(),
+        format!("/admin/users/{other}/password"),
+        format!("/admin/users/{other}/two-factor/reset"),
+        format!("/admin/users/{other}/sessions/end"),
+        format!("/admin/users/{other}/delete"),
+    ];
+    for path in &routes {
+        let r = app
+            .post_form(
+                path,
+                "/admin/account/sessions",
+                &[
+                    ("email", "mole@example.com"),
+                    ("display_name", "Mole"),
+                    ("role", "admin"),
+                    ("language", "en"),
+                    ("required", "on"),
+                    ("confirm", "yes"),
+                    ("session", "x"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 403, "{path}");
+    }
+    let changed: i64 = magnetiq::db::sql(
+        "SELECT (SELECT count(*) FROM user_invitations) + (SELECT count(*) FROM password_resets)
+              + (SELECT count(*) FROM site_settings) + (SELECT count(*) FROM outbox)",
+    )
+    .scalar(&app.state.db)
+    .await
+    .unwrap();
+    assert_eq!(changed, 0);
+    assert_eq!(
+        app.get(&format!("/admin/users/{other}")).await.status(),
+        403
+    );
+}
