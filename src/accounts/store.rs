@@ -225,3 +225,24 @@ pub async fn use_reset(tx: &mut Tx, token_hash: &str, user_id: i64) -> anyhow::R
         .await?;
     Ok(changed == 1)
 }
+
+/// Deletes invitations that ended (accepted, withdrawn or expired) before `ended_before`, and reset
+/// links that expired before `expired_before`; returns how many of each. Accepted invitations are
+/// kept a while so the users page and the audit trail can be read against them.
+pub async fn delete_ended(
+    db: &Db,
+    ended_before: OffsetDateTime,
+    expired_before: OffsetDateTime,
+) -> anyhow::Result<(u64, u64)> {
+    let invitations = sql("DELETE FROM user_invitations
+         WHERE coalesce(accepted_at, revoked_at, expires_at) < $1
+           AND (accepted_at IS NOT NULL OR revoked_at IS NOT NULL OR expires_at < $1)")
+    .bind(ended_before)
+    .execute(db)
+    .await?;
+    let resets = sql("DELETE FROM password_resets WHERE expires_at < $1")
+        .bind(expired_before)
+        .execute(db)
+        .await?;
+    Ok((invitations, resets))
+}

@@ -1,7 +1,8 @@
 //! Retention: personal data older than the site keeps it (`MAGNETIQ_RETAIN_*`) is deleted by the
 //! server itself, once at start and then every hour (no cron), and each run that deleted anything
 //! leaves one audit entry with the numbers. With several instances each runs it; the deletes are
-//! idempotent.
+//! idempotent. Staff invitations go 30 days after they ended, password-reset links a day after
+//! they expired (fixed: nothing in them is worth keeping longer).
 use jiff::{SignedDuration, Timestamp};
 
 use crate::audit::store::{Actor, record};
@@ -18,13 +19,25 @@ pub struct Deleted {
     pub unconfirmed_subscriptions: u64,
     pub unsubscribed: u64,
     pub unconfirmed_leads: u64,
+    pub ended_invitations: u64,
+    pub expired_reset_links: u64,
 }
 
 impl Deleted {
     pub fn total(&self) -> u64 {
-        self.messages + self.unconfirmed_subscriptions + self.unsubscribed + self.unconfirmed_leads
+        self.messages
+            + self.unconfirmed_subscriptions
+            + self.unsubscribed
+            + self.unconfirmed_leads
+            + self.ended_invitations
+            + self.expired_reset_links
     }
 }
+
+/// Ended invitations are kept this long.
+pub const INVITATIONS_DAYS: u32 = 30;
+/// Expired reset links are kept this long.
+pub const RESET_LINKS_DAYS: u32 = 1;
 
 fn before(now: Timestamp, days: u32) -> Option<Timestamp> {
     (days > 0).then(|| now - SignedDuration::from_hours(24 * i64::from(days)))
@@ -48,17 +61,29 @@ pub async fn run_once(db: &Db, keep: Retention, now: Timestamp) -> anyhow::Resul
         deleted.unconfirmed_leads =
             crate::whitepapers::store::delete_unconfirmed_before(db, t).await?;
     }
+    let as_time = |t: Option<Timestamp>| {
+        t.and_then(|t| time::OffsetDateTime::from_unix_timestamp(t.as_second()).ok())
+    };
+    if let (Some(ended), Some(expired)) = (
+        as_time(before(now, INVITATIONS_DAYS)),
+        as_time(before(now, RESET_LINKS_DAYS)),
+    ) {
+        (deleted.ended_invitations, deleted.expired_reset_links) =
+            crate::accounts::store::delete_ended(db, ended, expired).await?;
+    }
     if deleted.total() > 0 {
         record(
             db,
             Actor::Typed("retention"),
             "retention-deleted",
             Some(&format!(
-                "{} contact messages, {} unconfirmed newsletter sign-ups, {} unsubscribed addresses, {} unconfirmed whitepaper requests",
+                "{} contact messages, {} unconfirmed newsletter sign-ups, {} unsubscribed addresses, {} unconfirmed whitepaper requests, {} ended invitations, {} expired password links",
                 deleted.messages,
                 deleted.unconfirmed_subscriptions,
                 deleted.unsubscribed,
-                deleted.unconfirmed_leads
+                deleted.unconfirmed_leads,
+                deleted.ended_invitations,
+                deleted.expired_reset_links
             )),
             None,
         )

@@ -896,3 +896,83 @@ async fn editors_cannot_reach_any_account_admin_route() {
         403
     );
 }
+
+#[tokio::test]
+async fn ended_invitations_and_expired_reset_links_are_deleted_by_the_server_itself() {
+    let app = TestApp::signed_in("admin").await;
+    for email in ["old@example.com", "recent@example.com", "open@example.com"] {
+        let r = app
+            .post_form(
+                "/admin/users/invite",
+                "/admin/users",
+                &[
+                    ("email", email),
+                    ("display_name", "X"),
+                    ("role", "editor"),
+                    ("language", "en"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+    }
+    let now = time::OffsetDateTime::now_utc();
+    let days_ago = |d: i64| now - time::Duration::days(d);
+    // Withdrawn 31 days ago, expired 10 days ago, still open.
+    magnetiq::db::sql(
+        "UPDATE user_invitations SET revoked_at = $1 WHERE email = 'old@example.com'",
+    )
+    .bind(days_ago(31))
+    .execute(&app.state.db)
+    .await
+    .unwrap();
+    magnetiq::db::sql(
+        "UPDATE user_invitations SET expires_at = $1 WHERE email = 'recent@example.com'",
+    )
+    .bind(days_ago(10))
+    .execute(&app.state.db)
+    .await
+    .unwrap();
+    let me: i64 = magnetiq::db::sql("SELECT id FROM users")
+        .scalar(&app.state.db)
+        .await
+        .unwrap();
+    for (hash, expired) in [("a", days_ago(2)), ("b", now - time::Duration::hours(2))] {
+        magnetiq::db::sql(
+            "INSERT INTO password_resets (token_hash, user_id, password_fingerprint, created_at, expires_at)
+             VALUES ($1, $2, 'f', $3, $3)",
+        )
+        .bind(hash)
+        .bind(me)
+        .bind(expired)
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    }
+    let deleted = magnetiq::people::retention::run_once(
+        &app.state.db,
+        app.state.config.retention,
+        jiff::Timestamp::now(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        (deleted.ended_invitations, deleted.expired_reset_links),
+        (1, 1)
+    );
+    let mut left: Vec<String> = magnetiq::db::sql("SELECT email FROM user_invitations")
+        .scalars(&app.state.db)
+        .await
+        .unwrap();
+    left.sort();
+    assert_eq!(left, ["open@example.com", "recent@example.com"]);
+    let links: Vec<String> = magnetiq::db::sql("SELECT token_hash FROM password_resets")
+        .scalars(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(links, ["b"]);
+    assert!(
+        audit_targets(&app)
+            .await
+            .contains("1 ended invitations, 1 expired password links")
+    );
+}
