@@ -1,4 +1,5 @@
-//! Every SQL statement about signed-in sessions.
+//! Every SQL statement about signed-in sessions. The session cookie carries a random id; the table
+//! keeps only its hash, like every other token, so a copy of the database holds no session.
 use time::OffsetDateTime;
 
 use crate::db::{Db, DbTime, now, sql};
@@ -25,9 +26,15 @@ pub struct SignedIn {
     pub last_seen_at: OffsetDateTime,
 }
 
-/// What a session's id is called in pages and forms.
+/// What is stored of a session id.
+fn stored(session_id: &str) -> String {
+    crate::tokens::token_hash(session_id)
+}
+
+/// What a session (by the id its cookie carries) is called in pages and forms: the first 16 hex
+/// digits of the stored hash.
 pub fn handle(session_id: &str) -> String {
-    crate::tokens::token_hash(session_id)[..16].to_owned()
+    stored(session_id)[..16].to_owned()
 }
 
 pub use crate::tokens::random_token;
@@ -61,7 +68,7 @@ pub async fn create(
     let user_agent: String = browser.user_agent.chars().take(400).collect();
     sql("INSERT INTO admin_sessions (id, user_id, csrf_token, created_at, last_seen_at, ip, user_agent, must_enrol)
          VALUES ($1, $2, $3, $4, $4, $5, $6, $7)")
-        .bind(&id)
+        .bind(stored(&id))
         .bind(user_id)
         .bind(random_token()?)
         .bind(now())
@@ -94,7 +101,7 @@ pub async fn list_for_user(db: &Db, user_id: i64) -> anyhow::Result<Vec<SignedIn
     Ok(rows
         .into_iter()
         .map(|row| SignedIn {
-            handle: handle(&row.id),
+            handle: row.id.chars().take(16).collect(),
             user_agent: row.user_agent,
             ip: row.ip,
             created_at: row.created_at.0,
@@ -105,15 +112,15 @@ pub async fn list_for_user(db: &Db, user_id: i64) -> anyhow::Result<Vec<SignedIn
 
 /// Ends the user's session named `handle`; whether there was one.
 pub async fn delete_by_handle(db: &Db, user_id: i64, handle_text: &str) -> anyhow::Result<bool> {
-    let ids: Vec<String> = sql("SELECT id FROM admin_sessions WHERE user_id = $1")
-        .bind(user_id)
-        .scalars(db)
-        .await?;
-    let Some(id) = ids.into_iter().find(|id| handle(id) == handle_text) else {
+    if handle_text.len() != 16 || !handle_text.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Ok(false);
-    };
-    delete(db, &id).await?;
-    Ok(true)
+    }
+    let ended = sql("DELETE FROM admin_sessions WHERE user_id = $1 AND substr(id, 1, 16) = $2")
+        .bind(user_id)
+        .bind(handle_text)
+        .execute(db)
+        .await?;
+    Ok(ended > 0)
 }
 
 /// Ends every session of the user but `keep`; how many ended.
@@ -121,7 +128,7 @@ pub async fn delete_others(db: &Db, user_id: i64, keep: &str) -> anyhow::Result<
     Ok(
         sql("DELETE FROM admin_sessions WHERE user_id = $1 AND id <> $2")
             .bind(user_id)
-            .bind(keep)
+            .bind(stored(keep))
             .execute(db)
             .await?,
     )
@@ -145,7 +152,7 @@ pub async fn find(db: &Db, id: &str) -> anyhow::Result<Option<StoredSession>> {
         "SELECT s.csrf_token, s.created_at, s.last_seen_at, s.must_enrol, u.id AS user_id, u.email, u.display_name, u.role, u.active
          FROM admin_sessions AS s JOIN users AS u ON u.id = s.user_id WHERE s.id = $1",
     )
-    .bind(id)
+    .bind(stored(id))
     .fetch_optional(db)
     .await?;
     let Some(row) = row else { return Ok(None) };
@@ -170,7 +177,7 @@ pub async fn find(db: &Db, id: &str) -> anyhow::Result<Option<StoredSession>> {
 pub async fn touch(db: &Db, id: &str) -> anyhow::Result<()> {
     sql("UPDATE admin_sessions SET last_seen_at = $1 WHERE id = $2")
         .bind(now())
-        .bind(id)
+        .bind(stored(id))
         .execute(db)
         .await?;
     Ok(())
@@ -178,7 +185,7 @@ pub async fn touch(db: &Db, id: &str) -> anyhow::Result<()> {
 
 pub async fn delete(db: &Db, id: &str) -> anyhow::Result<()> {
     sql("DELETE FROM admin_sessions WHERE id = $1")
-        .bind(id)
+        .bind(stored(id))
         .execute(db)
         .await?;
     Ok(())

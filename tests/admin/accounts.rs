@@ -976,3 +976,37 @@ async fn ended_invitations_and_expired_reset_links_are_deleted_by_the_server_its
             .contains("1 ended invitations, 1 expired password links")
     );
 }
+
+#[tokio::test]
+async fn session_ids_are_stored_only_as_hashes() {
+    let app = TestApp::spawn().await;
+    let id = app
+        .create_user("anna@magnetiq.test", "editor", PASSWORD)
+        .await;
+    let browser = magnetiq::auth::sessions::Browser {
+        ip: "127.0.0.1",
+        user_agent: FIREFOX,
+    };
+    let session = magnetiq::auth::sessions::create(&app.state.db, id, &browser, false)
+        .await
+        .unwrap();
+    let plain: i64 = magnetiq::db::sql("SELECT count(*) FROM admin_sessions WHERE id = $1")
+        .bind(session.as_str())
+        .scalar(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(plain, 0, "the cookie's id is not in the table");
+    let found = magnetiq::auth::sessions::find(&app.state.db, &session)
+        .await
+        .unwrap();
+    assert_eq!(found.map(|s| s.user.id), Some(id));
+    magnetiq::auth::sessions::delete(&app.state.db, &session)
+        .await
+        .unwrap();
+    assert!(
+        magnetiq::auth::sessions::find(&app.state.db, &session)
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
