@@ -626,6 +626,13 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
     if let Some(seeding) = seeding {
         seeding.commit().await?;
     }
+    let converted = crate::booking::store::hash_plain_tokens(&db).await?;
+    if converted > 0 {
+        tracing::info!(
+            converted,
+            "booking confirmation tokens now stored as hashes"
+        );
+    }
     let tree = content::store::site_tree(&db).await?;
     if crate::users::store::count(&db).await? == 0 {
         tracing::info!(

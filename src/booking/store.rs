@@ -12,6 +12,7 @@ use super::slots::{Busy, free_slots};
 use crate::db::query::On;
 use crate::db::{Db, DbTime, JsonText, Sql, is_unique_violation, now as db_now, sql};
 use crate::outbox::store::NewMail;
+use crate::tokens::token_hash;
 
 const UNIT_SECONDS: i64 = 900;
 
@@ -195,11 +196,11 @@ pub async fn create(
     let id: i64 = sql(
         "INSERT INTO bookings (reference, token, consultant_id, starts_at, ends_at, duration_minutes, meeting_type,
                                client_name, client_email, company, phone, message, language, visitor_timezone,
-                               consent_at, created_at, consent_version)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16) RETURNING id",
+                               consent_at, created_at, consent_version, token_hashed)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16, $17) RETURNING id",
     )
     .bind(new.reference)
-    .bind(new.token)
+    .bind(token_hash(new.token))
     .bind(consultant.id)
     .bind(new.starts_at)
     .bind(ends_at)
@@ -214,6 +215,7 @@ pub async fn create(
     .bind(new.visitor_timezone)
     .bind(now)
     .bind(new.consent_version)
+    .bind(true)
     .scalar(&mut tx)
     .await?;
     let first = new.starts_at.as_second().div_euclid(UNIT_SECONDS);
@@ -265,7 +267,6 @@ pub async fn consultant_contact(
 struct BookingRow {
     id: i64,
     reference: String,
-    token: String,
     consultant_id: i64,
     consultant_name: String,
     starts_at: DbTime,
@@ -280,21 +281,23 @@ struct BookingRow {
     status: String,
 }
 
+/// The booking whose confirmation link carries `token` (only its hash is stored); the booking
+/// comes back with the token as the link has it, for the page's own links.
 pub async fn by_token(db: &Db, token: &str) -> anyhow::Result<Option<Booking>> {
     let row: Option<BookingRow> = sql(
-        "SELECT b.id, b.reference, b.token, b.consultant_id, c.name AS consultant_name, b.starts_at, b.ends_at,
+        "SELECT b.id, b.reference, b.consultant_id, c.name AS consultant_name, b.starts_at, b.ends_at,
                 b.duration_minutes, b.meeting_type, b.client_name, b.client_email, b.company, b.language,
                 b.visitor_timezone, b.status
          FROM bookings AS b JOIN consultants AS c ON c.id = b.consultant_id WHERE b.token = $1",
     )
-    .bind(token)
+    .bind(token_hash(token))
     .fetch_optional(db)
     .await?;
     row.map(|r| {
         Ok(Booking {
             id: r.id,
             reference: r.reference,
-            token: r.token,
+            token: token.to_owned(),
             consultant_id: r.consultant_id,
             consultant_name: r.consultant_name,
             starts_at: r.starts_at.into(),
@@ -320,7 +323,7 @@ pub async fn cancel(db: &Db, token: &str, now: Timestamp) -> anyhow::Result<bool
         "UPDATE bookings SET status = 'cancelled', cancelled_at = $1 WHERE token = $2 AND status = 'confirmed' RETURNING id",
     )
     .bind(now)
-    .bind(token)
+    .bind(token_hash(token))
     .scalar_optional(&mut tx)
     .await?;
     if let Some(id) = id {
@@ -618,4 +621,28 @@ pub async fn save_consultant(db: &Db, c: &ConsultantRecord) -> anyhow::Result<i6
     .execute(db)
     .await?;
     Ok(c.id)
+}
+
+/// Replaces the confirmation tokens that bookings made before they were hashed still hold in
+/// plain by their hashes (the mailed links keep working: they are looked up by hash); run at start,
+/// idempotent, safe with several instances. Returns how many were converted.
+pub async fn hash_plain_tokens(db: &Db) -> anyhow::Result<u64> {
+    let plain: Vec<(i64, String)> =
+        sql("SELECT id, token FROM bookings WHERE token_hashed = $1 ORDER BY id")
+            .bind(false)
+            .fetch_all(db)
+            .await?;
+    let mut converted = 0;
+    for (id, token) in plain {
+        converted += sql(
+            "UPDATE bookings SET token = $1, token_hashed = $2 WHERE id = $3 AND token_hashed = $4",
+        )
+        .bind(token_hash(&token))
+        .bind(true)
+        .bind(id)
+        .bind(false)
+        .execute(db)
+        .await?;
+    }
+    Ok(converted)
 }

@@ -42,6 +42,15 @@ async fn a_visitor_books_gets_a_confirmation_and_calendar_file_and_can_cancel() 
         "{confirmation}"
     );
 
+    // Only the token's hash is stored.
+    let token = confirmation.trim_start_matches("/en/book/");
+    let stored: String = magnetiq::db::sql("SELECT token FROM bookings")
+        .scalar(&app.state.db)
+        .await
+        .unwrap();
+    assert_ne!(stored, token);
+    assert_eq!(stored, magnetiq::tokens::token_hash(token));
+
     // Personal: no shared cache may keep it.
     let page = app.get(&confirmation).await;
     assert_eq!(page.headers()["cache-control"], "no-store");
@@ -436,4 +445,45 @@ async fn line_breaks_in_a_name_cannot_reach_a_mail_header() {
         .await
         .unwrap();
     assert_eq!(mails, 0);
+}
+
+#[tokio::test]
+async fn links_mailed_before_tokens_were_hashed_keep_working() {
+    let app = TestApp::spawn().await;
+    let form = booking_form(&app, &app.client, "").await;
+    let slot = form.slots[2].clone();
+    let response = app
+        .client
+        .post(app.url("/en/book"))
+        .form(&fields(&form, &slot, "Ada Lovelace"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    // As a booking made before the change: its token in plain, not yet converted.
+    let plain = "ab".repeat(32);
+    magnetiq::db::sql("UPDATE bookings SET token = $1, token_hashed = $2")
+        .bind(plain.as_str())
+        .bind(false)
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    let converted = magnetiq::booking::store::hash_plain_tokens(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(converted, 1);
+    assert_eq!(
+        magnetiq::booking::store::hash_plain_tokens(&app.state.db)
+            .await
+            .unwrap(),
+        0,
+        "once"
+    );
+    let stored: String = magnetiq::db::sql("SELECT token FROM bookings")
+        .scalar(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(stored, magnetiq::tokens::token_hash(&plain));
+    let html = app.page(&format!("/en/book/{plain}")).await;
+    assert_eq!(texts(&html, "h1"), vec!["Your consultation is booked"]);
 }
