@@ -10,7 +10,7 @@ use askama::Template;
 use time::Duration;
 
 use super::store::{self, Found, NewInvitation};
-use super::{gone_page, mails};
+use super::{Errors, NewPasswordForm, gone_page, mails};
 use crate::audit::store::{Actor, record, record_action};
 use crate::auth::login::{after_password, check_login_token, html, login_token};
 use crate::auth::{devices, throttle};
@@ -18,7 +18,7 @@ use crate::db::now;
 use crate::error::AppError;
 use crate::outbox::store::Placement;
 use crate::tokens::{looks_like_token, random_token, token_hash};
-use crate::users::{Email, Role, password, store as users};
+use crate::users::{Email, Role, store as users};
 use crate::web::admin_layout::{AdminLayout, Section, admin_lang, flash};
 use crate::web::auth::{AdminForm, client_ip};
 use crate::web::see_other;
@@ -27,7 +27,6 @@ use crate::web::state::AppState;
 pub const VALID_HOURS: i64 = 72;
 
 type FormMap = HashMap<String, String>;
-type Errors<'a> = HashMap<&'static str, &'a str>;
 
 /// What the invite form found wrong, with what was typed, for the users page to show again (422).
 pub struct Refused<'a> {
@@ -80,21 +79,12 @@ pub async fn invite<'s>(
         token_hash: &token_hash(&token),
         expires_at: now() + Duration::hours(VALID_HOURS),
     };
-    let Some(id) = store::invite(&mut tx, &new).await? else {
+    let Some(id) = record_and_mail(&mut tx, state, &user.user.display_name, &new, &token).await?
+    else {
         tx.rollback().await?;
         errors.insert("email", ui.t("error-invited-already"));
         return Ok(Err(Refused { form, errors }));
     };
-    let mail = invitation_mail(state, &user.user.display_name, &new, &token)?;
-    crate::outbox::store::enqueue_placed(
-        &mut tx,
-        &mail,
-        &Placement {
-            purpose: "invitation",
-            ..Placement::default()
-        },
-    )
-    .await?;
     tx.commit().await?;
     record_action(
         &state.db,
@@ -105,6 +95,27 @@ pub async fn invite<'s>(
     )
     .await?;
     Ok(Ok(()))
+}
+
+/// Records `new` (whose link carries `token`) and queues its mail, in the caller's transaction;
+/// `Ok(None)` when the address has an open invitation already.
+async fn record_and_mail(
+    tx: &mut crate::db::Tx,
+    state: &AppState,
+    inviter: &str,
+    new: &NewInvitation<'_>,
+    token: &str,
+) -> anyhow::Result<Option<i64>> {
+    let Some(id) = store::invite(tx, new).await? else {
+        return Ok(None);
+    };
+    let mail = invitation_mail(state, inviter, new, token)?;
+    let placement = Placement {
+        purpose: "invitation",
+        ..Placement::default()
+    };
+    crate::outbox::store::enqueue_placed(tx, &mail, &placement).await?;
+    Ok(Some(id))
 }
 
 fn invitation_mail(
@@ -169,20 +180,12 @@ pub async fn resend(
         tx.rollback().await?;
         return Err(AppError::NotFound);
     }
-    let Some(new_id) = store::invite(&mut tx, &new).await? else {
+    let Some(new_id) =
+        record_and_mail(&mut tx, &state, &user.user.display_name, &new, &token).await?
+    else {
         tx.rollback().await?;
         return Err(AppError::NotFound);
     };
-    let mail = invitation_mail(&state, &user.user.display_name, &new, &token)?;
-    crate::outbox::store::enqueue_placed(
-        &mut tx,
-        &mail,
-        &Placement {
-            purpose: "invitation",
-            ..Placement::default()
-        },
-    )
-    .await?;
     tx.commit().await?;
     record_action(
         &state.db,
@@ -269,23 +272,13 @@ pub async fn accept_form(
     Ok(no_referrer(html(StatusCode::OK, page.render()?)))
 }
 
-#[derive(serde::Deserialize)]
-pub struct AcceptForm {
-    #[serde(default)]
-    password: String,
-    #[serde(default)]
-    confirm_password: String,
-    #[serde(default)]
-    csrf_token: String,
-}
-
 /// POST `/admin/invitation/{token}`: creates the account with the chosen password, uses the
 /// invitation up, and signs the new user in.
 pub async fn accept(
     req: HttpRequest,
     session: Session,
     path: web::Path<String>,
-    form: web::Form<AcceptForm>,
+    form: web::Form<NewPasswordForm>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     check_login_token(&req, &session, &form.csrf_token)?;
@@ -296,15 +289,7 @@ pub async fn accept(
         Found::Unknown => return Err(AppError::NotFound),
     };
     let ui = state.catalog.messages(admin_lang(&req, &state));
-    let mut errors = Errors::new();
-    if let Err(weak) = password::check_strength(
-        &form.password,
-        &[&invitation.email, &invitation.display_name],
-    ) {
-        errors.insert("password", ui.t(weak.message_id()));
-    } else if form.confirm_password != form.password {
-        errors.insert("confirm_password", ui.t("error-password-mismatch"));
-    }
+    let errors = form.errors(ui, &[&invitation.email, &invitation.display_name]);
     if !errors.is_empty() {
         let csrf = login_token(&session)?;
         let layout = AdminLayout::new(&req, &state, None, &csrf, None, Section::None);
@@ -322,10 +307,7 @@ pub async fn accept(
     }
     let email = Email::parse(&invitation.email).map_err(|_| AppError::NotFound)?;
     let role = Role::parse(&invitation.role).ok_or(AppError::NotFound)?;
-    let chosen = form.password.clone();
-    let hash = web::block(move || password::hash_password(&chosen))
-        .await
-        .map_err(|e| AppError::Internal(e.into()))??;
+    let hash = form.hash().await?;
     let mut tx = state.db.begin().await?;
     if !store::accept_invitation(&mut tx, invitation.id).await? {
         tx.rollback().await?;

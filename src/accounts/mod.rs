@@ -38,3 +38,35 @@ pub fn gone_page(
         GonePage { layout, message }.render()?,
     )))
 }
+
+/// The form that sets a password from a mailed link (an invitation, a reset).
+#[derive(serde::Deserialize)]
+pub struct NewPasswordForm {
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    confirm_password: String,
+    #[serde(default)]
+    csrf_token: String,
+}
+
+pub type Errors<'a> = std::collections::HashMap<&'static str, &'a str>;
+
+impl NewPasswordForm {
+    /// What is wrong with the chosen password: the one rule (with the person's own address and
+    /// name counted as guessable), then the repetition.
+    pub fn errors<'a>(&self, ui: &'a crate::i18n::Messages, about_them: &[&str]) -> Errors<'a> {
+        let mut errors = Errors::new();
+        if let Err(weak) = crate::users::password::check_strength(&self.password, about_them) {
+            errors.insert("password", ui.t(weak.message_id()));
+        } else if self.confirm_password != self.password {
+            errors.insert("confirm_password", ui.t("error-password-mismatch"));
+        }
+        errors
+    }
+
+    /// The Argon2id hash of the chosen password, made off the async executor.
+    pub async fn hash(&self) -> Result<String, AppError> {
+        Ok(crate::users::password::hash_in_background(self.password.clone()).await?)
+    }
+}

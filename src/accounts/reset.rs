@@ -15,7 +15,7 @@ use askama::Template;
 
 use super::invitations::no_referrer;
 use super::store::{self, Found};
-use super::{gone_page, mails};
+use super::{Errors, NewPasswordForm, gone_page, mails};
 use crate::audit::store::{Actor, record, record_action};
 use crate::auth::login::{after_password, check_login_token, html, login_token};
 use crate::auth::{devices, sessions, throttle};
@@ -23,7 +23,7 @@ use crate::db::now;
 use crate::error::AppError;
 use crate::outbox::store::Placement;
 use crate::tokens::{looks_like_token, random_token, token_hash};
-use crate::users::{Email, User, password, store as users};
+use crate::users::{Email, User, store as users};
 use crate::web::admin_layout::{AdminLayout, Section, admin_lang, flash};
 use crate::web::auth::{AdminForm, client_ip, constant_time_eq};
 use crate::web::rate_limit::RateLimit;
@@ -236,7 +236,7 @@ pub async fn send_link_for(
 struct ResetPage<'a> {
     layout: AdminLayout<'a>,
     token: &'a str,
-    errors: std::collections::HashMap<&'static str, &'a str>,
+    errors: Errors<'a>,
 }
 
 async fn find(state: &AppState, token: &str) -> Result<Found<(store::Reset, User)>, AppError> {
@@ -287,22 +287,12 @@ pub async fn reset_form(
     Ok(no_referrer(html(StatusCode::OK, page.render()?)))
 }
 
-#[derive(serde::Deserialize)]
-pub struct ResetForm {
-    #[serde(default)]
-    password: String,
-    #[serde(default)]
-    confirm_password: String,
-    #[serde(default)]
-    csrf_token: String,
-}
-
 /// POST `/admin/password/reset/{token}`.
 pub async fn reset(
     req: HttpRequest,
     session: Session,
     path: web::Path<String>,
-    form: web::Form<ResetForm>,
+    form: web::Form<NewPasswordForm>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     check_login_token(&req, &session, &form.csrf_token)?;
@@ -313,14 +303,7 @@ pub async fn reset(
         Found::Unknown => return Err(AppError::NotFound),
     };
     let ui = state.catalog.messages(admin_lang(&req, &state));
-    let mut errors = std::collections::HashMap::new();
-    if let Err(weak) =
-        password::check_strength(&form.password, &[user.email.as_str(), &user.display_name])
-    {
-        errors.insert("password", ui.t(weak.message_id()));
-    } else if form.confirm_password != form.password {
-        errors.insert("confirm_password", ui.t("error-password-mismatch"));
-    }
+    let errors = form.errors(ui, &[user.email.as_str(), &user.display_name]);
     if !errors.is_empty() {
         let csrf = login_token(&session)?;
         let layout = AdminLayout::new(&req, &state, None, &csrf, None, Section::None);
@@ -334,10 +317,7 @@ pub async fn reset(
             page.render()?,
         )));
     }
-    let chosen = form.password.clone();
-    let hash = web::block(move || password::hash_password(&chosen))
-        .await
-        .map_err(|e| AppError::Internal(e.into()))??;
+    let hash = form.hash().await?;
     let mut tx = state.db.begin().await?;
     if !store::use_reset(&mut tx, &token_hash(&token), user.id).await? {
         tx.rollback().await?;

@@ -9,6 +9,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
+use super::Errors;
 use crate::audit::store::record_action;
 use crate::auth::login::html;
 use crate::auth::two_factor;
@@ -22,8 +23,6 @@ use crate::web::state::AppState;
 
 /// The secret being enrolled, kept in the (encrypted) session cookie until a code proves it.
 const ENROLLING: &str = "enrolling_totp";
-
-type Errors<'a> = HashMap<&'static str, &'a str>;
 
 #[derive(Template)]
 #[template(path = "admin/account_security.html")]

@@ -433,8 +433,5 @@ fn ui<'a>(req: &HttpRequest, state: &'a AppState) -> &'a Messages {
 }
 
 async fn hash(new_password: String) -> Result<String, AppError> {
-    web::block(move || password::hash_password(&new_password))
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?
-        .map_err(AppError::Internal)
+    Ok(password::hash_in_background(new_password).await?)
 }

@@ -61,6 +61,11 @@ pub fn hash_password(password: &str) -> anyhow::Result<String> {
     Ok(hash.to_string())
 }
 
+/// [`hash_password`] on a blocking thread, for request handlers.
+pub async fn hash_in_background(password: String) -> anyhow::Result<String> {
+    tokio::task::spawn_blocking(move || hash_password(&password)).await?
+}
+
 /// Whether `password` matches the stored hash; a malformed hash never matches.
 pub fn verify_password(password: &str, stored: &str) -> bool {
     match PasswordHash::new(stored) {
