@@ -11,16 +11,15 @@ use time::Duration;
 
 use super::store::{self, Found, NewInvitation};
 use super::{Errors, NewPasswordForm, gone_page, mails};
-use crate::audit::store::{Actor, record, record_action};
-use crate::auth::login::{after_password, check_login_token, html, login_token};
-use crate::auth::{devices, throttle};
+use crate::audit::store::record_action;
+use crate::auth::login::{after_new_password, check_login_token, html, login_token};
 use crate::db::now;
 use crate::error::AppError;
 use crate::outbox::store::Placement;
 use crate::tokens::{looks_like_token, random_token, token_hash};
 use crate::users::{Email, Role, store as users};
 use crate::web::admin_layout::{AdminLayout, Section, admin_lang, flash};
-use crate::web::auth::{AdminForm, client_ip};
+use crate::web::auth::AdminForm;
 use crate::web::see_other;
 use crate::web::state::AppState;
 
@@ -323,25 +322,16 @@ pub async fn accept(
     let user = users::user(&state.db, user_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let ip = client_ip(&req);
-    record(
-        &state.db,
-        Actor::User {
-            id: user.id,
-            email: user.email.as_str(),
-        },
+    let target = format!("invitation {} (user {user_id})", invitation.id);
+    after_new_password(
+        &req,
+        &session,
+        &state,
+        &user,
         "invitation-accepted",
-        Some(&format!("invitation {} (user {user_id})", invitation.id)),
-        Some(&ip),
+        &target,
     )
-    .await?;
-    let device = devices::known_device(&req, &state, user.id);
-    let attempt = throttle::Attempt {
-        account: user.email.as_str(),
-        ip: &ip,
-        device: device.as_deref(),
-    };
-    after_password(&req, &session, &state, &user, &attempt, "/admin").await
+    .await
 }
 
 /// A page reached by a secret link tells no other site its address (`same-origin`, not

@@ -17,8 +17,8 @@ use super::invitations::no_referrer;
 use super::store::{self, Found};
 use super::{Errors, NewPasswordForm, gone_page, mails};
 use crate::audit::store::{Actor, record, record_action};
-use crate::auth::login::{after_password, check_login_token, html, login_token};
-use crate::auth::{devices, sessions, throttle};
+use crate::auth::login::{after_new_password, check_login_token, html, login_token};
+use crate::auth::sessions;
 use crate::db::now;
 use crate::error::AppError;
 use crate::outbox::store::Placement;
@@ -326,23 +326,6 @@ pub async fn reset(
     users::set_password_in(&mut tx, user.id, &hash).await?;
     tx.commit().await?;
     sessions::delete_for_user(&state.db, user.id).await?;
-    let ip = client_ip(&req);
-    record(
-        &state.db,
-        Actor::User {
-            id: user.id,
-            email: user.email.as_str(),
-        },
-        "password-reset",
-        Some(&format!("user {}", user.id)),
-        Some(&ip),
-    )
-    .await?;
-    let device = devices::known_device(&req, &state, user.id);
-    let attempt = throttle::Attempt {
-        account: user.email.as_str(),
-        ip: &ip,
-        device: device.as_deref(),
-    };
-    after_password(&req, &session, &state, &user, &attempt, "/admin").await
+    let target = format!("user {}", user.id);
+    after_new_password(&req, &session, &state, &user, "password-reset", &target).await
 }

@@ -171,6 +171,37 @@ pub async fn after_password(
     .await
 }
 
+/// A person set their password from a mailed link (an invitation, a reset): audited as `action`
+/// on `target`, then on as after a right password at sign-in.
+pub async fn after_new_password(
+    req: &HttpRequest,
+    session: &Session,
+    state: &AppState,
+    user: &User,
+    action: &str,
+    target: &str,
+) -> Result<HttpResponse, AppError> {
+    let ip = client_ip(req);
+    record(
+        &state.db,
+        Actor::User {
+            id: user.id,
+            email: user.email.as_str(),
+        },
+        action,
+        Some(target),
+        Some(&ip),
+    )
+    .await?;
+    let device = devices::known_device(req, state, user.id);
+    let attempt = throttle::Attempt {
+        account: user.email.as_str(),
+        ip: &ip,
+        device: device.as_deref(),
+    };
+    after_password(req, session, state, user, &attempt, "/admin").await
+}
+
 /// Signs `user` in in this browser: a new session (never the cookie presented before), the known
 /// device cookie, the audit entry `action`; then on to `next`.
 #[allow(clippy::too_many_arguments)]
