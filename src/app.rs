@@ -393,6 +393,11 @@ pub fn routes(cfg: &mut web::ServiceConfig, session: SessionMiddleware<CookieSes
                 "GET, HEAD, POST",
             ))
             .service(allow(
+                web::resource("/pages/{id}/duplicate")
+                    .route(web::post().to(crate::content::duplicate::duplicate_page)),
+                "POST",
+            ))
+            .service(allow(
                 web::resource("/pages/{id}/preview/{lang}").route(web::get().to(pages::preview)),
                 "GET, HEAD",
             ))

@@ -321,3 +321,6 @@ user-delete-help = Sitzungen, Passwort-Links und Zwei-Faktor-Codes werden mit ge
 user-delete-confirm = Ja, diesen Benutzer löschen
 user-delete-confirm-missing = Setzen Sie den Haken zur Bestätigung, um den Benutzer zu löschen.
 user-deleted = Der Benutzer wurde gelöscht.
+page-duplicate = Als Entwurf duplizieren
+page-duplicated = Dies ist eine Kopie, als Entwurf gespeichert: Adresse und Text ändern, dann veröffentlichen.
+page-view-on-site = Auf der Website ansehen

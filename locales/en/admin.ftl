@@ -321,3 +321,6 @@ user-delete-help = Their sessions, password links and two-factor codes go with t
 user-delete-confirm = Yes, delete this user
 user-delete-confirm-missing = Tick the confirmation to delete the user.
 user-deleted = The user was deleted.
+page-duplicate = Duplicate as a draft
+page-duplicated = This is a copy, saved as a draft: change its address and text, then publish.
+page-view-on-site = View on site

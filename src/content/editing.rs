@@ -439,7 +439,7 @@ async fn keep_initial_state(tx: &mut Tx, page_id: i64) -> anyhow::Result<()> {
 }
 
 /// Snapshots the page as it now stands in the transaction.
-async fn write_revision(tx: &mut Tx, page_id: i64, user_id: i64) -> anyhow::Result<()> {
+pub(super) async fn write_revision(tx: &mut Tx, page_id: i64, user_id: i64) -> anyhow::Result<()> {
     insert_revision(tx, page_id, Some(user_id)).await
 }
 

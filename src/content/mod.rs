@@ -4,6 +4,7 @@ pub mod admin_blocks;
 pub mod admin_revisions;
 pub mod block_form;
 pub mod blocks;
+pub mod duplicate;
 pub mod editing;
 pub mod model;
 pub mod page_form;

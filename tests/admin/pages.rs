@@ -769,3 +769,89 @@ async fn xss_typed_into_every_block_field_comes_out_escaped_everywhere() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_page_is_duplicated_as_a_draft_with_its_blocks() {
+    let app = TestApp::signed_in("editor").await;
+    let about = app.page_id("about").await;
+    let original = app.page(&format!("/admin/pages/{about}")).await;
+    assert_eq!(
+        attrs(&original, "a.view-on-site", "href"),
+        vec!["/en/about", "/de/about"],
+        "a published page links to itself on the site"
+    );
+    let blocks_of = |id: i64| {
+        let db = app.state.db.clone();
+        async move {
+            let rows: Vec<String> = magnetiq::db::sql(
+                "SELECT block_type || ' ' || content FROM content_blocks WHERE page_id = $1 ORDER BY sort_order",
+            )
+            .bind(id)
+            .scalars(&db)
+            .await
+            .unwrap();
+            rows
+        }
+    };
+    let copied = app
+        .post_form(
+            &format!("/admin/pages/{about}/duplicate"),
+            &format!("/admin/pages/{about}"),
+            &[],
+        )
+        .await;
+    assert_eq!(copied.status(), 303);
+    let copy = app.page_id("about-copy").await;
+    assert_eq!(location(&copied), format!("/admin/pages/{copy}"));
+    let original_blocks = blocks_of(about).await;
+    assert!(!original_blocks.is_empty());
+    assert_eq!(blocks_of(copy).await, original_blocks, "the same blocks");
+    let (status, title): (String, String) =
+        magnetiq::db::sql("SELECT status, CAST(title AS TEXT) FROM pages WHERE id = $1")
+            .bind(copy)
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
+    assert_eq!(status, "draft");
+    assert!(title.contains("About"), "{title}");
+    let form = app.page(&format!("/admin/pages/{copy}")).await;
+    assert!(
+        attrs(&form, "a.view-on-site", "href").is_empty(),
+        "a draft is not on the site"
+    );
+    assert_eq!(
+        app.get("/en/about-copy").await.status(),
+        404,
+        "drafts stay private"
+    );
+    let again = app
+        .post_form(
+            &format!("/admin/pages/{about}/duplicate"),
+            &format!("/admin/pages/{about}"),
+            &[],
+        )
+        .await;
+    assert_eq!(again.status(), 303);
+    app.page_id("about-copy-2").await;
+    let revisions: i64 =
+        magnetiq::db::sql("SELECT count(*) FROM page_revisions WHERE page_id = $1")
+            .bind(copy)
+            .scalar(&app.state.db)
+            .await
+            .unwrap();
+    assert_eq!(revisions, 1, "the copy starts its own history");
+    let audit: Vec<String> =
+        magnetiq::db::sql("SELECT target FROM audit_log WHERE action = 'page-duplicated'")
+            .scalars(&app.state.db)
+            .await
+            .unwrap();
+    assert_eq!(audit.len(), 2);
+    assert!(
+        audit[0].contains(&format!("copy of page {about}")),
+        "{audit:?}"
+    );
+    let missing = app
+        .post_form("/admin/pages/999999/duplicate", "/admin/pages", &[])
+        .await;
+    assert_eq!(missing.status(), 404);
+}

@@ -1,0 +1,97 @@
+//! Duplicating a page: `POST /admin/pages/{id}/duplicate` makes a draft with the same fields and
+//! blocks under the next free slug (`about-copy`, `about-copy-2`, ...), beside the original in the
+//! tree, with its own first revision; the editor lands on the copy's form.
+use std::collections::HashMap;
+
+use actix_session::Session;
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use super::admin::audit;
+use super::editing::write_revision;
+use super::model::{PageStatus, Slug};
+use super::store::{NewPage, insert_page, page_for_editing};
+use crate::db::{Db, Tx, sql};
+use crate::error::AppError;
+use crate::web::admin_layout::{admin_lang, flash};
+use crate::web::auth::AdminForm;
+use crate::web::see_other;
+use crate::web::state::AppState;
+
+/// Copies page `id` as a draft; `Ok(None)` when there is no such page.
+pub async fn duplicate(db: &Db, id: i64, user_id: i64) -> anyhow::Result<Option<(i64, Slug)>> {
+    let Some((page, blocks)) = page_for_editing(db, id).await? else {
+        return Ok(None);
+    };
+    let mut tx = db.begin().await?;
+    let slug = free_slug(&mut tx, &page.slug).await?;
+    let copy = NewPage {
+        slug: slug.clone(),
+        title: page.title,
+        summary: page.summary,
+        meta_description: page.meta_description,
+        status: PageStatus::Draft,
+        parent_id: page.parent_id,
+        nav_order: page.nav_order + 1,
+        placement: page.placement,
+    };
+    let kinds = blocks.into_iter().map(|b| b.kind).collect();
+    let copy_id = insert_page(&mut tx, &copy, kinds).await?;
+    sql("UPDATE pages SET updated_by = $1 WHERE id = $2")
+        .bind(user_id)
+        .bind(copy_id)
+        .execute(&mut tx)
+        .await?;
+    write_revision(&mut tx, copy_id, user_id).await?;
+    tx.commit().await?;
+    Ok(Some((copy_id, slug)))
+}
+
+/// `{slug}-copy`, else `{slug}-copy-2`, `-copy-3`, ... whichever is free (within the 100
+/// characters a slug may have).
+async fn free_slug(tx: &mut Tx, original: &Slug) -> anyhow::Result<Slug> {
+    let base: String = original.as_str().chars().take(88).collect();
+    let base = base.trim_end_matches('-');
+    for n in 1..1000 {
+        let candidate = if n == 1 {
+            format!("{base}-copy")
+        } else {
+            format!("{base}-copy-{n}")
+        };
+        let slug = Slug::parse(&candidate).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        let taken: i64 = sql("SELECT count(*) FROM pages WHERE slug = $1")
+            .bind(slug.as_str())
+            .scalar(&mut *tx)
+            .await?;
+        if taken == 0 {
+            return Ok(slug);
+        }
+    }
+    anyhow::bail!("no free slug for a copy of {original}")
+}
+
+/// POST `/admin/pages/{id}/duplicate`.
+pub async fn duplicate_page(
+    req: HttpRequest,
+    session: Session,
+    path: web::Path<i64>,
+    input: AdminForm<HashMap<String, String>>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let user = input.user;
+    let Some((copy, slug)) = duplicate(&state.db, id, user.user.id).await? else {
+        return Err(AppError::NotFound);
+    };
+    audit(
+        &state,
+        &req,
+        &user,
+        "page-duplicated",
+        copy,
+        &format!("copy of page {id}, {slug}"),
+    )
+    .await?;
+    let ui = state.catalog.messages(admin_lang(&req, &state));
+    flash(&session, ui.t("page-duplicated"));
+    Ok(see_other(&format!("/admin/pages/{copy}")))
+}
