@@ -371,7 +371,7 @@ pub fn routes(cfg: &mut web::ServiceConfig, session: SessionMiddleware<CookieSes
                 "POST",
             ))
             .service(allow(
-                web::resource("/pages").route(web::get().to(pages::list)),
+                web::resource("/pages").route(web::get().to(crate::content::admin_list::list)),
                 "GET, HEAD",
             ))
             .service(allow(

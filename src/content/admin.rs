@@ -13,7 +13,7 @@ use super::blocks::{Block, BlockKind};
 use super::editing::{self, DeleteOutcome, SaveError};
 use super::model::PageStatus;
 use super::page_form::{add_save_error, datetime_local, parse_page_form};
-use super::store::{self, PageSummary};
+use super::store;
 use super::view::PageTemplate;
 use crate::audit::store::record_action;
 use crate::auth::login::html;
@@ -27,100 +27,7 @@ use crate::web::state::AppState;
 
 pub(super) type FormMap = HashMap<String, String>;
 
-#[derive(Template)]
-#[template(path = "admin/pages.html")]
-struct PagesList<'a> {
-    layout: AdminLayout<'a>,
-    rows: Vec<PageRowView>,
-}
-
-struct PageRowView {
-    id: i64,
-    title: String,
-    slug: String,
-    depth: usize,
-    status: &'static str,
-    status_at: String,
-    updated_at: String,
-    updated_by: String,
-    translated: Vec<(Lang, bool)>,
-    public_href: Option<String>,
-}
-
-/// GET `/admin/pages`.
-pub async fn list(
-    req: HttpRequest,
-    session: Session,
-    user: CurrentUser,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, AppError> {
-    let pages = store::page_summaries(&state.db).await?;
-    let layout = AdminLayout::new(
-        &req,
-        &state,
-        Some(&user.user),
-        &user.csrf_token,
-        Some(&session),
-        Section::Pages,
-    );
-    let langs = state.config.languages.all().to_vec();
-    let default = state.config.languages.default_lang();
-    let now = db::now();
-    let rows = tree_order(&pages)
-        .into_iter()
-        .map(|(p, depth)| {
-            let (status, at) = status_label(&p.status);
-            PageRowView {
-                id: p.id,
-                title: p.title.text(layout.lang, default).to_owned(),
-                slug: p.slug.to_string(),
-                depth,
-                status,
-                status_at: at,
-                updated_at: to_db_time(p.updated_at),
-                updated_by: p.updated_by.clone().unwrap_or_default(),
-                translated: langs
-                    .iter()
-                    .map(|l| (*l, p.title.exact(*l).is_some()))
-                    .collect(),
-                public_href: p
-                    .status
-                    .is_visible_at(now)
-                    .then(|| crate::content::page_path(layout.lang, p.slug.as_str())),
-            }
-        })
-        .collect();
-    Ok(html(StatusCode::OK, PagesList { layout, rows }.render()?))
-}
-
-/// Parents first, each followed by its children.
-fn tree_order(pages: &[PageSummary]) -> Vec<(&PageSummary, usize)> {
-    fn add<'a>(
-        pages: &'a [PageSummary],
-        parent: Option<i64>,
-        depth: usize,
-        out: &mut Vec<(&'a PageSummary, usize)>,
-    ) {
-        for p in pages.iter().filter(|p| p.parent_id == parent) {
-            if depth > 16 || out.iter().any(|(q, _)| q.id == p.id) {
-                continue;
-            }
-            out.push((p, depth));
-            add(pages, Some(p.id), depth + 1, out);
-        }
-    }
-    let mut out = Vec::with_capacity(pages.len());
-    add(pages, None, 0, &mut out);
-    // Pages whose parent is missing still appear.
-    for p in pages {
-        if !out.iter().any(|(q, _)| q.id == p.id) {
-            out.push((p, 0));
-        }
-    }
-    out
-}
-
-fn status_label(status: &PageStatus) -> (&'static str, String) {
+pub(super) fn status_label(status: &PageStatus) -> (&'static str, String) {
     match status {
         PageStatus::Draft => ("draft", String::new()),
         PageStatus::Published(at) => ("published", to_db_time(*at)),

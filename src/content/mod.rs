@@ -1,6 +1,7 @@
 //! Pages and their content blocks: types, SQL, the public handlers, search-engine files, demo content.
 pub mod admin;
 pub mod admin_blocks;
+pub mod admin_list;
 pub mod admin_revisions;
 pub mod block_form;
 pub mod blocks;

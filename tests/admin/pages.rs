@@ -855,3 +855,60 @@ async fn a_page_is_duplicated_as_a_draft_with_its_blocks() {
         .await;
     assert_eq!(missing.status(), 404);
 }
+
+#[tokio::test]
+async fn the_page_list_is_searched_filtered_and_paged() {
+    let app = TestApp::signed_in("editor").await;
+    let cloud = page_id(&app, "cloud-consulting").await;
+    let careers = page_id(&app, "careers").await;
+    let ids = |html: &scraper::Html| attrs(html, ".pages-table tbody tr", "data-page-id");
+
+    let missing = app.page("/admin/pages?missing=de").await;
+    assert!(ids(&missing).contains(&cloud.to_string()));
+    assert_eq!(
+        texts(
+            &missing,
+            ".pages-table tbody tr .translations .badge-missing"
+        )
+        .len(),
+        ids(&missing).len(),
+        "every row lacks German"
+    );
+    let drafts = app.page("/admin/pages?status=draft").await;
+    assert!(ids(&drafts).contains(&careers.to_string()));
+    assert!(
+        texts(&drafts, ".pages-table tbody .status")
+            .iter()
+            .all(|s| s == "Draft")
+    );
+    let found = app.page("/admin/pages?q=CLOUD").await;
+    assert_eq!(ids(&found), vec![cloud.to_string()]);
+
+    app.edit_first_heading("about", "About us", "Über uns")
+        .await;
+    let about = page_id(&app, "about").await;
+    let mine = app.page("/admin/pages?author=Test+User").await;
+    assert_eq!(ids(&mine), vec![about.to_string()]);
+
+    magnetiq::content::seed::seed_generated_pages(&app.state.db, 150)
+        .await
+        .unwrap();
+    let first = app.page("/admin/pages").await;
+    assert_eq!(ids(&first).len(), 100);
+    let next = attrs(&first, ".pager a[rel=next]", "href");
+    assert_eq!(
+        next,
+        vec!["/admin/pages?q=&status=&missing=&author=&page=2"]
+    );
+    let second = app.page(&next[0]).await;
+    let total: i64 = magnetiq::db::sql("SELECT count(*) FROM pages")
+        .scalar(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(ids(&second).len() as i64, total - 100);
+    let filtered = app.page("/admin/pages?q=page-&page=2").await;
+    assert!(
+        attrs(&filtered, ".pager a[rel=prev]", "href")[0].starts_with("/admin/pages?q=page-&"),
+        "the pager keeps the filter"
+    );
+}
