@@ -379,6 +379,21 @@ async fn every_page_kind_passes_the_w3c_html_checker() {
     for (name, path) in &admin_pages {
         pages.get(&app, name, path).await;
     }
+    // A page saved meanwhile by someone else: both versions side by side (409).
+    let stale = app
+        .post_form(
+            &format!("/admin/pages/{page}"),
+            &format!("/admin/pages/{page}"),
+            &[
+                ("version", "0"),
+                ("title.en", "About, as I had it"),
+                ("slug", "about"),
+                ("placement", "main"),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    pages.keep("admin-page-conflict", stale, 409).await;
     // Accounts: an open invitation, the security and sessions pages, the recovery codes, and the
     // signed-out pages of invitations, forgotten passwords and the second sign-in step.
     let invited = app

@@ -46,6 +46,62 @@ struct PageFormView {
     publish_at: String,
     status: &'static str,
     languages: Vec<LangFields>,
+    /// Set when someone else saved the page since this form was opened: theirs beside the
+    /// editor's, field by field.
+    conflict: Option<Conflict>,
+}
+
+/// A save refused because the page changed meanwhile.
+struct Conflict {
+    /// Who saved meanwhile, and when.
+    by: String,
+    at: String,
+    rows: Vec<ConflictRow>,
+}
+
+struct ConflictRow {
+    field: String,
+    theirs: String,
+    yours: String,
+}
+
+impl ConflictRow {
+    fn differs(&self) -> bool {
+        self.theirs.trim() != self.yours.trim()
+    }
+}
+
+/// The stored page beside what the editor typed: the address, then title, summary and description
+/// per language.
+fn conflict_rows(
+    state: &AppState,
+    ui: &crate::i18n::Messages,
+    current: &super::model::Page,
+    form: &FormMap,
+) -> Vec<ConflictRow> {
+    let get = |k: &str| form.get(k).cloned().unwrap_or_default();
+    let mut rows = vec![ConflictRow {
+        field: ui.t("field-slug").to_owned(),
+        theirs: current.slug.to_string(),
+        yours: get("slug"),
+    }];
+    for lang in state.config.languages.all() {
+        for (name, stored) in [
+            ("title", &current.title),
+            ("summary", &current.summary),
+            ("meta_description", &current.meta_description),
+        ] {
+            rows.push(ConflictRow {
+                field: format!(
+                    "{} ({lang})",
+                    ui.t(&format!("field-{}", name.replace('_', "-")))
+                ),
+                theirs: stored.exact(*lang).cloned().unwrap_or_default(),
+                yours: get(&format!("{name}.{lang}")),
+            });
+        }
+    }
+    rows
 }
 
 struct LangFields {
@@ -94,6 +150,7 @@ pub async fn new_form(
         publish_at: String::new(),
         status: "draft",
         languages: lang_fields(&state, &FormMap::new()),
+        conflict: None,
     };
     render_edit(
         &req,
@@ -192,6 +249,7 @@ pub async fn edit_form(
             .unwrap_or_default(),
         status,
         languages: lang_fields(&state, &map),
+        conflict: None,
     };
     render_edit(
         &req,
@@ -263,7 +321,19 @@ pub async fn save(
         }
     }
     let (current_status, _) = status_label(&current.status);
-    let view = form_view_from_input(&state, &form, Some(id), version, current_status);
+    let mut view = form_view_from_input(&state, &form, Some(id), version, current_status);
+    if status == StatusCode::CONFLICT
+        && let Some((page, _)) = store::page_for_editing(&state.db, id).await?
+    {
+        // The form now carries the version saved meanwhile: saving it again, after looking at both,
+        // puts the editor's text over theirs on purpose.
+        view.version = page.version;
+        view.conflict = Some(Conflict {
+            by: store::last_editor(&state.db, id).await?.unwrap_or_default(),
+            at: to_db_time(page.updated_at),
+            rows: conflict_rows(&state, ui, &page, &form),
+        });
+    }
     render_edit(
         &req,
         &state,
@@ -403,6 +473,7 @@ fn form_view_from_input(
         publish_at: get("publish_at"),
         status,
         languages: lang_fields(state, form),
+        conflict: None,
     }
 }
 

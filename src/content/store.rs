@@ -380,3 +380,13 @@ struct SummaryRow {
     page: PageRow,
     updated_by: Option<String>,
 }
+
+/// The name of whoever saved page `id` last.
+pub async fn last_editor(db: &Db, id: i64) -> anyhow::Result<Option<String>> {
+    Ok(sql(
+        "SELECT u.display_name FROM pages AS p JOIN users AS u ON u.id = p.updated_by WHERE p.id = $1",
+    )
+    .bind(id)
+    .scalar_optional(db)
+    .await?)
+}

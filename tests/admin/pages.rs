@@ -204,6 +204,47 @@ async fn a_save_from_an_older_version_is_refused_and_keeps_the_editors_input() {
         texts(&app.page("/en/about").await, "h1"),
         vec!["About (Anna)"]
     );
+    // Both versions side by side, the differing row marked, and a form that now knows the version
+    // saved meanwhile: saving it again puts Ben's title over Anna's on purpose.
+    let differing = texts(&html, ".conflict-table tr.differs th");
+    assert_eq!(differing, vec!["Title (en)"]);
+    assert_eq!(
+        texts(&html, ".conflict-table tr.differs .theirs"),
+        vec!["About (Anna)"]
+    );
+    assert_eq!(
+        texts(&html, ".conflict-table tr.differs .yours"),
+        vec!["About (Ben)"]
+    );
+    assert!(
+        texts(&html, ".conflict-table thead")
+            .join(" ")
+            .contains("Test User")
+    );
+    let now = version(&app, id).await;
+    let versions = attrs(&html, "input[name=version]", "value");
+    assert!(
+        !versions.is_empty() && versions.iter().all(|v| *v == now),
+        "{versions:?}"
+    );
+    let again = app
+        .post_form(
+            &edit,
+            &edit,
+            &[
+                ("version", &now),
+                ("title.en", "About (Ben)"),
+                ("slug", "about"),
+                ("placement", "main"),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(again.status(), 303);
+    assert_eq!(
+        texts(&app.page("/en/about").await, "h1"),
+        vec!["About (Ben)"]
+    );
 }
 
 #[tokio::test]
