@@ -335,3 +335,5 @@ page-conflict-text = Beide Fassungen nebeneinander; abweichende Zeilen sind mark
 page-conflict-field = Feld
 page-conflict-theirs = Inzwischen gespeichert
 page-conflict-yours = Ihre Fassung
+media-search = Dateiname
+media-found = Dateien

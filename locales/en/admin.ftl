@@ -335,3 +335,5 @@ page-conflict-text = Both versions side by side; rows that differ are marked. Yo
 page-conflict-field = Field
 page-conflict-theirs = Saved meanwhile
 page-conflict-yours = Yours
+media-search = File name
+media-found = files

@@ -28,6 +28,23 @@ struct MediaPage<'a> {
     items: Vec<MediaItem>,
     error: Option<&'a str>,
     max_mb: u64,
+    q: String,
+    /// `q` for the pager's links.
+    q_query: String,
+    total: i64,
+    page: i64,
+    pages: i64,
+}
+
+/// Images and files a screen.
+const PER_PAGE: i64 = 48;
+
+/// `?q=` (part of the file name) and `?page=`.
+#[derive(serde::Deserialize, Default)]
+pub struct ListQuery {
+    #[serde(default)]
+    q: String,
+    page: Option<i64>,
 }
 
 /// GET `/admin/media`.
@@ -35,9 +52,28 @@ pub async fn list(
     req: HttpRequest,
     session: Session,
     user: CurrentUser,
+    query: web::Query<ListQuery>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    render_list(&req, &state, &user, Some(&session), None, StatusCode::OK).await
+    let ListQuery { q, page } = query.into_inner();
+    let shown = Shown { q, page };
+    render_list(
+        &req,
+        &state,
+        &user,
+        Some(&session),
+        None,
+        StatusCode::OK,
+        shown,
+    )
+    .await
+}
+
+/// Which part of the library a list shows.
+#[derive(Default)]
+struct Shown {
+    q: String,
+    page: Option<i64>,
 }
 
 async fn render_list(
@@ -47,6 +83,7 @@ async fn render_list(
     session: Option<&Session>,
     error: Option<&str>,
     status: StatusCode,
+    shown: Shown,
 ) -> Result<HttpResponse, AppError> {
     let layout = AdminLayout::new(
         req,
@@ -56,7 +93,14 @@ async fn render_list(
         session,
         Section::Media,
     );
-    let items = store::list(&state.db).await?;
+    let name = Some(shown.q.as_str());
+    let total = store::count(&state.db, name).await?;
+    let crate::web::Paging {
+        page,
+        pages,
+        offset,
+    } = crate::web::Paging::of(total, shown.page, PER_PAGE);
+    let items = store::list_page(&state.db, name, PER_PAGE, offset).await?;
     let max_mb = state.config.max_upload_bytes / (1024 * 1024);
     Ok(html(
         status,
@@ -65,6 +109,11 @@ async fn render_list(
             items,
             error,
             max_mb,
+            q_query: crate::web::percent_encode(shown.q.trim(), b""),
+            q: shown.q,
+            total,
+            page,
+            pages,
         }
         .render()?,
     ))
@@ -228,6 +277,7 @@ pub async fn upload(
             None,
             Some(ui.t("media-no-file")),
             StatusCode::UNPROCESSABLE_ENTITY,
+            Shown::default(),
         )
         .await;
     };
@@ -244,6 +294,7 @@ pub async fn upload(
                 None,
                 Some(ui.t(why)),
                 StatusCode::UNPROCESSABLE_ENTITY,
+                Shown::default(),
             )
             .await
         }

@@ -70,6 +70,42 @@ pub async fn list(db: &Db) -> anyhow::Result<Vec<MediaItem>> {
     .await?)
 }
 
+/// What the library shows: the newest first, `limit` from `offset`, those whose original name
+/// contains `name` (any case) when given.
+pub async fn list_page(
+    db: &Db,
+    name: Option<&str>,
+    limit: i64,
+    offset: i64,
+) -> anyhow::Result<Vec<MediaItem>> {
+    Ok(sql(
+        "SELECT id, file_name, original_name, content_type, size_bytes, width, height, renditions, alt, gated, created_at
+         FROM media WHERE $1 IS NULL OR lower(original_name) LIKE $1
+         ORDER BY id DESC LIMIT $2 OFFSET $3",
+    )
+    .bind(name_pattern(name))
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(db)
+    .await?)
+}
+
+pub async fn count(db: &Db, name: Option<&str>) -> anyhow::Result<i64> {
+    Ok(
+        sql("SELECT count(*) FROM media WHERE $1 IS NULL OR lower(original_name) LIKE $1")
+            .bind(name_pattern(name))
+            .scalar(db)
+            .await?,
+    )
+}
+
+/// `%name%` for LIKE, the name's own `%` and `_` taken as text.
+fn name_pattern(name: Option<&str>) -> Option<String> {
+    name.map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(|n| format!("%{}%", n.to_lowercase().replace(['%', '_'], "")))
+}
+
 pub async fn get(db: &Db, id: i64) -> anyhow::Result<Option<MediaItem>> {
     Ok(sql(
         "SELECT id, file_name, original_name, content_type, size_bytes, width, height, renditions, alt, gated, created_at

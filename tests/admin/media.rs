@@ -195,3 +195,47 @@ async fn media_paths_never_leave_the_media_folder() {
         assert!(!response.text().await.unwrap().contains("outside"));
     }
 }
+
+#[tokio::test]
+async fn the_library_is_searched_by_name_and_paged() {
+    let app = TestApp::signed_in("editor").await;
+    for i in 0..60 {
+        let name = if i % 3 == 0 {
+            format!("Team-Photo-{i}.jpg")
+        } else {
+            format!("diagram-{i}.png")
+        };
+        magnetiq::db::sql(
+            "INSERT INTO media (file_name, original_name, content_type, size_bytes, width, height)
+             VALUES ($1, $2, 'image/png', 100, 10, 10)",
+        )
+        .bind(format!("generated{i:04}.png"))
+        .bind(name)
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    }
+    let ids = |html: &scraper::Html| attrs(html, ".media-grid li", "data-media-id");
+    let first = app.page("/admin/media").await;
+    assert_eq!(ids(&first).len(), 48);
+    let next = attrs(&first, ".pager a[rel=next]", "href");
+    assert_eq!(next, vec!["/admin/media?q=&page=2"]);
+    let total: i64 = magnetiq::db::sql("SELECT count(*) FROM media")
+        .scalar(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(ids(&app.page(&next[0]).await).len() as i64, total - 48);
+    let photos = app.page("/admin/media?q=team-photo").await;
+    assert_eq!(ids(&photos).len(), 20, "any case");
+    assert!(
+        texts(&photos, ".media-grid .media-name")
+            .iter()
+            .all(|n| n.starts_with("Team-Photo-"))
+    );
+    let wildcards = app.page("/admin/media?q=%25_").await;
+    assert_eq!(
+        ids(&wildcards).len(),
+        48,
+        "LIKE's wildcards typed are ignored"
+    );
+}
