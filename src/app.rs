@@ -393,6 +393,11 @@ pub fn routes(cfg: &mut web::ServiceConfig, session: SessionMiddleware<CookieSes
                 "GET, HEAD, POST",
             ))
             .service(allow(
+                web::resource("/translations")
+                    .route(web::get().to(crate::content::translations::matrix)),
+                "GET, HEAD",
+            ))
+            .service(allow(
                 web::resource("/pages/{id}/duplicate")
                     .route(web::post().to(crate::content::duplicate::duplicate_page)),
                 "POST",

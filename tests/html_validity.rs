@@ -316,6 +316,7 @@ async fn every_page_kind_passes_the_w3c_html_checker() {
     let mut admin_pages = vec![
         ("admin-dashboard", "/admin".to_owned()),
         ("admin-pages", "/admin/pages".to_owned()),
+        ("admin-translations", "/admin/translations".to_owned()),
         ("admin-page-new", "/admin/pages/new".to_owned()),
         ("admin-page-edit", format!("/admin/pages/{page}")),
         ("admin-page-delete", format!("/admin/pages/{page}/delete")),

@@ -445,25 +445,18 @@ pub(super) async fn write_revision(tx: &mut Tx, page_id: i64, user_id: i64) -> a
 
 async fn insert_revision(tx: &mut Tx, page_id: i64, user_id: Option<i64>) -> anyhow::Result<()> {
     Sql::per_engine(
-        "INSERT INTO page_revisions (page_id, version, snapshot, user_id, created_at)
-         SELECT p.id, p.version, json_object(
-                'slug', p.slug, 'title', json(p.title), 'summary', json(p.summary),
-                'meta_description', json(p.meta_description), 'status', p.status, 'published_at', p.published_at,
-                'parent_id', p.parent_id, 'nav_order', p.nav_order, 'placement', p.placement,
-                'blocks', (SELECT json_group_array(json_object('block_type', b.block_type, 'content', json(b.content)))
-                           FROM (SELECT * FROM content_blocks WHERE page_id = p.id ORDER BY sort_order, id) AS b)),
-                $1, $3
-         FROM pages AS p WHERE p.id = $2",
-        "INSERT INTO page_revisions (page_id, version, snapshot, user_id, created_at)
-         SELECT p.id, p.version, jsonb_build_object(
-                'slug', p.slug, 'title', p.title, 'summary', p.summary,
-                'meta_description', p.meta_description, 'status', p.status, 'published_at', p.published_at,
-                'parent_id', p.parent_id, 'nav_order', p.nav_order, 'placement', p.placement,
-                'blocks', coalesce((SELECT jsonb_agg(jsonb_build_object('block_type', b.block_type, 'content', b.content)
-                                                     ORDER BY b.sort_order, b.id)
-                                    FROM content_blocks AS b WHERE b.page_id = p.id), '[]'::jsonb)),
-                $1, $3
-         FROM pages AS p WHERE p.id = $2",
+        concat!(
+            "INSERT INTO page_revisions (page_id, version, snapshot, user_id, created_at)
+             SELECT p.id, p.version, ",
+            sqlite_page_snapshot!(),
+            ", $1, $3 FROM pages AS p WHERE p.id = $2"
+        ),
+        concat!(
+            "INSERT INTO page_revisions (page_id, version, snapshot, user_id, created_at)
+             SELECT p.id, p.version, ",
+            postgres_page_snapshot!(),
+            ", $1, $3 FROM pages AS p WHERE p.id = $2"
+        ),
     )
     .bind(user_id)
     .bind(page_id)

@@ -1,4 +1,30 @@
 //! Pages and their content blocks: types, SQL, the public handlers, search-engine files, demo content.
+/// The snapshot of page `p` (its fields and blocks as one JSON object) in SQLite's SQL: what a
+/// revision keeps, and what the translation overview reads of every page.
+macro_rules! sqlite_page_snapshot {
+    () => {
+        "json_object(
+            'slug', p.slug, 'title', json(p.title), 'summary', json(p.summary),
+            'meta_description', json(p.meta_description), 'status', p.status, 'published_at', p.published_at,
+            'parent_id', p.parent_id, 'nav_order', p.nav_order, 'placement', p.placement,
+            'blocks', (SELECT json_group_array(json_object('block_type', b.block_type, 'content', json(b.content)))
+                       FROM (SELECT * FROM content_blocks WHERE page_id = p.id ORDER BY sort_order, id) AS b))"
+    };
+}
+
+/// The same snapshot in PostgreSQL's SQL.
+macro_rules! postgres_page_snapshot {
+    () => {
+        "jsonb_build_object(
+            'slug', p.slug, 'title', p.title, 'summary', p.summary,
+            'meta_description', p.meta_description, 'status', p.status, 'published_at', p.published_at,
+            'parent_id', p.parent_id, 'nav_order', p.nav_order, 'placement', p.placement,
+            'blocks', coalesce((SELECT jsonb_agg(jsonb_build_object('block_type', b.block_type, 'content', b.content)
+                                                 ORDER BY b.sort_order, b.id)
+                                FROM content_blocks AS b WHERE b.page_id = p.id), '[]'::jsonb))"
+    };
+}
+
 pub mod admin;
 pub mod admin_blocks;
 pub mod admin_list;
@@ -13,6 +39,7 @@ pub mod public;
 pub mod seed;
 pub mod seo;
 pub mod store;
+pub mod translations;
 pub mod tree;
 pub mod view;
 

@@ -390,3 +390,30 @@ pub async fn last_editor(db: &Db, id: i64) -> anyhow::Result<Option<String>> {
     .scalar_optional(db)
     .await?)
 }
+
+/// Every page as its revisions snapshot it now (fields and blocks as JSON), by id.
+pub async fn current_snapshots(db: &Db) -> anyhow::Result<Vec<(i64, JsonText)>> {
+    Ok(Sql::per_engine(
+        concat!(
+            "SELECT p.id, ",
+            sqlite_page_snapshot!(),
+            " FROM pages AS p ORDER BY p.id"
+        ),
+        concat!(
+            "SELECT p.id, ",
+            postgres_page_snapshot!(),
+            " FROM pages AS p ORDER BY p.id"
+        ),
+    )
+    .fetch_all(db)
+    .await?)
+}
+
+/// Every revision's snapshot and time, by page, oldest first.
+pub async fn revision_snapshots(db: &Db) -> anyhow::Result<Vec<(i64, JsonText, DbTime)>> {
+    Ok(
+        sql("SELECT page_id, snapshot, created_at FROM page_revisions ORDER BY page_id, id")
+            .fetch_all(db)
+            .await?,
+    )
+}

@@ -16,6 +16,7 @@ pub enum Section {
     None,
     Dashboard,
     Pages,
+    Translations,
     Media,
     Bookings,
     Webinars,

@@ -953,3 +953,87 @@ async fn the_page_list_is_searched_filtered_and_paged() {
         "the pager keeps the filter"
     );
 }
+
+#[tokio::test]
+async fn the_translation_matrix_shows_missing_partial_and_stale_translations() {
+    let app = TestApp::signed_in("editor").await;
+    let cloud = page_id(&app, "cloud-consulting").await;
+    let html = app.page("/admin/translations").await;
+    let cell = |html: &scraper::Html, id: i64| {
+        texts(
+            html,
+            &format!("tr[data-page-id='{id}'] td.translation .badge"),
+        )
+    };
+    assert_ne!(
+        cell(&html, cloud),
+        vec!["Complete"],
+        "cloud consulting lacks German"
+    );
+
+    // A page written in both languages, then changed in English only: German is stale.
+    let created = app
+        .post_form(
+            "/admin/pages/new",
+            "/admin/pages/new",
+            &[
+                ("title.en", "Pricing"),
+                ("title.de", "Preise"),
+                ("slug", "pricing"),
+                ("placement", "main"),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status(), 303);
+    let id = page_id(&app, "pricing").await;
+    let fresh = app.page("/admin/translations").await;
+    assert_eq!(cell(&fresh, id), vec!["Complete"]);
+    assert!(texts(&fresh, &format!("tr[data-page-id='{id}'] .stale-note")).is_empty());
+    let v = version(&app, id).await;
+    let edited = app
+        .post_form(
+            &format!("/admin/pages/{id}"),
+            &format!("/admin/pages/{id}"),
+            &[
+                ("version", &v),
+                ("title.en", "Pricing and plans"),
+                ("title.de", "Preise"),
+                ("slug", "pricing"),
+                ("placement", "main"),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(edited.status(), 303);
+    let stale = app.page("/admin/translations").await;
+    let note = texts(&stale, &format!("tr[data-page-id='{id}'] .stale-note"));
+    assert_eq!(note.len(), 1);
+    assert!(
+        note[0].starts_with("Deutsch older than the English edit of"),
+        "{note:?}"
+    );
+    // Translated again: no longer stale.
+    let v = version(&app, id).await;
+    app.post_form(
+        &format!("/admin/pages/{id}"),
+        &format!("/admin/pages/{id}"),
+        &[
+            ("version", &v),
+            ("title.en", "Pricing and plans"),
+            ("title.de", "Preise und Pakete"),
+            ("slug", "pricing"),
+            ("placement", "main"),
+            ("action", "save"),
+        ],
+    )
+    .await;
+    let current = app.page("/admin/translations").await;
+    assert!(texts(&current, &format!("tr[data-page-id='{id}'] .stale-note")).is_empty());
+
+    // What is missing in German: every row shown needs German work.
+    let missing = app.page("/admin/translations?missing=de").await;
+    let rows = attrs(&missing, ".translations-table tbody tr", "data-page-id");
+    assert!(rows.contains(&cloud.to_string()));
+    assert!(!rows.contains(&id.to_string()));
+}
