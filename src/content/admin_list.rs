@@ -26,8 +26,8 @@ struct PagesList<'a> {
     filter: Filter,
     /// Who changed pages last, for the author filter.
     authors: Vec<String>,
-    /// The filter as a query, for the pager's links (`q=...&status=...&`).
-    filter_query: String,
+    /// The list's address with its filter, for the pager (`/admin/pages?q=...&status=...&`).
+    pager_base: String,
     total: usize,
     page: i64,
     pages: i64,
@@ -163,7 +163,7 @@ pub async fn list(
     let page_view = PagesList {
         layout,
         rows,
-        filter_query: filter.as_query(),
+        pager_base: format!("/admin/pages?{}", filter.as_query()),
         filter,
         authors,
         total,

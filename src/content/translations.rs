@@ -160,6 +160,8 @@ struct MatrixPage<'a> {
     default_name: String,
     rows: Vec<Row>,
     missing: String,
+    /// The matrix's address with its filter, for the pager.
+    pager_base: String,
     total: usize,
     page: i64,
     pages: i64,
@@ -273,15 +275,17 @@ pub async fn matrix(
         .skip(usize::try_from(offset).unwrap_or(0))
         .take(PER_PAGE as usize)
         .collect();
+    let missing = if targets.iter().any(|(l, _)| l.as_str() == query.missing) {
+        query.missing
+    } else {
+        String::new()
+    };
     let view = MatrixPage {
         default_name: name(default),
         layout,
         rows,
-        missing: if targets.iter().any(|(l, _)| l.as_str() == query.missing) {
-            query.missing
-        } else {
-            String::new()
-        },
+        pager_base: format!("/admin/translations?missing={missing}&"),
+        missing,
         targets,
         total,
         page,

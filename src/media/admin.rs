@@ -29,8 +29,8 @@ struct MediaPage<'a> {
     error: Option<&'a str>,
     max_mb: u64,
     q: String,
-    /// `q` for the pager's links.
-    q_query: String,
+    /// The list's address with its search, for the pager.
+    pager_base: String,
     total: i64,
     page: i64,
     pages: i64,
@@ -109,7 +109,10 @@ async fn render_list(
             items,
             error,
             max_mb,
-            q_query: crate::web::percent_encode(shown.q.trim(), b""),
+            pager_base: format!(
+                "/admin/media?q={}&",
+                crate::web::percent_encode(shown.q.trim(), b"")
+            ),
             q: shown.q,
             total,
             page,
