@@ -18,6 +18,7 @@ use crate::auth::login;
 use crate::booking;
 use crate::config::Config;
 use crate::contact;
+use crate::content::review::admin as review;
 use crate::content::{
     self, admin as pages, admin_blocks as blocks, admin_revisions as revisions, public, seo,
 };
@@ -271,6 +272,10 @@ pub fn routes(cfg: &mut web::ServiceConfig, session: SessionMiddleware<CookieSes
                 "POST",
             ))
             .service(allow(
+                web::resource("/users/review").route(web::post().to(review::set_required)),
+                "POST",
+            ))
+            .service(allow(
                 web::resource("/users/two-factor")
                     .route(web::post().to(accounts::security::set_policy)),
                 "POST",
@@ -396,6 +401,35 @@ pub fn routes(cfg: &mut web::ServiceConfig, session: SessionMiddleware<CookieSes
                 web::resource("/translations")
                     .route(web::get().to(crate::content::translations::matrix)),
                 "GET, HEAD",
+            ))
+            .service(allow(
+                web::resource("/pages/{id}/submit").route(web::post().to(review::submit)),
+                "POST",
+            ))
+            .service(allow(
+                web::resource("/pages/{id}/changes").route(web::post().to(review::start_changes)),
+                "POST",
+            ))
+            .service(allow(
+                web::resource("/review").route(web::get().to(review::list)),
+                "GET, HEAD",
+            ))
+            .service(allow(
+                web::resource("/review/{id}").route(web::get().to(review::detail)),
+                "GET, HEAD",
+            ))
+            .service(allow(
+                web::resource("/review/{id}/approve").route(web::post().to(review::approve)),
+                "POST",
+            ))
+            .service(allow(
+                web::resource("/review/{id}/request-changes")
+                    .route(web::post().to(review::request_changes)),
+                "POST",
+            ))
+            .service(allow(
+                web::resource("/review/{id}/withdraw").route(web::post().to(review::withdraw)),
+                "POST",
             ))
             .service(allow(
                 web::resource("/pages/{id}/duplicate")

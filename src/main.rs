@@ -43,7 +43,7 @@ enum Command {
     CreateUser {
         #[arg(long)]
         email: String,
-        #[arg(long, value_parser = ["admin", "editor"])]
+        #[arg(long, value_parser = ["admin", "editor", "author"])]
         role: String,
         /// The name shown in the admin panel (default: the part of the e-mail address before the @).
         #[arg(long)]

@@ -527,3 +527,97 @@ async fn an_admin_invites_an_editor_who_follows_the_mail_and_arrives_signed_in()
     find(&c, ".link-gone").await;
     c.close().await.unwrap();
 }
+
+/// Signs the browser in as `email` (after signing whoever was in out).
+async fn sign_in_as(c: &Client, app: &TestApp, email: &str) {
+    c.delete_all_cookies().await.unwrap();
+    c.goto(&app.url("/admin/login")).await.unwrap();
+    fill(c, "#email", email).await;
+    fill(c, "#password", PASSWORD).await;
+    click(c, ".login-box button[type=submit]").await;
+    find(c, ".admin-nav").await;
+}
+
+#[tokio::test]
+async fn an_author_submits_a_page_an_editor_approves_it_and_it_is_live() {
+    if !browser_available() {
+        return;
+    }
+    let app = TestApp::spawn().await;
+    magnetiq::content::review::store::set_required(&app.state.db, true)
+        .await
+        .unwrap();
+    app.create_user("author@magnetiq.test", "author", PASSWORD)
+        .await;
+    app.create_user("editor@magnetiq.test", "editor", PASSWORD)
+        .await;
+    let profile = tempfile::tempdir().unwrap();
+    let (_driver, c) = start_browser(profile.path()).await;
+
+    // The author writes a draft in both languages and submits it.
+    sign_in_as(&c, &app, "author@magnetiq.test").await;
+    c.goto(&app.url("/admin/pages/new")).await.unwrap();
+    assert_eq!(
+        c.find_all(Locator::Css("button[value=publish]"))
+            .await
+            .unwrap()
+            .len(),
+        0,
+        "no publish button for an author"
+    );
+    fill(&c, "#title-en", "Open positions").await;
+    fill(&c, "#title-de", "Offene Stellen").await;
+    fill(&c, "#slug", "stellen").await;
+    click(&c, "button[value=save]").await;
+    find(&c, "#block-type")
+        .await
+        .select_by_value("rich_text")
+        .await
+        .unwrap();
+    click(&c, ".add-block button").await;
+    fill(&c, "textarea[name='body.en']", "We hire **engineers**.").await;
+    fill(
+        &c,
+        "textarea[name='body.de']",
+        "Wir suchen **Ingenieurinnen**.",
+    )
+    .await;
+    click(&c, ".block-form button[type=submit]").await;
+    find(&c, ".block-list .block-row").await;
+    fill(&c, "#review-message", "Bitte vor Montag freigeben").await;
+    click(&c, ".review-box button[type=submit]").await;
+    expect_text(&c, ".review-status", "Wartet auf Freigabe").await;
+
+    // The editor finds it on the dashboard, reads the diff and approves.
+    sign_in_as(&c, &app, "editor@magnetiq.test").await;
+    click(&c, ".review-queue a").await;
+    expect_text(&c, ".diff-added .after", "Offene Stellen").await;
+    save_screenshot(&c, "magnetiq-review-diff.png").await;
+    c.set_window_size(375, 812).await.unwrap();
+    c.execute(
+        "document.querySelector('.diff-table').scrollIntoView()",
+        vec![],
+    )
+    .await
+    .unwrap();
+    save_screenshot(&c, "magnetiq-review-diff-375.png").await;
+    c.set_window_size(1280, 900).await.unwrap();
+    click(&c, ".review-decision form[action$='/approve'] button").await;
+    expect_text(&c, ".status-line .status-published", "Veröffentlicht").await;
+
+    // Live for visitors.
+    c.goto(&app.url("/de/stellen")).await.unwrap();
+    expect_text(&c, "h1", "Offene Stellen").await;
+    expect_text(&c, ".block-rich-text", "Wir suchen Ingenieurinnen.").await;
+
+    // The translation matrix, as editors see it.
+    c.goto(&app.url("/admin/translations")).await.unwrap();
+    find(&c, "table").await;
+    save_screenshot(&c, "magnetiq-translations.png").await;
+    c.set_window_size(375, 812).await.unwrap();
+    c.execute("document.querySelector('table').scrollIntoView()", vec![])
+        .await
+        .unwrap();
+    save_screenshot(&c, "magnetiq-translations-375.png").await;
+    c.close().await.unwrap();
+}

@@ -319,6 +319,14 @@ async fn every_page_kind_passes_the_w3c_html_checker() {
         ("admin-translations", "/admin/translations".to_owned()),
         ("admin-page-new", "/admin/pages/new".to_owned()),
         ("admin-page-edit", format!("/admin/pages/{page}")),
+        (
+            "admin-page-translate",
+            format!("/admin/pages/{page}?translate=de"),
+        ),
+        (
+            "admin-block-translate",
+            format!("/admin/pages/{page}/blocks/{block}?translate=de"),
+        ),
         ("admin-page-delete", format!("/admin/pages/{page}/delete")),
         (
             "admin-page-preview",
@@ -395,6 +403,70 @@ async fn every_page_kind_passes_the_w3c_html_checker() {
         )
         .await;
     pages.keep("admin-page-conflict", stale, 409).await;
+    // Review: a submitted draft, the queue, the diff, a comment missing (422), and what an author
+    // sees on a live page and on their dashboard.
+    magnetiq::content::review::store::set_required(&app.state.db, true)
+        .await
+        .unwrap();
+    let created = app
+        .post_form(
+            "/admin/pages/new",
+            "/admin/pages/new",
+            &[
+                ("title.en", "Open roles"),
+                ("slug", "open-roles"),
+                ("nav_order", "5"),
+                ("placement", "main"),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status(), 303);
+    let draft = app.page_id("open-roles").await;
+    let submitted = app
+        .post_form(
+            &format!("/admin/pages/{draft}/submit"),
+            &format!("/admin/pages/{draft}"),
+            &[
+                ("version", &app.page_version(draft).await),
+                ("message", "Please look"),
+            ],
+        )
+        .await;
+    assert_eq!(submitted.status(), 303);
+    let review = common::location(&submitted).to_owned();
+    pages.get(&app, "admin-review-list", "/admin/review").await;
+    pages.get(&app, "admin-review-detail", &review).await;
+    pages
+        .get(
+            &app,
+            "admin-page-edit-submitted",
+            &format!("/admin/pages/{draft}"),
+        )
+        .await;
+    let no_comment = app
+        .post_form(
+            &format!("{review}/request-changes"),
+            &review,
+            &[("comment", "")],
+        )
+        .await;
+    pages.keep("admin-review-no-comment", no_comment, 422).await;
+    app.create_user("author@magnetiq.test", "author", common::PASSWORD)
+        .await;
+    let (author, _) = app
+        .login_in_new_browser("author@magnetiq.test", common::PASSWORD)
+        .await;
+    for (name, path) in [
+        (
+            "admin-page-edit-author-live",
+            format!("/admin/pages/{page}"),
+        ),
+        ("admin-dashboard-author", "/admin".to_owned()),
+    ] {
+        let response = author.get(app.url(&path)).send().await.unwrap();
+        pages.keep(name, response, 200).await;
+    }
     // Accounts: an open invitation, the security and sessions pages, the recovery codes, and the
     // signed-out pages of invitations, forgotten passwords and the second sign-in step.
     let invited = app

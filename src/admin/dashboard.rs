@@ -10,6 +10,7 @@ use askama::Template;
 use crate::audit::{AuditEntry, store as audit};
 use crate::auth::login::html;
 use crate::content::PageStatus;
+use crate::content::review;
 use crate::content::store::page_summaries;
 use crate::db;
 use crate::error::AppError;
@@ -22,6 +23,9 @@ use crate::web::state::AppState;
 #[template(path = "admin/dashboard.html")]
 struct Dashboard<'a> {
     layout: AdminLayout<'a>,
+    /// Submissions waiting for review (reviewers), and this person's newest ones.
+    review_queue: Vec<review::admin::Item>,
+    my_submissions: Vec<review::admin::Item>,
     recent: Vec<AuditEntry>,
     scheduled: Vec<(i64, String, String)>,
     untranslated: Vec<(i64, String, Vec<Lang>)>,
@@ -33,6 +37,12 @@ struct Dashboard<'a> {
     unread: i64,
     messages: Vec<crate::contact::store::Message>,
     failed_mails: i64,
+}
+
+impl Dashboard<'_> {
+    fn review_status(&self, status: &str) -> &'static str {
+        review::admin::status_id(status)
+    }
 }
 
 /// GET `/admin`.
@@ -72,49 +82,84 @@ pub async fn dashboard(
             (!missing.is_empty()).then(|| (p.id, p.title.text(lang, default).to_owned(), missing))
         })
         .collect();
-    let recent = audit::recent(&state.db, 10, 0).await?;
-    let upcoming = crate::booking::store::upcoming(&state.db, jiff::Timestamp::now(), 10).await?;
-    let webinars = crate::webinars::store::upcoming(&state.db, jiff::Timestamp::now(), 5)
+    // Authors see their work only; leads, bookings and the audit log are for editors and admins.
+    let reviewer = user.user.is_reviewer();
+    let (recent, upcoming, webinars, registrations, leads, unread, messages, failed_mails) =
+        if reviewer {
+            let recent = audit::recent(&state.db, 10, 0).await?;
+            let upcoming =
+                crate::booking::store::upcoming(&state.db, jiff::Timestamp::now(), 10).await?;
+            let webinars = crate::webinars::store::upcoming(&state.db, jiff::Timestamp::now(), 5)
+                .await?
+                .iter()
+                .map(|w| crate::webinars::admin::Row::of(w, lang, default))
+                .collect();
+            let registrations = crate::webinars::store::recent_registrations(&state.db, 8)
+                .await?
+                .into_iter()
+                .map(|r| {
+                    let title: crate::i18n::Localized<String> =
+                        r.webinar_title.parse().unwrap_or_default();
+                    (
+                        r.webinar_id,
+                        format!("{} {}", r.first_name, r.last_name),
+                        title.text(lang, default).to_owned(),
+                        r.created_at.to_text(),
+                    )
+                })
+                .collect();
+            let filter = crate::whitepapers::store::LeadFilter::default();
+            let leads = crate::whitepapers::store::leads(&state.db, &filter, 8, 0)
+                .await?
+                .into_iter()
+                .map(|l| {
+                    let title: crate::i18n::Localized<String> =
+                        l.whitepaper_title.parse().unwrap_or_default();
+                    (
+                        l.whitepaper_id,
+                        format!("{} {}", l.first_name, l.last_name),
+                        title.text(lang, default).to_owned(),
+                        l.created_at.to_text(),
+                    )
+                })
+                .collect();
+            let unread_filter = crate::contact::store::Filter {
+                status: Some(crate::contact::store::Status::Unread),
+            };
+            let unread = crate::contact::store::count(&state.db, unread_filter).await?;
+            let messages = crate::contact::store::list(&state.db, unread_filter, 5, 0).await?;
+            let failed_mails = crate::outbox::store::count_failed(&state.db).await?;
+            (
+                recent,
+                upcoming,
+                webinars,
+                registrations,
+                leads,
+                unread,
+                messages,
+                failed_mails,
+            )
+        } else {
+            Default::default()
+        };
+    let review_queue = if reviewer {
+        review::store::pending(&state.db, 10).await?
+    } else {
+        Vec::new()
+    };
+    let review_queue = review_queue
+        .iter()
+        .map(|s| review::admin::Item::of(s, &state, layout.ui))
+        .collect();
+    let my_submissions = review::store::submitted_by(&state.db, user.user.id, 5)
         .await?
         .iter()
-        .map(|w| crate::webinars::admin::Row::of(w, lang, default))
+        .map(|s| review::admin::Item::of(s, &state, layout.ui))
         .collect();
-    let registrations = crate::webinars::store::recent_registrations(&state.db, 8)
-        .await?
-        .into_iter()
-        .map(|r| {
-            let title: crate::i18n::Localized<String> = r.webinar_title.parse().unwrap_or_default();
-            (
-                r.webinar_id,
-                format!("{} {}", r.first_name, r.last_name),
-                title.text(lang, default).to_owned(),
-                r.created_at.to_text(),
-            )
-        })
-        .collect();
-    let filter = crate::whitepapers::store::LeadFilter::default();
-    let leads = crate::whitepapers::store::leads(&state.db, &filter, 8, 0)
-        .await?
-        .into_iter()
-        .map(|l| {
-            let title: crate::i18n::Localized<String> =
-                l.whitepaper_title.parse().unwrap_or_default();
-            (
-                l.whitepaper_id,
-                format!("{} {}", l.first_name, l.last_name),
-                title.text(lang, default).to_owned(),
-                l.created_at.to_text(),
-            )
-        })
-        .collect();
-    let unread_filter = crate::contact::store::Filter {
-        status: Some(crate::contact::store::Status::Unread),
-    };
-    let unread = crate::contact::store::count(&state.db, unread_filter).await?;
-    let messages = crate::contact::store::list(&state.db, unread_filter, 5, 0).await?;
-    let failed_mails = crate::outbox::store::count_failed(&state.db).await?;
     let page = Dashboard {
         layout,
+        review_queue,
+        my_submissions,
         recent,
         scheduled,
         untranslated,

@@ -13,6 +13,7 @@ use super::blocks::{Block, BlockKind};
 use super::editing::{self, DeleteOutcome, SaveError};
 use super::model::PageStatus;
 use super::page_form::{add_save_error, datetime_local, parse_page_form};
+use super::review;
 use super::store;
 use super::view::PageTemplate;
 use crate::audit::store::record_action;
@@ -46,9 +47,44 @@ struct PageFormView {
     publish_at: String,
     status: &'static str,
     languages: Vec<LangFields>,
+    /// Translate mode: only this language's fields are editable, each beside the default
+    /// language's text; everything else rides along unchanged in hidden fields.
+    translate: Option<Lang>,
+    default_lang: Lang,
     /// Set when someone else saved the page since this form was opened: theirs beside the
     /// editor's, field by field.
     conflict: Option<Conflict>,
+}
+
+impl PageFormView {
+    /// The default language's fields, when translating into `lang`.
+    fn source_for(&self, lang: &Lang) -> Option<&LangFields> {
+        if self.translate != Some(*lang) {
+            return None;
+        }
+        self.languages.iter().find(|l| l.lang == self.default_lang)
+    }
+
+    fn is_default(&self, lang: &Lang) -> bool {
+        *lang == self.default_lang
+    }
+
+    fn translating(&self, lang: &Lang) -> bool {
+        self.translate == Some(*lang)
+    }
+
+    /// Whether `lang`'s fields are hidden (translate mode into another language).
+    fn hidden(&self, lang: &Lang) -> bool {
+        self.translate.is_some_and(|t| t != *lang)
+    }
+}
+
+/// The target language of translate mode, from `?translate=de` or the form's hidden field; never
+/// the default language.
+fn translate_target(state: &AppState, value: Option<&String>) -> Option<Lang> {
+    let default = state.config.languages.default_lang();
+    let lang = state.config.languages.find(value?)?;
+    (lang != default).then_some(lang)
 }
 
 /// A save refused because the page changed meanwhile.
@@ -116,6 +152,7 @@ struct LangFields {
 #[template(path = "admin/page_edit.html")]
 struct PageEdit<'a> {
     layout: AdminLayout<'a>,
+    review: review::PageReview,
     form: PageFormView,
     errors: HashMap<&'static str, &'a str>,
     error: Option<&'a str>,
@@ -150,6 +187,8 @@ pub async fn new_form(
         publish_at: String::new(),
         status: "draft",
         languages: lang_fields(&state, &FormMap::new()),
+        translate: None,
+        default_lang: state.config.languages.default_lang(),
         conflict: None,
     };
     render_edit(
@@ -178,6 +217,14 @@ pub async fn create(
         .catalog
         .messages(crate::web::admin_layout::admin_lang(&req, &state));
     let (fields, mut errors) = parse_page_form(&state, &form, None, ui);
+    let access = review::access(&state.db, &user.user, &PageStatus::Draft).await?;
+    if !access.may_publish
+        && fields
+            .as_ref()
+            .is_some_and(|f| f.status != PageStatus::Draft)
+    {
+        return Err(AppError::Forbidden);
+    }
     if let Some(fields) = fields.filter(|_| errors.is_empty()) {
         match editing::create(&state.db, &fields, user.user.id).await? {
             Ok(id) => {
@@ -217,6 +264,7 @@ pub async fn edit_form(
     req: HttpRequest,
     session: Session,
     path: web::Path<i64>,
+    query: web::Query<FormMap>,
     user: CurrentUser,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
@@ -249,6 +297,8 @@ pub async fn edit_form(
             .unwrap_or_default(),
         status,
         languages: lang_fields(&state, &map),
+        translate: translate_target(&state, query.get("translate")),
+        default_lang: state.config.languages.default_lang(),
         conflict: None,
     };
     render_edit(
@@ -281,6 +331,10 @@ pub async fn save(
     let (current, blocks) = store::page_for_editing(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
+    let access = review::access(&state.db, &user.user, &current.status).await?;
+    if !access.may_edit {
+        return Err(AppError::Forbidden);
+    }
     let version: i64 = form
         .get("version")
         .and_then(|v| v.parse().ok())
@@ -289,6 +343,14 @@ pub async fn save(
     // The home page answers `/{lang}/`: renamed, the site would have no front page.
     if current.slug.is_home() && fields.as_ref().is_some_and(|f| !f.slug.is_home()) {
         errors.insert("slug", ui.t("error-slug-home"));
+    }
+    // Publishing, scheduling and unpublishing need the right to publish, whatever the form says.
+    if !access.may_publish
+        && fields
+            .as_ref()
+            .is_some_and(|f| f.status != PageStatus::Draft)
+    {
+        return Err(AppError::Forbidden);
     }
     let mut status = StatusCode::UNPROCESSABLE_ENTITY;
     let mut message = ui.t("form-has-errors");
@@ -310,7 +372,12 @@ pub async fn save(
                 audit(&state, &req, &user, action, id, fields.slug.as_str()).await?;
                 crate::content::content_changed(&state, Some(id)).await?;
                 flash(&session, ui.t("page-saved"));
-                return Ok(see_other(&format!("/admin/pages/{id}")));
+                return Ok(see_other(
+                    &match translate_target(&state, form.get("translate")) {
+                        Some(lang) => format!("/admin/pages/{id}?translate={lang}"),
+                        None => format!("/admin/pages/{id}"),
+                    },
+                ));
             }
             Err(SaveError::Stale) => {
                 status = StatusCode::CONFLICT;
@@ -402,8 +469,13 @@ async fn render_edit(
             order_down: (i + 1 < ids.len()).then(|| swapped(i, i + 1)),
         })
         .collect();
+    let review = match form.id {
+        Some(id) => review::PageReview::of(&state.db, &user.user, id).await?,
+        None => review::PageReview::new_page(&state.db, &user.user).await?,
+    };
     let page = PageEdit {
         layout,
+        review,
         form,
         errors,
         error,
@@ -473,6 +545,8 @@ fn form_view_from_input(
         publish_at: get("publish_at"),
         status,
         languages: lang_fields(state, form),
+        translate: translate_target(state, form.get("translate")),
+        default_lang: state.config.languages.default_lang(),
         conflict: None,
     }
 }
@@ -495,6 +569,12 @@ pub async fn delete_form(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
+    if !review::page_access(&state.db, &user.user, id)
+        .await?
+        .may_delete
+    {
+        return Err(AppError::Forbidden);
+    }
     let pages = store::page_summaries(&state.db).await?;
     let page = pages
         .iter()
@@ -539,6 +619,12 @@ pub async fn delete(
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
     let user = input.user;
+    if !review::page_access(&state.db, &user.user, id)
+        .await?
+        .may_delete
+    {
+        return Err(AppError::Forbidden);
+    }
     let ui = state
         .catalog
         .messages(crate::web::admin_layout::admin_lang(&req, &state));

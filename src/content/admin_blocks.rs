@@ -28,6 +28,8 @@ struct BlockEdit<'a> {
     version: i64,
     inputs: Vec<InputView>,
     error: Option<String>,
+    /// Translate mode's target language.
+    translate: Option<Lang>,
 }
 
 struct InputView {
@@ -40,6 +42,10 @@ struct InputView {
     options: Vec<&'static str>,
     number: bool,
     invalid: bool,
+    /// Translate mode: carried unchanged (another language, or a value with no language).
+    hidden: bool,
+    /// Translate mode: the default language's text of this field.
+    source: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -88,6 +94,7 @@ pub async fn edit_block_form(
     req: HttpRequest,
     session: Session,
     path: web::Path<(i64, i64)>,
+    query: web::Query<FormMap>,
     user: CurrentUser,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
@@ -101,7 +108,10 @@ pub async fn edit_block_form(
         .ok_or(AppError::NotFound)?;
     let content: serde_json::Value =
         serde_json::from_str(&block.kind.content_json()).unwrap_or_default();
-    let values = block_form::flatten(&content);
+    let mut values = block_form::flatten(&content);
+    if let Some(lang) = query.get("translate") {
+        values.insert("translate".to_owned(), lang.clone());
+    }
     let block_type = block.kind.type_name().to_owned();
     render_block(
         &req,
@@ -178,6 +188,7 @@ async fn save_block_form(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let AdminForm { user, mut form } = input;
+    crate::content::review::require_edit(&state.db, &user.user, page_id).await?;
     let ui = state
         .catalog
         .messages(crate::web::admin_layout::admin_lang(&req, &state));
@@ -222,7 +233,13 @@ async fn save_block_form(
                     audit(&state, &req, &user, action, page_id, &block_type).await?;
                     crate::content::content_changed(&state, Some(page_id)).await?;
                     flash(&session, ui.t("block-saved"));
-                    return Ok(see_other(&format!("/admin/pages/{page_id}#blocks")));
+                    let back = match form.get("translate") {
+                        Some(lang) if state.config.languages.find(lang).is_some() => {
+                            format!("/admin/pages/{page_id}?translate={lang}#blocks")
+                        }
+                        _ => format!("/admin/pages/{page_id}#blocks"),
+                    };
+                    return Ok(see_other(&back));
                 }
                 Err(SaveError::Stale) => (StatusCode::CONFLICT, ui.t("page-stale").to_owned()),
                 Err(_) => return Err(AppError::NotFound),
@@ -298,6 +315,11 @@ fn render_block(
         Section::Pages,
     );
     let langs = state.config.languages.all();
+    let default = state.config.languages.default_lang();
+    let translate = values
+        .get("translate")
+        .and_then(|l| state.config.languages.find(l))
+        .filter(|l| *l != default);
     let rows = values
         .keys()
         .filter(|k| k.starts_with("items.") && (k.ends_with(".icon") || k.contains(".title.")))
@@ -320,6 +342,13 @@ fn render_block(
             if let Some(l) = lang {
                 label = format!("{label} ({})", state.catalog.messages(l).t("language-name"));
             }
+            let source = translate.filter(|t| lang == Some(*t)).map(|t| {
+                let stem = name.strip_suffix(t.as_str()).unwrap_or(&name);
+                values
+                    .get(&format!("{stem}{default}"))
+                    .cloned()
+                    .unwrap_or_default()
+            });
             inputs.push(InputView {
                 value: values.get(&name).cloned().unwrap_or_default(),
                 name,
@@ -337,6 +366,8 @@ fn render_block(
                 },
                 number: field.input == Input::Number,
                 invalid: missing.contains(&field.path),
+                hidden: translate.is_some() && lang != translate,
+                source,
             });
         }
     }
@@ -348,6 +379,7 @@ fn render_block(
         version,
         inputs,
         error,
+        translate,
     };
     Ok(html(status, page.render()?))
 }
@@ -362,6 +394,7 @@ pub async fn delete_block(
 ) -> Result<HttpResponse, AppError> {
     let (page_id, block_id) = path.into_inner();
     let AdminForm { user, form } = input;
+    crate::content::review::require_edit(&state.db, &user.user, page_id).await?;
     let ui = state
         .catalog
         .messages(crate::web::admin_layout::admin_lang(&req, &state));
@@ -400,6 +433,7 @@ pub async fn reorder_blocks(
 ) -> Result<HttpResponse, AppError> {
     let page_id = path.into_inner();
     let AdminForm { user, form } = input;
+    crate::content::review::require_edit(&state.db, &user.user, page_id).await?;
     let ui = state
         .catalog
         .messages(crate::web::admin_layout::admin_lang(&req, &state));

@@ -98,7 +98,9 @@ pub async fn restore(
     let ui = state
         .catalog
         .messages(crate::web::admin_layout::admin_lang(&req, &state));
-    match editing::restore(&state.db, id, revision, user.user.id).await? {
+    let access = crate::content::review::require_edit(&state.db, &user.user, id).await?;
+    let keep_draft = !access.may_publish;
+    match editing::restore(&state.db, id, revision, user.user.id, keep_draft).await? {
         Ok(()) => {
             audit(
                 &state,

@@ -23,7 +23,7 @@ pub async fn duplicate(db: &Db, id: i64, user_id: i64) -> anyhow::Result<Option<
         return Ok(None);
     };
     let mut tx = db.begin().await?;
-    let slug = free_slug(&mut tx, &page.slug).await?;
+    let slug = free_slug(&mut tx, &page.slug, "copy").await?;
     let copy = NewPage {
         slug: slug.clone(),
         title: page.title,
@@ -46,16 +46,16 @@ pub async fn duplicate(db: &Db, id: i64, user_id: i64) -> anyhow::Result<Option<
     Ok(Some((copy_id, slug)))
 }
 
-/// `{slug}-copy`, else `{slug}-copy-2`, `-copy-3`, ... whichever is free (within the 100
+/// `{slug}-{suffix}`, else `{slug}-{suffix}-2`, `-3`, ... whichever is free (within the 100
 /// characters a slug may have).
-async fn free_slug(tx: &mut Tx, original: &Slug) -> anyhow::Result<Slug> {
+pub(super) async fn free_slug(tx: &mut Tx, original: &Slug, suffix: &str) -> anyhow::Result<Slug> {
     let base: String = original.as_str().chars().take(88).collect();
     let base = base.trim_end_matches('-');
     for n in 1..1000 {
         let candidate = if n == 1 {
-            format!("{base}-copy")
+            format!("{base}-{suffix}")
         } else {
-            format!("{base}-copy-{n}")
+            format!("{base}-{suffix}-{n}")
         };
         let slug = Slug::parse(&candidate).map_err(|e| anyhow::anyhow!("{e:?}"))?;
         let taken: i64 = sql("SELECT count(*) FROM pages WHERE slug = $1")

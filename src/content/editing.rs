@@ -333,8 +333,15 @@ struct SnapshotBlock {
     content: serde_json::Value,
 }
 
-/// Brings back a revision's page fields and blocks, as a new version (and a new revision).
-pub async fn restore(db: &Db, page_id: i64, revision_id: i64, user_id: i64) -> Saved<()> {
+/// Brings back a revision's page fields and blocks, as a new version (and a new revision). With
+/// `keep_draft` (someone who may not publish) the page stays a draft whatever the revision's status.
+pub async fn restore(
+    db: &Db,
+    page_id: i64,
+    revision_id: i64,
+    user_id: i64,
+    keep_draft: bool,
+) -> Saved<()> {
     let mut tx = db.begin().await?;
     tx.lock_row("pages", page_id).await?;
     let snapshot: Option<JsonText> =
@@ -346,7 +353,11 @@ pub async fn restore(db: &Db, page_id: i64, revision_id: i64, user_id: i64) -> S
     let Some(snapshot) = snapshot else {
         return Ok(Err(SaveError::NotFound));
     };
-    let snap: Snapshot = snapshot.parse()?;
+    let mut snap: Snapshot = snapshot.parse()?;
+    if keep_draft {
+        snap.status = "draft".to_owned();
+        snap.published_at = None;
+    }
     let published_at = snap
         .published_at
         .as_deref()
@@ -427,7 +438,7 @@ async fn bump_version(
 
 /// A page created without the editor (demo content, imports) has no revision yet: its state before the
 /// first edit becomes one, so that edit can be undone too.
-async fn keep_initial_state(tx: &mut Tx, page_id: i64) -> anyhow::Result<()> {
+pub(super) async fn keep_initial_state(tx: &mut Tx, page_id: i64) -> anyhow::Result<()> {
     let has: i64 = sql("SELECT count(*) FROM page_revisions WHERE page_id = $1")
         .bind(page_id)
         .scalar(&mut *tx)
@@ -439,7 +450,9 @@ async fn keep_initial_state(tx: &mut Tx, page_id: i64) -> anyhow::Result<()> {
 }
 
 /// Snapshots the page as it now stands in the transaction.
+/// Also withdraws the page's open submission for review: what was submitted is no longer the page.
 pub(super) async fn write_revision(tx: &mut Tx, page_id: i64, user_id: i64) -> anyhow::Result<()> {
+    super::review::store::withdraw_on_edit(tx, page_id).await?;
     insert_revision(tx, page_id, Some(user_id)).await
 }
 

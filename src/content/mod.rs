@@ -36,6 +36,7 @@ pub mod editing;
 pub mod model;
 pub mod page_form;
 pub mod public;
+pub mod review;
 pub mod seed;
 pub mod seo;
 pub mod store;

@@ -161,7 +161,7 @@ pub fn suggest_slug(title: &str) -> String {
 }
 
 /// `2026-11-24T14:30` (the value of `<input type=datetime-local>`), read as UTC.
-fn parse_datetime_local(s: &str) -> Option<time::OffsetDateTime> {
+pub(super) fn parse_datetime_local(s: &str) -> Option<time::OffsetDateTime> {
     let format = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
     let with_seconds =
         time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");

@@ -68,6 +68,10 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<usize> {
         ids.push((page.slug, id));
         created += 1;
     }
+    if created > 0 {
+        // The demo shows the editorial workflow: editors submit, another editor or an admin approves.
+        super::review::store::set_required_unless_set(db, true).await?;
+    }
     Ok(created)
 }
 

@@ -141,6 +141,9 @@ struct Cell {
     blocks: String,
     /// "German older than the English edit of 2026-12-01", when stale.
     stale: Option<String>,
+    /// The page's form in translate mode for this language.
+    translate: String,
+    lang_name: String,
 }
 
 struct Row {
@@ -233,6 +236,8 @@ pub async fn matrix(
                     fields: format!("{}/{}", c.fields.0, c.fields.1),
                     blocks: format!("{}/{}", c.blocks.0, c.blocks.1),
                     stale,
+                    translate: format!("/admin/pages/{id}?translate={lang}"),
+                    lang_name: lang_name.clone(),
                 }
             })
             .collect();

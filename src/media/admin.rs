@@ -437,6 +437,10 @@ pub async fn delete(
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
     let AdminForm { user, form } = input;
+    // Authors add and describe media; removing it from every page that shows it is an editor's call.
+    if !user.user.is_reviewer() {
+        return Err(AppError::Forbidden);
+    }
     let item = store::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
     if item.gated {
         // A whitepaper's PDF: the whitepaper lets go of it first.

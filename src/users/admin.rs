@@ -41,6 +41,7 @@ struct UsersPage<'a> {
     invitations: Vec<crate::accounts::store::Invitation>,
     languages: Vec<String>,
     two_factor_required: bool,
+    review_required: bool,
     now: time::OffsetDateTime,
     form: Values,
     errors: Errors<'a>,
@@ -102,6 +103,7 @@ async fn render_list(
                 .map(ToString::to_string)
                 .collect(),
             two_factor_required: crate::auth::two_factor::required(&state.db).await?,
+            review_required: crate::content::review::store::required(&state.db).await?,
             now: crate::db::now(),
             form: Values(form),
             errors,

@@ -5,6 +5,8 @@ pub use crate::forms::{BadEmail, Email};
 /// What a user may do: editors run the content, admins also users and settings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Role {
+    /// Writes drafts and submits them for review; never publishes or deletes.
+    Author,
     Editor,
     Admin,
 }
@@ -12,6 +14,7 @@ pub enum Role {
 impl Role {
     pub fn parse(s: &str) -> Option<Role> {
         match s {
+            "author" => Some(Role::Author),
             "editor" => Some(Role::Editor),
             "admin" => Some(Role::Admin),
             _ => None,
@@ -20,6 +23,7 @@ impl Role {
 
     pub fn as_str(&self) -> &'static str {
         match self {
+            Role::Author => "author",
             Role::Editor => "editor",
             Role::Admin => "admin",
         }
@@ -38,6 +42,21 @@ pub struct User {
 impl User {
     pub fn is_admin(&self) -> bool {
         self.role == Role::Admin
+    }
+
+    /// Editors and admins review what others submit; authors only submit.
+    pub fn is_reviewer(&self) -> bool {
+        self.role != Role::Author
+    }
+
+    /// Whether this person may put pages live (or take them down) without a review: admins always,
+    /// editors unless the site has publishing need review, authors never.
+    pub fn may_publish(&self, review_required: bool) -> bool {
+        match self.role {
+            Role::Admin => true,
+            Role::Editor => !review_required,
+            Role::Author => false,
+        }
     }
 }
 

@@ -17,6 +17,7 @@ pub enum Section {
     Dashboard,
     Pages,
     Translations,
+    Review,
     Media,
     Bookings,
     Webinars,
@@ -95,6 +96,11 @@ impl<'a> AdminLayout<'a> {
 
     pub fn is_admin(&self) -> bool {
         self.user.is_some_and(User::is_admin)
+    }
+
+    /// Editors and admins: everyone but authors, who see only pages, media and their reviews.
+    pub fn is_reviewer(&self) -> bool {
+        self.user.is_some_and(User::is_reviewer)
     }
 }
 

@@ -150,6 +150,9 @@ async fn current_user(req: &HttpRequest) -> Result<CurrentUser, AppError> {
     if stored.must_enrol && !enrolment_path(req.path()) {
         return Err(AppError::SeeOther(ENROL_PATH.to_owned()));
     }
+    if !stored.user.is_reviewer() && !author_path(req.path()) {
+        return Err(AppError::Forbidden);
+    }
     if now - stored.last_seen_at > Duration::from_secs(60) {
         sessions::touch(&state.db, &id).await?;
     }
@@ -169,6 +172,20 @@ fn enrolment_path(path: &str) -> bool {
         || path
             .strip_prefix(ENROL_PATH)
             .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
+/// The parts of the admin an author works in: the dashboard, pages (drafts only: the handlers check
+/// each page), the media library, the translation overview, their submissions and their own account.
+/// Everything else (leads, people, bookings, webinars, users, the audit log, ...) answers 403.
+fn author_path(path: &str) -> bool {
+    let Some(rest) = path.strip_prefix("/admin") else {
+        return false;
+    };
+    let section = rest.trim_start_matches('/').split('/').next().unwrap_or("");
+    matches!(
+        section,
+        "" | "pages" | "media" | "translations" | "review" | "account" | "logout" | "language"
+    )
 }
 
 /// A state-changing admin form: the signed-in user plus the parsed form, after the one CSRF check every

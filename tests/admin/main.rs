@@ -6,5 +6,6 @@ mod accounts;
 mod login;
 mod media;
 mod pages;
+mod review;
 mod users;
 mod users_cli;

@@ -1,4 +1,4 @@
-use crate::common::{TestApp, attrs, location, texts};
+use crate::common::{TestApp, attrs, count, location, texts};
 
 async fn page_id(app: &TestApp, slug: &str) -> i64 {
     magnetiq::db::sql("SELECT id FROM pages WHERE slug = $1")
@@ -1036,4 +1036,113 @@ async fn the_translation_matrix_shows_missing_partial_and_stale_translations() {
     let rows = attrs(&missing, ".translations-table tbody tr", "data-page-id");
     assert!(rows.contains(&cloud.to_string()));
     assert!(!rows.contains(&id.to_string()));
+}
+
+#[tokio::test]
+async fn translate_mode_shows_the_original_beside_each_field_and_changes_only_that_language() {
+    let app = TestApp::signed_in("editor").await;
+    let id = page_id(&app, "about").await;
+    let title = |lang: &'static str| {
+        let app = &app;
+        async move {
+            let json: String =
+                magnetiq::db::sql("SELECT CAST(title AS TEXT) FROM pages WHERE id = $1")
+                    .bind(id)
+                    .scalar(&app.state.db)
+                    .await
+                    .unwrap();
+            let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+            v[lang].as_str().unwrap_or("").to_owned()
+        }
+    };
+    let english = title("en").await;
+    let path = format!("/admin/pages/{id}?translate=de");
+    let html = app.page(&path).await;
+    assert_eq!(count(&html, "input[type=hidden][name='title.en']"), 1);
+    assert_eq!(count(&html, "input[type=text][name='title.en']"), 0);
+    assert_eq!(count(&html, "input[type=text][name='title.de']"), 1);
+    assert_eq!(count(&html, "#slug"), 0, "settings ride along hidden");
+    assert!(texts(&html, ".translate-source p").contains(&english));
+
+    let fields = app
+        .form_fields(
+            &path,
+            "form.page-form",
+            &[("title.de", "Über uns, neu übersetzt"), ("action", "save")],
+        )
+        .await;
+    let saved = app
+        .client
+        .post(app.url(&format!("/admin/pages/{id}")))
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(saved.status(), 303);
+    assert_eq!(location(&saved), path, "back in translate mode");
+    assert_eq!(title("de").await, "Über uns, neu übersetzt");
+    assert_eq!(title("en").await, english, "the original untouched");
+    let slug: String = magnetiq::db::sql("SELECT slug FROM pages WHERE id = $1")
+        .bind(id)
+        .scalar(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(slug, "about");
+
+    // A block in translate mode: German fields editable beside the English text.
+    let block = attrs(
+        &app.page(&format!("/admin/pages/{id}")).await,
+        ".block-row",
+        "data-block-id",
+    )
+    .remove(0);
+    let block_path = format!("/admin/pages/{id}/blocks/{block}?translate=de");
+    let html = app.page(&block_path).await;
+    assert!(count(&html, ".translate-source") >= 1);
+    let german: Vec<String> = attrs(
+        &html,
+        "textarea[name$='.de'], input[type=text][name$='.de']",
+        "name",
+    );
+    let english_fields = attrs(&html, "input[type=hidden][name$='.en']", "name");
+    assert!(
+        !german.is_empty() && !english_fields.is_empty(),
+        "{german:?} {english_fields:?}"
+    );
+    let before: Vec<(String, String)> = app.form_fields(&block_path, "form.block-form", &[]).await;
+    let fields = app
+        .form_fields(
+            &block_path,
+            "form.block-form",
+            &[(german[0].as_str(), "Neu auf Deutsch")],
+        )
+        .await;
+    let saved = app
+        .client
+        .post(app.url(&format!("/admin/pages/{id}/blocks/{block}")))
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(saved.status(), 303, "{}", saved.text().await.unwrap());
+    assert_eq!(
+        location(&saved),
+        format!("/admin/pages/{id}?translate=de#blocks")
+    );
+    let after = app
+        .form_fields(
+            &format!("/admin/pages/{id}/blocks/{block}"),
+            "form.block-form",
+            &[],
+        )
+        .await;
+    for (name, value) in &before {
+        if name.ends_with(".en") {
+            assert!(
+                after.contains(&(name.clone(), value.clone())),
+                "{name} kept"
+            );
+        }
+    }
+    assert!(after.contains(&(german[0].clone(), "Neu auf Deutsch".to_owned())));
 }

@@ -151,6 +151,10 @@ impl TestApp {
         }
         configure(&mut config);
         let state = web::Data::new(app::prepare(config).await.expect("app prepares"));
+        // The demo has publishing need review; tests that are not about review publish directly.
+        magnetiq::content::review::store::set_required(&state.db, false)
+            .await
+            .expect("review setting");
         let (server, addr) = app::start(state.clone(), 1).expect("server starts");
         tokio::spawn(server);
         let client = reqwest::Client::builder()
