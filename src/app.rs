@@ -340,6 +340,12 @@ pub fn routes(cfg: &mut web::ServiceConfig, session: SessionMiddleware<CookieSes
                 "POST",
             ))
             .service(allow(
+                web::resource("/account/preferences")
+                    .route(web::get().to(accounts::preferences::page))
+                    .route(web::post().to(accounts::preferences::save)),
+                "GET, HEAD, POST",
+            ))
+            .service(allow(
                 web::resource("/account/sessions").route(web::get().to(accounts::sessions::page)),
                 "GET, HEAD",
             ))

@@ -167,6 +167,15 @@ pub struct Settings {
         global = true
     )]
     pub retain_unsubscribed_days: u32,
+    /// The site's time zone: the admin's times for people who chose none (IANA name).
+    #[arg(
+        long,
+        env = "MAGNETIQ_TIMEZONE",
+        default_value = "Europe/Berlin",
+        hide = true,
+        global = true
+    )]
+    pub timezone: String,
     /// The site's name, shown in titles and the footer.
     #[arg(
         long,
@@ -203,6 +212,8 @@ pub struct Config {
     pub base_url: String,
     pub secure_cookies: bool,
     pub site_name: String,
+    /// The site's time zone (IANA name, known to the bundled zone database).
+    pub timezone: String,
     pub workers: usize,
     pub secret_key: Option<Secret>,
     pub max_upload_bytes: u64,
@@ -267,6 +278,8 @@ pub enum ConfigError {
     PurgeMethod(String),
     #[error("MAGNETIQ_TRUSTED_PROXIES: {0:?} is neither an address nor a CIDR block")]
     TrustedProxies(String),
+    #[error("MAGNETIQ_TIMEZONE: {0:?} is not a time zone (use an IANA name like Europe/Berlin)")]
+    TimeZone(String),
 }
 
 /// The host of the base URL, for a default sender address.
@@ -336,8 +349,13 @@ impl Config {
         let trusted_proxies =
             crate::web::client::TrustedProxies::parse(s.trusted_proxies.as_deref().unwrap_or(""))
                 .map_err(ConfigError::TrustedProxies)?;
+        let timezone = s.timezone.trim().to_owned();
+        if crate::zones::zone(&timezone).is_none() {
+            return Err(ConfigError::TimeZone(timezone));
+        }
         Ok(Config {
             bind: s.bind,
+            timezone,
             languages: Languages::parse(&s.languages)?,
             media_dir: s.media_dir.unwrap_or_else(|| s.data_dir.join("media")),
             data_dir: s.data_dir,
@@ -392,6 +410,7 @@ impl Config {
             base_url: None,
             secure_cookies: None,
             site_name: "Magnetiq".into(),
+            timezone: "Europe/Berlin".into(),
             workers: None,
             secret_key: None,
             max_upload_mb: 20,
@@ -433,6 +452,7 @@ mod tests {
             base_url: Some("https://example.com/".into()),
             secure_cookies: None,
             site_name: "Example".into(),
+            timezone: "Europe/Berlin".into(),
             workers: None,
             secret_key: None,
             max_upload_mb: 20,
@@ -481,6 +501,7 @@ mod tests {
             base_url: None,
             secure_cookies: None,
             site_name: "X".into(),
+            timezone: "Mars/Olympus".into(),
             workers: Some(3),
             secret_key: None,
             max_upload_mb: 20,
@@ -507,10 +528,17 @@ mod tests {
         s.bind = "127.0.0.1:1".into();
         s.base_url = Some("ftp://x".into());
         assert!(
-            Config::from_settings(s)
+            Config::from_settings(s.clone())
                 .unwrap_err()
                 .to_string()
                 .contains("MAGNETIQ_BASE_URL")
+        );
+        s.base_url = None;
+        assert!(
+            Config::from_settings(s)
+                .unwrap_err()
+                .to_string()
+                .contains("MAGNETIQ_TIMEZONE")
         );
     }
 }

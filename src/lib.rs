@@ -26,3 +26,4 @@ pub mod users;
 pub mod web;
 pub mod webinars;
 pub mod whitepapers;
+pub mod zones;

@@ -351,6 +351,7 @@ async fn every_page_kind_passes_the_w3c_html_checker() {
         ("admin-users", "/admin/users".to_owned()),
         ("admin-user", format!("/admin/users/{user}")),
         ("admin-password", "/admin/account/password".to_owned()),
+        ("admin-preferences", "/admin/account/preferences".to_owned()),
         ("admin-audit", "/admin/audit".to_owned()),
         ("admin-webinars", "/admin/webinars".to_owned()),
         ("admin-webinar-new", "/admin/webinars/new".to_owned()),

@@ -419,3 +419,16 @@ translate-into = Übersetzen ins
 translate-from = übersetzt aus dem
 translate-leave = Alle Sprachen
 translate-source = Originaltext
+
+## Zeiten in der Zeitzone der Person
+error-time-unreadable = Geben Sie Datum und Uhrzeit ein.
+error-time-skipped = { $time } gibt es in { $zone } nicht: Die Uhren springen zu dieser Stunde von UTC{ $before } auf UTC{ $after }. Wählen Sie eine Zeit außerhalb der Umstellung.
+error-time-repeated = { $time } kommt in { $zone } zweimal vor (zuerst bei UTC{ $first }, dann bei UTC{ $second }), wenn die Uhren zurückgestellt werden. Wählen Sie eine Zeit außerhalb der Umstellung.
+preferences-title = Zeitzone und Sprache
+preferences-zone = Zeitzone
+preferences-zone-site = Die der Website ({ $zone })
+preferences-language = Sprache der Verwaltung und Ihrer E-Mails
+preferences-language-site = Die der Website
+preferences-saved = Einstellungen gespeichert.
+preferences-help = Jede Zeit in der Verwaltung wird in dieser Zone gezeigt, und jede eingegebene Zeit in ihr gelesen.
+times-shown-in = Zeiten in { $zone }

@@ -419,3 +419,16 @@ translate-into = Translate into
 translate-from = translating from
 translate-leave = All languages
 translate-source = Original text
+
+## Times typed in the editor's zone
+error-time-unreadable = Enter a date and a time.
+error-time-skipped = { $time } does not exist in { $zone }: the clocks jump from UTC{ $before } to UTC{ $after } at that hour. Choose a time outside the change.
+error-time-repeated = { $time } happens twice in { $zone } (first at UTC{ $first }, then at UTC{ $second }) when the clocks go back. Choose a time outside the change.
+preferences-title = Time zone and language
+preferences-zone = Time zone
+preferences-zone-site = The site's ({ $zone })
+preferences-language = Language of the admin and of mails to you
+preferences-language-site = The site's
+preferences-saved = Preferences saved.
+preferences-help = Every time in the admin is shown in this zone, and every time you type is read in it.
+times-shown-in = Times in { $zone }

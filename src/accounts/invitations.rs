@@ -318,6 +318,8 @@ pub async fn accept(
         tx.rollback().await?;
         return gone_page(&req, &state, "invitation-gone");
     };
+    // The language they were invited in is theirs until they choose another.
+    users::set_language_in(&mut tx, user_id, &invitation.language).await?;
     tx.commit().await?;
     let user = users::user(&state.db, user_id)
         .await?

@@ -12,6 +12,7 @@ use crate::web::state::AppState;
 
 pub mod invitations;
 pub mod mails;
+pub mod preferences;
 pub mod reset;
 pub mod security;
 pub mod sessions;

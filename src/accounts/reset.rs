@@ -162,6 +162,12 @@ async fn send_link(
         now() + time::Duration::minutes(VALID_MINUTES),
     )
     .await?;
+    // The person's own language when they chose one, else the page's that asked.
+    let lang = user
+        .language
+        .as_deref()
+        .and_then(|l| state.config.languages.find(l))
+        .unwrap_or(lang);
     let ui = state.catalog.messages(lang);
     let link = format!("{}/admin/password/reset/{token}", state.config.base_url);
     let mail = mails::password_reset(ui, user.email.as_str(), &state.config.site_name, &link)?;

@@ -145,11 +145,14 @@ struct SessionRow {
     role: String,
     active: bool,
     must_enrol: bool,
+    time_zone: Option<String>,
+    language: Option<String>,
 }
 
 pub async fn find(db: &Db, id: &str) -> anyhow::Result<Option<StoredSession>> {
     let row: Option<SessionRow> = sql(
-        "SELECT s.csrf_token, s.created_at, s.last_seen_at, s.must_enrol, u.id AS user_id, u.email, u.display_name, u.role, u.active
+        "SELECT s.csrf_token, s.created_at, s.last_seen_at, s.must_enrol, u.id AS user_id, u.email, u.display_name, u.role, u.active,
+                u.time_zone, u.language
          FROM admin_sessions AS s JOIN users AS u ON u.id = s.user_id WHERE s.id = $1",
     )
     .bind(stored(id))
@@ -164,6 +167,8 @@ pub async fn find(db: &Db, id: &str) -> anyhow::Result<Option<StoredSession>> {
         role: Role::parse(&row.role)
             .ok_or_else(|| anyhow::anyhow!("users row {}: bad role", row.user_id))?,
         active: row.active,
+        time_zone: row.time_zone,
+        language: row.language,
     };
     Ok(Some(StoredSession {
         user,

@@ -110,7 +110,7 @@ pub async fn edit_form(
             .await?
             .ok_or(AppError::NotFound)?,
         None => ConsultantRecord {
-            timezone: "Europe/Berlin".into(),
+            timezone: state.config.timezone.clone(),
             weekly_hours: json!([
                 [["09:00", "17:00"]],
                 [["09:00", "17:00"]],

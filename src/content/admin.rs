@@ -1,6 +1,7 @@
 //! The pages section of the admin panel: list, create, edit, publish, schedule, delete, preview,
 //! revisions, and the blocks of a page. Handlers parse, call one function of `editing`, and render or
 //! redirect; every change is audited and empties the rendered-page cache.
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use actix_session::Session;
@@ -21,7 +22,7 @@ use crate::auth::login::html;
 use crate::db::{self, to_db_time};
 use crate::error::AppError;
 use crate::i18n::Lang;
-use crate::web::admin_layout::{AdminLayout, Section, flash};
+use crate::web::admin_layout::{AdminLayout, Section, flash, user_zone};
 use crate::web::auth::{AdminForm, CurrentUser};
 pub(super) use crate::web::see_other;
 use crate::web::state::AppState;
@@ -154,7 +155,7 @@ struct PageEdit<'a> {
     layout: AdminLayout<'a>,
     review: review::PageReview,
     form: PageFormView,
-    errors: HashMap<&'static str, &'a str>,
+    errors: HashMap<&'static str, Cow<'a, str>>,
     error: Option<&'a str>,
     parents: Vec<(i64, String)>,
     blocks: Vec<BlockRowView>,
@@ -216,7 +217,8 @@ pub async fn create(
     let ui = state
         .catalog
         .messages(crate::web::admin_layout::admin_lang(&req, &state));
-    let (fields, mut errors) = parse_page_form(&state, &form, None, ui);
+    let zone = user_zone(&state, Some(&user.user));
+    let (fields, mut errors) = parse_page_form(&state, &form, None, ui, &zone);
     let access = review::access(&state.db, &user.user, &PageStatus::Draft).await?;
     if !access.may_publish
         && fields
@@ -293,7 +295,7 @@ pub async fn edit_form(
         publish_at: page
             .status
             .published_at()
-            .map(datetime_local)
+            .map(|t| datetime_local(t, &user_zone(&state, Some(&user.user)).0))
             .unwrap_or_default(),
         status,
         languages: lang_fields(&state, &map),
@@ -339,10 +341,11 @@ pub async fn save(
         .get("version")
         .and_then(|v| v.parse().ok())
         .unwrap_or(-1);
-    let (fields, mut errors) = parse_page_form(&state, &form, Some(&current.status), ui);
+    let zone = user_zone(&state, Some(&user.user));
+    let (fields, mut errors) = parse_page_form(&state, &form, Some(&current.status), ui, &zone);
     // The home page answers `/{lang}/`: renamed, the site would have no front page.
     if current.slug.is_home() && fields.as_ref().is_some_and(|f| !f.slug.is_home()) {
-        errors.insert("slug", ui.t("error-slug-home"));
+        errors.insert("slug", ui.t("error-slug-home").into());
     }
     // Publishing, scheduling and unpublishing need the right to publish, whatever the form says.
     if !access.may_publish
@@ -422,7 +425,7 @@ async fn render_edit(
     user: &CurrentUser,
     session: Option<&Session>,
     form: PageFormView,
-    errors: HashMap<&'static str, &str>,
+    errors: HashMap<&'static str, Cow<'_, str>>,
     error: Option<&str>,
     blocks: Vec<Block>,
     status: StatusCode,

@@ -1,5 +1,6 @@
 //! The page form: turning what an editor typed into page fields (or errors per field), the slug
 //! suggested from a title, and the `datetime-local` values of the publication time.
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::admin::FormMap;
@@ -16,7 +17,8 @@ pub(super) fn parse_page_form<'a>(
     form: &FormMap,
     current: Option<&PageStatus>,
     ui: &'a crate::i18n::Messages,
-) -> (Option<PageFields>, HashMap<&'static str, &'a str>) {
+    zone: &(jiff::tz::TimeZone, String),
+) -> (Option<PageFields>, HashMap<&'static str, Cow<'a, str>>) {
     let mut errors = HashMap::new();
     let langs = state.config.languages.all();
     let default = state.config.languages.default_lang();
@@ -35,7 +37,7 @@ pub(super) fn parse_page_form<'a>(
     };
     let title = localized("title");
     if title.exact(default).is_none() {
-        errors.insert("title", ui.t("error-title-required"));
+        errors.insert("title", ui.t("error-title-required").into());
     }
     let slug_input = form.get("slug").map(|s| s.trim()).unwrap_or("");
     let slug_text = if slug_input.is_empty() {
@@ -44,12 +46,12 @@ pub(super) fn parse_page_form<'a>(
         slug_input.to_owned()
     };
     let slug = Slug::parse(&slug_text)
-        .map_err(|_| errors.insert("slug", ui.t("error-slug-invalid")))
+        .map_err(|_| errors.insert("slug", ui.t("error-slug-invalid").into()))
         .ok()
         .filter(|slug| {
             let free = !RESERVED_SLUGS.contains(&slug.as_str());
             if !free {
-                errors.insert("slug", ui.t("error-slug-reserved"));
+                errors.insert("slug", ui.t("error-slug-reserved").into());
             }
             free
         });
@@ -57,7 +59,7 @@ pub(super) fn parse_page_form<'a>(
         "" => None,
         p => p
             .parse::<i64>()
-            .map_err(|_| errors.insert("parent_id", ui.t("error-invalid")))
+            .map_err(|_| errors.insert("parent_id", ui.t("error-invalid").into()))
             .ok(),
     };
     let nav_order = form
@@ -67,18 +69,18 @@ pub(super) fn parse_page_form<'a>(
         .unwrap_or("0");
     let nav_order = nav_order
         .parse::<i64>()
-        .map_err(|_| errors.insert("nav_order", ui.t("error-invalid")))
+        .map_err(|_| errors.insert("nav_order", ui.t("error-invalid").into()))
         .ok();
     let placement = Placement::parse(form.get("placement").map(String::as_str).unwrap_or("main"));
     if placement.is_none() {
-        errors.insert("placement", ui.t("error-invalid"));
+        errors.insert("placement", ui.t("error-invalid").into());
     }
     let now = db::now();
     let publish_at = form
         .get("publish_at")
         .map(|s| s.trim())
         .filter(|s| !s.is_empty())
-        .map(parse_datetime_local);
+        .map(|typed| (typed, crate::zones::parse_local(typed, &zone.0).map(odt)));
     let status = match (
         form.get("action").map(String::as_str).unwrap_or("save"),
         current,
@@ -87,13 +89,17 @@ pub(super) fn parse_page_form<'a>(
         ("publish", _) => Some(PageStatus::Published(now)),
         ("unpublish", _) => Some(PageStatus::Draft),
         ("schedule", _) => match publish_at {
-            Some(Some(at)) if at > now => Some(PageStatus::Scheduled(at)),
-            Some(Some(_)) => {
-                errors.insert("publish_at", ui.t("error-schedule-past"));
+            Some((_, Ok(at))) if at > now => Some(PageStatus::Scheduled(at)),
+            Some((_, Ok(_))) => {
+                errors.insert("publish_at", ui.t("error-schedule-past").into());
                 None
             }
-            _ => {
-                errors.insert("publish_at", ui.t("error-schedule-time"));
+            Some((typed, Err(e))) => {
+                errors.insert("publish_at", e.message(ui, typed, &zone.1).into());
+                None
+            }
+            None => {
+                errors.insert("publish_at", ui.t("error-schedule-time").into());
                 None
             }
         },
@@ -117,15 +123,15 @@ pub(super) fn parse_page_form<'a>(
 }
 
 pub(super) fn add_save_error<'a>(
-    errors: &mut HashMap<&'static str, &'a str>,
+    errors: &mut HashMap<&'static str, Cow<'a, str>>,
     e: &SaveError,
     ui: &'a crate::i18n::Messages,
 ) {
     match e {
-        SaveError::SlugTaken => errors.insert("slug", ui.t("error-slug-taken")),
-        SaveError::ParentCycle => errors.insert("parent_id", ui.t("error-parent-cycle")),
-        SaveError::Stale => errors.insert("version", ui.t("page-stale")),
-        SaveError::NotFound => errors.insert("version", ui.t("error-invalid")),
+        SaveError::SlugTaken => errors.insert("slug", ui.t("error-slug-taken").into()),
+        SaveError::ParentCycle => errors.insert("parent_id", ui.t("error-parent-cycle").into()),
+        SaveError::Stale => errors.insert("version", ui.t("page-stale").into()),
+        SaveError::NotFound => errors.insert("version", ui.t("error-invalid").into()),
     };
 }
 
@@ -160,20 +166,17 @@ pub fn suggest_slug(title: &str) -> String {
         .to_owned()
 }
 
-/// `2026-11-24T14:30` (the value of `<input type=datetime-local>`), read as UTC.
-pub(super) fn parse_datetime_local(s: &str) -> Option<time::OffsetDateTime> {
-    let format = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
-    let with_seconds =
-        time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
-    time::PrimitiveDateTime::parse(s, format)
-        .or_else(|_| time::PrimitiveDateTime::parse(s, with_seconds))
-        .ok()
-        .map(|t| t.assume_utc())
+/// `t` as the value of a `datetime-local` input in `zone`.
+pub(super) fn datetime_local(t: time::OffsetDateTime, zone: &jiff::tz::TimeZone) -> String {
+    jiff::Timestamp::from_second(t.unix_timestamp())
+        .map(|ts| crate::zones::to_input(ts, zone))
+        .unwrap_or_default()
 }
 
-pub(super) fn datetime_local(t: time::OffsetDateTime) -> String {
-    let format = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
-    t.format(format).unwrap_or_default()
+/// A jiff instant as the `time` crate's, which the page model uses.
+pub(super) fn odt(t: jiff::Timestamp) -> time::OffsetDateTime {
+    time::OffsetDateTime::from_unix_timestamp(t.as_second())
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
 }
 
 #[cfg(test)]

@@ -37,6 +37,10 @@ pub struct User {
     pub display_name: String,
     pub role: Role,
     pub active: bool,
+    /// The time zone the admin shows and reads times in (IANA name); `None`: the site's.
+    pub time_zone: Option<String>,
+    /// The language of the admin and of mails to this person; `None`: the site's default.
+    pub language: Option<String>,
 }
 
 impl User {

@@ -2,7 +2,7 @@
 use sqlx::FromRow;
 
 use super::model::{Email, Role, User};
-use crate::db::{Db, DbTime, now, sql};
+use crate::db::{Db, DbTime, Tx, now, sql};
 
 #[derive(FromRow)]
 struct UserRow {
@@ -11,6 +11,8 @@ struct UserRow {
     display_name: String,
     role: String,
     active: bool,
+    time_zone: Option<String>,
+    language: Option<String>,
 }
 
 impl UserRow {
@@ -23,6 +25,8 @@ impl UserRow {
             role: Role::parse(&self.role)
                 .ok_or_else(|| anyhow::anyhow!("users row {}: bad role", self.id))?,
             active: self.active,
+            time_zone: self.time_zone,
+            language: self.language,
         })
     }
 }
@@ -79,7 +83,7 @@ pub async fn credentials(db: &Db, email: &Email) -> anyhow::Result<Option<(User,
 
 pub async fn user(db: &Db, id: i64) -> anyhow::Result<Option<User>> {
     let row: Option<UserRow> =
-        sql("SELECT id, email, display_name, role, active FROM users WHERE id = $1")
+        sql("SELECT id, email, display_name, role, active, time_zone, language FROM users WHERE id = $1")
             .bind(id)
             .fetch_optional(db)
             .await?;
@@ -181,4 +185,31 @@ pub async fn delete(db: &Db, id: i64) -> anyhow::Result<bool> {
         .execute(db)
         .await?;
     Ok(changed == 1)
+}
+
+/// Sets a person's time zone and language (`None`: the site's).
+pub async fn set_preferences(
+    db: &Db,
+    id: i64,
+    time_zone: Option<&str>,
+    language: Option<&str>,
+) -> anyhow::Result<()> {
+    sql("UPDATE users SET time_zone = $1, language = $2, updated_at = $3 WHERE id = $4")
+        .bind(time_zone)
+        .bind(language)
+        .bind(now())
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Sets a person's language inside the caller's transaction (a new user's, from their invitation).
+pub async fn set_language_in(tx: &mut Tx, id: i64, language: &str) -> anyhow::Result<()> {
+    sql("UPDATE users SET language = $1 WHERE id = $2")
+        .bind(language)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
 }

@@ -44,6 +44,9 @@ pub struct AdminLayout<'a> {
     pub css_href: &'a str,
     pub languages: Vec<(Lang, String, bool)>,
     pub here: String,
+    /// The zone every time on the page is shown in: the person's, else the site's.
+    pub zone: jiff::tz::TimeZone,
+    pub zone_name: String,
 }
 
 impl<'a> AdminLayout<'a> {
@@ -55,7 +58,19 @@ impl<'a> AdminLayout<'a> {
         session: Option<&Session>,
         section: Section,
     ) -> AdminLayout<'a> {
-        let lang = admin_lang(req, state);
+        let lang = match (
+            req.cookie(LANG_COOKIE),
+            user.and_then(|u| u.language.as_deref()),
+        ) {
+            // A language switched to in this browser wins; else the person's own.
+            (None, Some(own)) => state
+                .config
+                .languages
+                .find(own)
+                .unwrap_or_else(|| admin_lang(req, state)),
+            _ => admin_lang(req, state),
+        };
+        let (zone, zone_name) = user_zone(state, user);
         let here = match req.query_string() {
             "" => req.path().to_owned(),
             q => format!("{}?{q}", req.path()),
@@ -83,7 +98,14 @@ impl<'a> AdminLayout<'a> {
                 })
                 .collect(),
             here,
+            zone,
+            zone_name,
         }
+    }
+
+    /// A stored UTC time (`2026-12-02T19:19:41Z`) as this person reads it: `2026-12-02 20:19 CET`.
+    pub fn when(&self, utc: impl std::fmt::Display) -> String {
+        crate::zones::show_text(&utc.to_string(), &self.zone)
     }
 
     pub fn t(&self, id: &'a str) -> &'a str {
@@ -102,6 +124,20 @@ impl<'a> AdminLayout<'a> {
     pub fn is_reviewer(&self) -> bool {
         self.user.is_some_and(User::is_reviewer)
     }
+}
+
+/// The time zone `user` sees and types times in (the site's when they chose none), with its name.
+pub fn user_zone(state: &AppState, user: Option<&User>) -> (jiff::tz::TimeZone, String) {
+    let own = user
+        .and_then(|u| u.time_zone.as_deref())
+        .and_then(|name| crate::zones::zone(name).map(|z| (z, name.to_owned())));
+    own.unwrap_or_else(|| {
+        let name = state.config.timezone.clone();
+        (
+            crate::zones::zone(&name).unwrap_or(jiff::tz::TimeZone::UTC),
+            name,
+        )
+    })
 }
 
 /// The editor's language: the `lang` cookie, else the browser's, else the site's default.

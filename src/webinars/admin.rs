@@ -207,7 +207,9 @@ pub async fn new_form(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let default = state.config.languages.default_lang();
-    let form = form::new_form("Europe/Berlin", default);
+    // A new webinar starts in the organiser's own zone.
+    let (_, zone) = crate::web::admin_layout::user_zone(&state, Some(&user.user));
+    let form = form::new_form(&zone, default);
     render(
         &req,
         &state,

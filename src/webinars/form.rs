@@ -5,7 +5,6 @@
 use std::collections::HashMap;
 
 use jiff::Timestamp;
-use jiff::civil::DateTime;
 use jiff::tz::TimeZone;
 
 use super::model::{Speaker, Webinar, WebinarStatus};
@@ -24,16 +23,6 @@ pub type Errors = HashMap<String, String>;
 pub const EMPTY_SPEAKER_ROWS: usize = 1;
 /// The most speakers a webinar has.
 pub const MAX_SPEAKERS: usize = 8;
-
-/// `2026-12-03T10:00` in `zone` as an instant (a wall-clock time skipped by a daylight-saving change
-/// is read as the time after the gap).
-pub fn from_local(value: &str, zone: &TimeZone) -> Option<Timestamp> {
-    let civil: DateTime = value.trim().parse().ok()?;
-    civil
-        .to_zoned_datetime(zone.clone())
-        .ok()
-        .map(|z| z.timestamp())
-}
 
 /// The value of a `datetime-local` input showing `t` in `zone`.
 pub fn to_local(t: Timestamp, zone: &TimeZone) -> String {
@@ -181,16 +170,26 @@ pub fn parse(
         error(&mut errors, "timezone", "error-invalid");
     }
     let zone = zone.unwrap_or(TimeZone::UTC);
-    let starts_at = from_local(get("starts_at"), &zone);
-    if starts_at.is_none() {
-        error(&mut errors, "starts_at", "error-datetime");
-    }
+    // A time the clocks skip or repeat in the webinar's zone is refused with the reason.
+    let local =
+        |field: &str, errors: &mut Errors| match crate::zones::parse_local(get(field), &zone) {
+            Ok(t) => Some(t),
+            Err(crate::zones::LocalTimeError::Unreadable) => {
+                error(errors, field, "error-datetime");
+                None
+            }
+            Err(e) => {
+                errors.insert(field.to_owned(), e.message(ui, get(field), timezone));
+                None
+            }
+        };
+    let starts_at = local("starts_at", &mut errors);
     let registration_deadline = match get("registration_deadline") {
         "" => None,
-        typed => {
-            let deadline = from_local(typed, &zone);
+        _ => {
+            let deadline = local("registration_deadline", &mut errors);
             match (deadline, starts_at) {
-                (None, _) => error(&mut errors, "registration_deadline", "error-datetime"),
+                (None, _) => {}
                 (Some(d), Some(s)) if d > s => {
                     error(
                         &mut errors,

@@ -9,3 +9,4 @@ mod pages;
 mod review;
 mod users;
 mod users_cli;
+mod zones;

@@ -252,15 +252,9 @@ async fn a_scheduled_page_appears_after_its_time() {
     let app = TestApp::signed_in("editor").await;
     let id = page_id(&app, "careers").await;
     let edit = format!("/admin/pages/{id}");
-    let soon = time::OffsetDateTime::now_utc() + time::Duration::seconds(61);
-    let at = format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}",
-        soon.year(),
-        u8::from(soon.month()),
-        soon.day(),
-        soon.hour(),
-        soon.minute()
-    );
+    // A minute from now, typed as the editor reads clocks: in the site's zone.
+    let soon = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(61);
+    let at = magnetiq::zones::to_input(soon, &jiff::tz::TimeZone::get("Europe/Berlin").unwrap());
     let past = app
         .post_form(
             &edit,

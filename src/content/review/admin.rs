@@ -13,10 +13,10 @@ use super::store::{self, ApproveError, Submission, SubmitError};
 use super::{mails, require_edit};
 use crate::auth::login::html;
 use crate::content::admin::audit;
-use crate::content::page_form::parse_datetime_local;
+use crate::content::page_form::odt;
 use crate::error::AppError;
 use crate::i18n::{Localized, Messages};
-use crate::web::admin_layout::{AdminLayout, Section, admin_lang, flash};
+use crate::web::admin_layout::{AdminLayout, Section, admin_lang, flash, user_zone};
 use crate::web::auth::{AdminForm, CurrentUser};
 use crate::web::see_other;
 use crate::web::state::AppState;
@@ -292,12 +292,13 @@ pub async fn submit(
     let field = |name: &str| form.get(name).map(|v| v.trim()).unwrap_or("");
     let version: i64 = field("version").parse().unwrap_or(-1);
     let message: String = field("message").chars().take(2000).collect();
+    let zone = user_zone(&state, Some(&user.user));
     let publish_at = match field("publish_at") {
         "" => None,
-        text => match parse_datetime_local(text) {
-            Some(at) => Some(at),
-            None => {
-                flash(&session, ui.t("error-schedule-time"));
+        text => match crate::zones::parse_local(text, &zone.0) {
+            Ok(at) => Some(odt(at)),
+            Err(e) => {
+                flash(&session, &e.message(ui, text, &zone.1));
                 return Ok(see_other(&format!("/admin/pages/{page_id}")));
             }
         },
@@ -409,18 +410,21 @@ fn decision_mail(
     if s.submitted_by == Some(reviewer.user.id) {
         return Ok(None);
     }
-    // Users have no language of their own yet: the site's default language.
-    let ui = state
-        .catalog
-        .messages(state.config.languages.default_lang());
-    let title: Localized<String> = s.title.parse().unwrap_or_default();
+    // In the submitter's own language, else the site's.
     let default = state.config.languages.default_lang();
+    let lang = s
+        .submitter_language
+        .as_deref()
+        .and_then(|l| state.config.languages.find(l))
+        .unwrap_or(default);
+    let ui = state.catalog.messages(lang);
+    let title: Localized<String> = s.title.parse().unwrap_or_default();
     let link = format!("{}/admin/pages/{page_id}", state.config.base_url);
     Ok(Some(mails::decision(
         ui,
         &mails::Decision {
             recipient,
-            title: title.text(default, default),
+            title: title.text(lang, default),
             reviewer: &reviewer.user.display_name,
             comment,
             link: &link,

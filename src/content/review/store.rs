@@ -61,6 +61,8 @@ pub struct Submission {
     pub submitted_by: Option<i64>,
     pub submitter: Option<String>,
     pub submitter_email: Option<String>,
+    /// The submitter's own language (`None`: the site's default).
+    pub submitter_language: Option<String>,
     pub submitted_at: DbTime,
     pub reviewer: Option<String>,
     pub decided_at: Option<DbTime>,
@@ -77,7 +79,7 @@ macro_rules! select_submissions {
     ($tail:literal) => {
         concat!(
             "SELECT s.id, s.page_id, s.version, s.message, s.publish_at, s.status, s.submitted_by,
-        su.display_name AS submitter, su.email AS submitter_email, s.submitted_at,
+        su.display_name AS submitter, su.email AS submitter_email, su.language AS submitter_language, s.submitted_at,
         du.display_name AS reviewer, s.decided_at, s.comment, p.title, p.draft_of, s.snapshot
     FROM page_submissions AS s
     JOIN pages AS p ON p.id = s.page_id
