@@ -229,7 +229,10 @@ async fn an_editor_publishes_a_bilingual_page_and_a_visitor_reads_it_in_german()
         .await
         .unwrap();
     click(&c, ".add-block button").await;
-    fill(&c, "input[name=src]", "/static/img/team.svg").await;
+    save_screenshot(&c, "magnetiq-media-chooser.png").await;
+    // Not from the media library: another address, typed beside the chooser.
+    click(&c, ".choice-other input[type=radio]").await;
+    fill(&c, "input[name=src__other]", "/static/img/team.svg").await;
     fill(&c, "input[name='alt.en']", "Our team at the whiteboard").await;
     fill(&c, "input[name='alt.de']", "Unser Team am Whiteboard").await;
     click(&c, ".block-form button[type=submit]").await;
@@ -241,6 +244,7 @@ async fn an_editor_publishes_a_bilingual_page_and_a_visitor_reads_it_in_german()
     );
 
     // Publish.
+    save_screenshot(&c, "magnetiq-block-list.png").await;
     click(&c, "button[value=publish]").await;
     expect_text(&c, ".status-line .status-published", "Veröffentlicht").await;
     save_screenshot(&c, "magnetiq-admin-page.png").await;

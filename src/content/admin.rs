@@ -10,7 +10,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use super::block_form;
-use super::blocks::{Block, BlockKind};
+use super::blocks::Block;
 use super::editing::{self, DeleteOutcome, SaveError};
 use super::model::PageStatus;
 use super::page_form::{add_save_error, datetime_local, parse_page_form};
@@ -166,6 +166,7 @@ struct BlockRowView {
     id: i64,
     block_type: String,
     summary: String,
+    preview: super::block_preview::Preview,
     position: usize,
     order_up: Option<String>,
     order_down: Option<String>,
@@ -466,7 +467,8 @@ async fn render_edit(
         .map(|(i, b)| BlockRowView {
             id: b.id,
             block_type: b.kind.type_name().to_owned(),
-            summary: block_summary(b, layout.lang, default),
+            summary: super::block_preview::summary(b, layout.lang, default),
+            preview: super::block_preview::preview(b, layout.lang, default),
             position: i + 1,
             order_up: (i > 0).then(|| swapped(i, i - 1)),
             order_down: (i + 1 < ids.len()).then(|| swapped(i, i + 1)),
@@ -487,30 +489,6 @@ async fn render_edit(
         block_types: block_form::BLOCK_TYPES,
     };
     Ok(html(status, page.render()?))
-}
-
-/// A line of text that tells blocks apart in the list.
-fn block_summary(block: &Block, lang: Lang, default: Lang) -> String {
-    let text = match &block.kind {
-        BlockKind::Hero(h) => h.headline.text(lang, default),
-        BlockKind::RichText(t) => t.body.text(lang, default),
-        BlockKind::Heading(h) => h.text.text(lang, default),
-        BlockKind::Image(i) => i.alt.text(lang, default),
-        BlockKind::Video(v) => v.title.text(lang, default),
-        BlockKind::CallToAction(c) => c.headline.text(lang, default),
-        BlockKind::Features(f) => f.title.text(lang, default),
-        BlockKind::Quote(q) => q.text.text(lang, default),
-        BlockKind::WebinarTeaser(t) => t.title.text(lang, default),
-        BlockKind::WhitepaperTeaser(t) => t.title.text(lang, default),
-        BlockKind::ContactForm(c) => c.title.text(lang, default),
-        BlockKind::NewsletterSignup(n) => n.title.text(lang, default),
-        BlockKind::Unknown { .. } => "",
-    };
-    let mut s: String = text.chars().take(80).collect();
-    if text.chars().count() > 80 {
-        s.push('…');
-    }
-    s
 }
 
 fn lang_fields(state: &AppState, map: &FormMap) -> Vec<LangFields> {

@@ -30,6 +30,54 @@ struct BlockEdit<'a> {
     error: Option<String>,
     /// Translate mode's target language.
     translate: Option<Lang>,
+    /// The site's published pages per language, for link fields: (datalist id, [(path, title)]).
+    links: Vec<(String, Vec<(String, String)>)>,
+    /// This form's own address (where the chooser's filter and an upload made here lead back).
+    form_path: String,
+}
+
+impl BlockEdit<'_> {
+    /// The name filter of the form's media chooser, when it has one.
+    fn chooser_q(&self) -> Option<&str> {
+        self.inputs
+            .iter()
+            .find_map(|i| i.chooser.as_ref())
+            .map(|c| c.q.as_str())
+    }
+
+    /// This form's address without its query (the chooser filter's GET target).
+    fn form_action(&self) -> &str {
+        self.form_path
+            .split_once('?')
+            .map_or(self.form_path.as_str(), |(p, _)| p)
+    }
+}
+
+/// The published pages of the site in each language, for the link fields' suggestions.
+async fn site_links(
+    state: &AppState,
+    langs: &[Lang],
+) -> Result<Vec<(String, Vec<(String, String)>)>, AppError> {
+    let pages = store::page_summaries(&state.db).await?;
+    let default = state.config.languages.default_lang();
+    Ok(langs
+        .iter()
+        .map(|lang| {
+            let options = pages
+                .iter()
+                .filter(|p| !matches!(p.status, super::model::PageStatus::Draft))
+                .map(|p| {
+                    let path = if p.slug.is_home() {
+                        format!("/{lang}/")
+                    } else {
+                        format!("/{lang}/{}", p.slug)
+                    };
+                    (path, p.title.text(*lang, default).to_owned())
+                })
+                .collect();
+            (format!("links-{lang}"), options)
+        })
+        .collect())
 }
 
 struct InputView {
@@ -46,12 +94,114 @@ struct InputView {
     hidden: bool,
     /// Translate mode: the default language's text of this field.
     source: Option<String>,
+    /// An image field: the media library to choose from.
+    chooser: Option<Chooser>,
+    /// A link field: the id of the datalist of the site's pages in its language.
+    links: Option<String>,
+}
+
+/// The media chooser of an image field: a page of thumbnails as radio buttons, the current choice
+/// first, and a field for an address outside the library.
+struct Chooser {
+    items: Vec<Choice>,
+    other: String,
+    other_checked: bool,
+    q: String,
+    page: i64,
+    pages: i64,
+    /// The block form's address with `media_q` and `type` kept, for the pager's links.
+    pager_base: String,
+}
+
+struct Choice {
+    path: String,
+    thumb: String,
+    name: String,
+    size: String,
+    checked: bool,
+}
+
+const CHOOSER_PAGE: i64 = 24;
+
+impl Chooser {
+    async fn load(
+        state: &AppState,
+        current: &str,
+        values: &FormMap,
+        form_path: &str,
+    ) -> Result<Chooser, AppError> {
+        let q = values.get("media_q").map_or("", |q| q.trim()).to_owned();
+        let page = values
+            .get("media_page")
+            .and_then(|p| p.parse::<i64>().ok())
+            .unwrap_or(1)
+            .max(1);
+        let (items, total) = crate::media::store::images_page(
+            &state.db,
+            Some(q.as_str()),
+            CHOOSER_PAGE,
+            (page - 1) * CHOOSER_PAGE,
+        )
+        .await?;
+        let choice = |m: &crate::media::store::MediaItem| Choice {
+            checked: m.path() == current,
+            path: m.path(),
+            thumb: m.thumbnail(),
+            name: m.original_name.clone(),
+            size: match (m.width, m.height) {
+                (Some(w), Some(h)) => format!("{w}×{h}"),
+                _ => String::new(),
+            },
+        };
+        let mut choices: Vec<Choice> = items.iter().map(choice).collect();
+        let in_library = match current.strip_prefix("/media/") {
+            Some(name) => crate::media::store::by_file_name(&state.db, name).await?,
+            None => None,
+        };
+        // The current choice stays choosable (and chosen) whatever page is shown.
+        if let Some(item) = &in_library
+            && !choices.iter().any(|c| c.checked)
+        {
+            choices.insert(0, choice(item));
+        }
+        let other = if in_library.is_none() { current } else { "" };
+        let sep = if form_path.contains('?') { '&' } else { '?' };
+        Ok(Chooser {
+            items: choices,
+            other_checked: in_library.is_none(),
+            other: other.to_owned(),
+            pager_base: format!("{form_path}{sep}media_q={}", urlencode(&q)),
+            q,
+            page,
+            pages: ((total + CHOOSER_PAGE - 1) / CHOOSER_PAGE).max(1),
+        })
+    }
+}
+
+/// `text` as a URL query value.
+fn urlencode(text: &str) -> String {
+    serde_urlencoded::to_string([("", text)])
+        .map(|s| s.trim_start_matches('=').to_owned())
+        .unwrap_or_default()
 }
 
 #[derive(Deserialize)]
 pub struct BlockTypeQuery {
     #[serde(rename = "type")]
     block_type: Option<String>,
+    /// The media chooser's name filter and page, and an upload just made to be chosen.
+    media_q: Option<String>,
+    media_page: Option<String>,
+    chosen: Option<String>,
+}
+
+/// What a block form's GET carries for the media chooser, as form values.
+fn chooser_values(values: &mut FormMap, query: &FormMap) {
+    for key in ["media_q", "media_page", "chosen", "translate"] {
+        if let Some(v) = query.get(key) {
+            values.insert(key.to_owned(), v.clone());
+        }
+    }
 }
 
 /// GET `/admin/pages/{id}/blocks/new?type=hero`.
@@ -72,7 +222,18 @@ pub async fn new_block_form(
     let (page, _) = store::page_for_editing(&state.db, page_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let values = FormMap::new();
+    let mut values = FormMap::new();
+    let mut carried = FormMap::new();
+    for (key, value) in [
+        ("media_q", &query.media_q),
+        ("media_page", &query.media_page),
+        ("chosen", &query.chosen),
+    ] {
+        if let Some(v) = value {
+            carried.insert(key.to_owned(), v.clone());
+        }
+    }
+    chooser_values(&mut values, &carried);
     render_block(
         &req,
         &state,
@@ -87,6 +248,7 @@ pub async fn new_block_form(
         None,
         StatusCode::OK,
     )
+    .await
 }
 
 /// GET `/admin/pages/{id}/blocks/{block}`.
@@ -109,9 +271,7 @@ pub async fn edit_block_form(
     let content: serde_json::Value =
         serde_json::from_str(&block.kind.content_json()).unwrap_or_default();
     let mut values = block_form::flatten(&content);
-    if let Some(lang) = query.get("translate") {
-        values.insert("translate".to_owned(), lang.clone());
-    }
+    chooser_values(&mut values, &query);
     let block_type = block.kind.type_name().to_owned();
     render_block(
         &req,
@@ -127,6 +287,7 @@ pub async fn edit_block_form(
         None,
         StatusCode::OK,
     )
+    .await
 }
 
 /// POST `/admin/pages/{id}/blocks/new?type=hero`.
@@ -196,9 +357,6 @@ async fn save_block_form(
         .get("version")
         .and_then(|v| v.parse().ok())
         .unwrap_or(-1);
-    if block_type == "image" {
-        fill_from_media(&state, &mut form).await?;
-    }
     let langs = state.config.languages.all();
     let rows = form
         .keys()
@@ -206,6 +364,10 @@ async fn save_block_form(
         .count()
         .max(1);
     let fields = block_form::fields(&block_type, rows);
+    block_form::resolve_choices(&mut form, &fields);
+    if block_type == "image" {
+        fill_from_media(&state, &mut form).await?;
+    }
     let (json, missing) = block_form::unflatten(&form, &fields, langs);
     let parsed = if missing.is_empty() {
         BlockKind::parse(&block_type, &json.to_string()).map_err(|e| e.to_string())
@@ -261,6 +423,7 @@ async fn save_block_form(
         Some(message),
         status,
     )
+    .await
 }
 
 /// An image block showing an upload takes the upload's dimensions (for `srcset` and layout without
@@ -292,7 +455,7 @@ async fn fill_from_media(state: &AppState, form: &mut FormMap) -> Result<(), App
 }
 
 #[allow(clippy::too_many_arguments)]
-fn render_block(
+async fn render_block(
     req: &HttpRequest,
     state: &AppState,
     user: &CurrentUser,
@@ -327,6 +490,16 @@ fn render_block(
         .max()
         .map_or(1, |m| m + 2);
     let fields: Vec<Field> = block_form::fields(block_type, rows);
+    let form_path = match block_id {
+        Some(b) => format!("/admin/pages/{page_id}/blocks/{b}"),
+        None => format!("/admin/pages/{page_id}/blocks/new?type={block_type}"),
+    };
+    let has_links = fields.iter().any(|f| f.input == Input::Link);
+    let links = if has_links {
+        site_links(state, langs).await?
+    } else {
+        Vec::new()
+    };
     let mut inputs = Vec::new();
     for field in &fields {
         for (name, lang) in block_form::input_names(field, langs) {
@@ -349,7 +522,22 @@ fn render_block(
                     .cloned()
                     .unwrap_or_default()
             });
+            let chooser = match field.input {
+                Input::Image => {
+                    let current = values
+                        .get("chosen")
+                        .filter(|c| c.starts_with("/media/"))
+                        .or_else(|| values.get(&name))
+                        .map_or("", |v| v.trim());
+                    Some(Chooser::load(state, current, values, &form_path).await?)
+                }
+                _ => None,
+            };
+            let link_list =
+                (field.input == Input::Link).then(|| format!("links-{}", lang.unwrap_or(default)));
             inputs.push(InputView {
+                chooser,
+                links: link_list,
                 value: values.get(&name).cloned().unwrap_or_default(),
                 name,
                 label,
@@ -366,7 +554,8 @@ fn render_block(
                 },
                 number: field.input == Input::Number,
                 invalid: missing.contains(&field.path),
-                hidden: translate.is_some() && lang != translate,
+                hidden: field.input == Input::Dimension
+                    || (translate.is_some() && lang != translate),
                 source,
             });
         }
@@ -380,6 +569,8 @@ fn render_block(
         inputs,
         error,
         translate,
+        links,
+        form_path,
     };
     Ok(html(status, page.render()?))
 }

@@ -14,6 +14,12 @@ pub enum Input {
     Markdown,
     Number,
     Select(&'static [&'static str]),
+    /// An image chosen from the media library (a grid of thumbnails), or another address typed.
+    Image,
+    /// A link: a page of the site offered from the site tree, or any URL typed.
+    Link,
+    /// A number the server fills (an image's dimensions, from its media record); not typed.
+    Dimension,
 }
 
 /// One field of a block type, possibly repeated per language.
@@ -85,7 +91,7 @@ pub fn fields(block_type: &str, items: usize) -> Vec<Field> {
                     "field-button-link",
                     true,
                     false,
-                    Line,
+                    Link,
                 ));
             }
             v.push(f(
@@ -93,7 +99,7 @@ pub fn fields(block_type: &str, items: usize) -> Vec<Field> {
                 "field-background-image",
                 false,
                 false,
-                Line,
+                Image,
             ));
             v
         }
@@ -109,11 +115,11 @@ pub fn fields(block_type: &str, items: usize) -> Vec<Field> {
             ),
         ],
         "image" => vec![
-            f("src", "field-image", false, true, Line),
+            f("src", "field-image", false, true, Image),
             f("alt", "field-alt", true, true, Line),
             f("caption", "field-caption", true, false, Line),
-            f("width", "field-width", false, false, Number),
-            f("height", "field-height", false, false, Number),
+            f("width", "field-width", false, false, Dimension),
+            f("height", "field-height", false, false, Dimension),
         ],
         "video" => vec![
             f(
@@ -130,7 +136,7 @@ pub fn fields(block_type: &str, items: usize) -> Vec<Field> {
             f("headline", "field-headline", true, true, Line),
             f("text", "field-text", true, false, Text),
             f("label", "field-button-label", true, true, Line),
-            f("url", "field-button-link", true, true, Line),
+            f("url", "field-button-link", true, true, Link),
         ],
         "features" => {
             let mut v = vec![f("title", "field-title", true, false, Line)];
@@ -194,6 +200,22 @@ pub fn feature_rows(content: &Value) -> usize {
         .and_then(Value::as_array)
         .map_or(0, Vec::len);
     (filled + 1).min(MAX_FEATURES)
+}
+
+/// The text field beside an image chooser, for an address that is not in the media library.
+pub fn other_address(name: &str) -> String {
+    format!("{name}__other")
+}
+
+/// An image chooser's choice: the library item picked, else the address typed beside it.
+pub fn resolve_choices(form: &mut HashMap<String, String>, fields: &[Field]) {
+    for field in fields.iter().filter(|f| f.input == Input::Image) {
+        let picked = form.get(&field.path).map_or("", |v| v.trim()).to_owned();
+        let typed = form.remove(&other_address(&field.path)).unwrap_or_default();
+        if picked.is_empty() {
+            form.insert(field.path.clone(), typed.trim().to_owned());
+        }
+    }
 }
 
 /// The form input names of a field: `path.{lang}` per language, or `path`.
@@ -260,7 +282,7 @@ pub fn unflatten(
             }
             any = true;
             let value = match field.input {
-                Input::Number => raw
+                Input::Number | Input::Dimension => raw
                     .trim()
                     .parse::<u64>()
                     .map(Value::from)
@@ -269,7 +291,9 @@ pub fn unflatten(
                     .parse::<u64>()
                     .map(Value::from)
                     .unwrap_or(Value::String(raw)),
-                Input::Line | Input::Select(_) => Value::String(raw.trim().to_owned()),
+                Input::Line | Input::Select(_) | Input::Image | Input::Link => {
+                    Value::String(raw.trim().to_owned())
+                }
                 Input::Text | Input::Markdown => Value::String(raw),
             };
             set_path(&mut root, &name, value);

@@ -30,6 +30,7 @@ pub mod admin_blocks;
 pub mod admin_list;
 pub mod admin_revisions;
 pub mod block_form;
+pub mod block_preview;
 pub mod blocks;
 pub mod duplicate;
 pub mod editing;

@@ -130,6 +130,14 @@ pub struct Upload {
     pub file: Option<(String, Vec<u8>)>,
 }
 
+/// A path of this admin (never another site's address), for returning after an upload.
+fn admin_path(path: &str) -> bool {
+    path.starts_with("/admin/")
+        && !path.contains("//")
+        && !path.contains('\\')
+        && path.bytes().all(|b| b.is_ascii_graphic())
+}
+
 /// Reads a multipart upload and checks its CSRF token against the session's (403 otherwise).
 pub async fn read_upload(
     req: &HttpRequest,
@@ -287,6 +295,11 @@ pub async fn upload(
     match store_upload(&req, &state, &user, &original_name, bytes).await? {
         Ok(item) => {
             flash(&session, ui.t("media-uploaded"));
+            // Uploaded from a chooser: back to that form, with the new file chosen.
+            if let Some(back) = upload.fields.get("return_to").filter(|b| admin_path(b)) {
+                let sep = if back.contains('?') { '&' } else { '?' };
+                return Ok(see_other(&format!("{back}{sep}chosen={}", item.path())));
+            }
             Ok(see_other(&format!("/admin/media/{}", item.id)))
         }
         Err(why) => {

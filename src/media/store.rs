@@ -31,6 +31,18 @@ impl MediaItem {
     pub fn is_pdf(&self) -> bool {
         self.content_type == "application/pdf"
     }
+
+    /// A small version for choosers: the smallest rendition when the image is wider, else itself.
+    pub fn thumbnail(&self) -> String {
+        let smallest = crate::media::files::RENDITION_WIDTHS.iter().min().copied();
+        match (self.width, smallest, self.file_name.rsplit_once('.')) {
+            (Some(w), Some(small), Some((stem, ext))) if w > i64::from(small) => {
+                let ext = if ext == "jpg" { "jpg" } else { "png" };
+                format!("/media/{stem}-{small}.{ext}")
+            }
+            _ => self.path(),
+        }
+    }
 }
 
 pub struct NewMedia<'a> {
@@ -88,6 +100,33 @@ pub async fn list_page(
     .bind(offset)
     .fetch_all(db)
     .await?)
+}
+
+/// The images a chooser offers (never a whitepaper's PDF): newest first, filtered by name.
+pub async fn images_page(
+    db: &Db,
+    name: Option<&str>,
+    limit: i64,
+    offset: i64,
+) -> anyhow::Result<(Vec<MediaItem>, i64)> {
+    let pattern = name_pattern(name);
+    let items = sql(
+        "SELECT id, file_name, original_name, content_type, size_bytes, width, height, renditions, alt, gated, created_at
+         FROM media WHERE content_type LIKE 'image/%' AND NOT gated AND ($1 IS NULL OR lower(original_name) LIKE $1)
+         ORDER BY id DESC LIMIT $2 OFFSET $3",
+    )
+    .bind(pattern.clone())
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(db)
+    .await?;
+    let total = sql(
+        "SELECT count(*) FROM media WHERE content_type LIKE 'image/%' AND NOT gated AND ($1 IS NULL OR lower(original_name) LIKE $1)",
+    )
+    .bind(pattern)
+    .scalar(db)
+    .await?;
+    Ok((items, total))
 }
 
 pub async fn count(db: &Db, name: Option<&str>) -> anyhow::Result<i64> {

@@ -1,5 +1,5 @@
-use crate::common::media::{png, upload};
-use crate::common::{TestApp, attrs, location, texts};
+use crate::common::media::{png, upload, upload_with};
+use crate::common::{TestApp, attrs, count, location, texts};
 
 /// The library's files besides the demo whitepapers' PDFs.
 async fn media_count(app: &TestApp) -> i64 {
@@ -238,4 +238,179 @@ async fn the_library_is_searched_by_name_and_paged() {
         48,
         "LIKE's wildcards typed are ignored"
     );
+}
+
+#[tokio::test]
+async fn an_image_is_chosen_from_the_library_with_its_dimensions_uploaded_in_place_and_filtered() {
+    let app = TestApp::signed_in("editor").await;
+    let page = app.page_id("about").await;
+    let form = format!("/admin/pages/{page}/blocks/new?type=image");
+    // Upload from the block form: back to it, the new image chosen.
+    let token = app.csrf_token(&form).await;
+    let uploaded = upload_with(
+        &app,
+        "harbour-view.png",
+        png(1200, 800),
+        Some(&token),
+        &[("return_to", form.as_str())],
+    )
+    .await;
+    assert_eq!(uploaded.status(), 303);
+    let back = location(&uploaded).to_owned();
+    assert!(
+        back.starts_with(&format!("{form}&chosen=/media/")),
+        "{back}"
+    );
+    let chosen = back.split("chosen=").nth(1).unwrap().to_owned();
+    let html = app.page(&back).await;
+    assert_eq!(
+        attrs(&html, "input[type=radio][name=src][checked]", "value"),
+        std::slice::from_ref(&chosen)
+    );
+    let thumbs = attrs(&html, ".chooser-grid img", "src");
+    assert!(thumbs.iter().any(|t| t.ends_with("-480.png")), "{thumbs:?}");
+    assert_eq!(
+        count(&html, "input[name=width]:not([type=hidden])"),
+        0,
+        "no typing sizes"
+    );
+    // An upload elsewhere is never sent off-site.
+    let token = app.csrf_token("/admin/media").await;
+    let away = upload_with(
+        &app,
+        "x.png",
+        png(10, 10),
+        Some(&token),
+        &[("return_to", "//evil.example/")],
+    )
+    .await;
+    assert!(
+        location(&away).starts_with("/admin/media/"),
+        "{}",
+        location(&away)
+    );
+
+    // The filter finds by name; nothing matches, nothing offered.
+    let found = app.page(&format!("{form}&media_q=HARBOUR")).await;
+    assert!(attrs(&found, ".chooser-grid input", "value").contains(&chosen));
+    let none = app.page(&format!("{form}&media_q=nothing-like-it")).await;
+    assert_eq!(count(&none, ".chooser-grid input"), 0);
+
+    // Choosing it: the stored block takes the size from the media record.
+    let saved = app
+        .post_form(
+            &form,
+            &form,
+            &[
+                ("version", &app.page_version(page).await),
+                ("src", &chosen),
+                ("src__other", ""),
+                ("alt.en", "The harbour"),
+                ("width", "1"),
+                ("height", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), 303, "{}", saved.text().await.unwrap());
+    let content: String = magnetiq::db::sql(
+        "SELECT CAST(content AS TEXT) FROM content_blocks WHERE page_id = $1 AND block_type = 'image' ORDER BY id DESC LIMIT 1",
+    )
+    .bind(page)
+    .scalar(&app.state.db)
+    .await
+    .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&content).unwrap();
+    assert_eq!(
+        (v["width"].as_u64(), v["height"].as_u64()),
+        (Some(1200), Some(800))
+    );
+    // The page's block list shows it as a picture.
+    let edit = app.page(&format!("/admin/pages/{page}")).await;
+    assert!(attrs(&edit, ".block-preview img", "src").contains(&chosen));
+
+    // Another address still works, through the field beside the chooser.
+    let other = app
+        .post_form(
+            &form,
+            &form,
+            &[
+                ("version", &app.page_version(page).await),
+                ("src", ""),
+                ("src__other", "/static/img/team.svg"),
+                ("alt.en", "Our team"),
+            ],
+        )
+        .await;
+    assert_eq!(other.status(), 303);
+}
+
+#[tokio::test]
+async fn the_chooser_pages_through_a_large_library_keeping_the_current_choice() {
+    let app = TestApp::signed_in("editor").await;
+    for i in 0..30 {
+        let name = format!("bulk-{i:02}.png");
+        magnetiq::media::store::insert(
+            &app.state.db,
+            &magnetiq::media::store::NewMedia {
+                file_name: &name,
+                original_name: &name,
+                content_type: "image/png",
+                size_bytes: 10,
+                width: Some(100),
+                height: Some(100),
+                renditions: &[],
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    }
+    let page = app.page_id("about").await;
+    let form = format!("/admin/pages/{page}/blocks/new?type=image&chosen=/media/bulk-00.png");
+    let first = app.page(&form).await;
+    let offered = attrs(&first, ".chooser-grid input", "value");
+    // 24 a page, plus the current choice (the oldest, on the last page) kept first and checked.
+    assert_eq!(offered.len(), 25, "{offered:?}");
+    assert_eq!(offered[0], "/media/bulk-00.png");
+    assert_eq!(
+        attrs(&first, ".chooser-grid input[checked]", "value"),
+        ["/media/bulk-00.png"]
+    );
+    let next = attrs(&first, ".media-chooser .pager a[rel=next]", "href");
+    assert_eq!(next.len(), 1);
+    let second = app.page(&next[0].replace("&amp;", "&")).await;
+    assert!(count(&second, ".chooser-grid input") >= 6);
+}
+
+#[tokio::test]
+async fn link_fields_offer_the_sites_pages_and_take_any_address() {
+    let app = TestApp::signed_in("editor").await;
+    let page = app.page_id("about").await;
+    let html = app
+        .page(&format!(
+            "/admin/pages/{page}/blocks/new?type=call_to_action"
+        ))
+        .await;
+    assert_eq!(attrs(&html, "input[name='url.de']", "list"), ["links-de"]);
+    let de = attrs(&html, "datalist#links-de option", "value");
+    assert!(
+        de.contains(&"/de/about".to_owned()) || de.iter().any(|p| p.starts_with("/de/")),
+        "{de:?}"
+    );
+    assert!(de.contains(&"/de/".to_owned()), "the home page: {de:?}");
+    let saved = app
+        .post_form(
+            &format!("/admin/pages/{page}/blocks/new?type=call_to_action"),
+            &format!("/admin/pages/{page}"),
+            &[
+                ("version", &app.page_version(page).await),
+                ("headline.en", "Talk to us"),
+                ("label.en", "Book"),
+                ("url.en", "https://cal.example.com/team"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), 303);
+    let edit = app.page(&format!("/admin/pages/{page}")).await;
+    assert!(texts(&edit, ".block-preview .preview-button").contains(&"Book".to_owned()));
 }
