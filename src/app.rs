@@ -405,7 +405,7 @@ pub fn routes(cfg: &mut web::ServiceConfig, session: SessionMiddleware<CookieSes
             ))
             .service(allow(
                 web::resource("/translations")
-                    .route(web::get().to(crate::content::translations::matrix)),
+                    .route(web::get().to(crate::admin::translations::matrix)),
                 "GET, HEAD",
             ))
             .service(allow(

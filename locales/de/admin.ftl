@@ -437,3 +437,6 @@ chooser-empty = Kein Bild der Mediathek passt.
 chooser-other = Eine andere Adresse (ein Pfad dieser Website)
 chooser-upload = Oder ein neues Bild hochladen; es wird hier gewählt, sobald es hochgeladen ist
 chooser-upload-button = Hochladen und wählen
+translations-kind-page = Seite
+translations-kind-webinar = Webinar
+translations-kind-whitepaper = Whitepaper

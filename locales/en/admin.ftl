@@ -437,3 +437,6 @@ chooser-empty = No image in the media library matches.
 chooser-other = Another address (a path on this site)
 chooser-upload = Or upload a new image; it is chosen here once uploaded
 chooser-upload-button = Upload and choose
+translations-kind-page = page
+translations-kind-webinar = webinar
+translations-kind-whitepaper = whitepaper

@@ -391,18 +391,19 @@ pub async fn last_editor(db: &Db, id: i64) -> anyhow::Result<Option<String>> {
     .await?)
 }
 
-/// Every page as its revisions snapshot it now (fields and blocks as JSON), by id.
+/// Every page as its revisions snapshot it now (fields and blocks as JSON), by id; drafts of
+/// changes to live pages left out.
 pub async fn current_snapshots(db: &Db) -> anyhow::Result<Vec<(i64, JsonText)>> {
     Ok(Sql::per_engine(
         concat!(
             "SELECT p.id, ",
             sqlite_page_snapshot!(),
-            " FROM pages AS p ORDER BY p.id"
+            " FROM pages AS p WHERE p.draft_of IS NULL ORDER BY p.id"
         ),
         concat!(
             "SELECT p.id, ",
             postgres_page_snapshot!(),
-            " FROM pages AS p ORDER BY p.id"
+            " FROM pages AS p WHERE p.draft_of IS NULL ORDER BY p.id"
         ),
     )
     .fetch_all(db)

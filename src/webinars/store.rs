@@ -749,3 +749,18 @@ pub async fn has_webinars(db: &Db) -> anyhow::Result<bool> {
         .scalar::<bool>(db)
         .await?)
 }
+
+/// Every webinar's translatable texts as one JSON object (title, summary, description, speakers),
+/// newest first, for the translation overview; cancelled ones left out.
+pub async fn translatable(db: &Db) -> anyhow::Result<Vec<(i64, JsonText)>> {
+    Ok(Sql::per_engine(
+        "SELECT id, json_object('title', json(title), 'summary', json(summary),
+                'description', json(description), 'speakers', json(speakers))
+         FROM webinars WHERE status <> 'cancelled' ORDER BY starts_at DESC, id DESC",
+        "SELECT id, jsonb_build_object('title', title, 'summary', summary,
+                'description', description, 'speakers', speakers)
+         FROM webinars WHERE status <> 'cancelled' ORDER BY starts_at DESC, id DESC",
+    )
+    .fetch_all(db)
+    .await?)
+}

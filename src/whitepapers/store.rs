@@ -656,3 +656,19 @@ pub async fn titles(db: &Db) -> anyhow::Result<Vec<(i64, JsonText)>> {
             .await?,
     )
 }
+
+/// Every whitepaper's translatable texts as one JSON object (title, summary, description, author
+/// role, category), newest first, for the translation overview.
+pub async fn translatable(db: &Db) -> anyhow::Result<Vec<(i64, JsonText)>> {
+    Ok(Sql::per_engine(
+        "SELECT id, json_object('title', json(title), 'summary', json(summary),
+                'description', json(description), 'author_role', json(author_role),
+                'category', json(category))
+         FROM whitepapers ORDER BY id DESC",
+        "SELECT id, jsonb_build_object('title', title, 'summary', summary,
+                'description', description, 'author_role', author_role, 'category', category)
+         FROM whitepapers ORDER BY id DESC",
+    )
+    .fetch_all(db)
+    .await?)
+}

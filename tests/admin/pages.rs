@@ -1140,3 +1140,56 @@ async fn translate_mode_shows_the_original_beside_each_field_and_changes_only_th
     }
     assert!(after.contains(&(german[0].clone(), "Neu auf Deutsch".to_owned())));
 }
+
+#[tokio::test]
+async fn the_translation_matrix_covers_webinars_and_whitepapers_and_leaves_drafts_of_changes_out() {
+    let app = TestApp::signed_in("editor").await;
+    let before = app.page("/admin/translations").await;
+    let pages_before = count(&before, "tr[data-kind='translations-kind-page']");
+    let webinars: i64 =
+        magnetiq::db::sql("SELECT count(*) FROM webinars WHERE status <> 'cancelled'")
+            .scalar(&app.state.db)
+            .await
+            .unwrap();
+    let whitepapers: i64 = magnetiq::db::sql("SELECT count(*) FROM whitepapers")
+        .scalar(&app.state.db)
+        .await
+        .unwrap();
+    assert!(webinars > 0 && whitepapers > 0, "the demo has both");
+    assert_eq!(
+        count(&before, "tr[data-kind='translations-kind-webinar']") as i64,
+        webinars
+    );
+    assert_eq!(
+        count(&before, "tr[data-kind='translations-kind-whitepaper']") as i64,
+        whitepapers
+    );
+    // A webinar written in English only: missing in German, and found by the filter.
+    let mut fields = crate::common::webinars::fields(
+        "english-only",
+        10,
+        false,
+        jiff::Timestamp::now() + jiff::SignedDuration::from_hours(48),
+    );
+    fields.title = magnetiq::db::JsonText::from(r#"{"en": "English only"}"#);
+    fields.summary = magnetiq::db::JsonText::from(r#"{"en": "Nothing in German yet."}"#);
+    let id = crate::common::webinars::save(&app, None, &fields).await;
+    let missing = app.page("/admin/translations?missing=de").await;
+    let row =
+        format!("tr[data-kind='translations-kind-webinar']:has(a[href='/admin/webinars/{id}'])");
+    assert_eq!(texts(&missing, &format!("{row} .badge")), ["Missing"]);
+    assert_eq!(
+        attrs(&missing, &format!("{row} a.translate-link"), "href"),
+        [format!("/admin/webinars/{id}#lang-de")]
+    );
+    // A draft of changes to a live page is not a page of its own here.
+    let about = app.page_id("about").await;
+    magnetiq::content::review::store::draft_of_changes(&app.state.db, about, 1)
+        .await
+        .unwrap();
+    let after = app.page("/admin/translations").await;
+    assert_eq!(
+        count(&after, "tr[data-kind='translations-kind-page']"),
+        pages_before
+    );
+}
