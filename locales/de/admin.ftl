@@ -440,3 +440,4 @@ chooser-upload-button = Hochladen und wählen
 translations-kind-page = Seite
 translations-kind-webinar = Webinar
 translations-kind-whitepaper = Whitepaper
+review-history = Freigabeverlauf

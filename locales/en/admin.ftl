@@ -440,3 +440,4 @@ chooser-upload-button = Upload and choose
 translations-kind-page = page
 translations-kind-webinar = webinar
 translations-kind-whitepaper = whitepaper
+review-history = Review history

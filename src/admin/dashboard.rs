@@ -151,7 +151,7 @@ pub async fn dashboard(
         .iter()
         .map(|s| review::admin::Item::of(s, &state, layout.ui))
         .collect();
-    let my_submissions = review::store::submitted_by(&state.db, user.user.id, 5)
+    let my_submissions = review::store::submitted_by(&state.db, user.user.id, 5, 0)
         .await?
         .iter()
         .map(|s| review::admin::Item::of(s, &state, layout.ui))

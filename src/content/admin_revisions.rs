@@ -22,6 +22,14 @@ struct RevisionsPage<'a> {
     id: i64,
     title: String,
     revisions: Vec<RevisionView>,
+    /// The page's review history: every submission and what became of it.
+    reviews: Vec<super::review::admin::Item>,
+}
+
+impl RevisionsPage<'_> {
+    fn status_id(&self, status: &str) -> &'static str {
+        super::review::admin::status_id(status)
+    }
 }
 
 struct RevisionView {
@@ -73,6 +81,11 @@ pub async fn revisions(
         })
         .collect();
     let title = page.title.text(lang, default).to_owned();
+    let reviews = super::review::store::for_page(&state.db, id)
+        .await?
+        .iter()
+        .map(|s| super::review::admin::Item::of(s, &state, layout.ui))
+        .collect();
     Ok(html(
         StatusCode::OK,
         RevisionsPage {
@@ -80,6 +93,7 @@ pub async fn revisions(
             id,
             title,
             revisions,
+            reviews,
         }
         .render()?,
     ))

@@ -401,6 +401,17 @@ async fn an_approval_publishes_exactly_the_submitted_version() {
             .map(|(s,): (String,)| s)
             .collect();
     assert_eq!(history, vec!["withdrawn", "approved"]);
+    // The page's history shows both, with the reviewer's comment.
+    let (_, revisions) = html_of(&editor, &app, &format!("/admin/pages/{id}/revisions")).await;
+    assert_eq!(
+        count(&revisions, ".review-history tr[data-submission-id]"),
+        2
+    );
+    assert!(
+        texts(&revisions, ".review-history")
+            .join(" ")
+            .contains("Looks good")
+    );
     let audit: Vec<String> = magnetiq::db::sql("SELECT action FROM audit_log ORDER BY id")
         .fetch_all(&app.state.db)
         .await
@@ -679,4 +690,32 @@ async fn reviewers_do_not_approve_their_own_but_admins_publish_directly() {
     )
     .await;
     assert_eq!(r.status(), 303);
+}
+
+#[tokio::test]
+async fn ones_own_submissions_are_paged() {
+    let app = TestApp::spawn().await;
+    review_on(&app).await;
+    let author = person(&app, "ada@magnetiq.test", "author").await;
+    let id = draft_by(&app, &author, "open-roles", "Hiring.").await;
+    for _ in 0..21 {
+        let submission = submit(&app, &author, id, &[]).await;
+        let withdrawn = post(
+            &author,
+            &app,
+            "/admin/review",
+            &format!("/admin/review/{submission}/withdraw"),
+            &[],
+        )
+        .await;
+        assert_eq!(withdrawn.status(), 303);
+    }
+    let (_, first) = html_of(&author, &app, "/admin/review").await;
+    assert_eq!(count(&first, "tr[data-submission-id]"), 20);
+    assert_eq!(
+        attrs(&first, ".pager a[rel=next]", "href"),
+        ["/admin/review?page=2"]
+    );
+    let (_, second) = html_of(&author, &app, "/admin/review?page=2").await;
+    assert_eq!(count(&second, "tr[data-submission-id]"), 1);
 }

@@ -66,7 +66,22 @@ impl Item {
 struct ReviewList<'a> {
     layout: AdminLayout<'a>,
     pending: Vec<Item>,
+    /// All pending, when more wait than the queue shows.
+    pending_total: i64,
     mine: Vec<Item>,
+    /// The pager of one's own submissions.
+    pager_base: &'static str,
+    page: i64,
+    pages: i64,
+}
+
+/// The queue shows the oldest this many; one's own submissions are paged by this many.
+const QUEUE: i64 = 100;
+const MINE_PER_PAGE: i64 = 20;
+
+#[derive(serde::Deserialize)]
+pub struct ListQuery {
+    page: Option<i64>,
 }
 
 /// The message id of a submission's status.
@@ -90,6 +105,7 @@ pub async fn list(
     req: HttpRequest,
     session: Session,
     user: CurrentUser,
+    query: web::Query<ListQuery>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let layout = AdminLayout::new(
@@ -100,21 +116,30 @@ pub async fn list(
         Some(&session),
         Section::Review,
     );
-    let pending = if user.user.is_reviewer() {
-        store::pending(&state.db, 200).await?
+    let (pending, pending_total) = if user.user.is_reviewer() {
+        (
+            store::pending(&state.db, QUEUE).await?,
+            store::count_pending(&state.db).await?,
+        )
     } else {
-        Vec::new()
+        (Vec::new(), 0)
     };
-    let mine = store::submitted_by(&state.db, user.user.id, 50).await?;
+    let total = store::count_submitted_by(&state.db, user.user.id).await?;
+    let paging = crate::web::Paging::of(total, query.page, MINE_PER_PAGE);
+    let mine = store::submitted_by(&state.db, user.user.id, MINE_PER_PAGE, paging.offset).await?;
     let page = ReviewList {
         pending: pending
             .iter()
             .map(|s| Item::of(s, &state, layout.ui))
             .collect(),
+        pending_total,
         mine: mine
             .iter()
             .map(|s| Item::of(s, &state, layout.ui))
             .collect(),
+        pager_base: "/admin/review?",
+        page: paging.page,
+        pages: paging.pages,
         layout,
     };
     Ok(html(StatusCode::OK, page.render()?))

@@ -107,15 +107,38 @@ pub async fn pending(db: &Db, limit: i64) -> anyhow::Result<Vec<Submission>> {
     .await?)
 }
 
-/// What `user_id` submitted, newest first (pending and decided).
-pub async fn submitted_by(db: &Db, user_id: i64, limit: i64) -> anyhow::Result<Vec<Submission>> {
+/// What `user_id` submitted, newest first (pending and decided), `limit` from `offset`.
+pub async fn submitted_by(
+    db: &Db,
+    user_id: i64,
+    limit: i64,
+    offset: i64,
+) -> anyhow::Result<Vec<Submission>> {
     Ok(sql(select_submissions!(
-        "WHERE s.submitted_by = $1 ORDER BY s.submitted_at DESC, s.id DESC LIMIT $2"
+        "WHERE s.submitted_by = $1 ORDER BY s.submitted_at DESC, s.id DESC LIMIT $2 OFFSET $3"
     ))
     .bind(user_id)
     .bind(limit)
+    .bind(offset)
     .fetch_all(db)
     .await?)
+}
+
+pub async fn count_submitted_by(db: &Db, user_id: i64) -> anyhow::Result<i64> {
+    Ok(
+        sql("SELECT count(*) FROM page_submissions WHERE submitted_by = $1")
+            .bind(user_id)
+            .scalar(db)
+            .await?,
+    )
+}
+
+pub async fn count_pending(db: &Db) -> anyhow::Result<i64> {
+    Ok(
+        sql("SELECT count(*) FROM page_submissions WHERE status = 'pending'")
+            .scalar(db)
+            .await?,
+    )
 }
 
 /// A page's review history, newest first.
@@ -225,7 +248,7 @@ pub async fn submit(
 /// revision, in its transaction).
 pub(in crate::content) async fn withdraw_on_edit(tx: &mut Tx, page_id: i64) -> anyhow::Result<()> {
     sql(
-        "UPDATE page_submissions SET status = 'withdrawn', decided_at = $1, comment = 'edited'
+        "UPDATE page_submissions SET status = 'withdrawn', decided_at = $1
          WHERE page_id = $2 AND status = 'pending'",
     )
     .bind(now())
