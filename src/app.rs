@@ -702,6 +702,7 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
     state.insert_extension(crate::accounts::reset::ForgotLimit::default());
     webinars::refresh(&state).await?;
     whitepapers::refresh(&state).await?;
+    booking::refresh(&state).await?;
     Ok(state)
 }
 
@@ -758,6 +759,7 @@ pub fn start(
             let refreshed = async {
                 webinars::refresh(&state).await?;
                 whitepapers::refresh(&state).await?;
+                booking::refresh(&state).await?;
                 content::refresh(&state).await
             };
             if let Err(error) = refreshed.await {

@@ -79,6 +79,10 @@ async fn every_page_kind_passes_the_w3c_html_checker() {
     pages.get(&app, "home", "/en/").await;
     pages.get(&app, "home-de", "/de/").await;
     pages.get(&app, "page", "/en/about").await;
+    pages.get(&app, "page-block-library", "/en/packages").await;
+    pages
+        .get(&app, "page-block-library-de", "/de/packages")
+        .await;
     pages.get(&app, "page-with-children", "/en/services").await;
     pages.get(&app, "page-faq", "/en/faq").await;
     pages.get(&app, "page-contact", "/de/contact").await;

@@ -13,3 +13,5 @@ footer-tagline = KI-Entwicklung und Softwareentwicklung für wachsende Unternehm
 footer-copyright = © { $year } { $site }
 preview-banner = Vorschau: So wird die Seite aussehen. Besucher sehen diese Änderungen noch nicht.
 footer-webinars = Wissensprogramm
+pricing-recommended = Empfohlen
+consultant-book = Beratung buchen

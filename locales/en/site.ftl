@@ -13,3 +13,5 @@ footer-tagline = AI engineering and software development for growing companies.
 footer-copyright = © { $year } { $site }
 preview-banner = Preview: this is how the page will look. Visitors do not see these changes yet.
 footer-webinars = Knowledge Program
+pricing-recommended = Recommended
+consultant-book = Book a consultation

@@ -442,6 +442,7 @@ pub async fn save(
                 &format!("consultant {id} ({})", record.name),
             )
             .await?;
+            super::changed(&state).await?;
             flash(&session, ui.t("consultant-saved"));
             Ok(see_other(&format!("/admin/consultants/{id}")))
         }

@@ -9,6 +9,7 @@ use serde::Deserialize;
 use super::admin::{FormMap, audit, see_other};
 use super::block_form::{self, Field, Input};
 use super::blocks::BlockKind;
+use super::choosers::{Chooser, media_images, site_links};
 use super::editing::{self, SaveError};
 use super::store;
 use crate::auth::login::html;
@@ -53,33 +54,6 @@ impl BlockEdit<'_> {
     }
 }
 
-/// The published pages of the site in each language, for the link fields' suggestions.
-async fn site_links(
-    state: &AppState,
-    langs: &[Lang],
-) -> Result<Vec<(String, Vec<(String, String)>)>, AppError> {
-    let pages = store::page_summaries(&state.db).await?;
-    let default = state.config.languages.default_lang();
-    Ok(langs
-        .iter()
-        .map(|lang| {
-            let options = pages
-                .iter()
-                .filter(|p| !matches!(p.status, super::model::PageStatus::Draft))
-                .map(|p| {
-                    let path = if p.slug.is_home() {
-                        format!("/{lang}/")
-                    } else {
-                        format!("/{lang}/{}", p.slug)
-                    };
-                    (path, p.title.text(*lang, default).to_owned())
-                })
-                .collect();
-            (format!("links-{lang}"), options)
-        })
-        .collect())
-}
-
 struct InputView {
     name: String,
     label: String,
@@ -96,93 +70,11 @@ struct InputView {
     source: Option<String>,
     /// An image field: the media library to choose from.
     chooser: Option<Chooser>,
-    /// A link field: the id of the datalist of the site's pages in its language.
+    /// A link field: the id of the datalist of the site's pages in its language (or of the media
+    /// library's images, for a file field).
     links: Option<String>,
-}
-
-/// The media chooser of an image field: a page of thumbnails as radio buttons, the current choice
-/// first, and a field for an address outside the library.
-struct Chooser {
-    items: Vec<Choice>,
-    other: String,
-    other_checked: bool,
-    q: String,
-    page: i64,
-    pages: i64,
-    /// The block form's address with `media_q` and `type` kept, for the pager's links.
-    pager_base: String,
-}
-
-struct Choice {
-    path: String,
-    thumb: String,
-    name: String,
-    size: String,
-    checked: bool,
-}
-
-const CHOOSER_PAGE: i64 = 24;
-
-impl Chooser {
-    async fn load(
-        state: &AppState,
-        current: &str,
-        values: &FormMap,
-        form_path: &str,
-    ) -> Result<Chooser, AppError> {
-        let q = values.get("media_q").map_or("", |q| q.trim()).to_owned();
-        let page = values
-            .get("media_page")
-            .and_then(|p| p.parse::<i64>().ok())
-            .unwrap_or(1)
-            .max(1);
-        let (items, total) = crate::media::store::images_page(
-            &state.db,
-            Some(q.as_str()),
-            CHOOSER_PAGE,
-            (page - 1) * CHOOSER_PAGE,
-        )
-        .await?;
-        let choice = |m: &crate::media::store::MediaItem| Choice {
-            checked: m.path() == current,
-            path: m.path(),
-            thumb: m.thumbnail(),
-            name: m.original_name.clone(),
-            size: match (m.width, m.height) {
-                (Some(w), Some(h)) => format!("{w}×{h}"),
-                _ => String::new(),
-            },
-        };
-        let mut choices: Vec<Choice> = items.iter().map(choice).collect();
-        let in_library = match current.strip_prefix("/media/") {
-            Some(name) => crate::media::store::by_file_name(&state.db, name).await?,
-            None => None,
-        };
-        // The current choice stays choosable (and chosen) whatever page is shown.
-        if let Some(item) = &in_library
-            && !choices.iter().any(|c| c.checked)
-        {
-            choices.insert(0, choice(item));
-        }
-        let other = if in_library.is_none() { current } else { "" };
-        let sep = if form_path.contains('?') { '&' } else { '?' };
-        Ok(Chooser {
-            items: choices,
-            other_checked: in_library.is_none(),
-            other: other.to_owned(),
-            pager_base: format!("{form_path}{sep}media_q={}", urlencode(&q)),
-            q,
-            page,
-            pages: ((total + CHOOSER_PAGE - 1) / CHOOSER_PAGE).max(1),
-        })
-    }
-}
-
-/// `text` as a URL query value.
-fn urlencode(text: &str) -> String {
-    serde_urlencoded::to_string([("", text)])
-        .map(|s| s.trim_start_matches('=').to_owned())
-        .unwrap_or_default()
+    /// A select filled from the site's data: value and label (the bookable consultants).
+    choices: Vec<(String, String)>,
 }
 
 #[derive(Deserialize)]
@@ -358,15 +250,16 @@ async fn save_block_form(
         .and_then(|v| v.parse().ok())
         .unwrap_or(-1);
     let langs = state.config.languages.all();
-    let rows = form
-        .keys()
-        .filter(|k| k.starts_with("items.") && k.ends_with(".icon"))
-        .count()
-        .max(1);
+    let rows = block_form::rows_in(form.keys()).max(1);
     let fields = block_form::fields(&block_type, rows);
     block_form::resolve_choices(&mut form, &fields);
     if block_type == "image" {
-        fill_from_media(&state, &mut form).await?;
+        fill_from_media(&state, &mut form, "").await?;
+    }
+    if block_type == "gallery" {
+        for row in 0..rows {
+            fill_from_media(&state, &mut form, &format!("items.{row}.")).await?;
+        }
     }
     let (json, missing) = block_form::unflatten(&form, &fields, langs);
     let parsed = if missing.is_empty() {
@@ -426,11 +319,15 @@ async fn save_block_form(
     .await
 }
 
-/// An image block showing an upload takes the upload's dimensions (for `srcset` and layout without
+/// An image block (or a gallery's image at `prefix`) showing an upload takes the upload's dimensions (for `srcset` and layout without
 /// jumps) and, where the editor left them empty, its alternative texts.
-async fn fill_from_media(state: &AppState, form: &mut FormMap) -> Result<(), AppError> {
+async fn fill_from_media(
+    state: &AppState,
+    form: &mut FormMap,
+    prefix: &str,
+) -> Result<(), AppError> {
     let Some(name) = form
-        .get("src")
+        .get(&format!("{prefix}src"))
         .and_then(|s| s.trim().strip_prefix("/media/"))
         .map(str::to_owned)
     else {
@@ -441,12 +338,12 @@ async fn fill_from_media(state: &AppState, form: &mut FormMap) -> Result<(), App
     };
     for (key, value) in [("width", item.width), ("height", item.height)] {
         if let Some(v) = value {
-            form.insert(key.to_owned(), v.to_string());
+            form.insert(format!("{prefix}{key}"), v.to_string());
         }
     }
     let alt: Localized<String> = serde_json::from_str(&item.alt).unwrap_or_default();
     for (lang, text) in alt.variants() {
-        let key = format!("alt.{lang}");
+        let key = format!("{prefix}alt.{lang}");
         if form.get(&key).is_none_or(|v| v.trim().is_empty()) {
             form.insert(key, text.clone());
         }
@@ -483,20 +380,29 @@ async fn render_block(
         .get("translate")
         .and_then(|l| state.config.languages.find(l))
         .filter(|l| *l != default);
-    let rows = values
-        .keys()
-        .filter(|k| k.starts_with("items.") && (k.ends_with(".icon") || k.contains(".title.")))
-        .filter_map(|k| k.split('.').nth(1)?.parse::<usize>().ok())
-        .max()
-        .map_or(1, |m| m + 2);
+    // The rows filled, and one more to fill.
+    let rows = block_form::rows_in(values.keys()) + 1;
     let fields: Vec<Field> = block_form::fields(block_type, rows);
     let form_path = match block_id {
         Some(b) => format!("/admin/pages/{page_id}/blocks/{b}"),
         None => format!("/admin/pages/{page_id}/blocks/new?type={block_type}"),
     };
     let has_links = fields.iter().any(|f| f.input == Input::Link);
-    let links = if has_links {
+    let mut links = if has_links {
         site_links(state, langs).await?
+    } else {
+        Vec::new()
+    };
+    if fields.iter().any(|f| f.input == Input::MediaPath) {
+        links.push(("media-images".to_owned(), media_images(state).await?));
+    }
+    let consultants: Vec<(String, String)> = if fields.iter().any(|f| f.input == Input::Consultant)
+    {
+        state
+            .teasers(crate::content::library_view::CONSULTANTS)
+            .iter()
+            .filter_map(|t| Some((t.group.clone()?, t.title.text(default, default).to_owned())))
+            .collect()
     } else {
         Vec::new()
     };
@@ -550,6 +456,10 @@ async fn render_block(
                 },
                 options: match field.input {
                     Input::Select(options) => options.to_vec(),
+                    _ => Vec::new(),
+                },
+                choices: match field.input {
+                    Input::Consultant => consultants.clone(),
                     _ => Vec::new(),
                 },
                 number: field.input == Input::Number,

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
+use super::blocks::library;
 use crate::i18n::Lang;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -20,6 +21,10 @@ pub enum Input {
     Link,
     /// A number the server fills (an image's dimensions, from its media record); not typed.
     Dimension,
+    /// A file of the media library or the site, typed with the library's images suggested.
+    MediaPath,
+    /// One of the bookable consultants.
+    Consultant,
 }
 
 /// One field of a block type, possibly repeated per language.
@@ -47,6 +52,16 @@ pub const BLOCK_TYPES: &[&str] = &[
     "whitepaper_teaser",
     "contact_form",
     "newsletter_signup",
+    "stats",
+    "faq",
+    "pricing",
+    "gallery",
+    "testimonials",
+    "logo_wall",
+    "columns",
+    "divider",
+    "table",
+    "consultant",
 ];
 const ICONS: &[&str] = &[
     "bolt", "shield", "globe", "chart", "users", "code", "check", "chat",
@@ -189,8 +204,131 @@ pub fn fields(block_type: &str, items: usize) -> Vec<Field> {
             f("title", "field-title", true, false, Line),
             f("intro", "field-text", true, false, Text),
         ],
+        "stats" => rows_of(
+            items,
+            library::MAX_STATS,
+            &[
+                ("value", "field-stat-value", true, Line),
+                ("label", "field-stat-label", true, Line),
+            ],
+        ),
+        "faq" => rows_of(
+            items,
+            library::MAX_FAQ,
+            &[
+                ("question", "field-question", true, Line),
+                ("answer", "field-answer", true, Text),
+            ],
+        ),
+        "pricing" => rows_of(
+            items,
+            library::MAX_PLANS,
+            &[
+                ("name", "field-plan-name", true, Line),
+                ("price", "field-plan-price", true, Line),
+                ("period", "field-plan-period", true, Line),
+                ("features", "field-plan-features", true, Text),
+                (
+                    "highlighted",
+                    "field-plan-highlighted",
+                    false,
+                    Select(&["yes"]),
+                ),
+                ("cta_label", "field-button-label", true, Line),
+                ("cta_url", "field-button-link", true, Link),
+            ],
+        ),
+        "gallery" => rows_of(
+            items,
+            library::MAX_GALLERY,
+            &[
+                ("src", "field-image", false, MediaPath),
+                ("alt", "field-alt", true, Line),
+                ("caption", "field-caption", true, Line),
+                ("width", "field-width", false, Dimension),
+                ("height", "field-height", false, Dimension),
+            ],
+        ),
+        "testimonials" => rows_of(
+            items,
+            library::MAX_TESTIMONIALS,
+            &[
+                ("quote", "field-quote", true, Text),
+                ("name", "field-person", true, Line),
+                ("role", "field-role", true, Line),
+                ("photo", "field-photo", false, MediaPath),
+            ],
+        ),
+        "logo_wall" => rows_of(
+            items,
+            library::MAX_LOGOS,
+            &[
+                ("src", "field-logo", false, MediaPath),
+                ("name", "field-company", true, Line),
+                ("url", "field-button-link", false, Link),
+            ],
+        ),
+        "columns" => {
+            let mut v = Vec::new();
+            for i in 0..items.clamp(2, 3) {
+                v.push(f(
+                    format!("items.{i}.body"),
+                    "field-column",
+                    true,
+                    false,
+                    Markdown,
+                ));
+            }
+            v
+        }
+        "divider" => vec![f(
+            "style",
+            "field-divider-style",
+            false,
+            true,
+            Select(&["line", "space"]),
+        )],
+        "table" => vec![
+            f("title", "field-title", true, false, Line),
+            f("rows", "field-table-rows", true, true, Text),
+        ],
+        "consultant" => vec![
+            f("title", "field-title", true, false, Line),
+            f("consultant", "field-consultant", false, true, Consultant),
+        ],
         _ => Vec::new(),
     }
+}
+
+/// `rows` numbered rows (`items.0.value`, ...) of `columns` (path, label, localized, input), at
+/// most `max`; with the block's title first.
+fn rows_of(rows: usize, max: usize, columns: &[(&str, &'static str, bool, Input)]) -> Vec<Field> {
+    let mut v = vec![f("title", "field-title", true, false, Input::Line)];
+    for i in 0..rows.clamp(1, max) {
+        for (path, label, localized, input) in columns {
+            v.push(f(
+                format!("items.{i}.{path}"),
+                label,
+                *localized,
+                false,
+                *input,
+            ));
+        }
+    }
+    v
+}
+
+/// How many numbered rows a submitted or stored form has (`items.N.…`): the highest N plus one.
+pub fn rows_in<'a>(keys: impl Iterator<Item = &'a String>) -> usize {
+    keys.filter_map(|k| {
+        k.strip_prefix("items.")?
+            .split('.')
+            .next()?
+            .parse::<usize>()
+            .ok()
+    })
+    .max()
+    .map_or(0, |m| m + 1)
 }
 
 /// How many feature rows to offer: those filled plus one empty, up to the maximum.
@@ -291,9 +429,12 @@ pub fn unflatten(
                     .parse::<u64>()
                     .map(Value::from)
                     .unwrap_or(Value::String(raw)),
-                Input::Line | Input::Select(_) | Input::Image | Input::Link => {
-                    Value::String(raw.trim().to_owned())
-                }
+                Input::Line
+                | Input::Select(_)
+                | Input::Image
+                | Input::Link
+                | Input::MediaPath
+                | Input::Consultant => Value::String(raw.trim().to_owned()),
                 Input::Text | Input::Markdown => Value::String(raw),
             };
             set_path(&mut root, &name, value);

@@ -99,6 +99,98 @@ pub fn preview(block: &Block, lang: Lang, default: Lang) -> Preview {
             text: excerpt(n.intro.text(lang, default), 140),
             ..Preview::default()
         },
+        BlockKind::Stats(st) => Preview {
+            heading: t(&st.title),
+            text: st
+                .items
+                .iter()
+                .map(|i| format!("{} {}", t(&i.value), t(&i.label)))
+                .collect::<Vec<_>>()
+                .join(" · "),
+            ..Preview::default()
+        },
+        BlockKind::Faq(f) => Preview {
+            heading: t(&f.title),
+            text: excerpt(
+                &f.items
+                    .iter()
+                    .map(|i| t(&i.question))
+                    .collect::<Vec<_>>()
+                    .join(" · "),
+                200,
+            ),
+            ..Preview::default()
+        },
+        BlockKind::Pricing(p) => Preview {
+            heading: t(&p.title),
+            text: p
+                .items
+                .iter()
+                .map(|i| format!("{} {}", t(&i.name), t(&i.price)))
+                .collect::<Vec<_>>()
+                .join(" · "),
+            button: p
+                .items
+                .iter()
+                .find(|i| i.is_highlighted())
+                .map(|i| t(&i.cta_label)),
+            ..Preview::default()
+        },
+        BlockKind::Gallery(g) => Preview {
+            image: g.items.first().map(|i| i.src.as_str().to_owned()),
+            heading: t(&g.title),
+            text: format!("{} ×", g.items.len()),
+            ..Preview::default()
+        },
+        BlockKind::Testimonials(ts) => Preview {
+            heading: t(&ts.title),
+            text: ts
+                .items
+                .first()
+                .map(|i| excerpt(i.quote.text(lang, default), 160))
+                .unwrap_or_default(),
+            quote: true,
+            ..Preview::default()
+        },
+        BlockKind::LogoWall(l) => Preview {
+            image: l.items.first().map(|i| i.src.as_str().to_owned()),
+            heading: t(&l.title),
+            text: l
+                .items
+                .iter()
+                .map(|i| t(&i.name))
+                .collect::<Vec<_>>()
+                .join(" · "),
+            ..Preview::default()
+        },
+        BlockKind::Columns(c) => Preview {
+            text: excerpt(
+                &c.items
+                    .iter()
+                    .map(|i| i.body.text(lang, default))
+                    .collect::<Vec<_>>()
+                    .join(" | "),
+                200,
+            ),
+            ..Preview::default()
+        },
+        BlockKind::Divider(d) => Preview {
+            text: d.style.clone(),
+            ..Preview::default()
+        },
+        BlockKind::Table(tb) => Preview {
+            heading: t(&tb.title),
+            text: excerpt(
+                tb.rows.text(lang, default).lines().next().unwrap_or(""),
+                140,
+            ),
+            ..Preview::default()
+        },
+        BlockKind::ConsultantCard(c) => Preview {
+            heading: t(&c.title),
+            text: c.consultant.clone(),
+            ..Preview::default()
+        },
         BlockKind::Unknown { .. } => Preview::default(),
     }
 }
@@ -118,6 +210,16 @@ pub fn summary(block: &Block, lang: Lang, default: Lang) -> String {
         BlockKind::WhitepaperTeaser(t) => t.title.text(lang, default),
         BlockKind::ContactForm(c) => c.title.text(lang, default),
         BlockKind::NewsletterSignup(n) => n.title.text(lang, default),
+        BlockKind::Stats(x) => x.title.text(lang, default),
+        BlockKind::Faq(x) => x.title.text(lang, default),
+        BlockKind::Pricing(x) => x.title.text(lang, default),
+        BlockKind::Gallery(x) => x.title.text(lang, default),
+        BlockKind::Testimonials(x) => x.title.text(lang, default),
+        BlockKind::LogoWall(x) => x.title.text(lang, default),
+        BlockKind::Columns(x) => x.items.first().map_or("", |c| c.body.text(lang, default)),
+        BlockKind::Divider(x) => x.style.as_str(),
+        BlockKind::Table(x) => x.title.text(lang, default),
+        BlockKind::ConsultantCard(x) => x.title.text(lang, default),
         BlockKind::Unknown { .. } => "",
     };
     let mut s: String = text.chars().take(80).collect();

@@ -405,6 +405,85 @@ fn demo_pages() -> Vec<DemoPage> {
             )],
         },
         DemoPage {
+            slug: "packages",
+            parent: None,
+            placement: Placement::Main,
+            draft: false,
+            title: tr("Packages", "Pakete"),
+            summary: tr(
+                "Three ways to start with AI, with what each includes and costs.",
+                "Drei Wege, mit KI zu beginnen: was jeder enthält und kostet.",
+            ),
+            blocks: vec![
+                (
+                    "stats",
+                    json!({"items": [
+                        {"value": tr("120+", "120+"), "label": tr("projects delivered", "abgeschlossene Projekte")},
+                        {"value": tr("14 days", "14 Tage"), "label": tr("from kickoff to first prototype", "vom Start zum ersten Prototyp")},
+                        {"value": tr("98 %", "98 %"), "label": tr("of clients would book us again", "der Kunden würden wieder buchen")},
+                    ]}),
+                ),
+                (
+                    "pricing",
+                    json!({"title": tr("Choose your start", "Wählen Sie Ihren Einstieg"), "items": [
+                        {"name": tr("Workshop", "Workshop"), "price": tr("2,400 €", "2.400 €"), "period": tr("once", "einmalig"),
+                         "features": tr("One day on site\nUse cases ranked\nA written plan", "Ein Tag vor Ort\nAnwendungsfälle priorisiert\nEin schriftlicher Plan"),
+                         "cta_label": tr("Book a call", "Gespräch buchen"), "cta_url": tr("/en/book", "/de/book")},
+                        {"name": tr("Prototype", "Prototyp"), "price": tr("9,800 €", "9.800 €"), "period": tr("fixed price", "Festpreis"),
+                         "features": tr("Workshop included\nA working prototype in 14 days\nEvaluation on your data", "Workshop inklusive\nEin funktionierender Prototyp in 14 Tagen\nEvaluierung mit Ihren Daten"),
+                         "highlighted": "yes", "cta_label": tr("Book a call", "Gespräch buchen"), "cta_url": tr("/en/book", "/de/book")},
+                        {"name": tr("Partnership", "Partnerschaft"), "price": tr("from 6,000 €", "ab 6.000 €"), "period": tr("per month", "pro Monat"),
+                         "features": tr("A team on call\nProduction and monitoring\nQuarterly reviews", "Ein Team auf Abruf\nBetrieb und Monitoring\nQuartalsweise Reviews"),
+                         "cta_label": tr("Talk to us", "Sprechen Sie uns an"), "cta_url": tr("/en/contact", "/de/contact")},
+                    ]}),
+                ),
+                (
+                    "table",
+                    json!({"title": tr("What each package includes", "Was jedes Paket enthält"), "rows": tr(
+                        "Included | Workshop | Prototype | Partnership\nUse-case workshop | yes | yes | yes\nWorking prototype | no | yes | yes\nProduction support | no | no | yes",
+                        "Enthalten | Workshop | Prototyp | Partnerschaft\nAnwendungsfall-Workshop | ja | ja | ja\nFunktionierender Prototyp | nein | ja | ja\nBetrieb | nein | nein | ja",
+                    )}),
+                ),
+                ("divider", json!({"style": "line"})),
+                (
+                    "testimonials",
+                    json!({"title": tr("What clients say", "Was Kunden sagen"), "items": [
+                        {"quote": tr("Two weeks later we had a prototype our staff actually used.", "Zwei Wochen später hatten wir einen Prototyp, den unser Team wirklich nutzte."),
+                         "name": tr("Mara Ilić", "Mara Ilić"), "role": tr("COO, logistics company", "COO, Logistikunternehmen"), "photo": "/static/img/speaker.svg"},
+                        {"quote": tr("Clear about costs from day one, and no lock-in.", "Vom ersten Tag an klar bei den Kosten, und keine Abhängigkeit."),
+                         "name": tr("Jonas Weber", "Jonas Weber"), "role": tr("Managing director, engineering firm", "Geschäftsführer, Ingenieurbüro")},
+                    ]}),
+                ),
+                (
+                    "gallery",
+                    json!({"title": tr("From the last workshops", "Aus den letzten Workshops"), "items": [
+                        {"src": "/static/img/team.svg", "alt": tr("The team at the whiteboard", "Das Team am Whiteboard"), "caption": tr("Ranking use cases", "Anwendungsfälle priorisieren")},
+                        {"src": "/static/img/code.svg", "alt": tr("Code on a screen", "Code auf einem Bildschirm"), "caption": tr("The first prototype", "Der erste Prototyp")},
+                        {"src": "/static/img/hero.svg", "alt": tr("An abstract chart", "Ein abstraktes Diagramm"), "caption": tr("Measuring the result", "Das Ergebnis messen")},
+                    ]}),
+                ),
+                (
+                    "columns",
+                    json!({"items": [
+                        {"body": tr("### Before\nWe read your processes and data, and name what AI can and cannot do for them.", "### Vorher\nWir lesen Ihre Prozesse und Daten und sagen, was KI dafür kann und was nicht.")},
+                        {"body": tr("### After\nYou own the code, the evaluation and the plan; we stay only if you want us to.", "### Nachher\nCode, Evaluierung und Plan gehören Ihnen; wir bleiben nur, wenn Sie es wollen.")},
+                    ]}),
+                ),
+                (
+                    "faq",
+                    json!({"title": tr("Questions we hear often", "Häufige Fragen"), "items": [
+                        {"question": tr("Do our data leave the EU?", "Verlassen unsere Daten die EU?"), "answer": tr("No. We work with EU-hosted models or models running on your own servers.", "Nein. Wir arbeiten mit in der EU betriebenen Modellen oder mit Modellen auf Ihren eigenen Servern.")},
+                        {"question": tr("Can we start small?", "Können wir klein anfangen?"), "answer": tr("Yes: the workshop is one day and stands on its own.", "Ja: Der Workshop dauert einen Tag und steht für sich.")},
+                        {"question": tr("What if the prototype does not work?", "Was, wenn der Prototyp nicht funktioniert?"), "answer": tr("Then you know before spending more, and you keep the evaluation.", "Dann wissen Sie es, bevor Sie mehr ausgeben, und behalten die Evaluierung.")},
+                    ]}),
+                ),
+                (
+                    "consultant",
+                    json!({"consultant": "1", "title": tr("Your first contact", "Ihr erster Kontakt")}),
+                ),
+            ],
+        },
+        DemoPage {
             slug: "careers",
             parent: None,
             placement: Placement::Main,

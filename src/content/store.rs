@@ -82,17 +82,14 @@ pub(super) fn blocks_from_json(page_id: i64, json: &str) -> anyhow::Result<Vec<B
         .into_iter()
         .map(|(id, block_type, content, html, sort_order)| {
             let kind = match BlockKind::parse(&block_type, content.get()) {
-                Ok(BlockKind::RichText(mut text)) => {
-                    let parsed = html.map(|h| serde_json::from_str(h.get())).transpose();
-                    text.html = parsed
-                        .unwrap_or_else(|e| {
-                            tracing::warn!(block_id = id, error = %e, "content_blocks row has invalid rendered_html");
-                            None
-                        })
-                        .unwrap_or_default();
-                    BlockKind::RichText(text)
+                Ok(mut kind) => {
+                    if let Some(html) = html
+                        && let Err(e) = kind.restore_rendered_html(html.get())
+                    {
+                        tracing::warn!(block_id = id, error = %e, "content_blocks row has invalid rendered_html");
+                    }
+                    kind
                 }
-                Ok(kind) => kind,
                 Err(error) => {
                     tracing::warn!(block_id = id, page_id, %error, "content_blocks row renders nothing");
                     BlockKind::Unknown { block_type }

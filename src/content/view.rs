@@ -5,6 +5,10 @@ use serde_json::json;
 use time::OffsetDateTime;
 
 use super::blocks::{Block, BlockKind, SafeUrl};
+pub use super::library_view::{
+    ColumnsView, ConsultantView, DividerView, FaqView, GalleryView, LogoWallView, PricingView,
+    StatsView, TableView, TestimonialsView,
+};
 use super::model::Page;
 use super::page_path;
 use super::tree::SiteTree;
@@ -67,6 +71,16 @@ pub enum BlockView<'a> {
     WhitepaperTeaser(TeaserView<'a>),
     ContactForm(ContactFormView<'a>),
     NewsletterSignup(NewsletterView<'a>),
+    Stats(StatsView<'a>),
+    Faq(FaqView<'a>),
+    Pricing(PricingView<'a>),
+    Gallery(GalleryView<'a>),
+    Testimonials(TestimonialsView<'a>),
+    LogoWall(LogoWallView<'a>),
+    Columns(ColumnsView<'a>),
+    Divider(DividerView),
+    Table(TableView<'a>),
+    ConsultantCard(ConsultantView),
 }
 
 pub struct ContactFormView<'a> {
@@ -176,22 +190,26 @@ pub struct TeaserItem {
 
 /// Resolves localized fields for one reader.
 #[derive(Clone, Copy)]
-struct Reader {
+pub(super) struct Reader {
     lang: Lang,
     default: Lang,
 }
 
 impl Reader {
-    fn text<'a>(&self, field: &'a Localized<String>) -> &'a str {
+    pub(super) fn lang(&self) -> Lang {
+        self.lang
+    }
+
+    pub(super) fn text<'a>(&self, field: &'a Localized<String>) -> &'a str {
         field.text(self.lang, self.default)
     }
 
-    fn link<'a>(&self, field: &'a Localized<SafeUrl>) -> Option<&'a str> {
+    pub(super) fn link<'a>(&self, field: &'a Localized<SafeUrl>) -> Option<&'a str> {
         field.get(self.lang, self.default).map(SafeUrl::as_str)
     }
 
     /// `Some(lang)` when the field is shown in a fallback language, so the markup can say so.
-    fn fallback_of(&self, field: &Localized<String>) -> Option<Lang> {
+    pub(super) fn fallback_of(&self, field: &Localized<String>) -> Option<Lang> {
         field
             .resolve(self.lang, self.default)
             .map(|(l, _)| l)
@@ -269,7 +287,8 @@ impl<'a> PageTemplate<'a> {
             BlockView::Image(i) => Some(i.src),
             _ => None,
         });
-        let json_ld_sanitized = json_ld(&layout, title, description, &breadcrumbs, base);
+        let faq = super::library_view::faq_entities(&blocks);
+        let json_ld_sanitized = json_ld(&layout, title, description, &breadcrumbs, base, faq);
         PageTemplate {
             og_locale: og_locale(lang),
             og_locale_alternates: layout
@@ -432,6 +451,18 @@ fn block_view<'a>(
                 all_href,
             })
         }
+        BlockKind::Stats(_)
+        | BlockKind::Faq(_)
+        | BlockKind::Pricing(_)
+        | BlockKind::Gallery(_)
+        | BlockKind::Testimonials(_)
+        | BlockKind::LogoWall(_)
+        | BlockKind::Columns(_)
+        | BlockKind::Divider(_)
+        | BlockKind::Table(_)
+        | BlockKind::ConsultantCard(_) => {
+            return super::library_view::view(&block.kind, r, state);
+        }
         BlockKind::Unknown { block_type } => {
             tracing::warn!(
                 block_id = block.id,
@@ -452,6 +483,7 @@ fn json_ld(
     description: &str,
     crumbs: &[Link],
     base: &str,
+    faq: Vec<serde_json::Value>,
 ) -> String {
     let org_id = format!("{base}/#organization");
     let items: Vec<_> = crumbs
@@ -475,12 +507,23 @@ fn json_ld(
             {"@type": "BreadcrumbList", "itemListElement": items},
         ],
     });
+    let mut graph = graph;
+    if !faq.is_empty()
+        && let Some(nodes) = graph["@graph"].as_array_mut()
+    {
+        // A page with questions and answers says so, for search engines' FAQ results.
+        nodes.push(json!({
+            "@type": "FAQPage",
+            "@id": format!("{}#faq", layout.canonical),
+            "mainEntity": faq,
+        }));
+    }
     escape_json_for_script(&graph.to_string())
 }
 
 /// `/media/abc.jpg 1200w, /media/abc-480.jpg 480w, ...` for an upload whose width is known: the media
 /// library makes renditions of every width in `RENDITION_WIDTHS` below the original's.
-fn srcset(src: &str, width: Option<u32>) -> Option<String> {
+pub(super) fn srcset(src: &str, width: Option<u32>) -> Option<String> {
     let width = width?;
     let name = src.strip_prefix("/media/")?;
     let (stem, ext) = name.rsplit_once('.')?;

@@ -70,8 +70,10 @@ pub struct Teaser {
     pub path: String,
     /// Shown until then (a webinar's start); `None`: until the list changes.
     pub until: Option<time::OffsetDateTime>,
-    /// The group a teaser block may pick (a whitepaper's category key).
+    /// The group a teaser block may pick (a whitepaper's category key, a consultant's id).
     pub group: Option<String>,
+    /// A picture to show with it (a consultant's photo).
+    pub image: Option<String>,
 }
 
 impl Teaser {

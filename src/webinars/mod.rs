@@ -38,6 +38,7 @@ pub async fn refresh(state: &AppState) -> anyhow::Result<()> {
                 path: format!("webinars/{}", w.slug),
                 until: Some(crate::db::DbTime::from(w.starts_at).0),
                 group: None,
+                image: None,
             })
             .collect(),
     );

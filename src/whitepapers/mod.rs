@@ -42,6 +42,7 @@ pub async fn refresh(state: &AppState) -> anyhow::Result<()> {
                 path: format!("whitepapers/{}", w.slug),
                 until: None,
                 group: w.category.map(|c| c.key),
+                image: None,
             })
             .collect(),
     );

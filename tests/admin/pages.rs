@@ -689,6 +689,7 @@ async fn one_revision_can_be_viewed_in_full() {
 async fn xss_typed_into_every_block_field_comes_out_escaped_everywhere() {
     let app = TestApp::signed_in("editor").await;
     let x = "<script>alert(1)</script>\"'><img src=x onerror=alert(2)>";
+    let table = format!("Head | {x}\n{x} | cell");
     let created = app
         .post_form(
             "/admin/pages/new",
@@ -761,6 +762,69 @@ async fn xss_typed_into_every_block_field_comes_out_escaped_everywhere() {
                 ("company.en", x),
             ],
         ),
+        (
+            "stats",
+            vec![
+                ("title.en", x),
+                ("items.0.value.en", x),
+                ("items.0.label.de", x),
+            ],
+        ),
+        (
+            "faq",
+            vec![
+                ("title.en", x),
+                ("items.0.question.en", x),
+                ("items.0.answer.en", x),
+            ],
+        ),
+        (
+            "pricing",
+            vec![
+                ("title.en", x),
+                ("items.0.name.en", x),
+                ("items.0.price.en", x),
+                ("items.0.period.de", x),
+                ("items.0.features.en", x),
+                ("items.0.highlighted", "yes"),
+                ("items.0.cta_label.en", x),
+                ("items.0.cta_url.en", "/en/book"),
+            ],
+        ),
+        (
+            "gallery",
+            vec![
+                ("title.en", x),
+                ("items.0.src", "/static/img/team.svg"),
+                ("items.0.alt.en", x),
+                ("items.0.caption.de", x),
+            ],
+        ),
+        (
+            "testimonials",
+            vec![
+                ("title.de", x),
+                ("items.0.quote.en", x),
+                ("items.0.name.en", x),
+                ("items.0.role.en", x),
+            ],
+        ),
+        (
+            "logo_wall",
+            vec![
+                ("title.en", x),
+                ("items.0.src", "/static/img/code.svg"),
+                ("items.0.name.en", x),
+                ("items.0.url", "https://example.com/"),
+            ],
+        ),
+        (
+            "columns",
+            vec![("items.0.body.en", x), ("items.1.body.en", x)],
+        ),
+        ("divider", vec![("style", "space")]),
+        ("table", vec![("title.en", x), ("rows.en", &table)]),
+        ("consultant", vec![("title.en", x), ("consultant", "1")]),
     ];
     for (block_type, fields) in &blocks {
         let v = version(&app, id).await;

@@ -27,7 +27,7 @@ fn migrate_seed_and_backup_produce_a_database_that_opens() {
     );
     assert!(
         String::from_utf8_lossy(&out.stdout)
-            .contains("11 pages, 2 consultants, 4 webinars and 3 whitepapers added")
+            .contains("12 pages, 2 consultants, 4 webinars and 3 whitepapers added")
     );
     // Seeding again adds nothing and breaks nothing.
     let out = magnetiq(dir.path(), &["seed-demo"]);
@@ -59,7 +59,7 @@ fn migrate_seed_and_backup_produce_a_database_that_opens() {
             .scalar(&pool)
             .await
             .unwrap();
-        assert_eq!(pages, 11);
+        assert_eq!(pages, 12);
     });
 
     // A second backup never overwrites the first.

@@ -4,6 +4,7 @@
 mod common;
 
 mod as_browsers_ask;
+mod block_library;
 mod cli;
 mod client_addresses;
 mod errors;

@@ -121,7 +121,7 @@ async fn navigation_has_dropdowns_for_child_pages_and_breadcrumbs() {
     let app = TestApp::spawn().await;
     let html = app.page("/de/software-development").await;
     let top: Vec<String> = texts(&html, ".menu > .menu-item > a");
-    assert_eq!(top, vec!["Über uns", "Leistungen", "Kontakt"]);
+    assert_eq!(top, vec!["Über uns", "Leistungen", "Kontakt", "Pakete"]);
     let children = attrs(&html, ".has-children .submenu a", "href");
     assert_eq!(
         children,

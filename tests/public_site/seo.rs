@@ -14,9 +14,9 @@ async fn sitemap_lists_every_published_page_in_every_language_with_alternates() 
     let xml = response.text().await.unwrap();
     let doc = roxmltree_lite::parse(&xml);
     let base = crate::common::BASE_URL;
-    // 10 published demo pages, the webinars list and 4 demo webinars, the whitepapers list and 3
+    // 11 published demo pages, the webinars list and 4 demo webinars, the whitepapers list and 3
     // demo whitepapers, × 2 languages.
-    assert_eq!(doc.locs.len(), 38, "{:?}", doc.locs);
+    assert_eq!(doc.locs.len(), 40, "{:?}", doc.locs);
     for loc in [
         format!("{base}/en/"),
         format!("{base}/de/"),
@@ -35,7 +35,7 @@ async fn sitemap_lists_every_published_page_in_every_language_with_alternates() 
     assert!(xml.contains(&format!(
         r#"<xhtml:link rel="alternate" hreflang="x-default" href="{base}/en/about"/>"#
     )));
-    assert_eq!(xml.matches("<xhtml:link").count(), 38 * 3);
+    assert_eq!(xml.matches("<xhtml:link").count(), 40 * 3);
 }
 
 #[tokio::test]

@@ -4,7 +4,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::i18n::{Localized, Variant};
 
-type Text = Localized<String>;
+pub mod library;
+
+pub(crate) type Text = Localized<String>;
 
 /// A block's content, by type. `Unknown` is a row whose type this version does not know (or whose
 /// content no longer parses): it renders nothing.
@@ -22,6 +24,16 @@ pub enum BlockKind {
     WhitepaperTeaser(WhitepaperTeaser),
     ContactForm(ContactForm),
     NewsletterSignup(NewsletterSignup),
+    Stats(library::Stats),
+    Faq(library::Faq),
+    Pricing(library::Pricing),
+    Gallery(library::Gallery),
+    Testimonials(library::Testimonials),
+    LogoWall(library::LogoWall),
+    Columns(library::Columns),
+    Divider(library::Divider),
+    Table(library::Table),
+    ConsultantCard(library::ConsultantCard),
     Unknown { block_type: String },
 }
 
@@ -227,8 +239,19 @@ impl BlockKind {
             "whitepaper_teaser" => BlockKind::WhitepaperTeaser(from(content).map_err(invalid)?),
             "contact_form" => BlockKind::ContactForm(from(content).map_err(invalid)?),
             "newsletter_signup" => BlockKind::NewsletterSignup(from(content).map_err(invalid)?),
+            "stats" => BlockKind::Stats(from(content).map_err(invalid)?),
+            "faq" => BlockKind::Faq(from(content).map_err(invalid)?),
+            "pricing" => BlockKind::Pricing(from(content).map_err(invalid)?),
+            "gallery" => BlockKind::Gallery(from(content).map_err(invalid)?),
+            "testimonials" => BlockKind::Testimonials(from(content).map_err(invalid)?),
+            "logo_wall" => BlockKind::LogoWall(from(content).map_err(invalid)?),
+            "columns" => BlockKind::Columns(from(content).map_err(invalid)?),
+            "divider" => BlockKind::Divider(from(content).map_err(invalid)?),
+            "table" => BlockKind::Table(from(content).map_err(invalid)?),
+            "consultant" => BlockKind::ConsultantCard(from(content).map_err(invalid)?),
             other => return Err(BlockError::UnknownType(other.to_owned())),
         };
+        library::check(&kind).map_err(invalid)?;
         match &kind {
             BlockKind::Hero(h) if h.buttons.len() > MAX_HERO_BUTTONS => Err(invalid(format!(
                 "a hero has at most {MAX_HERO_BUTTONS} buttons"
@@ -266,6 +289,16 @@ impl BlockKind {
             BlockKind::WhitepaperTeaser(_) => "whitepaper_teaser",
             BlockKind::ContactForm(_) => "contact_form",
             BlockKind::NewsletterSignup(_) => "newsletter_signup",
+            BlockKind::Stats(_) => "stats",
+            BlockKind::Faq(_) => "faq",
+            BlockKind::Pricing(_) => "pricing",
+            BlockKind::Gallery(_) => "gallery",
+            BlockKind::Testimonials(_) => "testimonials",
+            BlockKind::LogoWall(_) => "logo_wall",
+            BlockKind::Columns(_) => "columns",
+            BlockKind::Divider(_) => "divider",
+            BlockKind::Table(_) => "table",
+            BlockKind::ConsultantCard(_) => "consultant",
             BlockKind::Unknown { block_type } => block_type,
         }
     }
@@ -285,6 +318,16 @@ impl BlockKind {
             BlockKind::WhitepaperTeaser(b) => serde_json::to_string(b),
             BlockKind::ContactForm(b) => serde_json::to_string(b),
             BlockKind::NewsletterSignup(b) => serde_json::to_string(b),
+            BlockKind::Stats(b) => serde_json::to_string(b),
+            BlockKind::Faq(b) => serde_json::to_string(b),
+            BlockKind::Pricing(b) => serde_json::to_string(b),
+            BlockKind::Gallery(b) => serde_json::to_string(b),
+            BlockKind::Testimonials(b) => serde_json::to_string(b),
+            BlockKind::LogoWall(b) => serde_json::to_string(b),
+            BlockKind::Columns(b) => serde_json::to_string(b),
+            BlockKind::Divider(b) => serde_json::to_string(b),
+            BlockKind::Table(b) => serde_json::to_string(b),
+            BlockKind::ConsultantCard(b) => serde_json::to_string(b),
             BlockKind::Unknown { .. } => Ok("{}".to_owned()),
         };
         // These types serialise plain strings and maps only, which cannot fail.
@@ -293,21 +336,49 @@ impl BlockKind {
 
     /// Renders what is rendered once at save time (rich text Markdown) so page views only read it.
     pub fn prepare_for_storage(&mut self) {
-        if let BlockKind::RichText(text) = self {
+        let render = |body: &Text| {
             let mut html = Localized::new();
-            for (lang, markdown) in text.body.variants() {
+            for (lang, markdown) in body.variants() {
                 html.set(lang, markdown_to_safe_html(markdown));
             }
-            text.html = html;
+            html
+        };
+        match self {
+            BlockKind::RichText(text) => text.html = render(&text.body),
+            BlockKind::Columns(columns) => {
+                for column in &mut columns.items {
+                    column.html = render(&column.body);
+                }
+            }
+            _ => {}
         }
     }
 
-    /// The `rendered_html` column's value.
+    /// The `rendered_html` column's value: a rich text's HTML, or the list of a columns block's.
     pub fn rendered_html_json(&self) -> Option<String> {
         match self {
             BlockKind::RichText(text) => serde_json::to_string(&text.html).ok(),
+            BlockKind::Columns(columns) => {
+                let html: Vec<&Text> = columns.items.iter().map(|c| &c.html).collect();
+                serde_json::to_string(&html).ok()
+            }
             _ => None,
         }
+    }
+
+    /// Puts back what `rendered_html_json` stored (as read from the `rendered_html` column).
+    pub fn restore_rendered_html(&mut self, json: &str) -> Result<(), serde_json::Error> {
+        match self {
+            BlockKind::RichText(text) => text.html = serde_json::from_str(json)?,
+            BlockKind::Columns(columns) => {
+                let html: Vec<Text> = serde_json::from_str(json)?;
+                for (column, html) in columns.items.iter_mut().zip(html) {
+                    column.html = html;
+                }
+            }
+            _ => {}
+        }
+        Ok(())
     }
 }
 
