@@ -417,6 +417,17 @@ pub fn routes(cfg: &mut web::ServiceConfig, session: SessionMiddleware<CookieSes
                 "POST",
             ))
             .service(allow(
+                web::resource("/redirects")
+                    .route(web::get().to(content::redirects::admin::list))
+                    .route(web::post().to(content::redirects::admin::add)),
+                "GET, HEAD, POST",
+            ))
+            .service(allow(
+                web::resource("/redirects/{id}/delete")
+                    .route(web::post().to(content::redirects::admin::delete)),
+                "POST",
+            ))
+            .service(allow(
                 web::resource("/review").route(web::get().to(review::list)),
                 "GET, HEAD",
             ))
@@ -778,6 +789,8 @@ pub fn start(
                 Err::<actix_web::HttpResponse, _>(AppError::NotFound)
             }))
             .wrap(from_fn(canonical::redirect_to_canonical))
+            // Only where nothing answered: an old address leads to its new one.
+            .wrap(from_fn(content::redirects::follow))
             .wrap(ErrorHandlers::new().default_handler(localized_error_page))
             .wrap(from_fn(page_cache::serve_cached_pages))
             .wrap(headers::security_headers(secure))

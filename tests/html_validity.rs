@@ -317,10 +317,21 @@ async fn every_page_kind_passes_the_w3c_html_checker() {
         .scalar(&app.state.db)
         .await
         .unwrap();
+    // A redirect, so its list shows a row.
+    magnetiq::content::redirects::store::add(
+        &app.state.db,
+        "/old-site/team.html",
+        "/en/about",
+        false,
+    )
+    .await
+    .unwrap()
+    .unwrap();
     let mut admin_pages = vec![
         ("admin-dashboard", "/admin".to_owned()),
         ("admin-pages", "/admin/pages".to_owned()),
         ("admin-translations", "/admin/translations".to_owned()),
+        ("admin-redirects", "/admin/redirects".to_owned()),
         ("admin-page-new", "/admin/pages/new".to_owned()),
         ("admin-page-edit", format!("/admin/pages/{page}")),
         (

@@ -468,3 +468,25 @@ field-column = Spalte (Markdown)
 field-divider-style = Stil: eine Linie oder nur Abstand
 field-table-rows = Zeilen: eine pro Zeile, Zellen durch | getrennt, die erste Zeile ist die Kopfzeile
 field-consultant = Beraterin oder Berater
+
+## Weiterleitungen
+admin-nav-redirects = Weiterleitungen
+redirects-intro = Eine alte Adresse führt mit einer dauerhaften Weiterleitung (301) zu einer Seite oder einem Pfad dieser Website. Ändert sich der Slug einer veröffentlichten Seite, wird ihre alte Adresse hier von selbst eingetragen. Weiterleitungen werden nur für Adressen nachgeschlagen, die sonst nichts beantwortet.
+redirects-count = Weiterleitungen
+redirect-add = Weiterleitung hinzufügen
+redirect-from = Alte Adresse
+redirect-to = Führt zu
+redirect-to-page = Zu einer Seite
+redirect-to-lang = In der Sprache
+redirect-to-path = Oder zu einem Pfad dieser Website
+redirect-hits = Aufgerufen
+redirect-made = Angelegt
+redirect-automatic = beim Umbenennen der Seite
+redirect-delete = Löschen
+redirect-added = Weiterleitung hinzugefügt.
+redirect-deleted = Weiterleitung gelöscht.
+redirect-from-invalid = Geben Sie einen Pfad dieser Website ein, der mit / beginnt (nicht den der Verwaltung oder der Dateien).
+redirect-from-page = Unter dieser Adresse antwortet eine Seite; eine Weiterleitung von dort würde nie genutzt.
+redirect-to-invalid = Wählen Sie eine Seite oder geben Sie einen Pfad dieser Website ein, der mit / beginnt.
+redirect-loop = Diese Weiterleitung würde zu ihrer eigenen Adresse zurückführen.
+redirect-taken = Diese Adresse wird bereits weitergeleitet; löschen Sie zuerst diese Weiterleitung.

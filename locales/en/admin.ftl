@@ -468,3 +468,25 @@ field-column = Column (Markdown)
 field-divider-style = Style: a line, or space only
 field-table-rows = Rows: one per line, cells split by |, the first row is the header
 field-consultant = Consultant
+
+## Redirects
+admin-nav-redirects = Redirects
+redirects-intro = An old address leads to a page or a path of this site with a permanent redirect (301). A published page's old address is kept here by itself when its slug changes. Redirects are looked up only for addresses nothing else answers.
+redirects-count = redirects
+redirect-add = Add a redirect
+redirect-from = Old address
+redirect-to = Leads to
+redirect-to-page = To a page
+redirect-to-lang = In the language
+redirect-to-path = Or to a path of this site
+redirect-hits = Followed
+redirect-made = Made
+redirect-automatic = when the page was renamed
+redirect-delete = Delete
+redirect-added = Redirect added.
+redirect-deleted = Redirect deleted.
+redirect-from-invalid = Enter a path of this site starting with / (not the admin's or the files').
+redirect-from-page = A page answers at this address; a redirect from it would never be followed.
+redirect-to-invalid = Choose a page, or enter a path of this site starting with /.
+redirect-loop = This redirect would lead back to its own address.
+redirect-taken = This address is redirected already; delete that redirect first.

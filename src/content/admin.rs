@@ -359,7 +359,16 @@ pub async fn save(
     let mut status = StatusCode::UNPROCESSABLE_ENTITY;
     let mut message = ui.t("form-has-errors");
     if let Some(fields) = fields.filter(|_| errors.is_empty()) {
-        match editing::update(&state.db, id, version, &fields, user.user.id).await? {
+        match editing::update(
+            &state.db,
+            id,
+            version,
+            &fields,
+            user.user.id,
+            state.config.languages.all(),
+        )
+        .await?
+        {
             Ok(_) => {
                 let action = match fields.status {
                     PageStatus::Draft if !matches!(current.status, PageStatus::Draft) => {

@@ -114,7 +114,16 @@ pub async fn restore(
         .messages(crate::web::admin_layout::admin_lang(&req, &state));
     let access = crate::content::review::require_edit(&state.db, &user.user, id).await?;
     let keep_draft = !access.may_publish;
-    match editing::restore(&state.db, id, revision, user.user.id, keep_draft).await? {
+    match editing::restore(
+        &state.db,
+        id,
+        revision,
+        user.user.id,
+        keep_draft,
+        state.config.languages.all(),
+    )
+    .await?
+    {
         Ok(()) => {
             audit(
                 &state,

@@ -9,7 +9,7 @@ use super::blocks::BlockKind;
 use super::model::{PageStatus, Placement, Slug};
 use super::store::{NewPage, insert_block, insert_page};
 use crate::db::{Db, DbTime, JsonText, Sql, Tx, is_unique_violation, now, sql};
-use crate::i18n::Localized;
+use crate::i18n::{Lang, Localized};
 
 /// The fields of the page form.
 pub struct PageFields {
@@ -70,15 +70,18 @@ pub async fn create(db: &Db, fields: &PageFields, user_id: i64) -> Saved<i64> {
 }
 
 /// Saves the page form if the page is still at `version`; returns the new version.
+/// A live page whose slug changes keeps its old addresses (in each of `langs`) as redirects.
 pub async fn update(
     db: &Db,
     id: i64,
     version: i64,
     fields: &PageFields,
     user_id: i64,
+    langs: &[Lang],
 ) -> Saved<i64> {
     let mut tx = db.begin().await?;
     tx.lock_row("pages", id).await?;
+    let before = live_slug(&mut tx, id).await?;
     if slug_taken(&mut tx, &fields.slug, Some(id)).await? {
         return Ok(Err(SaveError::SlugTaken));
     }
@@ -120,9 +123,24 @@ pub async fn update(
             SaveError::NotFound
         }));
     }
+    if let Some(old) = before.filter(|old| old != fields.slug.as_str()) {
+        let moves = super::redirects::moves(langs, &old, fields.slug.as_str());
+        super::redirects::store::page_moved(&mut tx, &moves).await?;
+    }
     write_revision(&mut tx, id, user_id).await?;
     tx.commit().await?;
     Ok(Ok(version + 1))
+}
+
+/// The slug of page `id` when visitors can reach it (published or scheduled), else `None`.
+async fn live_slug(tx: &mut Tx, id: i64) -> anyhow::Result<Option<String>> {
+    let row: Option<(String, String)> = sql("SELECT slug, status FROM pages WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    Ok(row
+        .filter(|(_, status)| status != "draft")
+        .map(|(slug, _)| slug))
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -341,9 +359,11 @@ pub async fn restore(
     revision_id: i64,
     user_id: i64,
     keep_draft: bool,
+    langs: &[Lang],
 ) -> Saved<()> {
     let mut tx = db.begin().await?;
     tx.lock_row("pages", page_id).await?;
+    let before = live_slug(&mut tx, page_id).await?;
     let snapshot: Option<JsonText> =
         sql("SELECT snapshot FROM page_revisions WHERE id = $1 AND page_id = $2")
             .bind(revision_id)
@@ -402,6 +422,10 @@ pub async fn restore(
                 tracing::warn!(revision_id, %error, "a block of the revision is no longer valid; skipped")
             }
         }
+    }
+    if let Some(old) = before.filter(|old| *old != slug.as_str()) {
+        let moves = super::redirects::moves(langs, &old, slug.as_str());
+        super::redirects::store::page_moved(&mut tx, &moves).await?;
     }
     write_revision(&mut tx, page_id, user_id).await?;
     tx.commit().await?;

@@ -39,6 +39,7 @@ pub mod library_view;
 pub mod model;
 pub mod page_form;
 pub mod public;
+pub mod redirects;
 pub mod review;
 pub mod seed;
 pub mod seo;

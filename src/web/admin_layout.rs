@@ -18,6 +18,7 @@ pub enum Section {
     Pages,
     Translations,
     Review,
+    Redirects,
     Media,
     Bookings,
     Webinars,

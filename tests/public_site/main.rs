@@ -11,6 +11,7 @@ mod errors;
 mod headers_and_caching;
 mod languages;
 mod pages;
+mod redirects;
 mod seo;
 mod shared_caches;
 mod static_files;

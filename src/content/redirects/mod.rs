@@ -1,0 +1,61 @@
+//! Redirects: a renamed page's old addresses lead to its new ones by themselves, and editors add
+//! any old path (from a previous site, a printed flyer) leading to a page or a path of this site.
+//! They cost nothing on the way to an existing page: [`follow`] looks one up only when nothing
+//! else answered a GET or HEAD with 404.
+pub mod admin;
+pub mod store;
+
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::{Method, StatusCode, header};
+use actix_web::middleware::Next;
+use actix_web::{HttpResponse, web};
+
+use crate::i18n::Lang;
+use crate::web::state::AppState;
+
+/// The middleware: a public GET or HEAD that would answer 404 answers 301 to the redirect's
+/// target when its path is redirected (counted), and 404 as before otherwise.
+pub async fn follow(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    let lookup =
+        matches!(*req.method(), Method::GET | Method::HEAD) && !req.path().starts_with("/admin");
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let path = req.path().to_owned();
+    let query = req.query_string().to_owned();
+    let res = next.call(req).await?;
+    if !lookup || res.status() != StatusCode::NOT_FOUND {
+        return Ok(res.map_into_left_body());
+    }
+    let Some(state) = state else {
+        return Ok(res.map_into_left_body());
+    };
+    let to = match store::follow(&state.db, &path).await {
+        Ok(Some(to)) => to,
+        Ok(None) => return Ok(res.map_into_left_body()),
+        Err(error) => {
+            tracing::warn!(%error, "cannot look up a redirect");
+            return Ok(res.map_into_left_body());
+        }
+    };
+    let location = match query.as_str() {
+        "" => to,
+        q if to.contains('?') => format!("{to}&{q}"),
+        q => format!("{to}?{q}"),
+    };
+    let response = HttpResponse::MovedPermanently()
+        .insert_header((header::LOCATION, location))
+        .finish();
+    let (req, _) = res.into_parts();
+    Ok(ServiceResponse::new(req, response).map_into_right_body())
+}
+
+/// The old and new address, per language, of a page renamed from `old` to `new`.
+pub(in crate::content) fn moves(langs: &[Lang], old: &str, new: &str) -> Vec<(String, String)> {
+    langs
+        .iter()
+        .map(|lang| (super::page_path(*lang, old), super::page_path(*lang, new)))
+        .collect()
+}
