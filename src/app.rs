@@ -272,7 +272,8 @@ pub fn routes(cfg: &mut web::ServiceConfig, session: SessionMiddleware<CookieSes
                 "POST",
             ))
             .service(allow(
-                web::resource("/users/review").route(web::post().to(review::set_required)),
+                web::resource("/users/review")
+                    .route(web::post().to(crate::content::review::actions::set_required)),
                 "POST",
             ))
             .service(allow(
@@ -409,11 +410,13 @@ pub fn routes(cfg: &mut web::ServiceConfig, session: SessionMiddleware<CookieSes
                 "GET, HEAD",
             ))
             .service(allow(
-                web::resource("/pages/{id}/submit").route(web::post().to(review::submit)),
+                web::resource("/pages/{id}/submit")
+                    .route(web::post().to(crate::content::review::actions::submit)),
                 "POST",
             ))
             .service(allow(
-                web::resource("/pages/{id}/changes").route(web::post().to(review::start_changes)),
+                web::resource("/pages/{id}/changes")
+                    .route(web::post().to(crate::content::review::actions::start_changes)),
                 "POST",
             ))
             .service(allow(

@@ -227,21 +227,11 @@ const REQUIRED_SETTING: &str = "two_factor_required";
 
 /// Whether the site requires two-factor sign-in of every admin and editor.
 pub async fn required(db: &Db) -> anyhow::Result<bool> {
-    let value: Option<String> = sql("SELECT value FROM site_settings WHERE name = $1")
-        .bind(REQUIRED_SETTING)
-        .scalar_optional(db)
-        .await?;
-    Ok(value.as_deref() == Some("on"))
+    crate::db::settings::flag(db, REQUIRED_SETTING).await
 }
 
 pub async fn set_required(db: &Db, on: bool) -> anyhow::Result<()> {
-    sql("INSERT INTO site_settings (name, value) VALUES ($1, $2)
-         ON CONFLICT (name) DO UPDATE SET value = excluded.value")
-    .bind(REQUIRED_SETTING)
-    .bind(if on { "on" } else { "off" })
-    .execute(db)
-    .await?;
-    Ok(())
+    crate::db::settings::set_flag(db, REQUIRED_SETTING, on).await
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@ pub mod copy;
 pub mod notices;
 pub mod query;
 pub mod schema;
+pub mod settings;
 pub mod types;
 
 pub use query::{Record, Scalar, Sql, Value, sql};

@@ -9,14 +9,13 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use super::diff::{self, Labels};
-use super::store::{self, ApproveError, Submission, SubmitError};
-use super::{mails, require_edit};
+use super::mails;
+use super::store::{self, ApproveError, Submission};
 use crate::auth::login::html;
 use crate::content::admin::audit;
-use crate::content::page_form::odt;
 use crate::error::AppError;
 use crate::i18n::{Localized, Messages};
-use crate::web::admin_layout::{AdminLayout, Section, admin_lang, flash, user_zone};
+use crate::web::admin_layout::{AdminLayout, Section, admin_lang, flash};
 use crate::web::auth::{AdminForm, CurrentUser};
 use crate::web::see_other;
 use crate::web::state::AppState;
@@ -196,6 +195,23 @@ impl Labels for UiLabels<'_> {
     }
 }
 
+/// The submission `id` for a reviewer about to decide it: 403 for anyone else, and for the
+/// submitter unless they are admin.
+async fn deciding(state: &AppState, user: &CurrentUser, id: i64) -> Result<Submission, AppError> {
+    let s = visible(state, user, id).await?;
+    if !user.user.is_reviewer() || (s.submitted_by == Some(user.user.id) && !user.user.is_admin()) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(s)
+}
+
+/// The reviewer's comment, trimmed, at most 2,000 characters.
+fn comment_of(form: &FormMap) -> String {
+    form.get("comment")
+        .map(|c| c.trim().chars().take(2000).collect())
+        .unwrap_or_default()
+}
+
 fn may_decide(user: &CurrentUser, s: &Submission) -> bool {
     s.status == "pending"
         && user.user.is_reviewer()
@@ -302,93 +318,6 @@ pub async fn detail(
     .await
 }
 
-/// POST `/admin/pages/{id}/submit`: submits the draft (at the version the form was opened on).
-pub async fn submit(
-    req: HttpRequest,
-    session: Session,
-    path: web::Path<i64>,
-    input: AdminForm<FormMap>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, AppError> {
-    let page_id = path.into_inner();
-    let AdminForm { user, form } = input;
-    require_edit(&state.db, &user.user, page_id).await?;
-    let ui = state.catalog.messages(admin_lang(&req, &state));
-    let field = |name: &str| form.get(name).map(|v| v.trim()).unwrap_or("");
-    let version: i64 = field("version").parse().unwrap_or(-1);
-    let message: String = field("message").chars().take(2000).collect();
-    let zone = user_zone(&state, Some(&user.user));
-    let publish_at = match field("publish_at") {
-        "" => None,
-        text => match crate::zones::parse_local(text, &zone.0) {
-            Ok(at) => Some(odt(at)),
-            Err(e) => {
-                flash(&session, &e.message(ui, text, &zone.1));
-                return Ok(see_other(&format!("/admin/pages/{page_id}")));
-            }
-        },
-    };
-    let outcome = store::submit(
-        &state.db,
-        page_id,
-        version,
-        &message,
-        publish_at,
-        user.user.id,
-    )
-    .await?;
-    let note = match outcome {
-        Ok(id) => {
-            audit(
-                &state,
-                &req,
-                &user,
-                "page-submitted",
-                page_id,
-                &format!("submission {id}"),
-            )
-            .await?;
-            return {
-                flash(&session, ui.t("review-submitted"));
-                Ok(see_other(&format!("/admin/review/{id}")))
-            };
-        }
-        Err(SubmitError::Stale) => "page-stale",
-        Err(SubmitError::NotDraft) => "review-not-draft",
-        Err(SubmitError::AlreadyPending) => "review-already-pending",
-        Err(SubmitError::NotFound) => return Err(AppError::NotFound),
-    };
-    flash(&session, ui.t(note));
-    Ok(see_other(&format!("/admin/pages/{page_id}")))
-}
-
-/// POST `/admin/pages/{id}/changes`: opens (making it if needed) the draft of changes of a live page.
-pub async fn start_changes(
-    req: HttpRequest,
-    path: web::Path<i64>,
-    input: AdminForm<FormMap>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, AppError> {
-    let live = path.into_inner();
-    let user = input.user;
-    let existing = store::draft_for(&state.db, live).await?;
-    let draft = store::draft_of_changes(&state.db, live, user.user.id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if existing.is_none() {
-        audit(
-            &state,
-            &req,
-            &user,
-            "draft-of-changes-started",
-            live,
-            &format!("draft page {draft}"),
-        )
-        .await?;
-    }
-    Ok(see_other(&format!("/admin/pages/{draft}")))
-}
-
 /// POST `/admin/review/{id}/withdraw`: the submitter takes it back.
 pub async fn withdraw(
     req: HttpRequest,
@@ -468,15 +397,9 @@ pub async fn approve(
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
     let AdminForm { user, form } = input;
-    let s = visible(&state, &user, id).await?;
-    if !user.user.is_reviewer() || (s.submitted_by == Some(user.user.id) && !user.user.is_admin()) {
-        return Err(AppError::Forbidden);
-    }
+    let s = deciding(&state, &user, id).await?;
     let ui = state.catalog.messages(admin_lang(&req, &state));
-    let comment: String = form
-        .get("comment")
-        .map(|c| c.trim().chars().take(2000).collect())
-        .unwrap_or_default();
+    let comment = comment_of(&form);
     let target = s.draft_of.unwrap_or(s.page_id);
     let mail = decision_mail(&state, &s, &user, &comment, target, true)?;
     match store::approve(&state.db, id, user.user.id, &comment, mail.as_ref()).await? {
@@ -530,15 +453,9 @@ pub async fn request_changes(
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
     let AdminForm { user, form } = input;
-    let s = visible(&state, &user, id).await?;
-    if !user.user.is_reviewer() || (s.submitted_by == Some(user.user.id) && !user.user.is_admin()) {
-        return Err(AppError::Forbidden);
-    }
+    let s = deciding(&state, &user, id).await?;
     let ui = state.catalog.messages(admin_lang(&req, &state));
-    let comment: String = form
-        .get("comment")
-        .map(|c| c.trim().chars().take(2000).collect())
-        .unwrap_or_default();
+    let comment = comment_of(&form);
     if comment.is_empty() {
         let mut errors = HashMap::new();
         errors.insert("comment", ui.t("review-comment-required"));
@@ -591,31 +508,4 @@ pub async fn request_changes(
         )
         .await
     }
-}
-
-#[derive(serde::Deserialize)]
-pub struct SettingForm {
-    required: Option<String>,
-}
-
-/// POST `/admin/users/review` (admins): whether publishing needs review.
-pub async fn set_required(
-    req: HttpRequest,
-    session: Session,
-    input: AdminForm<SettingForm>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, AppError> {
-    let AdminForm { user, form } = input;
-    user.require_admin()?;
-    let on = form.required.as_deref() == Some("on");
-    store::set_required(&state.db, on).await?;
-    let action = if on {
-        "review-required"
-    } else {
-        "review-optional"
-    };
-    crate::audit::store::record_action(&state.db, &user, &req, action, "site").await?;
-    let ui = state.catalog.messages(admin_lang(&req, &state));
-    flash(&session, ui.t("review-setting-saved"));
-    Ok(see_other("/admin/users"))
 }

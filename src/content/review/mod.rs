@@ -5,6 +5,7 @@
 //! now or at the time asked for) or send it back with a comment; the submitter is mailed either way.
 //! A live page is changed by someone who may not publish through a *draft of changes*: a draft copy
 //! that approval copies onto the live page. Editing a submitted page withdraws its submission.
+pub mod actions;
 pub mod admin;
 pub mod diff;
 pub mod mails;
