@@ -22,16 +22,16 @@ pub async fn follow(
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
     let lookup =
         matches!(*req.method(), Method::GET | Method::HEAD) && !req.path().starts_with("/admin");
-    let state = req.app_data::<web::Data<AppState>>().cloned();
-    let path = req.path().to_owned();
-    let query = req.query_string().to_owned();
     let res = next.call(req).await?;
     if !lookup || res.status() != StatusCode::NOT_FOUND {
+        // Every answer but a 404 passes untouched: nothing copied, nothing looked up.
         return Ok(res.map_into_left_body());
     }
-    let Some(state) = state else {
+    let asked = res.request();
+    let Some(state) = asked.app_data::<web::Data<AppState>>().cloned() else {
         return Ok(res.map_into_left_body());
     };
+    let (path, query) = (asked.path().to_owned(), asked.query_string().to_owned());
     let to = match store::follow(&state.db, &path).await {
         Ok(Some(to)) => to,
         Ok(None) => return Ok(res.map_into_left_body()),
