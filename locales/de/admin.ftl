@@ -490,3 +490,4 @@ redirect-from-page = Unter dieser Adresse antwortet eine Seite; eine Weiterleitu
 redirect-to-invalid = Wählen Sie eine Seite oder geben Sie einen Pfad dieser Website ein, der mit / beginnt.
 redirect-loop = Diese Weiterleitung würde zu ihrer eigenen Adresse zurückführen.
 redirect-taken = Diese Adresse wird bereits weitergeleitet; löschen Sie zuerst diese Weiterleitung.
+pages-changes-to = Änderungsentwurf zu

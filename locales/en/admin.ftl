@@ -490,3 +490,4 @@ redirect-from-page = A page answers at this address; a redirect from it would ne
 redirect-to-invalid = Choose a page, or enter a path of this site starting with /.
 redirect-loop = This redirect would lead back to its own address.
 redirect-taken = This address is redirected already; delete that redirect first.
+pages-changes-to = Draft of changes to

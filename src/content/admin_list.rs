@@ -97,6 +97,8 @@ struct PageRowView {
     updated_by: String,
     translated: Vec<(Lang, bool)>,
     public_href: Option<String>,
+    /// A draft of changes: the live page it belongs to, and its title.
+    changes_to: Option<(i64, String)>,
 }
 
 /// GET `/admin/pages`.
@@ -157,6 +159,14 @@ pub async fn list(
                     .status
                     .is_visible_at(now)
                     .then(|| crate::content::page_path(layout.lang, p.slug.as_str())),
+                changes_to: p.draft_of.map(|live| {
+                    let title = pages
+                        .iter()
+                        .find(|q| q.id == live)
+                        .map(|q| q.title.text(layout.lang, default).to_owned())
+                        .unwrap_or_default();
+                    (live, title)
+                }),
             }
         })
         .collect();

@@ -338,23 +338,25 @@ pub struct PageSummary {
     pub version: i64,
     pub updated_at: OffsetDateTime,
     pub updated_by: Option<String>,
+    /// The live page this draft holds changes to (see `review`).
+    pub draft_of: Option<i64>,
 }
 
 /// Every page, in navigation order, with who changed it last.
 pub async fn page_summaries(db: &Db) -> anyhow::Result<Vec<PageSummary>> {
-    let rows: Vec<(PageRow, Option<String>)> = sql(
+    let rows: Vec<(PageRow, Option<String>, Option<i64>)> = sql(
         "SELECT p.id, p.slug, p.title, p.summary, p.meta_description, p.status, p.published_at, p.parent_id,
-                p.nav_order, p.placement, p.version, p.updated_at, u.display_name AS updated_by
+                p.nav_order, p.placement, p.version, p.updated_at, u.display_name AS updated_by, p.draft_of
          FROM pages AS p LEFT JOIN users AS u ON u.id = p.updated_by
          ORDER BY p.parent_id IS NOT NULL, p.parent_id, p.nav_order, p.id",
     )
     .fetch_all::<SummaryRow>(db)
     .await?
     .into_iter()
-    .map(|r| (r.page, r.updated_by))
+    .map(|r| (r.page, r.updated_by, r.draft_of))
     .collect();
     rows.into_iter()
-        .map(|(row, updated_by)| {
+        .map(|(row, updated_by, draft_of)| {
             let page = page_from_row(row)?;
             Ok(PageSummary {
                 id: page.id,
@@ -366,6 +368,7 @@ pub async fn page_summaries(db: &Db) -> anyhow::Result<Vec<PageSummary>> {
                 version: page.version,
                 updated_at: page.updated_at,
                 updated_by,
+                draft_of,
             })
         })
         .collect()
@@ -376,6 +379,7 @@ struct SummaryRow {
     #[sqlx(flatten)]
     page: PageRow,
     updated_by: Option<String>,
+    draft_of: Option<i64>,
 }
 
 /// The name of whoever saved page `id` last.

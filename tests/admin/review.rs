@@ -540,6 +540,16 @@ async fn a_live_page_changes_through_a_draft_of_changes() {
     )
     .await;
     assert_eq!(location(&again), format!("/admin/pages/{draft}"));
+    // The pages list says whose changes the draft holds.
+    let (_, list) = html_of(&author, &app, "/admin/pages?status=draft").await;
+    assert_eq!(
+        attrs(
+            &list,
+            &format!("tr[data-page-id='{draft}'] .changes-to a"),
+            "href"
+        ),
+        [format!("/admin/pages/{live}")]
+    );
 
     let edit = format!("/admin/pages/{draft}");
     let block = attrs(
