@@ -65,6 +65,27 @@ async fn draft_by(app: &TestApp, author: &reqwest::Client, slug: &str, body: &st
     id
 }
 
+/// `who` presses "publish" on page `id` (slug `slug`); the answer's status.
+async fn publish(app: &TestApp, who: &reqwest::Client, id: i64, slug: &str) -> u16 {
+    post(
+        who,
+        app,
+        "/admin/pages",
+        &format!("/admin/pages/{id}"),
+        &[
+            ("version", &version(app, id).await),
+            ("title.en", "Careers"),
+            ("slug", slug),
+            ("placement", "main"),
+            ("nav_order", "60"),
+            ("action", "publish"),
+        ],
+    )
+    .await
+    .status()
+    .as_u16()
+}
+
 async fn submit(app: &TestApp, who: &reqwest::Client, id: i64, fields: &[(&str, &str)]) -> i64 {
     let edit = format!("/admin/pages/{id}");
     let v = version(app, id).await;
@@ -266,22 +287,11 @@ async fn an_approval_publishes_exactly_the_submitted_version() {
     let id = draft_by(&app, &author, "open-roles", "We are hiring engineers.").await;
 
     // Editors need review too now: their own publish button is refused.
-    let r = post(
-        &editor,
-        &app,
-        "/admin/pages",
-        &format!("/admin/pages/{id}"),
-        &[
-            ("version", &version(&app, id).await),
-            ("title.en", "Careers"),
-            ("slug", "open-roles"),
-            ("placement", "main"),
-            ("nav_order", "60"),
-            ("action", "publish"),
-        ],
-    )
-    .await;
-    assert_eq!(r.status(), 403, "an editor publishing with review on");
+    assert_eq!(
+        publish(&app, &editor, id, "open-roles").await,
+        403,
+        "an editor publishing with review on"
+    );
 
     let submission = submit(&app, &author, id, &[("message", "Ready for launch")]).await;
     // The reviewer's queue, on the dashboard and at /admin/review.
@@ -655,22 +665,11 @@ async fn reviewers_do_not_approve_their_own_but_admins_publish_directly() {
     .await;
     assert_eq!(own.status(), 403, "not one's own submission");
     let admin = person(&app, "boss@magnetiq.test", "admin").await;
-    let r = post(
-        &admin,
-        &app,
-        "/admin/pages",
-        &format!("/admin/pages/{id}"),
-        &[
-            ("version", &version(&app, id).await),
-            ("title.en", "Careers"),
-            ("slug", "open-roles"),
-            ("placement", "main"),
-            ("nav_order", "60"),
-            ("action", "publish"),
-        ],
-    )
-    .await;
-    assert_eq!(r.status(), 303, "admins publish without review");
+    assert_eq!(
+        publish(&app, &admin, id, "open-roles").await,
+        303,
+        "admins publish without review"
+    );
     assert_eq!(status_of(&app, id).await, "published");
     // Publishing withdrew the submission (the page changed).
     let state: String = magnetiq::db::sql("SELECT status FROM page_submissions WHERE id = $1")
@@ -684,22 +683,7 @@ async fn reviewers_do_not_approve_their_own_but_admins_publish_directly() {
         .await
         .unwrap();
     let draft = draft_by(&app, &editor, "jobs", "Jobs.").await;
-    let r = post(
-        &editor,
-        &app,
-        "/admin/pages",
-        &format!("/admin/pages/{draft}"),
-        &[
-            ("version", &version(&app, draft).await),
-            ("title.en", "Jobs"),
-            ("slug", "jobs"),
-            ("placement", "main"),
-            ("nav_order", "61"),
-            ("action", "publish"),
-        ],
-    )
-    .await;
-    assert_eq!(r.status(), 303);
+    assert_eq!(publish(&app, &editor, draft, "jobs").await, 303);
 }
 
 #[tokio::test]

@@ -426,19 +426,7 @@ pub async fn approve(
                 ApproveError::NotPending => ui.t("review-not-pending"),
                 ApproveError::Changed => ui.t("review-changed"),
             };
-            let s = store::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
-            render_detail(
-                &req,
-                &state,
-                &user,
-                None,
-                &s,
-                comment,
-                HashMap::new(),
-                Some(message),
-                StatusCode::CONFLICT,
-            )
-            .await
+            refused(&req, &state, &user, id, comment, message).await
         }
     }
 }
@@ -495,17 +483,31 @@ pub async fn request_changes(
         flash(&session, ui.t("review-sent-back"));
         Ok(see_other("/admin/review"))
     } else {
-        render_detail(
-            &req,
-            &state,
-            &user,
-            None,
-            &s,
-            comment,
-            HashMap::new(),
-            Some(ui.t("review-not-pending")),
-            StatusCode::CONFLICT,
-        )
-        .await
+        refused(&req, &state, &user, id, comment, ui.t("review-not-pending")).await
     }
+}
+
+/// A decision that came too late (decided or withdrawn meanwhile, or the page changed): 409 with
+/// the submission as it is now and the reviewer's comment kept.
+async fn refused(
+    req: &HttpRequest,
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    comment: String,
+    message: &str,
+) -> Result<HttpResponse, AppError> {
+    let s = store::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    render_detail(
+        req,
+        state,
+        user,
+        None,
+        &s,
+        comment,
+        HashMap::new(),
+        Some(message),
+        StatusCode::CONFLICT,
+    )
+    .await
 }
