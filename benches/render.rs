@@ -17,7 +17,7 @@ fn render_path(c: &mut Criterion) {
         let state = app::prepare(Config::local(dir.path(), "127.0.0.1:0"))
             .await
             .expect("prepare");
-        seed::seed_generated_pages(&state.db, 1000)
+        seed::seed_generated_pages(&state.db, 1000, state.config.languages.all())
             .await
             .expect("seed");
         magnetiq::content::content_changed(&state, None)
@@ -29,7 +29,7 @@ fn render_path(c: &mut Criterion) {
     let de = Lang::parse("de").expect("lang");
     let now = db::now();
     let (page, blocks) = rt
-        .block_on(store::published_page(&state.db, &slug, now))
+        .block_on(store::published_page(&state.db, de, &slug, now))
         .expect("query")
         .expect("page");
     let tree = magnetiq::content::tree(&state);
@@ -47,7 +47,7 @@ fn render_path(c: &mut Criterion) {
     c.bench_function("load page with blocks (SQLite)", |b| {
         b.to_async(&rt).iter(|| async {
             black_box(
-                store::published_page(&state.db, &slug, now)
+                store::published_page(&state.db, de, &slug, now)
                     .await
                     .expect("query"),
             )
@@ -63,7 +63,7 @@ fn render_path(c: &mut Criterion) {
     });
     c.bench_function("load and render", |b| {
         b.to_async(&rt).iter(|| async {
-            let (page, blocks) = store::published_page(&state.db, &slug, now)
+            let (page, blocks) = store::published_page(&state.db, de, &slug, now)
                 .await
                 .expect("query")
                 .expect("page");

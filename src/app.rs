@@ -675,7 +675,7 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
     // Instances started at once against an empty database: one seeds, the others wait and see pages.
     let seeding = db.exclusive(db::Exclusive::Seeding).await?;
     if !content::store::has_pages(&db).await? {
-        let created = content::seed::seed_demo(&db).await?;
+        let created = content::seed::seed_demo(&db, config.languages.all()).await?;
         let consultants = crate::booking::seed::seed_demo_consultants(&db).await?;
         let webinars = webinars::seed::seed_demo_webinars(&db).await?;
         let whitepapers = whitepapers::seed::seed_demo_whitepapers(&db, &config.media_dir).await?;
@@ -689,6 +689,10 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
     }
     if let Some(seeding) = seeding {
         seeding.commit().await?;
+    }
+    let addresses = content::store::complete_slugs(&db, &config.languages).await?;
+    if addresses > 0 {
+        tracing::info!(addresses, "page addresses completed for every language");
     }
     let converted = crate::booking::store::hash_plain_tokens(&db).await?;
     if converted > 0 {

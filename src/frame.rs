@@ -46,7 +46,7 @@ impl FrameSource for SiteFrame {
             Here::Path { .. } | Here::Elsewhere => None,
         };
         let link = |p: &TreePage| Link {
-            href: content::page_path(lang, p.slug.as_str()),
+            href: content::page_path(lang, p.slug_in(lang)),
             title: p.title.text(lang, default).to_owned(),
             current: Some(p.id) == current_id,
         };

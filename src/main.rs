@@ -108,8 +108,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::SeedDemo { pages } => {
             let pool = db::connect(&config.database_url, config.pool()).await?;
-            let created = content::seed::seed_demo(&pool).await?;
-            let generated = content::seed::seed_generated_pages(&pool, pages).await?;
+            let created = content::seed::seed_demo(&pool, config.languages.all()).await?;
+            let generated =
+                content::seed::seed_generated_pages(&pool, pages, config.languages.all()).await?;
             let consultants = magnetiq::booking::seed::seed_demo_consultants(&pool).await?;
             let webinars = magnetiq::webinars::seed::seed_demo_webinars(&pool).await?;
             let whitepapers =

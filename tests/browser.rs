@@ -428,7 +428,7 @@ async fn a_visitor_writes_through_the_contact_form_and_the_editor_erases_them_on
 
     // The contact page comes from the cache, with no form token: Chromium's own Origin header is
     // what lets the message in.
-    c.goto(&app.url("/de/contact")).await.unwrap();
+    c.goto(&app.url("/de/kontakt")).await.unwrap();
     fill(&c, ".contact-form #name", "Jana Berg").await;
     fill(&c, ".contact-form #email", "Jana@Example.com").await;
     find(&c, ".contact-form #topic option:nth-child(2)")
@@ -448,7 +448,7 @@ async fn a_visitor_writes_through_the_contact_form_and_the_editor_erases_them_on
     assert_eq!(c.current_url().await.unwrap().query(), Some("sent=contact"));
     save_screenshot(&c, "magnetiq-contact-sent.png").await;
     // The footer's newsletter sign-up on the same cached pages.
-    c.goto(&app.url("/de/about")).await.unwrap();
+    c.goto(&app.url("/de/ueber-uns")).await.unwrap();
     fill(&c, "#footer-newsletter-email", "jana@example.com").await;
     click(&c, ".footer-newsletter-form input[name=consent]").await;
     click(&c, ".footer-newsletter-form button[type=submit]").await;

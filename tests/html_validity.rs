@@ -85,7 +85,7 @@ async fn every_page_kind_passes_the_w3c_html_checker() {
         .await;
     pages.get(&app, "page-with-children", "/en/services").await;
     pages.get(&app, "page-faq", "/en/faq").await;
-    pages.get(&app, "page-contact", "/de/contact").await;
+    pages.get(&app, "page-contact", "/de/kontakt").await;
     let missing = app.get("/en/no-such-page").await;
     pages.keep("error-404", missing, 404).await;
 

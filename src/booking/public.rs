@@ -197,7 +197,7 @@ async fn render(
         days,
         form,
         error,
-        privacy_href: format!("/{lang}/privacy"),
+        privacy_href: crate::content::path_of(state, lang, "privacy"),
     };
     Ok(crate::web::csrf::form_page(status, cookie, page.render()?))
 }

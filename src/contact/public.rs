@@ -42,13 +42,13 @@ pub async fn send(
             retry_after_secs: wait.as_secs().max(1),
         });
     }
-    let (page, blocks) = content::published_page(&state, form.get("page")).await?;
+    let (page, blocks) = content::published_page(&state, lang, form.get("page")).await?;
     let default = state.config.languages.default_lang();
     let Some(topics) = content::contact_topics(&blocks, lang, default) else {
         // No contact form on that page (removed meanwhile, or a made-up page).
         return Err(AppError::NotFound);
     };
-    let page_path = content::page_path(lang, page.slug.as_str());
+    let page_path = content::page_path(lang, page.slug_in(lang));
     let thanks = format!("{page_path}?sent=contact#contact");
     if form.is_from_a_bot() {
         return Ok(see_other(&thanks));

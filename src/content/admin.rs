@@ -12,7 +12,7 @@ use askama::Template;
 use super::block_form;
 use super::blocks::Block;
 use super::editing::{self, DeleteOutcome, SaveError};
-use super::model::PageStatus;
+use super::model::{PageStatus, Slug};
 use super::page_form::{add_save_error, datetime_local, parse_page_form};
 use super::review;
 use super::store;
@@ -77,6 +77,22 @@ impl PageFormView {
     /// Whether `lang`'s fields are hidden (translate mode into another language).
     fn hidden(&self, lang: &Lang) -> bool {
         self.translate.is_some_and(|t| t != *lang)
+    }
+
+    /// The page's address below `/{lang}/` (empty for the home page).
+    fn path_in(&self, lang: &Lang) -> &str {
+        let own = self
+            .languages
+            .iter()
+            .find(|l| l.lang == *lang && !l.slug.is_empty() && self.has_own_slug(lang))
+            .map(|l| l.slug.as_str());
+        own.unwrap_or(super::path_below_lang(&self.slug))
+    }
+
+    /// Whether the page may have its own slug in `lang` (not the default language, not the home
+    /// page, which answers at `/{lang}/`).
+    fn has_own_slug(&self, lang: &Lang) -> bool {
+        !self.is_default(lang) && self.slug != Slug::HOME
     }
 }
 
@@ -144,6 +160,8 @@ fn conflict_rows(
 struct LangFields {
     lang: Lang,
     name: String,
+    /// Its own slug (`slug.{lang}`); empty: the default language's.
+    slug: String,
     title: String,
     summary: String,
     meta_description: String,
@@ -160,6 +178,15 @@ struct PageEdit<'a> {
     parents: Vec<(i64, String)>,
     blocks: Vec<BlockRowView>,
     block_types: &'static [&'static str],
+}
+
+impl PageEdit<'_> {
+    /// The error about the own slug in `lang`, if that is where it is.
+    fn slug_error(&self, lang: &Lang) -> Option<&str> {
+        (self.errors.get("slugs-lang").map(|l| l.as_ref()) == Some(lang.as_str()))
+            .then(|| self.errors.get("slugs").map(|e| e.as_ref()))
+            .flatten()
+    }
 }
 
 struct BlockRowView {
@@ -229,7 +256,14 @@ pub async fn create(
         return Err(AppError::Forbidden);
     }
     if let Some(fields) = fields.filter(|_| errors.is_empty()) {
-        match editing::create(&state.db, &fields, user.user.id).await? {
+        match editing::create(
+            &state.db,
+            &fields,
+            user.user.id,
+            state.config.languages.all(),
+        )
+        .await?
+        {
             Ok(id) => {
                 audit(
                     &state,
@@ -244,7 +278,7 @@ pub async fn create(
                 flash(&session, ui.t("page-saved"));
                 return Ok(see_other(&format!("/admin/pages/{id}")));
             }
-            Err(e) => add_save_error(&mut errors, &e, ui),
+            Err(e) => add_save_error(&state, &mut errors, &e, ui),
         }
     }
     let view = form_view_from_input(&state, &form, None, 0, "draft");
@@ -284,6 +318,9 @@ pub async fn edit_form(
     }
     for (lang, text) in page.meta_description.variants() {
         map.insert(format!("meta_description.{lang}"), text.clone());
+    }
+    for (lang, slug) in page.slugs.variants() {
+        map.insert(format!("slug.{lang}"), slug.clone());
     }
     let (status, _) = status_label(&page.status);
     let form = PageFormView {
@@ -397,7 +434,7 @@ pub async fn save(
                 message = ui.t("page-stale");
             }
             Err(SaveError::NotFound) => return Err(AppError::NotFound),
-            Err(e) => add_save_error(&mut errors, &e, ui),
+            Err(e) => add_save_error(&state, &mut errors, &e, ui),
         }
     }
     let (current_status, _) = status_label(&current.status);
@@ -510,6 +547,7 @@ fn lang_fields(state: &AppState, map: &FormMap) -> Vec<LangFields> {
         .map(|l| LangFields {
             lang: *l,
             name: state.catalog.messages(*l).t("language-name").to_owned(),
+            slug: get(format!("slug.{l}")),
             title: get(format!("title.{l}")),
             summary: get(format!("summary.{l}")),
             meta_description: get(format!("meta_description.{l}")),

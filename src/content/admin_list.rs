@@ -158,7 +158,7 @@ pub async fn list(
                 public_href: p
                     .status
                     .is_visible_at(now)
-                    .then(|| crate::content::page_path(layout.lang, p.slug.as_str())),
+                    .then(|| crate::content::page_path(layout.lang, p.slug_in(layout.lang))),
                 changes_to: p.draft_of.map(|live| {
                     let title = pages
                         .iter()

@@ -138,7 +138,7 @@ pub async fn restore(
             flash(&session, ui.t("revision-restored"));
             Ok(see_other(&format!("/admin/pages/{id}")))
         }
-        Err(SaveError::SlugTaken) => {
+        Err(SaveError::SlugTaken | SaveError::SlugTakenIn(_)) => {
             flash(&session, ui.t("error-slug-taken"));
             Ok(see_other(&format!("/admin/pages/{id}/revisions")))
         }

@@ -31,11 +31,7 @@ pub(super) async fn site_links(
                 .iter()
                 .filter(|p| !matches!(p.status, super::model::PageStatus::Draft))
                 .map(|p| {
-                    let path = if p.slug.is_home() {
-                        format!("/{lang}/")
-                    } else {
-                        format!("/{lang}/{}", p.slug)
-                    };
+                    let path = super::page_path(*lang, p.slug_in(*lang));
                     (path, p.title.text(*lang, default).to_owned())
                 })
                 .collect();

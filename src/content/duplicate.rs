@@ -9,16 +9,22 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use super::admin::audit;
 use super::editing::write_revision;
 use super::model::{PageStatus, Slug};
-use super::store::{NewPage, insert_page, page_for_editing};
+use super::store::{NewPage, insert_page, page_for_editing, write_slugs};
 use crate::db::{Db, Tx, sql};
 use crate::error::AppError;
+use crate::i18n::{Lang, Localized};
 use crate::web::admin_layout::{admin_lang, flash};
 use crate::web::auth::AdminForm;
 use crate::web::see_other;
 use crate::web::state::AppState;
 
 /// Copies page `id` as a draft; `Ok(None)` when there is no such page.
-pub async fn duplicate(db: &Db, id: i64, user_id: i64) -> anyhow::Result<Option<(i64, Slug)>> {
+pub async fn duplicate(
+    db: &Db,
+    id: i64,
+    user_id: i64,
+    langs: &[Lang],
+) -> anyhow::Result<Option<(i64, Slug)>> {
     let Some((page, blocks)) = page_for_editing(db, id).await? else {
         return Ok(None);
     };
@@ -26,6 +32,7 @@ pub async fn duplicate(db: &Db, id: i64, user_id: i64) -> anyhow::Result<Option<
     let slug = free_slug(&mut tx, &page.slug, "copy").await?;
     let copy = NewPage {
         slug: slug.clone(),
+        slugs: Localized::new(),
         title: page.title,
         summary: page.summary,
         meta_description: page.meta_description,
@@ -36,6 +43,9 @@ pub async fn duplicate(db: &Db, id: i64, user_id: i64) -> anyhow::Result<Option<
     };
     let kinds = blocks.into_iter().map(|b| b.kind).collect();
     let copy_id = insert_page(&mut tx, &copy, kinds).await?;
+    if let Err(lang) = write_slugs(&mut tx, copy_id, langs).await? {
+        anyhow::bail!("the copy's address in {lang} was taken meanwhile");
+    }
     sql("UPDATE pages SET updated_by = $1 WHERE id = $2")
         .bind(user_id)
         .bind(copy_id)
@@ -58,7 +68,11 @@ pub(super) async fn free_slug(tx: &mut Tx, original: &Slug, suffix: &str) -> any
             format!("{base}-{suffix}-{n}")
         };
         let slug = Slug::parse(&candidate).map_err(|e| anyhow::anyhow!("{e:?}"))?;
-        let taken: i64 = sql("SELECT count(*) FROM pages WHERE slug = $1")
+        // Free as a slug and as any page's address in any language: the copy answers at it in
+        // every language until it gets slugs of its own.
+        let taken: i64 = sql(
+            "SELECT (SELECT count(*) FROM pages WHERE slug = $1) + (SELECT count(*) FROM page_slugs WHERE slug = $1)",
+        )
             .bind(slug.as_str())
             .scalar(&mut *tx)
             .await?;
@@ -79,7 +93,9 @@ pub async fn duplicate_page(
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
     let user = input.user;
-    let Some((copy, slug)) = duplicate(&state.db, id, user.user.id).await? else {
+    let Some((copy, slug)) =
+        duplicate(&state.db, id, user.user.id, state.config.languages.all()).await?
+    else {
         return Err(AppError::NotFound);
     };
     audit(

@@ -7,13 +7,15 @@ use sqlx::FromRow;
 
 use super::blocks::BlockKind;
 use super::model::{PageStatus, Placement, Slug};
-use super::store::{NewPage, insert_block, insert_page};
+use super::store::{NewPage, insert_block, insert_page, write_slugs};
 use crate::db::{Db, DbTime, JsonText, Sql, Tx, is_unique_violation, now, sql};
 use crate::i18n::{Lang, Localized};
 
 /// The fields of the page form.
 pub struct PageFields {
     pub slug: Slug,
+    /// Own slugs in languages other than the default.
+    pub slugs: Localized<String>,
     pub title: Localized<String>,
     pub summary: Localized<String>,
     pub meta_description: Localized<String>,
@@ -28,6 +30,8 @@ pub enum SaveError {
     /// Someone saved the page since this form was opened.
     Stale,
     SlugTaken,
+    /// Another page answers at the page's address in this language.
+    SlugTakenIn(Lang),
     /// The chosen parent is the page itself or one of its children.
     ParentCycle,
     NotFound,
@@ -36,13 +40,14 @@ pub enum SaveError {
 pub type Saved<T> = anyhow::Result<Result<T, SaveError>>;
 
 /// Creates a page (and its first revision); returns its id.
-pub async fn create(db: &Db, fields: &PageFields, user_id: i64) -> Saved<i64> {
+pub async fn create(db: &Db, fields: &PageFields, user_id: i64, langs: &[Lang]) -> Saved<i64> {
     let mut tx = db.begin().await?;
     if slug_taken(&mut tx, &fields.slug, None).await? {
         return Ok(Err(SaveError::SlugTaken));
     }
     let new = NewPage {
         slug: fields.slug.clone(),
+        slugs: fields.slugs.clone(),
         title: fields.title.clone(),
         summary: fields.summary.clone(),
         meta_description: fields.meta_description.clone(),
@@ -59,6 +64,9 @@ pub async fn create(db: &Db, fields: &PageFields, user_id: i64) -> Saved<i64> {
         }
         Err(e) => return Err(e),
     };
+    if let Err(lang) = write_slugs(&mut tx, id, langs).await? {
+        return Ok(Err(SaveError::SlugTakenIn(lang)));
+    }
     sql("UPDATE pages SET updated_by = $1 WHERE id = $2")
         .bind(user_id)
         .bind(id)
@@ -81,7 +89,7 @@ pub async fn update(
 ) -> Saved<i64> {
     let mut tx = db.begin().await?;
     tx.lock_row("pages", id).await?;
-    let before = live_slug(&mut tx, id).await?;
+    let before = live_addresses(&mut tx, id).await?;
     if slug_taken(&mut tx, &fields.slug, Some(id)).await? {
         return Ok(Err(SaveError::SlugTaken));
     }
@@ -94,7 +102,7 @@ pub async fn update(
     let updated = sql(
         "UPDATE pages SET slug = $1, title = $2, summary = $3, meta_description = $4, status = $5, published_at = $6,
                 parent_id = $7, nav_order = $8, placement = $9, version = version + 1, updated_by = $10,
-                updated_at = $11
+                updated_at = $11, slugs = $14
          WHERE id = $12 AND version = $13",
     )
     .bind(fields.slug.as_str())
@@ -110,6 +118,7 @@ pub async fn update(
     .bind(now())
     .bind(id)
     .bind(version)
+    .bind(JsonText::of(&fields.slugs)?)
     .execute(&mut tx)
     .await;
     let updated = match updated {
@@ -123,24 +132,54 @@ pub async fn update(
             SaveError::NotFound
         }));
     }
-    if let Some(old) = before.filter(|old| old != fields.slug.as_str()) {
-        let moves = super::redirects::moves(langs, &old, fields.slug.as_str());
-        super::redirects::store::page_moved(&mut tx, &moves).await?;
+    if let Err(lang) = addresses_moved(&mut tx, id, before, langs).await? {
+        return Ok(Err(SaveError::SlugTakenIn(lang)));
     }
     write_revision(&mut tx, id, user_id).await?;
     tx.commit().await?;
     Ok(Ok(version + 1))
 }
 
-/// The slug of page `id` when visitors can reach it (published or scheduled), else `None`.
-async fn live_slug(tx: &mut Tx, id: i64) -> anyhow::Result<Option<String>> {
-    let row: Option<(String, String)> = sql("SELECT slug, status FROM pages WHERE id = $1")
+/// The address of page `id` in every language (see `page_slugs`) when visitors can reach it
+/// (published or scheduled), else `None`.
+async fn live_addresses(tx: &mut Tx, id: i64) -> anyhow::Result<Option<Vec<(String, String)>>> {
+    let status: Option<String> = sql("SELECT status FROM pages WHERE id = $1")
         .bind(id)
-        .fetch_optional(&mut *tx)
+        .scalar_optional(&mut *tx)
         .await?;
-    Ok(row
-        .filter(|(_, status)| status != "draft")
-        .map(|(slug, _)| slug))
+    if status.is_none_or(|s| s == "draft") {
+        return Ok(None);
+    }
+    Ok(Some(
+        sql("SELECT lang, slug FROM page_slugs WHERE page_id = $1")
+            .bind(id)
+            .fetch_all(&mut *tx)
+            .await?,
+    ))
+}
+
+/// After page `id`'s slugs were saved: its addresses rewritten, and where a live page's address
+/// in a language changed (`before`: its addresses when it was live), a redirect from the old one.
+/// `Ok(Err(lang))` when another page answers at the new address in `lang`.
+async fn addresses_moved(
+    tx: &mut Tx,
+    id: i64,
+    before: Option<Vec<(String, String)>>,
+    langs: &[Lang],
+) -> anyhow::Result<Result<(), Lang>> {
+    if let Err(lang) = write_slugs(tx, id, langs).await? {
+        return Ok(Err(lang));
+    }
+    if let Some(before) = before {
+        let after: Vec<(String, String)> =
+            sql("SELECT lang, slug FROM page_slugs WHERE page_id = $1")
+                .bind(id)
+                .fetch_all(&mut *tx)
+                .await?;
+        let moves = super::redirects::moves(langs, &before, &after);
+        super::redirects::store::page_moved(tx, &moves).await?;
+    }
+    Ok(Ok(()))
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -334,6 +373,9 @@ pub async fn revisions(db: &Db, page_id: i64) -> anyhow::Result<Vec<Revision>> {
 #[derive(Deserialize)]
 struct Snapshot {
     slug: String,
+    /// Own slugs in other languages (revisions from before slugs per language have none).
+    #[serde(default)]
+    slugs: Option<serde_json::Value>,
     title: serde_json::Value,
     summary: serde_json::Value,
     meta_description: serde_json::Value,
@@ -363,7 +405,7 @@ pub async fn restore(
 ) -> Saved<()> {
     let mut tx = db.begin().await?;
     tx.lock_row("pages", page_id).await?;
-    let before = live_slug(&mut tx, page_id).await?;
+    let before = live_addresses(&mut tx, page_id).await?;
     let snapshot: Option<JsonText> =
         sql("SELECT snapshot FROM page_revisions WHERE id = $1 AND page_id = $2")
             .bind(revision_id)
@@ -392,7 +434,7 @@ pub async fn restore(
     sql(
         "UPDATE pages SET slug = $1, title = $2, summary = $3, meta_description = $4, status = $5, published_at = $6,
                 parent_id = $7, nav_order = $8, placement = $9, version = version + 1, updated_by = $10,
-                updated_at = $11
+                updated_at = $11, slugs = $13
          WHERE id = $12",
     )
     .bind(slug.as_str())
@@ -407,6 +449,7 @@ pub async fn restore(
     .bind(user_id)
     .bind(now())
     .bind(page_id)
+    .bind(JsonText(snap.slugs.as_ref().map_or_else(|| "{}".to_owned(), |s| s.to_string())))
     .execute(&mut tx)
     .await?;
     sql("DELETE FROM content_blocks WHERE page_id = $1")
@@ -423,9 +466,8 @@ pub async fn restore(
             }
         }
     }
-    if let Some(old) = before.filter(|old| *old != slug.as_str()) {
-        let moves = super::redirects::moves(langs, &old, slug.as_str());
-        super::redirects::store::page_moved(&mut tx, &moves).await?;
+    if let Err(lang) = addresses_moved(&mut tx, page_id, before, langs).await? {
+        return Ok(Err(SaveError::SlugTakenIn(lang)));
     }
     write_revision(&mut tx, page_id, user_id).await?;
     tx.commit().await?;

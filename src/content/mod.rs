@@ -4,7 +4,7 @@
 macro_rules! sqlite_page_snapshot {
     () => {
         "json_object(
-            'slug', p.slug, 'title', json(p.title), 'summary', json(p.summary),
+            'slug', p.slug, 'slugs', json(p.slugs), 'title', json(p.title), 'summary', json(p.summary),
             'meta_description', json(p.meta_description), 'status', p.status, 'published_at', p.published_at,
             'parent_id', p.parent_id, 'nav_order', p.nav_order, 'placement', p.placement,
             'blocks', (SELECT json_group_array(json_object('block_type', b.block_type, 'content', json(b.content)))
@@ -16,7 +16,7 @@ macro_rules! sqlite_page_snapshot {
 macro_rules! postgres_page_snapshot {
     () => {
         "jsonb_build_object(
-            'slug', p.slug, 'title', p.title, 'summary', p.summary,
+            'slug', p.slug, 'slugs', p.slugs, 'title', p.title, 'summary', p.summary,
             'meta_description', p.meta_description, 'status', p.status, 'published_at', p.published_at,
             'parent_id', p.parent_id, 'nav_order', p.nav_order, 'placement', p.placement,
             'blocks', coalesce((SELECT jsonb_agg(jsonb_build_object('block_type', b.block_type, 'content', b.content)
@@ -94,6 +94,17 @@ pub fn page_path(lang: Lang, slug: &str) -> String {
     format!("/{lang}/{}", path_below_lang(slug))
 }
 
+/// The address in `lang` of the page whose default-language slug is `slug` (its own slug there
+/// when it has one): links from other features to well-known pages such as `privacy`.
+pub fn path_of(state: &AppState, lang: Lang, slug: &str) -> String {
+    let tree = tree(state);
+    let own = tree
+        .with_any_slug(slug, crate::db::now())
+        .filter(|p| p.slug.as_str() == slug)
+        .map(|p| p.slug_in(lang).to_owned());
+    page_path(lang, own.as_deref().unwrap_or(slug))
+}
+
 /// A page's address below the language: empty for the home page, else its slug.
 pub fn path_below_lang(slug: &str) -> &str {
     if slug == Slug::HOME { "" } else { slug }
@@ -158,7 +169,7 @@ fn changed_paths(
             languages
                 .all()
                 .iter()
-                .map(|&lang| page_path(lang, p.slug.as_str()))
+                .map(|&lang| page_path(lang, p.slug_in(lang)))
         })
         .collect();
     if paths.is_empty() {

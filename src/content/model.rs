@@ -123,7 +123,10 @@ impl Placement {
 #[derive(Clone, Debug)]
 pub struct Page {
     pub id: i64,
+    /// The default language's slug (and the page's name in the admin).
     pub slug: Slug,
+    /// Its own slugs in other languages (`{"de": "ueber-uns"}`); a language without one uses `slug`.
+    pub slugs: Localized<String>,
     pub title: Localized<String>,
     pub summary: Localized<String>,
     pub meta_description: Localized<String>,
@@ -133,6 +136,26 @@ pub struct Page {
     pub placement: Placement,
     pub version: i64,
     pub updated_at: OffsetDateTime,
+}
+
+impl Page {
+    /// The slug the page answers at in `lang`.
+    pub fn slug_in(&self, lang: crate::i18n::Lang) -> &str {
+        slug_in(&self.slug, &self.slugs, lang)
+    }
+}
+
+/// The slug a page with default slug `slug` and own slugs `slugs` answers at in `lang` (the home
+/// page answers at `/{lang}/` in every language).
+pub fn slug_in<'a>(
+    slug: &'a Slug,
+    slugs: &'a Localized<String>,
+    lang: crate::i18n::Lang,
+) -> &'a str {
+    if slug.is_home() {
+        return slug.as_str();
+    }
+    slugs.exact(lang).map_or(slug.as_str(), String::as_str)
 }
 
 #[cfg(test)]

@@ -55,6 +55,35 @@ pub(super) fn parse_page_form<'a>(
             }
             free
         });
+    // Own slugs in the other languages: each a valid, unreserved slug unlike the default one (the
+    // home page answers at `/{lang}/` in every language and has none).
+    let mut slugs = Localized::new();
+    for lang in langs.iter().filter(|l| **l != default) {
+        let typed = form
+            .get(&format!("slug.{lang}"))
+            .map(|s| s.trim())
+            .unwrap_or("");
+        if typed.is_empty()
+            || slug
+                .as_ref()
+                .is_some_and(|s| s.is_home() || s.as_str() == typed)
+        {
+            continue;
+        }
+        match Slug::parse(typed) {
+            Ok(own) if !RESERVED_SLUGS.contains(&own.as_str()) && !own.is_home() => {
+                slugs.set(*lang, own.to_string());
+            }
+            Ok(_) => {
+                errors.insert("slugs", ui.t("error-slug-reserved").into());
+                errors.insert("slugs-lang", lang.to_string().into());
+            }
+            Err(_) => {
+                errors.insert("slugs", ui.t("error-slug-invalid").into());
+                errors.insert("slugs-lang", lang.to_string().into());
+            }
+        }
+    }
     let parent_id = match form.get("parent_id").map(|s| s.trim()).unwrap_or("") {
         "" => None,
         p => p
@@ -107,28 +136,40 @@ pub(super) fn parse_page_form<'a>(
         (_, None) => Some(PageStatus::Draft),
     };
     let fields = match (slug, nav_order, placement, status) {
-        (Some(slug), Some(nav_order), Some(placement), Some(status)) => Some(PageFields {
-            slug,
-            title,
-            summary: localized("summary"),
-            meta_description: localized("meta_description"),
-            status,
-            parent_id,
-            nav_order,
-            placement,
-        }),
+        (Some(slug), Some(nav_order), Some(placement), Some(status))
+            if !errors.contains_key("slugs") =>
+        {
+            Some(PageFields {
+                slug,
+                slugs,
+                title,
+                summary: localized("summary"),
+                meta_description: localized("meta_description"),
+                status,
+                parent_id,
+                nav_order,
+                placement,
+            })
+        }
         _ => None,
     };
     (fields, errors)
 }
 
 pub(super) fn add_save_error<'a>(
+    state: &AppState,
     errors: &mut HashMap<&'static str, Cow<'a, str>>,
     e: &SaveError,
     ui: &'a crate::i18n::Messages,
 ) {
     match e {
         SaveError::SlugTaken => errors.insert("slug", ui.t("error-slug-taken").into()),
+        SaveError::SlugTakenIn(lang) => {
+            let language = state.catalog.messages(*lang).t("language-name").to_owned();
+            let message = ui.t_args("error-slug-taken-in", &[("language", language.into())]);
+            errors.insert("slugs-lang", lang.to_string().into());
+            errors.insert("slugs", message.into())
+        }
         SaveError::ParentCycle => errors.insert("parent_id", ui.t("error-parent-cycle").into()),
         SaveError::Stale => errors.insert("version", ui.t("page-stale").into()),
         SaveError::NotFound => errors.insert("version", ui.t("error-invalid").into()),
@@ -137,7 +178,7 @@ pub(super) fn add_save_error<'a>(
 
 /// Addresses below a language that Magnetiq's features answer themselves (see `app::routes`): a
 /// page there would never be seen.
-pub const RESERVED_SLUGS: &[&str] = &["book", "webinars", "whitepapers"];
+pub const RESERVED_SLUGS: &[&str] = &["book", "webinars", "whitepapers", "search"];
 
 /// A slug from a title: lowercase ASCII letters and digits, words joined by hyphens.
 pub fn suggest_slug(title: &str) -> String {

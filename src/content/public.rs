@@ -101,7 +101,7 @@ async fn show_page(
         return Ok(moved_permanently(&path, req.query_string()));
     }
     if page_cache::is_after_form(req.query_string()) {
-        let (page, blocks) = store::published_page(&state.db, slug, db::now())
+        let (page, blocks) = store::published_page(&state.db, lang, slug, db::now())
             .await?
             .ok_or(AppError::NotFound)?;
         let sent = web::Query::<Sent>::from_query(req.query_string())
@@ -120,7 +120,7 @@ async fn show_page(
     let now = db::now();
     // Read the generation before the data: a page edited meanwhile is then not cached stale.
     let generation = state.page_cache.generation();
-    let (page, blocks) = store::published_page(&state.db, slug, now)
+    let (page, blocks) = store::published_page(&state.db, lang, slug, now)
         .await?
         .ok_or(AppError::NotFound)?;
     let tree = crate::content::tree(state);
@@ -141,11 +141,25 @@ struct Sent {
     sent: String,
 }
 
-/// The published page at `slug` with its blocks (for a form on it that was sent); 404 when there
-/// is none.
-pub async fn published_page(state: &AppState, slug: &str) -> Result<(Page, Vec<Block>), AppError> {
+/// The published page at `/{lang}/{slug}` with its blocks (for a form on it that was sent); 404
+/// when there is none.
+pub async fn published_page(
+    state: &AppState,
+    lang: Lang,
+    slug: &str,
+) -> Result<(Page, Vec<Block>), AppError> {
     let slug = Slug::parse(slug).map_err(|_| AppError::NotFound)?;
-    store::published_page(&state.db, &slug, db::now())
+    if let Some(found) = store::published_page(&state.db, lang, &slug, db::now()).await? {
+        return Ok(found);
+    }
+    // A form sent from the page as it was before its address in `lang` changed, or naming it by
+    // another language's slug: the page it came from all the same.
+    let tree = crate::content::tree(state);
+    let page = tree
+        .with_any_slug(slug.as_str(), db::now())
+        .ok_or(AppError::NotFound)?;
+    let slug = Slug::parse(page.slug_in(lang)).map_err(|_| AppError::NotFound)?;
+    store::published_page(&state.db, lang, &slug, db::now())
         .await?
         .ok_or(AppError::NotFound)
 }

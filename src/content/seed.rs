@@ -32,7 +32,7 @@ fn localized(v: &Value) -> anyhow::Result<Localized<String>> {
 }
 
 /// Adds the demo pages whose slugs are still free; returns how many were added.
-pub async fn seed_demo(db: &Db) -> anyhow::Result<usize> {
+pub async fn seed_demo(db: &Db, langs: &[crate::i18n::Lang]) -> anyhow::Result<usize> {
     let mut created = 0;
     let mut ids: Vec<(&str, i64)> = Vec::new();
     for (order, page) in demo_pages().into_iter().enumerate() {
@@ -51,6 +51,7 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<usize> {
             .parent
             .and_then(|p| ids.iter().find(|(s, _)| *s == p).map(|(_, id)| *id));
         let new = NewPage {
+            slugs: localized(&demo_slugs(page.slug))?,
             slug,
             title: localized(&page.title)?,
             summary: localized(&page.summary)?,
@@ -64,7 +65,7 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<usize> {
             nav_order: order as i64 * 10,
             placement: page.placement,
         };
-        let id = store::create_page(db, &new, blocks).await?;
+        let id = store::create_page(db, &new, blocks, langs).await?;
         ids.push((page.slug, id));
         created += 1;
     }
@@ -73,6 +74,21 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<usize> {
         super::review::store::set_required_unless_set(db, true).await?;
     }
     Ok(created)
+}
+
+/// The demo pages' own German addresses (`/de/ueber-uns` for `/en/about`); the others keep the
+/// English slug in German too.
+fn demo_slugs(slug: &str) -> Value {
+    let german = match slug {
+        "about" => "ueber-uns",
+        "services" => "leistungen",
+        "contact" => "kontakt",
+        "imprint" => "impressum",
+        "privacy" => "datenschutz",
+        "careers" => "karriere",
+        _ => return json!({}),
+    };
+    json!({ "de": german })
 }
 
 fn demo_pages() -> Vec<DemoPage> {
@@ -100,8 +116,8 @@ fn demo_pages() -> Vec<DemoPage> {
                             "Wir entwerfen, bauen und betreiben KI-gestützte Produkte mit Ihrem Team – in Wochen statt Quartalen.",
                         ),
                         "buttons": [
-                            {"label": tr("Book a free consultation", "Kostenloses Erstgespräch buchen"), "url": tr("/en/contact", "/de/contact")},
-                            {"label": tr("Explore our services", "Unsere Leistungen"), "url": tr("/en/services", "/de/services")}
+                            {"label": tr("Book a free consultation", "Kostenloses Erstgespräch buchen"), "url": tr("/en/contact", "/de/kontakt")},
+                            {"label": tr("Explore our services", "Unsere Leistungen"), "url": tr("/en/services", "/de/leistungen")}
                         ],
                         "background_image": "/static/img/hero.svg"
                     }),
@@ -147,7 +163,7 @@ fn demo_pages() -> Vec<DemoPage> {
                         "headline": tr("Let's talk about your next step", "Sprechen wir über Ihren nächsten Schritt"),
                         "text": tr("Thirty minutes, free of charge, with one of our engineers.", "Dreißig Minuten, kostenlos, mit einer unserer Ingenieurinnen oder einem unserer Ingenieure."),
                         "label": tr("Book a consultation", "Beratung buchen"),
-                        "url": tr("/en/contact", "/de/contact")
+                        "url": tr("/en/contact", "/de/kontakt")
                     }),
                 ),
             ],
@@ -256,7 +272,7 @@ fn demo_pages() -> Vec<DemoPage> {
                     json!({
                         "headline": tr("Have a process in mind?", "Schon einen Prozess im Blick?"),
                         "label": tr("Talk to an engineer", "Mit einem Ingenieur sprechen"),
-                        "url": tr("/en/contact", "/de/contact")
+                        "url": tr("/en/contact", "/de/kontakt")
                     }),
                 ),
             ],
@@ -434,7 +450,7 @@ fn demo_pages() -> Vec<DemoPage> {
                          "highlighted": "yes", "cta_label": tr("Book a call", "Gespräch buchen"), "cta_url": tr("/en/book", "/de/book")},
                         {"name": tr("Partnership", "Partnerschaft"), "price": tr("from 6,000 €", "ab 6.000 €"), "period": tr("per month", "pro Monat"),
                          "features": tr("A team on call\nProduction and monitoring\nQuarterly reviews", "Ein Team auf Abruf\nBetrieb und Monitoring\nQuartalsweise Reviews"),
-                         "cta_label": tr("Talk to us", "Sprechen Sie uns an"), "cta_url": tr("/en/contact", "/de/contact")},
+                         "cta_label": tr("Talk to us", "Sprechen Sie uns an"), "cta_url": tr("/en/contact", "/de/kontakt")},
                     ]}),
                 ),
                 (
@@ -504,13 +520,18 @@ fn demo_pages() -> Vec<DemoPage> {
 /// Adds `count` generated pages `page-1` … `page-{count}` (hidden from the navigation, listed in the
 /// sitemap), each with eight blocks of realistic size in English and German: the large site that load
 /// tests and benchmarks run against. Pages whose slug exists are skipped.
-pub async fn seed_generated_pages(db: &Db, count: usize) -> anyhow::Result<usize> {
+pub async fn seed_generated_pages(
+    db: &Db,
+    count: usize,
+    langs: &[crate::i18n::Lang],
+) -> anyhow::Result<usize> {
     let existing: std::collections::HashSet<String> =
         store::page_slugs(db).await?.into_iter().collect();
     let now = db::now();
     let pages = (1..=count).filter(|n| !existing.contains(&format!("page-{n}"))).map(|n| {
         let page = NewPage {
             slug: Slug::parse(&format!("page-{n}")).unwrap_or_else(|_| unreachable!("page-N is a valid slug")),
+            slugs: Localized::new(),
             title: localized_pair(&format!("Practical guide {n}"), &format!("Praxisleitfaden {n}")),
             summary: localized_pair(
                 &format!("Guide {n}: how small teams introduce AI step by step, with checklists and examples."),
@@ -525,7 +546,7 @@ pub async fn seed_generated_pages(db: &Db, count: usize) -> anyhow::Result<usize
         (page, generated_blocks(n))
     });
     let pages: Vec<_> = pages.collect();
-    store::create_pages(db, pages).await
+    store::create_pages(db, pages, langs).await
 }
 
 fn localized_pair(en: &str, de: &str) -> Localized<String> {
@@ -541,7 +562,7 @@ fn generated_blocks(n: usize) -> Vec<BlockKind> {
             json!({
                 "headline": tr(&format!("Guide {n}: from idea to measured result"), &format!("Leitfaden {n}: von der Idee zum gemessenen Ergebnis")),
                 "subheadline": tr("Checklists, examples and pitfalls from real projects.", "Checklisten, Beispiele und Stolpersteine aus echten Projekten."),
-                "buttons": [{"label": tr("Book a consultation", "Beratung buchen"), "url": tr("/en/contact", "/de/contact")}]
+                "buttons": [{"label": tr("Book a consultation", "Beratung buchen"), "url": tr("/en/contact", "/de/kontakt")}]
             }),
         ),
         (
@@ -581,7 +602,7 @@ fn generated_blocks(n: usize) -> Vec<BlockKind> {
         ),
         (
             "call_to_action",
-            json!({"headline": tr("Want help with your first step?", "Hilfe beim ersten Schritt?"), "label": tr("Talk to us", "Sprechen Sie uns an"), "url": tr("/en/contact", "/de/contact")}),
+            json!({"headline": tr("Want help with your first step?", "Hilfe beim ersten Schritt?"), "label": tr("Talk to us", "Sprechen Sie uns an"), "url": tr("/en/contact", "/de/kontakt")}),
         ),
     ];
     blocks

@@ -20,7 +20,7 @@ pub fn page_urls(state: &AppState) -> Vec<SitemapUrl> {
                 base,
                 &state.config.languages,
                 &db::to_db_time(page.updated_at),
-                |lang| page_path(lang, page.slug.as_str()),
+                |lang| page_path(lang, page.slug_in(lang)),
             )
         })
         .collect()

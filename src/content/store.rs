@@ -8,12 +8,13 @@ use super::blocks::{Block, BlockError, BlockKind};
 use super::model::{Page, PageStatus, Placement, Slug};
 use super::tree::{SiteTree, TreePage};
 use crate::db::{Db, DbTime, JsonText, Sql, Tx, now, sql};
-use crate::i18n::Localized;
+use crate::i18n::{Lang, Languages, Localized};
 
 #[derive(FromRow)]
 pub(super) struct PageRow {
     id: i64,
     slug: String,
+    slugs: JsonText,
     title: JsonText,
     summary: JsonText,
     meta_description: JsonText,
@@ -26,32 +27,35 @@ pub(super) struct PageRow {
     updated_at: DbTime,
 }
 
-/// The page visitors see at `slug` (published, or scheduled and due by `now`) with its blocks in
-/// display order: one query, one row (the blocks come aggregated as a JSON array).
+/// The page visitors see at `/{lang}/{slug}` (published, or scheduled and due by `now`) with its
+/// blocks in display order: one query by `page_slugs`' key, one row (the blocks come aggregated as
+/// a JSON array).
 pub async fn published_page(
     db: &Db,
+    lang: Lang,
     slug: &Slug,
     now: OffsetDateTime,
 ) -> anyhow::Result<Option<(Page, Vec<Block>)>> {
     let row: Option<PageWithBlocksRow> = Sql::per_engine(
         // content and rendered_html are JSON already (CHECK json_valid): spliced in as they are.
-        "SELECT p.id, p.slug, p.title, p.summary, p.meta_description, p.status, p.published_at,
+        "SELECT p.id, p.slug, p.slugs, p.title, p.summary, p.meta_description, p.status, p.published_at,
                 p.parent_id, p.nav_order, p.placement, p.version, p.updated_at,
                 '[' || coalesce((SELECT group_concat(
                         '[' || b.id || ',' || json_quote(b.block_type) || ',' || b.content || ','
                             || coalesce(b.rendered_html, 'null') || ',' || b.sort_order || ']', ',')
                     FROM (SELECT * FROM content_blocks WHERE page_id = p.id ORDER BY sort_order, id) AS b), '') || ']'
                     AS blocks
-         FROM pages AS p
-         WHERE p.slug = $1 AND p.status IN ('published', 'scheduled') AND p.published_at <= $2",
-        "SELECT p.id, p.slug, p.title, p.summary, p.meta_description, p.status, p.published_at,
+         FROM page_slugs AS s JOIN pages AS p ON p.id = s.page_id
+         WHERE s.lang = $1 AND s.slug = $2 AND p.status IN ('published', 'scheduled') AND p.published_at <= $3",
+        "SELECT p.id, p.slug, p.slugs, p.title, p.summary, p.meta_description, p.status, p.published_at,
                 p.parent_id, p.nav_order, p.placement, p.version, p.updated_at,
                 coalesce((SELECT jsonb_agg(jsonb_build_array(b.id, b.block_type, b.content, b.rendered_html,
                                                              b.sort_order) ORDER BY b.sort_order, b.id)
                           FROM content_blocks AS b WHERE b.page_id = p.id), '[]'::jsonb) AS blocks
-         FROM pages AS p
-         WHERE p.slug = $1 AND p.status IN ('published', 'scheduled') AND p.published_at <= $2",
+         FROM page_slugs AS s JOIN pages AS p ON p.id = s.page_id
+         WHERE s.lang = $1 AND s.slug = $2 AND p.status IN ('published', 'scheduled') AND p.published_at <= $3",
     )
+    .bind(lang.as_str())
     .bind(slug.as_str())
     .bind(now)
     .fetch_optional(db)
@@ -106,6 +110,7 @@ pub(super) fn blocks_from_json(page_id: i64, json: &str) -> anyhow::Result<Vec<B
 struct TreeRow {
     id: i64,
     slug: String,
+    slugs: JsonText,
     title: JsonText,
     parent_id: Option<i64>,
     placement: String,
@@ -116,7 +121,7 @@ struct TreeRow {
 /// Every published or scheduled page, for navigation, breadcrumbs and the sitemap.
 pub async fn site_tree(db: &Db) -> anyhow::Result<SiteTree> {
     let rows: Vec<TreeRow> = sql(
-        "SELECT id, slug, title, parent_id, placement, published_at, updated_at
+        "SELECT id, slug, slugs, title, parent_id, placement, published_at, updated_at
          FROM pages WHERE status IN ('published', 'scheduled')
          ORDER BY parent_id IS NOT NULL, parent_id, nav_order, id",
     )
@@ -128,6 +133,7 @@ pub async fn site_tree(db: &Db) -> anyhow::Result<SiteTree> {
             |TreeRow {
                  id,
                  slug,
+                 slugs,
                  title,
                  parent_id,
                  placement,
@@ -140,6 +146,7 @@ pub async fn site_tree(db: &Db) -> anyhow::Result<SiteTree> {
                 Ok(TreePage {
                     id,
                     slug: Slug::parse(&slug).map_err(|e| bad("slug", &e))?,
+                    slugs: slugs.parse().map_err(|e| bad("slugs", &e))?,
                     title: title.parse().map_err(|e| bad("title", &e))?,
                     parent_id,
                     placement: Placement::parse(&placement)
@@ -156,6 +163,8 @@ pub async fn site_tree(db: &Db) -> anyhow::Result<SiteTree> {
 /// What it takes to create a page.
 pub struct NewPage {
     pub slug: Slug,
+    /// Own slugs in other languages.
+    pub slugs: Localized<String>,
     pub title: Localized<String>,
     pub summary: Localized<String>,
     pub meta_description: Localized<String>,
@@ -165,23 +174,41 @@ pub struct NewPage {
     pub placement: Placement,
 }
 
-/// Creates a page with its blocks in one transaction; returns the page id.
-pub async fn create_page(db: &Db, page: &NewPage, blocks: Vec<BlockKind>) -> anyhow::Result<i64> {
+/// Creates a page with its blocks and its addresses in `langs` in one transaction; returns the
+/// page id.
+pub async fn create_page(
+    db: &Db,
+    page: &NewPage,
+    blocks: Vec<BlockKind>,
+    langs: &[Lang],
+) -> anyhow::Result<i64> {
     let mut tx = db.begin().await?;
     let id = insert_page(&mut tx, page, blocks).await?;
+    addresses_of_new_page(&mut tx, id, langs).await?;
     tx.commit().await?;
     Ok(id)
+}
+
+async fn addresses_of_new_page(tx: &mut Tx, id: i64, langs: &[Lang]) -> anyhow::Result<()> {
+    match write_slugs(tx, id, langs).await? {
+        Ok(()) => Ok(()),
+        Err(lang) => Err(anyhow!(
+            "page {id}: another page answers at its address in {lang}"
+        )),
+    }
 }
 
 /// Creates many pages, a thousand per transaction (bulk seeding of large sites).
 pub async fn create_pages(
     db: &Db,
     pages: impl IntoIterator<Item = (NewPage, Vec<BlockKind>)>,
+    langs: &[Lang],
 ) -> anyhow::Result<usize> {
     let mut created = 0;
     let mut tx = db.begin().await?;
     for (page, blocks) in pages {
-        insert_page(&mut tx, &page, blocks).await?;
+        let id = insert_page(&mut tx, &page, blocks).await?;
+        addresses_of_new_page(&mut tx, id, langs).await?;
         created += 1;
         if created % 1000 == 0 {
             tx.commit().await?;
@@ -199,8 +226,8 @@ pub(super) async fn insert_page(
 ) -> anyhow::Result<i64> {
     let id: i64 = sql(
         "INSERT INTO pages (slug, title, summary, meta_description, status, published_at, parent_id, nav_order,
-                            placement, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
+                            placement, created_at, updated_at, slugs)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11) RETURNING id",
     )
     .bind(page.slug.as_str())
     .bind(JsonText::of(&page.title)?)
@@ -212,6 +239,7 @@ pub(super) async fn insert_page(
     .bind(page.nav_order)
     .bind(page.placement.as_db())
     .bind(now())
+    .bind(JsonText::of(&page.slugs)?)
     .scalar(&mut *tx)
     .await
     .with_context(|| format!("cannot create page {}", page.slug))?;
@@ -250,7 +278,7 @@ pub(super) async fn insert_block(
 /// Any page (drafts too) with its blocks, for the editor and the preview.
 pub async fn page_for_editing(db: &Db, id: i64) -> anyhow::Result<Option<(Page, Vec<Block>)>> {
     let row: Option<PageWithBlocksRow> = Sql::per_engine(
-        "SELECT p.id, p.slug, p.title, p.summary, p.meta_description, p.status, p.published_at,
+        "SELECT p.id, p.slug, p.slugs, p.title, p.summary, p.meta_description, p.status, p.published_at,
                 p.parent_id, p.nav_order, p.placement, p.version, p.updated_at,
                 '[' || coalesce((SELECT group_concat(
                         '[' || b.id || ',' || json_quote(b.block_type) || ',' || b.content || ','
@@ -258,7 +286,7 @@ pub async fn page_for_editing(db: &Db, id: i64) -> anyhow::Result<Option<(Page, 
                     FROM (SELECT * FROM content_blocks WHERE page_id = p.id ORDER BY sort_order, id) AS b), '') || ']'
                     AS blocks
          FROM pages AS p WHERE p.id = $1",
-        "SELECT p.id, p.slug, p.title, p.summary, p.meta_description, p.status, p.published_at,
+        "SELECT p.id, p.slug, p.slugs, p.title, p.summary, p.meta_description, p.status, p.published_at,
                 p.parent_id, p.nav_order, p.placement, p.version, p.updated_at,
                 coalesce((SELECT jsonb_agg(jsonb_build_array(b.id, b.block_type, b.content, b.rendered_html,
                                                              b.sort_order) ORDER BY b.sort_order, b.id)
@@ -274,6 +302,101 @@ pub async fn page_for_editing(db: &Db, id: i64) -> anyhow::Result<Option<(Page, 
     let page = page_from_row(page)?;
     let blocks = blocks_from_json(page.id, blocks.as_str())?;
     Ok(Some((page, blocks)))
+}
+
+/// The address of page `id` in every one of `langs` (its own slug there, or its default one) into
+/// `page_slugs`, after any change of its slugs; `Ok(Err(lang))` when another page answers at that
+/// address in `lang` already (nothing written then).
+pub async fn write_slugs(
+    tx: &mut Tx,
+    page_id: i64,
+    langs: &[Lang],
+) -> anyhow::Result<Result<(), Lang>> {
+    let (slug, slugs): (String, JsonText) = sql("SELECT slug, slugs FROM pages WHERE id = $1")
+        .bind(page_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let slug = Slug::parse(&slug)?;
+    let slugs: Localized<String> = slugs.parse()?;
+    let wanted: Vec<(Lang, &str)> = langs
+        .iter()
+        .map(|&lang| (lang, super::model::slug_in(&slug, &slugs, lang)))
+        .collect();
+    for &(lang, slug) in &wanted {
+        let taken: bool = sql(
+            "SELECT EXISTS (SELECT 1 FROM page_slugs WHERE lang = $1 AND slug = $2 AND page_id <> $3)",
+        )
+        .bind(lang.as_str())
+        .bind(slug)
+        .bind(page_id)
+        .scalar(&mut *tx)
+        .await?;
+        if taken {
+            return Ok(Err(lang));
+        }
+    }
+    sql("DELETE FROM page_slugs WHERE page_id = $1")
+        .bind(page_id)
+        .execute(&mut *tx)
+        .await?;
+    for (lang, slug) in wanted {
+        let inserted = sql("INSERT INTO page_slugs (lang, slug, page_id) VALUES ($1, $2, $3)")
+            .bind(lang.as_str())
+            .bind(slug)
+            .bind(page_id)
+            .execute(&mut *tx)
+            .await;
+        match inserted {
+            // Another instance's page took the address since the check above.
+            Err(e) if crate::db::is_unique_violation(&e) => return Ok(Err(lang)),
+            other => other?,
+        };
+    }
+    Ok(Ok(()))
+}
+
+/// Completes `page_slugs` at start: every page gets its address in every configured language it
+/// has none in yet (pages created in bulk by the demo seed, a language added to the
+/// configuration). Returns how many addresses were added; one that another page holds is left
+/// out and logged.
+pub async fn complete_slugs(db: &Db, languages: &Languages) -> anyhow::Result<u64> {
+    let mut added = 0;
+    for lang in languages.all() {
+        let missing: i64 = sql(
+            "SELECT count(*) FROM pages AS p
+             WHERE NOT EXISTS (SELECT 1 FROM page_slugs AS s WHERE s.page_id = p.id AND s.lang = $1)",
+        )
+        .bind(lang.as_str())
+        .scalar(db)
+        .await?;
+        if missing == 0 {
+            continue;
+        }
+        let done = Sql::per_engine(
+            "INSERT INTO page_slugs (lang, slug, page_id)
+             SELECT $1, CASE WHEN p.slug = 'home' THEN p.slug ELSE coalesce(p.slugs ->> $1, p.slug) END, p.id
+             FROM pages AS p
+             WHERE NOT EXISTS (SELECT 1 FROM page_slugs AS s WHERE s.page_id = p.id AND s.lang = $1)
+             ON CONFLICT DO NOTHING",
+            "INSERT INTO page_slugs (lang, slug, page_id)
+             SELECT $1, CASE WHEN p.slug = 'home' THEN p.slug ELSE coalesce(p.slugs ->> $1::text, p.slug) END, p.id
+             FROM pages AS p
+             WHERE NOT EXISTS (SELECT 1 FROM page_slugs AS s WHERE s.page_id = p.id AND s.lang = $1)
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(lang.as_str())
+        .execute(db)
+        .await?;
+        if (done as i64) < missing {
+            tracing::warn!(
+                %lang,
+                pages = missing - done as i64,
+                "pages whose address in this language another page holds: they answer only after a new slug is saved"
+            );
+        }
+        added += done;
+    }
+    Ok(added)
 }
 
 /// Whether any page exists (a fresh database gets the demo content).
@@ -301,6 +424,7 @@ pub(super) fn page_from_row(row: PageRow) -> anyhow::Result<Page> {
     Ok(Page {
         id,
         slug: Slug::parse(&row.slug).map_err(|e| bad("slug", &e))?,
+        slugs: localized("slugs", &row.slugs)?,
         title: localized("title", &row.title)?,
         summary: localized("summary", &row.summary)?,
         meta_description: localized("meta_description", &row.meta_description)?,
@@ -331,6 +455,7 @@ pub async fn page_slugs(db: &Db) -> anyhow::Result<Vec<String>> {
 pub struct PageSummary {
     pub id: i64,
     pub slug: Slug,
+    pub slugs: Localized<String>,
     pub title: Localized<String>,
     pub status: PageStatus,
     pub parent_id: Option<i64>,
@@ -345,7 +470,7 @@ pub struct PageSummary {
 /// Every page, in navigation order, with who changed it last.
 pub async fn page_summaries(db: &Db) -> anyhow::Result<Vec<PageSummary>> {
     let rows: Vec<(PageRow, Option<String>, Option<i64>)> = sql(
-        "SELECT p.id, p.slug, p.title, p.summary, p.meta_description, p.status, p.published_at, p.parent_id,
+        "SELECT p.id, p.slug, p.slugs, p.title, p.summary, p.meta_description, p.status, p.published_at, p.parent_id,
                 p.nav_order, p.placement, p.version, p.updated_at, u.display_name AS updated_by, p.draft_of
          FROM pages AS p LEFT JOIN users AS u ON u.id = p.updated_by
          ORDER BY p.parent_id IS NOT NULL, p.parent_id, p.nav_order, p.id",
@@ -361,6 +486,7 @@ pub async fn page_summaries(db: &Db) -> anyhow::Result<Vec<PageSummary>> {
             Ok(PageSummary {
                 id: page.id,
                 slug: page.slug,
+                slugs: page.slugs,
                 title: page.title,
                 status: page.status,
                 parent_id: page.parent_id,
@@ -372,6 +498,13 @@ pub async fn page_summaries(db: &Db) -> anyhow::Result<Vec<PageSummary>> {
             })
         })
         .collect()
+}
+
+impl PageSummary {
+    /// The slug the page answers at in `lang`.
+    pub fn slug_in(&self, lang: Lang) -> &str {
+        super::model::slug_in(&self.slug, &self.slugs, lang)
+    }
 }
 
 #[derive(FromRow)]

@@ -13,6 +13,8 @@ use crate::i18n::Localized;
 pub struct TreePage {
     pub id: i64,
     pub slug: Slug,
+    /// Own slugs in other languages (see `Page::slugs`).
+    pub slugs: Localized<String>,
     pub title: Localized<String>,
     pub parent_id: Option<i64>,
     pub placement: Placement,
@@ -30,6 +32,9 @@ pub struct SiteTree {
     /// Indexes into `pages` of each parent's children (`None`: top level) by placement, in navigation
     /// order: the navigation reads a handful of entries even when thousands of hidden pages exist.
     children: HashMap<(Option<i64>, Placement), Vec<usize>>,
+    /// Every slug of every page, in any language (its own and the default one): the page a visitor
+    /// meant when an address in one language uses another's slug.
+    by_any_slug: HashMap<String, usize>,
     /// Every page's publication time, sorted: when the visible site next changes by itself.
     publication_times: Vec<OffsetDateTime>,
 }
@@ -70,6 +75,15 @@ impl SiteTree {
                 None => page.visible_from = time::Date::MAX.midnight().assume_utc(),
             }
         }
+        let mut by_any_slug = HashMap::new();
+        for (i, page) in pages.iter().enumerate() {
+            by_any_slug.insert(page.slug.to_string(), i);
+        }
+        for (i, page) in pages.iter().enumerate() {
+            for (_, slug) in page.slugs.variants() {
+                by_any_slug.entry(slug.clone()).or_insert(i);
+            }
+        }
         let mut publication_times: Vec<OffsetDateTime> =
             pages.iter().map(|p| p.visible_from).collect();
         publication_times.sort_unstable();
@@ -78,6 +92,7 @@ impl SiteTree {
             pages,
             by_id,
             children,
+            by_any_slug,
             publication_times,
         }
     }
@@ -89,6 +104,7 @@ impl SiteTree {
             && self.pages.iter().zip(&other.pages).all(|(a, b)| {
                 a.id == b.id
                     && a.slug == b.slug
+                    && a.slugs == b.slugs
                     && a.title == b.title
                     && a.parent_id == b.parent_id
                     && a.placement == b.placement
@@ -151,6 +167,21 @@ impl SiteTree {
     pub fn get(&self, id: i64) -> Option<&TreePage> {
         self.by_id.get(&id).map(|&i| &self.pages[i])
     }
+
+    /// The page that has `slug` in some language (the default one first), visible at `now`.
+    pub fn with_any_slug(&self, slug: &str, now: OffsetDateTime) -> Option<&TreePage> {
+        self.by_any_slug
+            .get(slug)
+            .map(|&i| &self.pages[i])
+            .filter(|p| p.visible_from <= now)
+    }
+}
+
+impl TreePage {
+    /// The slug the page answers at in `lang`.
+    pub fn slug_in(&self, lang: crate::i18n::Lang) -> &str {
+        super::model::slug_in(&self.slug, &self.slugs, lang)
+    }
 }
 
 #[cfg(test)]
@@ -162,6 +193,7 @@ mod tests {
         TreePage {
             id,
             slug: Slug::parse(&format!("p{id}")).unwrap(),
+            slugs: Localized::new(),
             title: Localized::new(),
             parent_id: parent,
             placement: Placement::Main,

@@ -230,12 +230,21 @@ impl<'a> PageTemplate<'a> {
             lang,
             default: state.config.languages.default_lang(),
         };
+        let translated: Vec<(Lang, String)> = state
+            .config
+            .languages
+            .all()
+            .iter()
+            .filter(|l| page.slug_in(**l) != page.slug.as_str())
+            .map(|&l| (l, page.slug_in(l).to_owned()))
+            .collect();
         let layout = Layout::new(
             state,
             lang,
             Here::Page {
                 id: page.id,
                 path: super::path_below_lang(page.slug.as_str()),
+                translated: &translated,
             },
             now,
         );
@@ -255,7 +264,7 @@ impl<'a> PageTemplate<'a> {
                     .iter()
                     .filter(|p| !p.slug.is_home())
                     .map(|p| Link {
-                        href: page_path(lang, p.slug.as_str()),
+                        href: page_path(lang, p.slug_in(lang)),
                         title: reader.text(&p.title).to_owned(),
                         current: false,
                     }),
@@ -265,14 +274,14 @@ impl<'a> PageTemplate<'a> {
             breadcrumbs.clear();
         }
         breadcrumbs.push(Link {
-            href: page_path(lang, page.slug.as_str()),
+            href: page_path(lang, page.slug_in(lang)),
             title: title.to_owned(),
             current: true,
         });
 
         let mut blocks: Vec<BlockView<'a>> = blocks
             .iter()
-            .filter_map(|b| block_view(b, reader, state, now, page.slug.as_str()))
+            .filter_map(|b| block_view(b, reader, state, now, page.slug_in(lang)))
             .collect();
         let mut show_title_header = true;
         if page.slug.is_home()
@@ -318,7 +327,7 @@ fn block_view<'a>(
     now: OffsetDateTime,
     page_slug: &'a str,
 ) -> Option<BlockView<'a>> {
-    let privacy_href = || format!("/{}/privacy", r.lang);
+    let privacy_href = || super::path_of(state, r.lang, "privacy");
     let view = match &block.kind {
         BlockKind::ContactForm(c) => BlockView::ContactForm(ContactFormView {
             lang_attr: r.fallback_of(&c.title),

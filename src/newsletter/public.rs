@@ -88,7 +88,7 @@ fn page(
         error,
         csrf_token,
         action: format!("/{lang}/newsletter/subscribe"),
-        privacy_href: format!("/{lang}/privacy"),
+        privacy_href: crate::content::path_of(state, lang, "privacy"),
     }
     .render()?;
     Ok(form_page(status, cookie, html))

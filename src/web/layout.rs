@@ -11,8 +11,12 @@ use crate::web::state::AppState;
 #[derive(Clone, Copy)]
 pub enum Here<'a> {
     /// A content page (`id` marks it as current in the navigation) at `/{lang}/{path}` (`path` is
-    /// empty for the home page).
-    Page { id: i64, path: &'a str },
+    /// empty for the home page), or at `/{lang}/{own}` in the languages `translated` names.
+    Page {
+        id: i64,
+        path: &'a str,
+        translated: &'a [(Lang, String)],
+    },
     /// A fixed page of the site outside the content tree, e.g. `book` for `/{lang}/book`.
     Path { path: &'a str },
     /// A page outside the content tree, e.g. an error page: other languages lead to their home page.
@@ -23,7 +27,13 @@ impl Here<'_> {
     /// The address of this page in `lang`.
     pub fn path_in(&self, lang: Lang) -> String {
         match self {
-            Here::Page { path, .. } | Here::Path { path } => format!("/{lang}/{path}"),
+            Here::Page {
+                path, translated, ..
+            } => match translated.iter().find(|(l, _)| *l == lang) {
+                Some((_, own)) => format!("/{lang}/{own}"),
+                None => format!("/{lang}/{path}"),
+            },
+            Here::Path { path } => format!("/{lang}/{path}"),
             Here::Elsewhere => format!("/{lang}/"),
         }
     }

@@ -298,7 +298,7 @@ fn render_detail(
         csrf_token,
         action: format!("/{lang}/webinars/{}/register", w.slug),
         source,
-        privacy_href: format!("/{lang}/privacy"),
+        privacy_href: crate::content::path_of(state, lang, "privacy"),
         json_ld_sanitized,
         og_image: w
             .speakers

@@ -286,7 +286,7 @@ fn render_detail(
         action: format!("/{lang}/whitepapers/{}/request", w.slug),
         download_action: format!("/{lang}/whitepapers/{}/download", w.slug),
         forget_action: format!("/{lang}/whitepapers/{}/forget", w.slug),
-        privacy_href: format!("/{lang}/privacy"),
+        privacy_href: crate::content::path_of(state, lang, "privacy"),
         title,
         summary,
     };

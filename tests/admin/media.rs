@@ -88,7 +88,7 @@ async fn an_uploaded_image_gets_its_dimensions_renditions_and_is_served() {
         )
         .await;
     assert_eq!(added.status(), 303, "{}", added.text().await.unwrap());
-    let html = app.page("/de/about").await;
+    let html = app.page("/de/ueber-uns").await;
     let srcset = attrs(&html, &format!(".block-image img[src='{src}']"), "srcset");
     assert_eq!(
         srcset,
@@ -394,7 +394,7 @@ async fn link_fields_offer_the_sites_pages_and_take_any_address() {
     assert_eq!(attrs(&html, "input[name='url.de']", "list"), ["links-de"]);
     let de = attrs(&html, "datalist#links-de option", "value");
     assert!(
-        de.contains(&"/de/about".to_owned()) || de.iter().any(|p| p.starts_with("/de/")),
+        de.contains(&"/de/ueber-uns".to_owned()) || de.iter().any(|p| p.starts_with("/de/")),
         "{de:?}"
     );
     assert!(de.contains(&"/de/".to_owned()), "the home page: {de:?}");

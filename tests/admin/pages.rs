@@ -334,7 +334,7 @@ async fn blocks_are_edited_moved_reordered_and_deleted() {
         .await;
     assert_eq!(saved.status(), 303);
     assert_eq!(
-        texts(&app.page("/de/about").await, ".block-heading h2"),
+        texts(&app.page("/de/ueber-uns").await, ".block-heading h2"),
         vec!["Ingenieure zuerst"]
     );
 
@@ -876,7 +876,7 @@ async fn a_page_is_duplicated_as_a_draft_with_its_blocks() {
     let original = app.page(&format!("/admin/pages/{about}")).await;
     assert_eq!(
         attrs(&original, "a.view-on-site", "href"),
-        vec!["/en/about", "/de/about"],
+        vec!["/en/about", "/de/ueber-uns"],
         "a published page links to itself on the site"
     );
     let blocks_of = |id: i64| {
@@ -989,9 +989,13 @@ async fn the_page_list_is_searched_filtered_and_paged() {
     let mine = app.page("/admin/pages?author=Test+User").await;
     assert_eq!(ids(&mine), vec![about.to_string()]);
 
-    magnetiq::content::seed::seed_generated_pages(&app.state.db, 150)
-        .await
-        .unwrap();
+    magnetiq::content::seed::seed_generated_pages(
+        &app.state.db,
+        150,
+        app.state.config.languages.all(),
+    )
+    .await
+    .unwrap();
     let first = app.page("/admin/pages").await;
     assert_eq!(ids(&first).len(), 100);
     let next = attrs(&first, ".pager a[rel=next]", "href");
@@ -1248,9 +1252,14 @@ async fn the_translation_matrix_covers_webinars_and_whitepapers_and_leaves_draft
     );
     // A draft of changes to a live page is not a page of its own here.
     let about = app.page_id("about").await;
-    magnetiq::content::review::store::draft_of_changes(&app.state.db, about, 1)
-        .await
-        .unwrap();
+    magnetiq::content::review::store::draft_of_changes(
+        &app.state.db,
+        about,
+        1,
+        app.state.config.languages.all(),
+    )
+    .await
+    .unwrap();
     let after = app.page("/admin/translations").await;
     assert_eq!(
         count(&after, "tr[data-kind='translations-kind-page']"),

@@ -61,7 +61,11 @@ pub fn fields(slug: &str, files: Vec<(String, Option<i64>)>) -> WhitepaperFields
             r#"{"key": "testing", "label": {"en": "Testing", "de": "Testen"}}"#,
         ),
         tags: JsonText::from(r#"[{"key": "rust", "label": {"en": "Rust"}}]"#),
-        published_on: "2026-11-20".parse().unwrap(),
+        // Yesterday: newer than every demo whitepaper (the newest is twelve days old), whatever today is.
+        published_on: (time::OffsetDateTime::now_utc().date() - time::Duration::days(1))
+            .to_string()
+            .parse()
+            .unwrap(),
         cover_image: String::new(),
         page_count: 4,
         status: WhitepaperStatus::Published,

@@ -81,14 +81,14 @@ async fn a_visitor_writes_and_gets_thanked_on_the_same_page_with_both_mails_queu
 async fn the_german_form_offers_german_topics_and_answers_in_german() {
     let app = TestApp::spawn().await;
     let visitor = browser();
-    let page = app.page("/de/contact").await;
+    let page = app.page("/de/kontakt").await;
     assert!(texts(&page, "select[name=topic] option").contains(&"Eine Projektanfrage".to_owned()));
     let mut fields = message("", "Bea", "bea@example.com");
     fields.retain(|(k, _)| *k != "topic");
     fields.push(("topic", "Eine Projektanfrage"));
     let r = post(&app, &visitor, "/de/contact/send", &fields).await;
     assert_eq!(r.status(), 303);
-    assert_eq!(location(&r), "/de/contact?sent=contact#contact");
+    assert_eq!(location(&r), "/de/kontakt?sent=contact#contact");
     let subject: String = sql("SELECT subject FROM outbox WHERE recipient = 'bea@example.com'")
         .scalar(&app.state.db)
         .await

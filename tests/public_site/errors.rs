@@ -44,7 +44,7 @@ async fn a_broken_page_row_gets_the_friendly_500_page_with_a_request_id() {
         .execute(&app.state.db)
         .await
         .unwrap();
-    let response = app.get("/de/about").await;
+    let response = app.get("/de/ueber-uns").await;
     assert_eq!(response.status(), 500);
     let html = scraper::Html::parse_document(&response.text().await.unwrap());
     assert_eq!(texts(&html, "h1"), vec!["Bei uns ist etwas schiefgelaufen"]);
@@ -57,7 +57,7 @@ async fn a_broken_page_row_gets_the_friendly_500_page_with_a_request_id() {
         "internal detail leaked into the page"
     );
     // Other pages keep working.
-    assert_eq!(app.get("/de/contact").await.status(), 200);
+    assert_eq!(app.get("/de/kontakt").await.status(), 200);
 }
 
 #[tokio::test]

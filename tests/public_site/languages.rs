@@ -50,7 +50,7 @@ async fn switching_language_keeps_the_page_and_is_remembered() {
     let app = TestApp::spawn().await;
     let about = app.page("/en/about").await;
     let switch = attrs(&about, ".lang-switch a[hreflang=de]", "href");
-    assert_eq!(switch, vec!["/de/about".to_string()]);
+    assert_eq!(switch, vec!["/de/ueber-uns".to_string()]);
 
     // The visitor (an English browser) follows the switcher: the German page sets the cookie, and `/`
     // now leads to German.
@@ -72,7 +72,7 @@ async fn switching_language_keeps_the_page_and_is_remembered() {
 
     // A second German page does not set the same cookie again.
     let again = app
-        .get_with("/de/contact", &[("Accept-Language", "en")])
+        .get_with("/de/kontakt", &[("Accept-Language", "en")])
         .await;
     assert!(again.headers().get("set-cookie").is_none());
 }
@@ -88,12 +88,12 @@ async fn language_prefix_without_slash_redirects_to_the_home_page() {
 #[tokio::test]
 async fn every_page_names_its_language_and_its_alternates() {
     let app = TestApp::spawn().await;
-    let html = app.page("/de/services").await;
+    let html = app.page("/de/leistungen").await;
     assert_eq!(attrs(&html, "html", "lang"), vec!["de"]);
     let base = crate::common::BASE_URL;
     assert_eq!(
         attrs(&html, "link[rel=canonical]", "href"),
-        vec![format!("{base}/de/services")]
+        vec![format!("{base}/de/leistungen")]
     );
     assert_eq!(
         attrs(&html, "link[rel=alternate][hreflang=en]", "href"),
@@ -101,7 +101,7 @@ async fn every_page_names_its_language_and_its_alternates() {
     );
     assert_eq!(
         attrs(&html, "link[rel=alternate][hreflang=de]", "href"),
-        vec![format!("{base}/de/services")]
+        vec![format!("{base}/de/leistungen")]
     );
     assert_eq!(
         attrs(&html, "link[rel=alternate][hreflang=x-default]", "href"),

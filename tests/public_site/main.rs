@@ -14,4 +14,5 @@ mod pages;
 mod redirects;
 mod seo;
 mod shared_caches;
+mod slugs;
 mod static_files;

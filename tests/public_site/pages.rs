@@ -19,6 +19,7 @@ fn text(en: &str, de: &str) -> Localized<String> {
 fn new_page(slug: &str, title: Localized<String>, status: PageStatus) -> NewPage {
     NewPage {
         slug: Slug::parse(slug).unwrap(),
+        slugs: Localized::new(),
         title,
         summary: Localized::new(),
         meta_description: Localized::new(),
@@ -72,7 +73,7 @@ async fn home_page_shows_its_blocks_in_order_in_both_languages() {
     );
     assert_eq!(
         attrs(&de, ".hero-buttons a", "href"),
-        vec!["/de/contact", "/de/services"]
+        vec!["/de/kontakt", "/de/leistungen"]
     );
     assert!(texts(&de, ".block-rich-text h2").contains(&"Von der Idee in den Betrieb".to_string()));
     assert_eq!(texts(&de, ".block-features h3")[0], "Schnelle Ergebnisse");
@@ -101,7 +102,7 @@ async fn every_block_type_renders_on_the_demo_site() {
         attrs(&ai, ".block-video iframe", "title"),
         vec!["So läuft ein vierwöchiger KI-Prototyp ab"]
     );
-    assert_eq!(attrs(&ai, ".block-cta a", "href"), vec!["/de/contact"]);
+    assert_eq!(attrs(&ai, ".block-cta a", "href"), vec!["/de/kontakt"]);
 }
 
 #[tokio::test]
@@ -142,11 +143,11 @@ async fn navigation_has_dropdowns_for_child_pages_and_breadcrumbs() {
     // Footer: services column, resources and legal pages.
     let footer = attrs(&html, ".site-footer a", "href");
     for href in [
-        "/de/about",
+        "/de/ueber-uns",
         "/de/ai-engineering",
         "/de/faq",
-        "/de/imprint",
-        "/de/privacy",
+        "/de/impressum",
+        "/de/datenschutz",
     ] {
         assert!(
             footer.contains(&href.to_string()),
@@ -176,9 +177,14 @@ async fn scheduled_page_goes_live_by_itself_at_its_time() {
         PageStatus::Scheduled(soon),
     );
     let blocks = vec![BlockKind::parse("heading", r#"{"text": {"en": "Live now"}}"#).unwrap()];
-    store::create_page(&app.state.db, &page, blocks)
-        .await
-        .unwrap();
+    store::create_page(
+        &app.state.db,
+        &page,
+        blocks,
+        app.state.config.languages.all(),
+    )
+    .await
+    .unwrap();
     app.content_changed().await;
 
     assert_eq!(app.get("/en/launch").await.status(), 404);
@@ -206,9 +212,14 @@ async fn text_typed_by_editors_is_escaped_everywhere() {
         BlockKind::parse("quote", &quote).unwrap(),
         BlockKind::parse("rich_text", &rich).unwrap(),
     ];
-    store::create_page(&app.state.db, &page, blocks)
-        .await
-        .unwrap();
+    store::create_page(
+        &app.state.db,
+        &page,
+        blocks,
+        app.state.config.languages.all(),
+    )
+    .await
+    .unwrap();
     app.content_changed().await;
 
     let body = app.get("/en/xss").await.text().await.unwrap();
@@ -237,9 +248,14 @@ async fn unknown_block_type_renders_nothing_and_the_rest_still_shows() {
         PageStatus::Published(db::now()),
     );
     let blocks = vec![BlockKind::parse("heading", r#"{"text": {"en": "Before"}}"#).unwrap()];
-    let id = store::create_page(&app.state.db, &page, blocks)
-        .await
-        .unwrap();
+    let id = store::create_page(
+        &app.state.db,
+        &page,
+        blocks,
+        app.state.config.languages.all(),
+    )
+    .await
+    .unwrap();
     magnetiq::db::sql("INSERT INTO content_blocks (page_id, block_type, content, sort_order) VALUES ($1, 'carousel', '{}', 5)")
         .bind(id)
         .execute(&app.state.db)
@@ -278,9 +294,14 @@ async fn a_long_page_renders_all_its_blocks_in_sort_order() {
             .unwrap()
         })
         .collect();
-    store::create_page(&app.state.db, &page, blocks)
-        .await
-        .unwrap();
+    store::create_page(
+        &app.state.db,
+        &page,
+        blocks,
+        app.state.config.languages.all(),
+    )
+    .await
+    .unwrap();
     let html = app.page("/en/long").await;
     let headings = texts(&html, ".block-heading h2");
     assert_eq!(headings.len(), 60);

@@ -30,7 +30,7 @@ async fn sitemap_lists_every_published_page_in_every_language_with_alternates() 
     }
     // Each URL names all its language versions plus x-default.
     assert!(xml.contains(&format!(
-        r#"<xhtml:link rel="alternate" hreflang="de" href="{base}/de/about"/>"#
+        r#"<xhtml:link rel="alternate" hreflang="de" href="{base}/de/ueber-uns"/>"#
     )));
     assert!(xml.contains(&format!(
         r#"<xhtml:link rel="alternate" hreflang="x-default" href="{base}/en/about"/>"#

@@ -153,7 +153,7 @@ pub async fn add(
     if tree.visible(crate::db::now()).any(|p| {
         langs
             .iter()
-            .any(|l| crate::content::page_path(*l, p.slug.as_str()) == from)
+            .any(|l| crate::content::page_path(*l, p.slug_in(*l)) == from)
     }) {
         errors.insert("from", ui.t("redirect-from-page"));
     }
@@ -165,7 +165,7 @@ pub async fn add(
                 .find(field("to_lang"))
                 .unwrap_or(state.config.languages.default_lang());
             match tree.get(id) {
-                Some(p) => Some(crate::content::page_path(lang, p.slug.as_str())),
+                Some(p) => Some(crate::content::page_path(lang, p.slug_in(lang))),
                 None => {
                     errors.insert("to_page", ui.t("error-invalid"));
                     None

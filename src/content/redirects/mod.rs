@@ -34,7 +34,10 @@ pub async fn follow(
     let (path, query) = (asked.path().to_owned(), asked.query_string().to_owned());
     let to = match store::follow(&state.db, &path).await {
         Ok(Some(to)) => to,
-        Ok(None) => return Ok(res.map_into_left_body()),
+        Ok(None) => match in_its_language(&state, &path) {
+            Some(to) => to,
+            None => return Ok(res.map_into_left_body()),
+        },
         Err(error) => {
             tracing::warn!(%error, "cannot look up a redirect");
             return Ok(res.map_into_left_body());
@@ -52,10 +55,38 @@ pub async fn follow(
     Ok(ServiceResponse::new(req, response).map_into_right_body())
 }
 
-/// The old and new address, per language, of a page renamed from `old` to `new`.
-pub(in crate::content) fn moves(langs: &[Lang], old: &str, new: &str) -> Vec<(String, String)> {
+/// `/{lang}/{slug}` where `slug` is a visible page's slug in another language (or its old default
+/// slug's stand-in there): the page's address in `lang`.
+fn in_its_language(state: &AppState, path: &str) -> Option<String> {
+    let (lang, slug) = path.strip_prefix('/')?.split_once('/')?;
+    let lang = state.config.languages.find(lang)?;
+    if slug.is_empty() || slug.contains('/') {
+        return None;
+    }
+    let tree = super::tree(state);
+    let page = tree.with_any_slug(slug, crate::db::now())?;
+    let to = super::page_path(lang, page.slug_in(lang));
+    (to != path).then_some(to)
+}
+
+/// The old and new address of a page in each of `langs` whose slug there changed from `before`
+/// to `after` (`(lang, slug)` pairs, as `page_slugs` holds them).
+pub(in crate::content) fn moves(
+    langs: &[Lang],
+    before: &[(String, String)],
+    after: &[(String, String)],
+) -> Vec<(String, String)> {
+    let slug_in = |pairs: &[(String, String)], lang: Lang| {
+        pairs
+            .iter()
+            .find(|(l, _)| l == lang.as_str())
+            .map(|(_, s)| s.clone())
+    };
     langs
         .iter()
-        .map(|lang| (super::page_path(*lang, old), super::page_path(*lang, new)))
+        .filter_map(|&lang| {
+            let (old, new) = (slug_in(before, lang)?, slug_in(after, lang)?);
+            (old != new).then(|| (super::page_path(lang, &old), super::page_path(lang, &new)))
+        })
         .collect()
 }

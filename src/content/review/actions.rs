@@ -87,9 +87,10 @@ pub async fn start_changes(
     let live = path.into_inner();
     let user = input.user;
     let existing = store::draft_for(&state.db, live).await?;
-    let draft = store::draft_of_changes(&state.db, live, user.user.id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let draft =
+        store::draft_of_changes(&state.db, live, user.user.id, state.config.languages.all())
+            .await?
+            .ok_or(AppError::NotFound)?;
     if existing.is_none() {
         audit(
             &state,

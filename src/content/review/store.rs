@@ -416,7 +416,12 @@ async fn apply_draft(tx: &mut Tx, draft: i64, live: i64, user_id: i64) -> anyhow
 
 /// The draft of changes of live page `live`, made now (a copy of the page and its blocks) unless
 /// there is one; returns its id.
-pub async fn draft_of_changes(db: &Db, live: i64, user_id: i64) -> anyhow::Result<Option<i64>> {
+pub async fn draft_of_changes(
+    db: &Db,
+    live: i64,
+    user_id: i64,
+    langs: &[crate::i18n::Lang],
+) -> anyhow::Result<Option<i64>> {
     let existing: Option<i64> = sql("SELECT id FROM pages WHERE draft_of = $1")
         .bind(live)
         .scalar_optional(db)
@@ -431,6 +436,7 @@ pub async fn draft_of_changes(db: &Db, live: i64, user_id: i64) -> anyhow::Resul
     let slug = super::super::duplicate::free_slug(&mut tx, &page.slug, "changes").await?;
     let draft = NewPage {
         slug,
+        slugs: crate::i18n::Localized::new(),
         title: page.title,
         summary: page.summary,
         meta_description: page.meta_description,
@@ -441,6 +447,9 @@ pub async fn draft_of_changes(db: &Db, live: i64, user_id: i64) -> anyhow::Resul
     };
     let kinds = blocks.into_iter().map(|b| b.kind).collect();
     let id = insert_page(&mut tx, &draft, kinds).await?;
+    if let Err(lang) = super::super::store::write_slugs(&mut tx, id, langs).await? {
+        anyhow::bail!("the draft's address in {lang} was taken meanwhile");
+    }
     let claimed = sql("UPDATE pages SET draft_of = $1, updated_by = $2 WHERE id = $3")
         .bind(live)
         .bind(user_id)
