@@ -582,6 +582,10 @@ pub fn routes(cfg: &mut web::ServiceConfig, session: SessionMiddleware<CookieSes
         "POST",
     ));
     cfg.service(allow(
+        web::resource("/{lang}/search").route(web::get().to(crate::search::public::search)),
+        "GET, HEAD",
+    ));
+    cfg.service(allow(
         web::resource("/{lang}/{slug}").route(web::get().to(public::page)),
         "GET, HEAD",
     ));
@@ -673,6 +677,8 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
     })?;
     let db = db::connect(&config.database_url, config.pool()).await?;
     // Instances started at once against an empty database: one seeds, the others wait and see pages.
+    // What the search index's writers read inside their transactions, far from the configuration.
+    db::settings::record_languages(&db, &config.languages).await?;
     let seeding = db.exclusive(db::Exclusive::Seeding).await?;
     if !content::store::has_pages(&db).await? {
         let created = content::seed::seed_demo(&db, config.languages.all()).await?;

@@ -127,6 +127,7 @@ impl FrameSource for SiteFrame {
                 .children(None, Placement::Legal, now)
                 .map(link)
                 .collect(),
+            privacy_href: content::path_of(state, lang, "privacy"),
         }
     }
 

@@ -20,6 +20,7 @@ pub mod monitoring;
 pub mod newsletter;
 pub mod outbox;
 pub mod people;
+pub mod search;
 pub mod sitemap;
 pub mod tokens;
 pub mod users;

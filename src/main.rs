@@ -31,6 +31,9 @@ enum Command {
         #[arg(long, default_value_t = 0)]
         pages: usize,
     },
+    /// Rebuild the site search's index from the pages, webinars and whitepapers (after a restore,
+    /// a copy between engines or a change of the configured languages).
+    Reindex,
     /// Write a consistent copy of the live database to FILE and verify it.
     Backup { file: PathBuf },
     /// Copy the whole site into an empty database of the other engine (SQLite ↔ PostgreSQL), e.g.
@@ -106,8 +109,23 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::Reindex => {
+            let pool = db::connect(&config.database_url, config.pool()).await?;
+            db::settings::record_languages(&pool, &config.languages).await?;
+            let started = std::time::Instant::now();
+            let pages = content::findable::reindex_pages(&pool).await?;
+            let webinars = magnetiq::webinars::findable::reindex(&pool).await?;
+            let whitepapers = magnetiq::whitepapers::findable::reindex(&pool).await?;
+            pool.close().await;
+            println!(
+                "search index rebuilt in {:.1} s: {pages} pages findable, {webinars} webinars and {whitepapers} whitepapers looked at",
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
         Command::SeedDemo { pages } => {
             let pool = db::connect(&config.database_url, config.pool()).await?;
+            db::settings::record_languages(&pool, &config.languages).await?;
             let created = content::seed::seed_demo(&pool, config.languages.all()).await?;
             let generated =
                 content::seed::seed_generated_pages(&pool, pages, config.languages.all()).await?;

@@ -625,3 +625,31 @@ async fn an_author_submits_a_page_an_editor_approves_it_and_it_is_live() {
     save_screenshot(&c, "magnetiq-translations-375.png").await;
     c.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_german_visitor_searches_from_the_header_and_switches_to_english() {
+    if !browser_available() {
+        return;
+    }
+    let app = TestApp::spawn().await;
+    let profile = tempfile::tempdir().unwrap();
+    let (_driver, c) = start_browser(profile.path()).await;
+    c.goto(&app.url("/de/")).await.unwrap();
+    // The header's field is a plain form: typing and pressing the button is all it takes.
+    fill(&c, "#header-search-q", "Softwareentwicklung").await;
+    click(&c, ".header-search-button").await;
+    wait_for_path(&c, "/de/search").await;
+    expect_text(&c, ".search-result h2 a mark", "Softwareentwicklung").await;
+    save_screenshot(&c, "magnetiq-search-de.png").await;
+    // The page with the word in its title comes first.
+    let first = text_where(&c, ".search-result h2 a", |t| !t.is_empty()).await;
+    assert_eq!(first, "Softwareentwicklung");
+    click(&c, ".search-result h2 a").await;
+    wait_for_path(&c, "/de/software-development").await;
+    // The services page has a German address; the switcher leads to its English one.
+    click(&c, "nav.main-nav a[href='/de/leistungen']").await;
+    wait_for_path(&c, "/de/leistungen").await;
+    click(&c, ".lang-switch a[hreflang=en]").await;
+    wait_for_path(&c, "/en/services").await;
+    expect_text(&c, "main h1", "Services").await;
+}

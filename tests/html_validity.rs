@@ -86,6 +86,19 @@ async fn every_page_kind_passes_the_w3c_html_checker() {
     pages.get(&app, "page-with-children", "/en/services").await;
     pages.get(&app, "page-faq", "/en/faq").await;
     pages.get(&app, "page-contact", "/de/kontakt").await;
+    pages
+        .get(&app, "page-german-address", "/de/ueber-uns")
+        .await;
+    pages.get(&app, "search-empty", "/en/search").await;
+    pages
+        .get(&app, "search-results", "/en/search?q=cloud")
+        .await;
+    pages
+        .get(&app, "search-results-de", "/de/search?q=Software+%22NEAR(")
+        .await;
+    pages
+        .get(&app, "search-nothing", "/en/search?q=%3Cb%3Enothing")
+        .await;
     let missing = app.get("/en/no-such-page").await;
     pages.keep("error-404", missing, 404).await;
 

@@ -15,3 +15,23 @@ preview-banner = Vorschau: So wird die Seite aussehen. Besucher sehen diese Änd
 footer-webinars = Wissensprogramm
 pricing-recommended = Empfohlen
 consultant-book = Beratung buchen
+
+## Site search
+search-label = Website durchsuchen
+search-placeholder = Suchen
+search-submit = Suchen
+search-title = Suche
+search-results-title = Suchergebnisse für „{ $query }“
+search-count = { $count ->
+    [one] Ein Ergebnis
+   *[other] { $count } Ergebnisse
+}
+search-none = Nichts gefunden für „{ $query }“. Versuchen Sie weniger oder andere Wörter.
+search-empty = Geben Sie ein oder zwei Wörter ein, um Seiten, Webinare und Whitepaper zu durchsuchen.
+search-kind-page = Seite
+search-kind-webinar = Webinar
+search-kind-whitepaper = Whitepaper
+search-previous = Vorherige Ergebnisse
+search-next = Weitere Ergebnisse
+search-page-of = Seite { $page } von { $pages }
+search-results-pages = Ergebnisseiten

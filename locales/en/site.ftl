@@ -15,3 +15,23 @@ preview-banner = Preview: this is how the page will look. Visitors do not see th
 footer-webinars = Knowledge Program
 pricing-recommended = Recommended
 consultant-book = Book a consultation
+
+## Site search
+search-label = Search the site
+search-placeholder = Search
+search-submit = Search
+search-title = Search
+search-results-title = Search results for “{ $query }”
+search-count = { $count ->
+    [one] One result
+   *[other] { $count } results
+}
+search-none = Nothing found for “{ $query }”. Try fewer or other words.
+search-empty = Type a word or two to search the pages, webinars and whitepapers.
+search-kind-page = Page
+search-kind-webinar = Webinar
+search-kind-whitepaper = Whitepaper
+search-previous = Previous results
+search-next = More results
+search-page-of = Page { $page } of { $pages }
+search-results-pages = Result pages

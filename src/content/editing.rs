@@ -223,6 +223,7 @@ pub async fn delete(db: &Db, id: i64) -> anyhow::Result<DeleteOutcome> {
         }
         other => other?,
     };
+    super::findable::index_page(&mut tx, id).await?;
     tx.commit().await?;
     Ok(if deleted == 1 {
         DeleteOutcome::Deleted
@@ -519,7 +520,8 @@ pub(super) async fn keep_initial_state(tx: &mut Tx, page_id: i64) -> anyhow::Res
 /// Also withdraws the page's open submission for review: what was submitted is no longer the page.
 pub(super) async fn write_revision(tx: &mut Tx, page_id: i64, user_id: i64) -> anyhow::Result<()> {
     super::review::store::withdraw_on_edit(tx, page_id).await?;
-    insert_revision(tx, page_id, Some(user_id)).await
+    insert_revision(tx, page_id, Some(user_id)).await?;
+    super::findable::index_page(tx, page_id).await
 }
 
 async fn insert_revision(tx: &mut Tx, page_id: i64, user_id: Option<i64>) -> anyhow::Result<()> {

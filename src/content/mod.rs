@@ -35,6 +35,7 @@ pub mod blocks;
 pub mod choosers;
 pub mod duplicate;
 pub mod editing;
+pub mod findable;
 pub mod library_view;
 pub mod model;
 pub mod page_form;

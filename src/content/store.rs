@@ -191,7 +191,7 @@ pub async fn create_page(
 
 async fn addresses_of_new_page(tx: &mut Tx, id: i64, langs: &[Lang]) -> anyhow::Result<()> {
     match write_slugs(tx, id, langs).await? {
-        Ok(()) => Ok(()),
+        Ok(()) => super::findable::index_page(tx, id).await,
         Err(lang) => Err(anyhow!(
             "page {id}: another page answers at its address in {lang}"
         )),

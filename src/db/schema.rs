@@ -35,12 +35,14 @@ impl Kind {
 /// from text, so its columns come as `Text` or `Int` by their declared type; PostgreSQL's are exact.
 pub type Tables = BTreeMap<String, Vec<(String, Kind)>>;
 
-/// The site's tables (not the migration bookkeeping).
+/// The site's tables (not the migration bookkeeping, nor SQLite's full-text indexes of the site
+/// search: derived data its triggers keep, which PostgreSQL keeps in an index instead).
 pub async fn tables(db: &Db) -> sqlx::Result<Tables> {
     let rows: Vec<(String, String, String)> = match db {
         Db::Sqlite(_) => {
             sql("SELECT m.name, c.name, c.type FROM sqlite_master AS m, pragma_table_info(m.name) AS c
                  WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite%' AND m.name NOT LIKE '_sqlx%'
+                   AND m.name NOT LIKE 'search_fts%'
                  ORDER BY m.name, c.cid")
             .fetch_all(db)
             .await?

@@ -30,3 +30,29 @@ pub async fn set_flag_unless_set(db: &Db, name: &str, on: bool) -> anyhow::Resul
         .await?;
     Ok(())
 }
+
+/// Records the languages the site runs with (`en,de`, the default first), at start: work done inside
+/// a transaction far from the configuration (the search index) reads them with [`languages`].
+pub async fn record_languages(db: &Db, languages: &crate::i18n::Languages) -> anyhow::Result<()> {
+    let list: Vec<&str> = languages.all().iter().map(|l| l.as_str()).collect();
+    sql(
+        "INSERT INTO site_settings (name, value) VALUES ('languages', $1)
+         ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+    )
+    .bind(list.join(","))
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// The languages recorded at start (English and German when none were).
+pub async fn languages<'a>(
+    on: impl Into<super::query::On<'a>>,
+) -> anyhow::Result<crate::i18n::Languages> {
+    let list: Option<String> = sql("SELECT value FROM site_settings WHERE name = 'languages'")
+        .scalar_optional(on)
+        .await?;
+    Ok(crate::i18n::Languages::parse(
+        list.as_deref().unwrap_or("en,de"),
+    )?)
+}

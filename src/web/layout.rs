@@ -82,6 +82,8 @@ pub struct FrameParts {
     pub nav: Vec<NavItem>,
     pub footer_columns: Vec<FooterColumn>,
     pub legal: Vec<Link>,
+    /// The privacy notice the footer's sign-up links to.
+    pub privacy_href: String,
 }
 
 /// What fills the frame: the site's navigation and footer for a page in `lang` at `here`, and until
@@ -115,6 +117,11 @@ pub struct Layout<'a> {
     pub site_name: &'a str,
     pub home_href: String,
     pub book_href: String,
+    /// The site search (`/{lang}/search`), the header's search field's form target.
+    pub search_href: String,
+    /// What the search field shows (on the search page: the words searched for).
+    pub search_query: String,
+    pub privacy_href: String,
     pub nav: Vec<NavItem>,
     pub footer_columns: Vec<FooterColumn>,
     pub legal: Vec<Link>,
@@ -136,6 +143,7 @@ impl<'a> Layout<'a> {
             nav,
             footer_columns,
             legal,
+            privacy_href,
         } = state.frame.parts(state, lang, here, now);
         let alternates = langs
             .all()
@@ -157,6 +165,9 @@ impl<'a> Layout<'a> {
             site_name: &state.config.site_name,
             home_href: format!("/{lang}/"),
             book_href: format!("/{lang}/book"),
+            search_href: format!("/{lang}/search"),
+            search_query: String::new(),
+            privacy_href,
             nav,
             footer_columns,
             legal,

@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod admin_registrations;
 pub mod confirmation;
+pub mod findable;
 pub mod form;
 pub mod mails;
 pub mod model;

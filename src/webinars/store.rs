@@ -275,6 +275,7 @@ pub async fn save_webinar(
             }
         }
     }
+    super::findable::index_webinar(&mut tx, id).await?;
     tx.commit().await?;
     Ok(Ok((id, changes)))
 }

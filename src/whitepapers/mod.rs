@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod admin_leads;
 pub mod download;
+pub mod findable;
 pub mod form;
 pub mod mails;
 pub mod model;

@@ -251,6 +251,7 @@ pub async fn save(
         Err(e) => return Err(e.into()),
     };
     set_files(&mut tx, id, &f.files).await?;
+    super::findable::index_whitepaper(&mut tx, id).await?;
     tx.commit().await?;
     Ok(Ok(id))
 }

@@ -123,3 +123,72 @@ fn sigterm_shuts_the_server_down_cleanly() {
     log.read_to_string(&mut rest).unwrap();
     assert!(rest.contains("closing the database"), "{rest}");
 }
+
+#[test]
+fn reindex_rebuilds_the_search_index_from_the_content() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = magnetiq(dir.path(), &["seed-demo"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("magnetiq.db").display());
+    let documents = |sql: &'static str| {
+        let url = url.clone();
+        rt.block_on(async move {
+            let pool = magnetiq::db::Db::Sqlite(sqlx::SqlitePool::connect(&url).await.unwrap());
+            let n: i64 = magnetiq::db::sql(sql).scalar(&pool).await.unwrap();
+            pool.close().await;
+            n
+        })
+    };
+    let seeded = documents("SELECT count(*) FROM search_documents");
+    assert!(seeded > 20, "the seed indexes what it adds: {seeded}");
+    // An index lost (a restore from an old backup, say) comes back whole.
+    rt.block_on(async {
+        let pool = magnetiq::db::Db::Sqlite(sqlx::SqlitePool::connect(&url).await.unwrap());
+        magnetiq::db::sql("DELETE FROM search_documents")
+            .execute(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+    });
+    assert_eq!(documents("SELECT count(*) FROM search_documents"), 0);
+    let out = magnetiq(dir.path(), &["reindex"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("search index rebuilt"), "{said}");
+    assert!(
+        said.contains("11 pages findable"),
+        "the twelfth is a draft: {said}"
+    );
+    assert_eq!(documents("SELECT count(*) FROM search_documents"), seeded);
+    assert!(
+        documents(
+            "SELECT count(*) FROM search_fts_plain WHERE search_fts_plain MATCH '\"erstgespräch\"*'"
+        ) > 0
+    );
+    // Run with fewer languages, it keeps documents in those only.
+    let out = Command::new(env!("CARGO_BIN_EXE_magnetiq"))
+        .args(["reindex"])
+        .env("MAGNETIQ_DATA_DIR", dir.path())
+        .env("MAGNETIQ_LANGUAGES", "en")
+        .env_remove("MAGNETIQ_DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        documents("SELECT count(*) FROM search_documents WHERE lang <> 'en'"),
+        0
+    );
+}

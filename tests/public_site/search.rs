@@ -1,0 +1,381 @@
+//! Site search: `/{lang}/search?q=` finds published pages, webinars and whitepapers in the
+//! visitor's language, ranked, with highlighted snippets, paged; the index follows every change at
+//! once; drafts are never found; whatever a visitor types is words, never a 500.
+use scraper::Html;
+
+use crate::common::{TestApp, attrs, count, texts};
+use magnetiq::content::blocks::BlockKind;
+use magnetiq::content::store::{self, NewPage};
+use magnetiq::content::{PageStatus, Placement, Slug};
+use magnetiq::i18n::{Lang, Localized};
+
+async fn search(app: &TestApp, lang: &str, q: &str) -> Html {
+    let url = format!(
+        "/{lang}/search?q={}",
+        q.bytes().map(|b| format!("%{b:02X}")).collect::<String>()
+    );
+    let response = app.get(&url).await;
+    assert_eq!(response.status(), 200, "{url}");
+    Html::parse_document(&response.text().await.unwrap())
+}
+
+/// The addresses of the results, best first.
+fn found(html: &Html) -> Vec<String> {
+    attrs(html, ".search-result h2 a", "href")
+}
+
+#[tokio::test]
+async fn visitors_find_pages_webinars_and_whitepapers_in_their_language() {
+    let app = TestApp::spawn().await;
+    let html = search(&app, "en", "cloud").await;
+    let hits = found(&html);
+    assert_eq!(
+        hits.first().map(String::as_str),
+        Some("/en/cloud-consulting"),
+        "{hits:?}"
+    );
+    // The matched word is marked in the title and the snippet, as text the template escaped.
+    assert_eq!(
+        texts(&html, ".search-result h2 mark")
+            .first()
+            .map(String::as_str),
+        Some("Cloud")
+    );
+    assert!(count(&html, ".search-result p mark") > 0);
+    assert_eq!(
+        texts(&html, ".search-summary"),
+        vec![format!("{} results", hits.len())]
+    );
+    // Webinars and whitepapers are found by their own words, at their addresses in the language.
+    let webinars = found(&search(&app, "de", "Prognose").await);
+    assert!(
+        webinars.iter().any(|h| h.starts_with("/de/webinars/")),
+        "{webinars:?}"
+    );
+    let papers = found(&search(&app, "en", "checklist").await);
+    assert!(
+        papers.iter().any(|h| h.starts_with("/en/whitepapers/")),
+        "{papers:?}"
+    );
+
+    // A German word is found in German only, at the German address; German compounds are found by
+    // their first word.
+    let german = found(&search(&app, "de", "Erstgespräch").await);
+    assert!(german.contains(&"/de/".to_owned()), "{german:?}");
+    assert!(found(&search(&app, "en", "Erstgespräch").await).is_empty());
+    let compound = found(&search(&app, "de", "software").await);
+    assert!(
+        compound.contains(&"/de/leistungen".to_owned()),
+        "Softwareentwicklung: {compound:?}"
+    );
+    // English words are stemmed: "workshops" finds "workshop".
+    let stemmed = found(&search(&app, "en", "workshops").await);
+    assert!(
+        stemmed.contains(&"/en/".to_owned()),
+        "the first workshop: {stemmed:?}"
+    );
+    // A title match ranks above a match in the text.
+    let ranked = found(&search(&app, "en", "services").await);
+    assert_eq!(
+        ranked.first().map(String::as_str),
+        Some("/en/services"),
+        "{ranked:?}"
+    );
+}
+
+#[tokio::test]
+async fn every_page_has_a_search_field_that_works_without_javascript() {
+    let app = TestApp::spawn().await;
+    for path in ["/en/", "/de/ueber-uns", "/en/webinars", "/de/book"] {
+        let html = app.page(path).await;
+        let lang = &path[1..3];
+        assert_eq!(
+            attrs(&html, "header form[role=search]", "action"),
+            vec![format!("/{lang}/search")],
+            "{path}"
+        );
+        assert_eq!(
+            attrs(&html, "header form[role=search]", "method"),
+            vec!["get"]
+        );
+        assert_eq!(
+            attrs(&html, "header form[role=search] input", "name"),
+            vec!["q"]
+        );
+        assert_eq!(count(&html, "header form[role=search] label"), 1, "{path}");
+    }
+    // The results page keeps the words in both fields, and is not for search engines' indexes.
+    let html = search(&app, "en", "cloud <b>").await;
+    assert_eq!(attrs(&html, "#search-q", "value"), vec!["cloud <b>"]);
+    assert_eq!(attrs(&html, "#header-search-q", "value"), vec!["cloud <b>"]);
+    assert_eq!(
+        attrs(&html, "meta[name=robots]", "content"),
+        vec!["noindex, follow"]
+    );
+    let empty = app.page("/en/search").await;
+    assert_eq!(count(&empty, ".search-result"), 0);
+    assert_eq!(app.get("/xx/search?q=a").await.status(), 404);
+}
+
+#[tokio::test]
+async fn hostile_queries_are_words_never_errors() {
+    let app = TestApp::spawn().await;
+    let long = "Entwicklung \"NEAR(".repeat(120);
+    for q in [
+        "\"",
+        "*",
+        "NEAR(",
+        "NEAR(cloud consulting, 2)",
+        "-",
+        "-cloud",
+        "cloud*",
+        "\"cloud",
+        "title:cloud",
+        "cloud AND OR NOT",
+        "'; DROP TABLE pages; --",
+        "\\",
+        "%",
+        "&:*|!",
+        "^cloud",
+        "{cloud}",
+        "\u{1}cloud\u{2}",
+        "<script>alert(1)</script>",
+        long.as_str(),
+        &"x".repeat(2048),
+    ] {
+        for lang in ["en", "de"] {
+            let html = search(&app, lang, q).await;
+            assert!(!html.html().contains("<script>alert(1)"), "{q}");
+        }
+    }
+    // Quotes and operators are separators: "cloud" is found however it is wrapped.
+    assert!(!found(&search(&app, "en", "\"cloud\"").await).is_empty());
+    assert!(!found(&search(&app, "en", "-cloud-").await).is_empty());
+    // Paging beyond the results or with nonsense answers an empty, well-formed page.
+    for page in ["999", "-1", "x", "99999999999999999999"] {
+        let r = app.get(&format!("/en/search?q=cloud&page={page}")).await;
+        assert_eq!(r.status(), 200, "page={page}");
+    }
+}
+
+fn page_with(slug: &str, status: PageStatus, en: &str, de: &str) -> (NewPage, Vec<BlockKind>) {
+    let en_lang = Lang::parse("en").unwrap();
+    let de_lang = Lang::parse("de").unwrap();
+    let page = NewPage {
+        slug: Slug::parse(slug).unwrap(),
+        slugs: Localized::new(),
+        title: Localized::new()
+            .with(en_lang, format!("Title {slug}"))
+            .with(de_lang, format!("Titel {slug}")),
+        summary: Localized::new(),
+        meta_description: Localized::new(),
+        status,
+        parent_id: None,
+        nav_order: 0,
+        placement: Placement::Hidden,
+    };
+    let text = serde_json::json!({"body": {"en": en, "de": de}});
+    (
+        page,
+        vec![BlockKind::parse("rich_text", &text.to_string()).unwrap()],
+    )
+}
+
+#[tokio::test]
+async fn drafts_are_never_found_and_the_index_follows_every_change() {
+    let app = TestApp::signed_in("editor").await;
+    let langs = app.state.config.languages.all().to_vec();
+    // A draft and a page scheduled for tomorrow are not found; a published one is.
+    let tomorrow = magnetiq::db::now() + time::Duration::days(1);
+    for (slug, status) in [
+        ("quokka-draft", PageStatus::Draft),
+        ("quokka-later", PageStatus::Scheduled(tomorrow)),
+        ("quokka-live", PageStatus::Published(magnetiq::db::now())),
+    ] {
+        let (page, blocks) = page_with(slug, status, "The quokka handbook", "Das Quokka-Handbuch");
+        store::create_page(&app.state.db, &page, blocks, &langs)
+            .await
+            .unwrap();
+    }
+    app.content_changed().await;
+    assert_eq!(
+        found(&search(&app, "en", "quokka").await),
+        vec!["/en/quokka-live"]
+    );
+    assert_eq!(
+        found(&search(&app, "de", "quokka").await),
+        vec!["/de/quokka-live"]
+    );
+
+    // Publishing the draft through the admin makes it findable at once ...
+    let draft = app.page_id("quokka-draft").await;
+    let edit = format!("/admin/pages/{draft}");
+    let mut fields = app
+        .form_fields(&edit, "form.page-form", &[("action", "publish")])
+        .await;
+    fields.retain(|(n, _)| n != "csrf_token");
+    let fields: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    assert_eq!(app.post_form(&edit, &edit, &fields).await.status(), 303);
+    let both = found(&search(&app, "en", "quokka").await);
+    assert_eq!(both.len(), 2, "{both:?}");
+    // ... an edit of a block is found by its new words, and the old ones find nothing ...
+    app.edit_first_heading("about", "Wombat expertise", "Wombat-Wissen")
+        .await;
+    assert_eq!(
+        found(&search(&app, "en", "wombat").await),
+        vec!["/en/about"]
+    );
+    assert_eq!(
+        found(&search(&app, "de", "wombat").await),
+        vec!["/de/ueber-uns"]
+    );
+    assert!(
+        found(&search(&app, "de", "zuerst ingenieure").await).is_empty(),
+        "the old heading"
+    );
+    // ... unpublishing takes it out, deleting takes it away.
+    let mut fields = app
+        .form_fields(&edit, "form.page-form", &[("action", "unpublish")])
+        .await;
+    fields.retain(|(n, _)| n != "csrf_token");
+    let fields: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    assert_eq!(app.post_form(&edit, &edit, &fields).await.status(), 303);
+    assert_eq!(
+        found(&search(&app, "en", "quokka").await),
+        vec!["/en/quokka-live"]
+    );
+    let live = app.page_id("quokka-live").await;
+    let deleted = app
+        .post_form(
+            &format!("/admin/pages/{live}/delete"),
+            &format!("/admin/pages/{live}/delete"),
+            &[],
+        )
+        .await;
+    assert_eq!(deleted.status(), 303);
+    assert!(found(&search(&app, "en", "quokka").await).is_empty());
+    // A renamed page is found at its new address.
+    let (page, blocks) = page_with(
+        "numbat",
+        PageStatus::Published(magnetiq::db::now()),
+        "Numbat",
+        "Numbat",
+    );
+    store::create_page(&app.state.db, &page, blocks, &langs)
+        .await
+        .unwrap();
+    let numbat = app.page_id("numbat").await;
+    let edit = format!("/admin/pages/{numbat}");
+    let mut fields = app
+        .form_fields(
+            &edit,
+            "form.page-form",
+            &[
+                ("slug", "numbat-facts"),
+                ("slug.de", "numbat-wissen"),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    fields.retain(|(n, _)| n != "csrf_token");
+    let fields: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    assert_eq!(app.post_form(&edit, &edit, &fields).await.status(), 303);
+    assert_eq!(
+        found(&search(&app, "en", "numbat").await),
+        vec!["/en/numbat-facts"]
+    );
+    assert_eq!(
+        found(&search(&app, "de", "numbat").await),
+        vec!["/de/numbat-wissen"]
+    );
+}
+
+#[tokio::test]
+async fn results_come_ten_to_a_page() {
+    let app = TestApp::spawn().await;
+    let langs = app.state.config.languages.all().to_vec();
+    let pages = (1..=23).map(|n| {
+        page_with(
+            &format!("platypus-{n}"),
+            PageStatus::Published(magnetiq::db::now()),
+            "Platypus notes",
+            "Schnabeltier-Notizen",
+        )
+    });
+    store::create_pages(&app.state.db, pages, &langs)
+        .await
+        .unwrap();
+    let first = search(&app, "en", "platypus").await;
+    assert_eq!(count(&first, ".search-result"), 10);
+    assert_eq!(
+        texts(&first, ".search-summary"),
+        vec!["23 results · Page 1 of 3"]
+    );
+    assert_eq!(
+        attrs(&first, "a[rel=next]", "href"),
+        vec!["/en/search?q=platypus&page=2"]
+    );
+    assert!(attrs(&first, "a[rel=prev]", "href").is_empty());
+    let last = app.page("/en/search?q=platypus&page=3").await;
+    assert_eq!(count(&last, ".search-result"), 3);
+    assert_eq!(
+        attrs(&last, "a[rel=prev]", "href"),
+        vec!["/en/search?q=platypus&page=2"]
+    );
+    // Every result once over the pages.
+    let mut all: Vec<String> = Vec::new();
+    for n in 1..=3 {
+        all.extend(found(
+            &app.page(&format!("/en/search?q=platypus&page={n}")).await,
+        ));
+    }
+    all.sort();
+    all.dedup();
+    assert_eq!(all.len(), 23);
+    // German by its German compound's first word.
+    assert_eq!(
+        texts(&search(&app, "de", "schnabeltier").await, ".search-summary"),
+        vec!["23 Ergebnisse · Seite 1 von 3"]
+    );
+}
+
+#[tokio::test]
+async fn webinars_and_whitepapers_are_found_while_visitors_can_open_them() {
+    let app = TestApp::spawn().await;
+    let db = &app.state.db;
+    // The demo's drafts are not found, its published items are; the index holds every language.
+    let rows: Vec<(String, String)> = magnetiq::db::sql(
+        "SELECT kind, path FROM search_documents WHERE kind <> 'page' ORDER BY path",
+    )
+    .fetch_all(db)
+    .await
+    .unwrap();
+    let webinars: i64 = magnetiq::db::sql(
+        "SELECT count(*) FROM webinars WHERE status IN ('published', 'cancelled')",
+    )
+    .scalar(db)
+    .await
+    .unwrap();
+    let papers: i64 =
+        magnetiq::db::sql("SELECT count(*) FROM whitepapers WHERE status = 'published'")
+            .scalar(db)
+            .await
+            .unwrap();
+    assert_eq!(rows.len() as i64, 2 * (webinars + papers), "{rows:?}");
+    assert!(
+        rows.iter()
+            .all(|(_, p)| p.starts_with("/en/") || p.starts_with("/de/"))
+    );
+    for (_, path) in rows.iter().take(3) {
+        assert_eq!(app.get(path).await.status(), 200, "{path}");
+    }
+}
