@@ -61,6 +61,13 @@ BASE="http://127.0.0.1:$PORT"
 for q in "/en/search?q=guide" "/de/search?q=praxis" "/en/search?q=practical+guide+4711"; do
   printf '%-40s %s\n' "$q" "$(curl -s "$BASE$q" | grep -o '<p class="search-summary">[^<]*' | sed 's/.*>//')"
 done
+echo "one visitor at a time (median of 7 requests each):"
+for q in $(grep -o '"/[a-z][a-z]/search?q=[^"]*"' bench/search.lua | tr -d '"'); do
+  times=$(for _ in 1 2 3 4 5 6 7; do
+    curl -s -o /dev/null -H 'Accept-Encoding: gzip, deflate, br, zstd' -w '%{time_total}\n' "$BASE$q"
+  done | sort -n | sed -n 4p)
+  printf '  %-40s %6.1f ms\n' "$q" "$(awk -v t="$times" 'BEGIN { print t * 1000 }')"
+done
 echo "wrk: $DURATION, $CONNECTIONS connections, as Chromium asks (Accept-Encoding: gzip, deflate, br, zstd)"
 wrk -t2 -c "$CONNECTIONS" -d "$DURATION" --latency -s bench/search.lua \
   -H 'Accept-Encoding: gzip, deflate, br, zstd' -H 'Accept-Language: en' "$BASE" \

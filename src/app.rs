@@ -696,7 +696,7 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
     if let Some(seeding) = seeding {
         seeding.commit().await?;
     }
-    let addresses = content::store::complete_slugs(&db, &config.languages).await?;
+    let addresses = content::addresses::complete_slugs(&db, &config.languages).await?;
     if addresses > 0 {
         tracing::info!(addresses, "page addresses completed for every language");
     }

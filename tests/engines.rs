@@ -135,6 +135,13 @@ async fn a_site_moves_to_postgresql_and_back_with_every_row() {
     assert_eq!(login.status(), 303, "the password hash moved along");
     let page = moved.get(&confirmation).await;
     assert_eq!(page.status(), 200);
+    // The search documents moved; PostgreSQL indexed them its own way, so the site's search finds
+    // the edited heading there.
+    let found = moved.page("/de/search?q=umgezogen").await;
+    assert_eq!(
+        common::attrs(&found, ".search-result h2 a", "href"),
+        vec!["/de/ueber-uns"]
+    );
     // New rows continue after the copied ids.
     moved
         .edit_first_heading("about", "Moved again", "Wieder umgezogen")
@@ -151,6 +158,12 @@ async fn a_site_moves_to_postgresql_and_back_with_every_row() {
     );
     let back = db::connect(&back_url, Default::default()).await.unwrap();
     assert_eq!(counts(&back).await, counts(&moved.state.db).await);
+    let indexed: i64 =
+        sql("SELECT count(*) FROM search_fts_plain WHERE search_fts_plain MATCH '\"umgezogen\"*'")
+            .scalar(&back)
+            .await
+            .unwrap();
+    assert_eq!(indexed, 1, "SQLite indexed the documents it was given");
     let title: String = sql("SELECT slug FROM pages WHERE id = (SELECT max(id) FROM pages)")
         .scalar(&back)
         .await

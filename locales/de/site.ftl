@@ -35,3 +35,4 @@ search-previous = Vorherige Ergebnisse
 search-next = Weitere Ergebnisse
 search-page-of = Seite { $page } von { $pages }
 search-results-pages = Ergebnisseiten
+search-count-many = Mehr als { $count } Ergebnisse

@@ -35,3 +35,4 @@ search-previous = Previous results
 search-next = More results
 search-page-of = Page { $page } of { $pages }
 search-results-pages = Result pages
+search-count-many = More than { $count } results

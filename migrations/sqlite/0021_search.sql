@@ -1,16 +1,17 @@
 -- Site search. `search_documents` holds what visitors can find: one row per page, webinar or
 -- whitepaper and language, with the text its public page shows in that language, written in the
 -- same transaction as every change of the item (and rebuilt whole by `magnetiq reindex`).
--- `visible_from` keeps a scheduled page out until it goes live.
+-- `visible_from` keeps a scheduled page out until it goes live; it and `lang` come before the long
+-- text, so filtering a search's matches reads no more of a row than its first page.
 CREATE TABLE search_documents (
     id           INTEGER PRIMARY KEY,
     kind         TEXT    NOT NULL CHECK (kind IN ('page', 'webinar', 'whitepaper')),
     item_id      INTEGER NOT NULL,
     lang         TEXT    NOT NULL,
+    visible_from TEXT,
     path         TEXT    NOT NULL,
     title        TEXT    NOT NULL,
     body         TEXT    NOT NULL,
-    visible_from TEXT,
     UNIQUE (kind, item_id, lang)
 );
 

@@ -6,10 +6,11 @@ use std::collections::HashMap;
 use actix_session::Session;
 use actix_web::{HttpRequest, HttpResponse, web};
 
+use super::addresses::write_slugs;
 use super::admin::audit;
 use super::editing::write_revision;
 use super::model::{PageStatus, Slug};
-use super::store::{NewPage, insert_page, page_for_editing, write_slugs};
+use super::store::{NewPage, insert_page, page_for_editing};
 use crate::db::{Db, Tx, sql};
 use crate::error::AppError;
 use crate::i18n::{Lang, Localized};

@@ -5,9 +5,10 @@
 use serde::Deserialize;
 use sqlx::FromRow;
 
+use super::addresses::{addresses_moved, live_addresses, write_slugs};
 use super::blocks::BlockKind;
 use super::model::{PageStatus, Placement, Slug};
-use super::store::{NewPage, insert_block, insert_page, write_slugs};
+use super::store::{NewPage, insert_block, insert_page};
 use crate::db::{Db, DbTime, JsonText, Sql, Tx, is_unique_violation, now, sql};
 use crate::i18n::{Lang, Localized};
 
@@ -138,48 +139,6 @@ pub async fn update(
     write_revision(&mut tx, id, user_id).await?;
     tx.commit().await?;
     Ok(Ok(version + 1))
-}
-
-/// The address of page `id` in every language (see `page_slugs`) when visitors can reach it
-/// (published or scheduled), else `None`.
-async fn live_addresses(tx: &mut Tx, id: i64) -> anyhow::Result<Option<Vec<(String, String)>>> {
-    let status: Option<String> = sql("SELECT status FROM pages WHERE id = $1")
-        .bind(id)
-        .scalar_optional(&mut *tx)
-        .await?;
-    if status.is_none_or(|s| s == "draft") {
-        return Ok(None);
-    }
-    Ok(Some(
-        sql("SELECT lang, slug FROM page_slugs WHERE page_id = $1")
-            .bind(id)
-            .fetch_all(&mut *tx)
-            .await?,
-    ))
-}
-
-/// After page `id`'s slugs were saved: its addresses rewritten, and where a live page's address
-/// in a language changed (`before`: its addresses when it was live), a redirect from the old one.
-/// `Ok(Err(lang))` when another page answers at the new address in `lang`.
-async fn addresses_moved(
-    tx: &mut Tx,
-    id: i64,
-    before: Option<Vec<(String, String)>>,
-    langs: &[Lang],
-) -> anyhow::Result<Result<(), Lang>> {
-    if let Err(lang) = write_slugs(tx, id, langs).await? {
-        return Ok(Err(lang));
-    }
-    if let Some(before) = before {
-        let after: Vec<(String, String)> =
-            sql("SELECT lang, slug FROM page_slugs WHERE page_id = $1")
-                .bind(id)
-                .fetch_all(&mut *tx)
-                .await?;
-        let moves = super::redirects::moves(langs, &before, &after);
-        super::redirects::store::page_moved(tx, &moves).await?;
-    }
-    Ok(Ok(()))
 }
 
 #[derive(Debug, PartialEq, Eq)]

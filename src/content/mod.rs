@@ -25,6 +25,7 @@ macro_rules! postgres_page_snapshot {
     };
 }
 
+pub mod addresses;
 pub mod admin;
 pub mod admin_blocks;
 pub mod admin_list;

@@ -35,8 +35,8 @@ impl Kind {
 /// from text, so its columns come as `Text` or `Int` by their declared type; PostgreSQL's are exact.
 pub type Tables = BTreeMap<String, Vec<(String, Kind)>>;
 
-/// The site's tables (not the migration bookkeeping, nor SQLite's full-text indexes of the site
-/// search: derived data its triggers keep, which PostgreSQL keeps in an index instead).
+/// The site's tables (not the migration bookkeeping, nor the site search's full-text indexes
+/// `search_fts_*`: derived data each engine's triggers keep in its own way).
 pub async fn tables(db: &Db) -> sqlx::Result<Tables> {
     let rows: Vec<(String, String, String)> = match db {
         Db::Sqlite(_) => {
@@ -50,6 +50,7 @@ pub async fn tables(db: &Db) -> sqlx::Result<Tables> {
         Db::Postgres(_) => {
             sql("SELECT table_name::text, column_name::text, data_type::text FROM information_schema.columns
                  WHERE table_schema = current_schema() AND table_name NOT LIKE '_sqlx%'
+                   AND table_name NOT LIKE 'search_fts%'
                  ORDER BY table_name, ordinal_position")
             .fetch_all(db)
             .await?

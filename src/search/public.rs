@@ -80,6 +80,7 @@ pub async fn search(
         now,
         PER_PAGE,
         (page - 1) * PER_PAGE,
+        PER_PAGE * MAX_PAGE + 1,
     )
     .await?;
     let ui = state.catalog.messages(lang);
@@ -96,7 +97,14 @@ pub async fn search(
     layout.search_query = query.clone();
     let html = SearchPage {
         heading: ui.t_args("search-results-title", &[("query", query.as_str().into())]),
-        count: ui.t_args("search-count", &[("count", total.into())]),
+        count: if total > PER_PAGE * MAX_PAGE {
+            ui.t_args(
+                "search-count-many",
+                &[("count", (PER_PAGE * MAX_PAGE).into())],
+            )
+        } else {
+            ui.t_args("search-count", &[("count", total.into())])
+        },
         none: ui.t_args("search-none", &[("query", query.as_str().into())]),
         page_of: ui.t_args(
             "search-page-of",

@@ -105,6 +105,7 @@ pub struct Hit {
 
 #[derive(FromRow)]
 struct HitRow {
+    id: i64,
     kind: String,
     path: String,
     title: String,
@@ -112,7 +113,11 @@ struct HitRow {
 }
 
 /// The hits in `lang` for `terms` visible at `now`, best first: `limit` of them after `offset`, and
-/// how many there are in all.
+/// how many there are in all, counted up to `cap` (a common word matches every page; nobody pages
+/// through thousands of results, and counting them all would cost as much as ranking them).
+///
+/// Ranking reads every match; the highlighted title and snippet are made afterwards for the few
+/// hits shown only (made in the ranking query, they would be made for every match).
 pub async fn search(
     db: &Db,
     lang: Lang,
@@ -120,6 +125,7 @@ pub async fn search(
     now: OffsetDateTime,
     limit: i64,
     offset: i64,
+    cap: i64,
 ) -> anyhow::Result<(i64, Vec<Hit>)> {
     if terms.is_empty() {
         return Ok((0, Vec::new()));
@@ -131,68 +137,149 @@ pub async fn search(
         "search_fts_plain"
     };
     let visible = "d.lang = $2 AND (d.visible_from IS NULL OR d.visible_from <= $3)";
+    let sqlite_matches = format!(
+        "FROM {fts} JOIN search_documents AS d ON d.id = {fts}.rowid WHERE {fts} MATCH $1 AND {visible}"
+    );
+    // PostgreSQL: the stored words, language and publication time, one table.
+    let postgres_matches = "FROM search_fts_vectors AS d, to_tsquery(search_config($2), $1) AS q
+         WHERE d.words @@ q AND d.lang = $2 AND (d.visible_from IS NULL OR d.visible_from <= $3)";
     let total: i64 = per_engine(
         db,
-        format!(
-            "SELECT count(*) FROM {fts} JOIN search_documents AS d ON d.id = {fts}.rowid
-             WHERE {fts} MATCH $1 AND {visible}"
-        ),
-        format!(
-            "SELECT count(*) FROM search_documents AS d
-             WHERE search_vector(d.lang, d.title, d.body) @@ to_tsquery(search_config($2), $1) AND {visible}"
-        ),
+        format!("SELECT count(*) FROM (SELECT 1 {sqlite_matches} LIMIT $4) AS m"),
+        format!("SELECT count(*) FROM (SELECT 1 {postgres_matches} LIMIT $4) AS m"),
     )
     .bind(engine_query(db, terms))
     .bind(lang.as_str())
     .bind(now)
+    .bind(cap)
     .scalar(db)
     .await?;
     if total == 0 || offset >= total {
         return Ok((total, Vec::new()));
     }
+    let ids = match db {
+        Db::Sqlite(_) => ranked_sqlite(db, fts, terms, lang, now, limit, offset).await?,
+        Db::Postgres(_) => None,
+    };
+    let ids: Vec<i64> = match ids {
+        Some(ids) => ids,
+        None => {
+            per_engine(
+                db,
+                format!(
+                    "SELECT d.id {sqlite_matches} ORDER BY bm25({fts}, 8.0, 1.0), d.id LIMIT $4 OFFSET $5"
+                ),
+                format!(
+                    "SELECT d.id {postgres_matches} ORDER BY ts_rank(d.words, q) DESC, d.id LIMIT $4 OFFSET $5"
+                ),
+            )
+            .bind(engine_query(db, terms))
+            .bind(lang.as_str())
+            .bind(now)
+            .bind(limit)
+            .bind(offset)
+            .scalars(db)
+            .await?
+        }
+    };
+    if ids.is_empty() {
+        return Ok((total, Vec::new()));
+    }
+    // Ids the database gave: numbers, written into the statement as they are.
+    let listed = ids
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
     let rows: Vec<HitRow> = per_engine(
         db,
         format!(
-            "SELECT d.kind, d.path,
+            "SELECT d.id, d.kind, d.path,
                     highlight({fts}, 0, char(1), char(2)) AS title,
                     snippet({fts}, 1, char(1), char(2), ' … ', 28) AS snippet
              FROM {fts} JOIN search_documents AS d ON d.id = {fts}.rowid
-             WHERE {fts} MATCH $1 AND {visible}
-             ORDER BY bm25({fts}, 8.0, 1.0), d.id
-             LIMIT $4 OFFSET $5"
+             WHERE {fts} MATCH $1 AND {fts}.rowid IN ({listed})"
         ),
         format!(
-            "SELECT d.kind, d.path,
+            "SELECT d.id, d.kind, d.path,
                     ts_headline(search_config(d.lang), d.title, q,
                                 'HighlightAll=true, StartSel=' || chr(1) || ', StopSel=' || chr(2)) AS title,
                     ts_headline(search_config(d.lang), d.body, q,
                                 'MaxWords=32, MinWords=14, MaxFragments=2, FragmentDelimiter=\" … \", StartSel='
                                 || chr(1) || ', StopSel=' || chr(2)) AS snippet
              FROM search_documents AS d, to_tsquery(search_config($2), $1) AS q
-             WHERE search_vector(d.lang, d.title, d.body) @@ q AND {visible}
-             ORDER BY ts_rank_cd(search_vector(d.lang, d.title, d.body), q) DESC, d.id
-             LIMIT $4 OFFSET $5"
+             WHERE d.id IN ({listed})"
         ),
     )
     .bind(engine_query(db, terms))
     .bind(lang.as_str())
-    .bind(now)
-    .bind(limit)
-    .bind(offset)
     .fetch_all(db)
     .await?;
-    let hits = rows
+    let mut hits: Vec<(usize, Hit)> = rows
         .into_iter()
         .filter_map(|r| {
-            Some(Hit {
-                kind: Kind::parse(&r.kind)?,
-                path: r.path,
-                title: segments(&r.title),
-                snippet: segments(&r.snippet),
-            })
+            let rank = ids.iter().position(|id| *id == r.id)?;
+            Some((
+                rank,
+                Hit {
+                    kind: Kind::parse(&r.kind)?,
+                    path: r.path,
+                    title: segments(&r.title),
+                    snippet: segments(&r.snippet),
+                },
+            ))
         })
         .collect();
-    Ok((total, hits))
+    hits.sort_by_key(|(rank, _)| *rank);
+    Ok((total, hits.into_iter().map(|(_, h)| h).collect()))
+}
+
+/// Extra matches ranked beyond the page asked for, to make up for those another language or a
+/// later publication filters out.
+const SLACK: i64 = 20;
+
+/// SQLite's quick way to a page of hits: ranked in the full-text index alone (half the work of
+/// ranking them joined to their documents), then filtered by language and visibility. `None` when
+/// the filter left too few of the ranked ones: then the caller ranks the filtered matches.
+async fn ranked_sqlite(
+    db: &Db,
+    fts: &str,
+    terms: &Terms,
+    lang: Lang,
+    now: OffsetDateTime,
+    limit: i64,
+    offset: i64,
+) -> anyhow::Result<Option<Vec<i64>>> {
+    let wanted = offset + limit + SLACK;
+    let ranked: Vec<(i64, bool)> = Sql::assembled(format!(
+        "SELECT d.id, (d.lang = $2 AND (d.visible_from IS NULL OR d.visible_from <= $3)) AS shown
+         FROM (SELECT rowid AS id, bm25({fts}, 8.0, 1.0) AS score FROM {fts} WHERE {fts} MATCH $1
+               ORDER BY score, rowid LIMIT $4) AS top
+         JOIN search_documents AS d ON d.id = top.id
+         ORDER BY top.score, d.id"
+    ))
+    .bind(terms.fts5())
+    .bind(lang.as_str())
+    .bind(now)
+    .bind(wanted)
+    .fetch_all(db)
+    .await?;
+    let more_ranked = ranked.len() as i64 == wanted;
+    let shown: Vec<i64> = ranked
+        .into_iter()
+        .filter(|(_, shown)| *shown)
+        .map(|(id, _)| id)
+        .collect();
+    if (shown.len() as i64) < offset + limit && more_ranked {
+        return Ok(None);
+    }
+    Ok(Some(
+        shown
+            .into_iter()
+            .skip(usize::try_from(offset).unwrap_or(0))
+            .take(usize::try_from(limit).unwrap_or(0))
+            .collect(),
+    ))
 }
 
 /// The statement for the engine `db` runs on (the FTS table's name is one of two fixed ones).

@@ -424,6 +424,23 @@ impl TestApp {
         assert_eq!(saved.status(), 303, "block save");
     }
 
+    /// Sends page `slug`'s form as the editor's browser does, with `changes` (the button pressed
+    /// among them: `("action", "publish")`; `save` when none is).
+    pub async fn save_page_form(&self, slug: &str, changes: &[(&str, &str)]) -> reqwest::Response {
+        let id = self.page_id(slug).await;
+        let edit = format!("/admin/pages/{id}");
+        let mut fields = self.form_fields(&edit, "form.page-form", changes).await;
+        fields.retain(|(n, _)| n != "csrf_token");
+        if !fields.iter().any(|(n, _)| n == "action") {
+            fields.push(("action".into(), "save".into()));
+        }
+        let fields: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        self.post_form(&edit, &edit, &fields).await
+    }
+
     /// Renames a published main-navigation page through the admin (its English title).
     pub async fn rename_page(&self, slug: &str, title_en: &str) {
         let id = self.page_id(slug).await;

@@ -208,17 +208,10 @@ async fn drafts_are_never_found_and_the_index_follows_every_change() {
     );
 
     // Publishing the draft through the admin makes it findable at once ...
-    let draft = app.page_id("quokka-draft").await;
-    let edit = format!("/admin/pages/{draft}");
-    let mut fields = app
-        .form_fields(&edit, "form.page-form", &[("action", "publish")])
+    let published = app
+        .save_page_form("quokka-draft", &[("action", "publish")])
         .await;
-    fields.retain(|(n, _)| n != "csrf_token");
-    let fields: Vec<(&str, &str)> = fields
-        .iter()
-        .map(|(n, v)| (n.as_str(), v.as_str()))
-        .collect();
-    assert_eq!(app.post_form(&edit, &edit, &fields).await.status(), 303);
+    assert_eq!(published.status(), 303);
     let both = found(&search(&app, "en", "quokka").await);
     assert_eq!(both.len(), 2, "{both:?}");
     // ... an edit of a block is found by its new words, and the old ones find nothing ...
@@ -237,15 +230,10 @@ async fn drafts_are_never_found_and_the_index_follows_every_change() {
         "the old heading"
     );
     // ... unpublishing takes it out, deleting takes it away.
-    let mut fields = app
-        .form_fields(&edit, "form.page-form", &[("action", "unpublish")])
+    let unpublished = app
+        .save_page_form("quokka-draft", &[("action", "unpublish")])
         .await;
-    fields.retain(|(n, _)| n != "csrf_token");
-    let fields: Vec<(&str, &str)> = fields
-        .iter()
-        .map(|(n, v)| (n.as_str(), v.as_str()))
-        .collect();
-    assert_eq!(app.post_form(&edit, &edit, &fields).await.status(), 303);
+    assert_eq!(unpublished.status(), 303);
     assert_eq!(
         found(&search(&app, "en", "quokka").await),
         vec!["/en/quokka-live"]
@@ -270,25 +258,13 @@ async fn drafts_are_never_found_and_the_index_follows_every_change() {
     store::create_page(&app.state.db, &page, blocks, &langs)
         .await
         .unwrap();
-    let numbat = app.page_id("numbat").await;
-    let edit = format!("/admin/pages/{numbat}");
-    let mut fields = app
-        .form_fields(
-            &edit,
-            "form.page-form",
-            &[
-                ("slug", "numbat-facts"),
-                ("slug.de", "numbat-wissen"),
-                ("action", "save"),
-            ],
+    let renamed = app
+        .save_page_form(
+            "numbat",
+            &[("slug", "numbat-facts"), ("slug.de", "numbat-wissen")],
         )
         .await;
-    fields.retain(|(n, _)| n != "csrf_token");
-    let fields: Vec<(&str, &str)> = fields
-        .iter()
-        .map(|(n, v)| (n.as_str(), v.as_str()))
-        .collect();
-    assert_eq!(app.post_form(&edit, &edit, &fields).await.status(), 303);
+    assert_eq!(renamed.status(), 303);
     assert_eq!(
         found(&search(&app, "en", "numbat").await),
         vec!["/en/numbat-facts"]
@@ -378,4 +354,39 @@ async fn webinars_and_whitepapers_are_found_while_visitors_can_open_them() {
     for (_, path) in rows.iter().take(3) {
         assert_eq!(app.get(path).await.status(), 200, "{path}");
     }
+}
+
+#[tokio::test]
+async fn pages_not_yet_live_never_crowd_out_the_live_ones() {
+    let app = TestApp::spawn().await;
+    let langs = app.state.config.languages.all().to_vec();
+    // Forty pages scheduled for next week match as well as (and are ranked before) the two live
+    // ones: the live ones are still the hits, on the first page.
+    let next_week = magnetiq::db::now() + time::Duration::days(7);
+    let mut pages: Vec<_> = (1..=40)
+        .map(|n| {
+            page_with(
+                &format!("echidna-later-{n}"),
+                PageStatus::Scheduled(next_week),
+                "Echidna",
+                "Ameisenigel",
+            )
+        })
+        .collect();
+    for n in 1..=2 {
+        pages.push(page_with(
+            &format!("echidna-{n}"),
+            PageStatus::Published(magnetiq::db::now()),
+            "Echidna",
+            "Ameisenigel",
+        ));
+    }
+    store::create_pages(&app.state.db, pages, &langs)
+        .await
+        .unwrap();
+    let html = search(&app, "en", "echidna").await;
+    assert_eq!(found(&html), vec!["/en/echidna-1", "/en/echidna-2"]);
+    assert_eq!(texts(&html, ".search-summary"), vec!["2 results"]);
+    let german = search(&app, "de", "ameisenigel").await;
+    assert_eq!(found(&german), vec!["/de/echidna-1", "/de/echidna-2"]);
 }

@@ -89,20 +89,6 @@ async fn another_languages_slug_leads_to_this_languages_address() {
     assert_eq!(app.get("/de/keine-seite").await.status(), 404);
 }
 
-/// Saves page `slug`'s form with `changes`, as the editor's browser sends it.
-async fn save_page(app: &TestApp, slug: &str, changes: &[(&str, &str)]) -> reqwest::Response {
-    let id = app.page_id(slug).await;
-    let edit = format!("/admin/pages/{id}");
-    let mut fields = app.form_fields(&edit, "form.page-form", changes).await;
-    fields.retain(|(n, _)| n != "csrf_token" && n != "action");
-    fields.push(("action".into(), "save".into()));
-    let fields: Vec<(&str, &str)> = fields
-        .iter()
-        .map(|(n, v)| (n.as_str(), v.as_str()))
-        .collect();
-    app.post_form(&edit, &edit, &fields).await
-}
-
 #[tokio::test]
 async fn editors_give_a_page_its_own_address_per_language_and_addresses_stay_unique() {
     let app = TestApp::signed_in("editor").await;
@@ -113,7 +99,9 @@ async fn editors_give_a_page_its_own_address_per_language_and_addresses_stay_uni
         vec!["faq"],
         "the German address field shows the address it falls back to"
     );
-    let saved = save_page(&app, "faq", &[("slug.de", "haeufige-fragen")]).await;
+    let saved = app
+        .save_page_form("faq", &[("slug.de", "haeufige-fragen")])
+        .await;
     assert_eq!(saved.status(), 303);
     assert_eq!(app.get("/de/haeufige-fragen").await.status(), 200);
     assert_eq!(app.get("/en/faq").await.status(), 200);
@@ -137,7 +125,9 @@ async fn editors_give_a_page_its_own_address_per_language_and_addresses_stay_uni
     );
 
     // Another page may not take that German address ...
-    let taken = save_page(&app, "imprint", &[("slug.de", "haeufige-fragen")]).await;
+    let taken = app
+        .save_page_form("imprint", &[("slug.de", "haeufige-fragen")])
+        .await;
     assert_eq!(taken.status(), 422);
     let html = scraper::Html::parse_document(&taken.text().await.unwrap());
     assert_eq!(
@@ -150,12 +140,14 @@ async fn editors_give_a_page_its_own_address_per_language_and_addresses_stay_uni
         vec!["Another page already answers at this address in Deutsch."]
     );
     // ... nor answer at it by its English slug while it has no German one.
-    let clash = save_page(&app, "faq", &[("slug", "ueber-uns"), ("slug.de", "")]).await;
+    let clash = app
+        .save_page_form("faq", &[("slug", "ueber-uns"), ("slug.de", "")])
+        .await;
     assert_eq!(clash.status(), 422, "about is at /de/ueber-uns already");
     assert_eq!(app.get("/en/faq").await.status(), 200, "nothing saved");
     // A German slug has the same rules as any slug.
     for bad in ["Häufige Fragen", "book", "search", "a--b"] {
-        let refused = save_page(&app, "faq", &[("slug.de", bad)]).await;
+        let refused = app.save_page_form("faq", &[("slug.de", bad)]).await;
         assert_eq!(refused.status(), 422, "{bad}");
         let html = scraper::Html::parse_document(&refused.text().await.unwrap());
         assert_eq!(attrs(&html, "input[name='slug.de']", "value"), vec![bad]);
@@ -176,7 +168,7 @@ async fn a_revision_brings_back_the_addresses_it_had() {
     let app = TestApp::signed_in("editor").await;
     let about = app.page_id("about").await;
     assert_eq!(
-        save_page(&app, "about", &[("slug.de", "wir")])
+        app.save_page_form("about", &[("slug.de", "wir")])
             .await
             .status(),
         303

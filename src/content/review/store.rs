@@ -447,7 +447,7 @@ pub async fn draft_of_changes(
     };
     let kinds = blocks.into_iter().map(|b| b.kind).collect();
     let id = insert_page(&mut tx, &draft, kinds).await?;
-    if let Err(lang) = super::super::store::write_slugs(&mut tx, id, langs).await? {
+    if let Err(lang) = super::super::addresses::write_slugs(&mut tx, id, langs).await? {
         anyhow::bail!("the draft's address in {lang} was taken meanwhile");
     }
     let claimed = sql("UPDATE pages SET draft_of = $1, updated_by = $2 WHERE id = $3")
