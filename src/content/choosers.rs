@@ -110,17 +110,13 @@ impl Chooser {
             items: choices,
             other_checked: in_library.is_none(),
             other: other.to_owned(),
-            pager_base: format!("{form_path}{sep}media_q={}", urlencode(&q)),
+            pager_base: format!(
+                "{form_path}{sep}media_q={}",
+                crate::web::percent_encode(&q, b"")
+            ),
             q,
             page,
             pages: ((total + CHOOSER_PAGE - 1) / CHOOSER_PAGE).max(1),
         })
     }
-}
-
-/// `text` as a URL query value.
-fn urlencode(text: &str) -> String {
-    serde_urlencoded::to_string([("", text)])
-        .map(|s| s.trim_start_matches('=').to_owned())
-        .unwrap_or_default()
 }

@@ -86,7 +86,7 @@ pub async fn search(
     let ui = state.catalog.messages(lang);
     let pages = ((total + PER_PAGE - 1) / PER_PAGE).min(MAX_PAGE);
     let href = |n: i64| {
-        let q: String = form_urlencoded(&query);
+        let q = crate::web::percent_encode(&query, b"");
         if n == 1 {
             format!("/{lang}/search?q={q}")
         } else {
@@ -135,19 +135,4 @@ pub async fn search(
         // Answers change with every edit and differ per query: browsers and caches ask again.
         .insert_header((header::CACHE_CONTROL, "no-cache"))
         .body(html))
-}
-
-/// `text` as a query-string value.
-fn form_urlencoded(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for b in text.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            b' ' => out.push('+'),
-            b => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
 }

@@ -326,34 +326,73 @@ async fn results_come_ten_to_a_page() {
 
 #[tokio::test]
 async fn webinars_and_whitepapers_are_found_while_visitors_can_open_them() {
+    use crate::common::{webinars, whitepapers};
+    use magnetiq::webinars::model::WebinarStatus;
+    use magnetiq::whitepapers::model::WhitepaperStatus;
     let app = TestApp::spawn().await;
-    let db = &app.state.db;
-    // The demo's drafts are not found, its published items are; the index holds every language.
-    let rows: Vec<(String, String)> = magnetiq::db::sql(
-        "SELECT kind, path FROM search_documents WHERE kind <> 'page' ORDER BY path",
-    )
-    .fetch_all(db)
-    .await
-    .unwrap();
-    let webinars: i64 = magnetiq::db::sql(
-        "SELECT count(*) FROM webinars WHERE status IN ('published', 'cancelled')",
-    )
-    .scalar(db)
-    .await
-    .unwrap();
-    let papers: i64 =
-        magnetiq::db::sql("SELECT count(*) FROM whitepapers WHERE status = 'published'")
-            .scalar(db)
-            .await
-            .unwrap();
-    assert_eq!(rows.len() as i64, 2 * (webinars + papers), "{rows:?}");
-    assert!(
-        rows.iter()
-            .all(|(_, p)| p.starts_with("/en/") || p.starts_with("/de/"))
+    let starts = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24 * 7);
+    let mut draft = webinars::fields("okapi-draft", 20, false, starts);
+    draft.status = WebinarStatus::Draft;
+    let draft_id = webinars::save(&app, None, &draft).await;
+    let live = webinars::fields("okapi-live", 20, false, starts);
+    let live_id = webinars::save(&app, None, &live).await;
+    let mut paper = whitepapers::fields("okapi-paper", vec![]);
+    paper.status = WhitepaperStatus::Draft;
+    let paper_id = whitepapers::save_paper(&app, None, &paper).await;
+    assert_eq!(
+        found(&search(&app, "en", "okapi").await),
+        vec!["/en/webinars/okapi-live"]
     );
-    for (_, path) in rows.iter().take(3) {
-        assert_eq!(app.get(path).await.status(), 200, "{path}");
+    assert_eq!(
+        found(&search(&app, "de", "okapi").await),
+        vec!["/de/webinars/okapi-live"]
+    );
+    // Published: found at once; made a draft again: gone at once; cancelled: still found (its page
+    // tells visitors so).
+    paper.status = WhitepaperStatus::Published;
+    whitepapers::save_paper(&app, Some(paper_id), &paper).await;
+    draft.status = WebinarStatus::Published;
+    webinars::save(&app, Some(draft_id), &draft).await;
+    let mut live = live;
+    live.status = WebinarStatus::Draft;
+    webinars::save(&app, Some(live_id), &live).await;
+    let mut hits = found(&search(&app, "en", "okapi").await);
+    hits.sort();
+    assert_eq!(
+        hits,
+        vec!["/en/webinars/okapi-draft", "/en/whitepapers/okapi-paper"]
+    );
+    draft.status = WebinarStatus::Cancelled;
+    webinars::save(&app, Some(draft_id), &draft).await;
+    assert_eq!(found(&search(&app, "en", "okapi").await).len(), 2);
+    for path in found(&search(&app, "en", "okapi").await) {
+        assert_eq!(app.get(&path).await.status(), 200, "{path}");
     }
+}
+
+#[tokio::test]
+async fn a_word_on_hundreds_of_pages_is_counted_as_far_as_the_pages_go() {
+    let app = TestApp::spawn().await;
+    let langs = app.state.config.languages.all().to_vec();
+    let pages = (1..=505).map(|n| {
+        page_with(
+            &format!("kiwi-{n}"),
+            PageStatus::Published(magnetiq::db::now()),
+            "Kiwi",
+            "Kiwi",
+        )
+    });
+    store::create_pages(&app.state.db, pages, &langs)
+        .await
+        .unwrap();
+    let html = search(&app, "en", "kiwi").await;
+    assert_eq!(
+        texts(&html, ".search-summary"),
+        vec!["More than 500 results · Page 1 of 50"]
+    );
+    let last = app.page("/en/search?q=kiwi&page=50").await;
+    assert_eq!(count(&last, ".search-result"), 10);
+    assert!(attrs(&last, "a[rel=next]", "href").is_empty());
 }
 
 #[tokio::test]
