@@ -693,6 +693,18 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
             "new database: demo content seeded"
         );
     }
+    // A site that ran a version without the search index (or restored an old backup) gets it
+    // built once, here, instead of finding nothing until someone runs `magnetiq reindex`; under
+    // the seeding lock, so instances started at once build it once.
+    if search_needs_building(&db).await? {
+        let (pages, webinars, whitepapers) = reindex(&db).await?;
+        tracing::info!(
+            pages,
+            webinars,
+            whitepapers,
+            "search index built for the site's existing content"
+        );
+    }
     if let Some(seeding) = seeding {
         seeding.commit().await?;
     }
@@ -728,6 +740,28 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
     whitepapers::refresh(&state).await?;
     booking::refresh(&state).await?;
     Ok(state)
+}
+
+/// Whether the search index is empty while there is something visitors could find.
+async fn search_needs_building(db: &db::Db) -> anyhow::Result<bool> {
+    Ok(db::sql(
+        "SELECT NOT EXISTS (SELECT 1 FROM search_documents)
+            AND (EXISTS (SELECT 1 FROM pages WHERE status <> 'draft')
+                 OR EXISTS (SELECT 1 FROM webinars WHERE status <> 'draft')
+                 OR EXISTS (SELECT 1 FROM whitepapers WHERE status = 'published'))",
+    )
+    .scalar::<bool>(db)
+    .await?)
+}
+
+/// Rebuilds the site search's index from every page, webinar and whitepaper (`magnetiq reindex`,
+/// and at start when it is missing); returns how many pages are findable and how many webinars and
+/// whitepapers were looked at.
+pub async fn reindex(db: &db::Db) -> anyhow::Result<(usize, usize, usize)> {
+    let pages = content::findable::reindex_pages(db).await?;
+    let webinars = webinars::findable::reindex(db).await?;
+    let whitepapers = whitepapers::findable::reindex(db).await?;
+    Ok((pages, webinars, whitepapers))
 }
 
 /// Waits for SIGTERM or SIGINT (Ctrl-C).

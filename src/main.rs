@@ -113,9 +113,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let pool = db::connect(&config.database_url, config.pool()).await?;
             db::settings::record_languages(&pool, &config.languages).await?;
             let started = std::time::Instant::now();
-            let pages = content::findable::reindex_pages(&pool).await?;
-            let webinars = magnetiq::webinars::findable::reindex(&pool).await?;
-            let whitepapers = magnetiq::whitepapers::findable::reindex(&pool).await?;
+            let (pages, webinars, whitepapers) = app::reindex(&pool).await?;
             pool.close().await;
             println!(
                 "search index rebuilt in {:.1} s: {pages} pages findable, {webinars} webinars and {whitepapers} whitepapers looked at",

@@ -429,3 +429,28 @@ async fn pages_not_yet_live_never_crowd_out_the_live_ones() {
     let german = search(&app, "de", "ameisenigel").await;
     assert_eq!(found(&german), vec!["/de/echidna-1", "/de/echidna-2"]);
 }
+
+#[tokio::test]
+async fn a_site_without_a_search_index_gets_one_when_it_starts() {
+    // A site upgraded from a version without search (or restored from an old backup) has pages
+    // but no documents: the next start builds them, nobody has to remember `magnetiq reindex`.
+    let dir = tempfile::tempdir().unwrap();
+    let config = || magnetiq::config::Config::local(dir.path(), "127.0.0.1:0");
+    let count = |db: magnetiq::db::Db| async move {
+        magnetiq::db::sql("SELECT count(*) FROM search_documents")
+            .scalar::<i64>(&db)
+            .await
+            .unwrap()
+    };
+    let first = magnetiq::app::prepare(config()).await.unwrap();
+    let indexed = count(first.db.clone()).await;
+    assert!(indexed > 20, "{indexed}");
+    magnetiq::db::sql("DELETE FROM search_documents")
+        .execute(&first.db)
+        .await
+        .unwrap();
+    first.db.close().await;
+    let again = magnetiq::app::prepare(config()).await.unwrap();
+    assert_eq!(count(again.db.clone()).await, indexed);
+    again.db.close().await;
+}
