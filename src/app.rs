@@ -629,6 +629,11 @@ pub fn routes(cfg: &mut web::ServiceConfig, session: SessionMiddleware<CookieSes
         "POST",
     ));
     cfg.service(allow(
+        web::resource("/{lang}/webinars/{slug}/thanks")
+            .route(web::get().to(webinars::public::thanks)),
+        "GET, HEAD",
+    ));
+    cfg.service(allow(
         web::resource("/{lang}/webinars/{slug}/registered/{token}")
             .route(web::get().to(webinars::confirmation::registered)),
         "GET, HEAD",
@@ -637,6 +642,11 @@ pub fn routes(cfg: &mut web::ServiceConfig, session: SessionMiddleware<CookieSes
         web::resource("/{lang}/webinars/{slug}/registered/{token}/calendar.ics")
             .route(web::get().to(webinars::confirmation::calendar)),
         "GET, HEAD",
+    ));
+    cfg.service(allow(
+        web::resource("/{lang}/webinars/{slug}/registered/{token}/confirm")
+            .route(web::post().to(webinars::confirmation::confirm)),
+        "POST",
     ));
     cfg.service(allow(
         web::resource("/{lang}/webinars/{slug}/registered/{token}/cancel")

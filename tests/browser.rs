@@ -305,6 +305,10 @@ async fn an_editor_creates_a_bilingual_webinar_and_a_visitor_registers_in_german
     fill(&c, "#company", "Beispiel AG").await;
     click(&c, ".registration-form input[name=consent]").await;
     click(&c, ".registration-form button[type=submit]").await;
+    // "Check your inbox": the mail leads to the registration's page.
+    expect_text(&c, "h1", "Vielen Dank").await;
+    let link = common::webinars::registration_link(&app, "jana@example.com").await;
+    c.goto(&app.url(&link)).await.unwrap();
     find(&c, ".registration-status").await; // the registration's page has loaded
     expect_text(&c, "h1", "Sie sind angemeldet").await;
     expect_text(&c, ".meeting-link", "https://meet.example.com/testen").await;

@@ -78,6 +78,11 @@ fn bodies(token: &str) -> Vec<(Option<&'static str>, Vec<u8>)> {
         ),
         (Some(form), format!("{t}&first_name=%00&email=%00%40x&title.en={}", "x".repeat(200_000)).into_bytes()),
         (Some(form), vec![b'a'; 300 * 1024]),
+        // Fields that become a redirect's address: a CR/LF must not split the header (or answer 500).
+        (
+            Some(form),
+            format!("{t}&back=%2Fadmin%2Fleads%0D%0ASet-Cookie%3A%20x%3D1&next=%2Fadmin%0D%0AX%3A%201&return=%0A").into_bytes(),
+        ),
         (Some("application/json"), br#"{"csrf_token": 1, "email": null}"#.to_vec()),
         (Some("text/plain; charset=utf-16"), b"\xff\xfe\x00\x00".to_vec()),
         (Some("multipart/form-data"), b"--x\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nx".to_vec()),

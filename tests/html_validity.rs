@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use common::booking::{booking_form, fields};
-use common::webinars::{create, form_token, register, registration, sign_up};
+use common::webinars::{create, form_token, register, registration, registration_link, sign_up};
 use common::{TestApp, location};
 use jiff::SignedDuration;
 
@@ -146,20 +146,25 @@ async fn every_page_kind_passes_the_w3c_html_checker() {
     .await;
     pages.keep("webinar-form-errors", refused, 422).await;
     let registered = sign_up(&app, "en", "validated", "Ada", "ada@example.com").await;
-    let link = location(&registered).to_owned();
+    pages
+        .get(&app, "webinar-thanks", location(&registered))
+        .await;
+    let link = registration_link(&app, "ada@example.com").await;
     pages.get(&app, "webinar-registered", &link).await;
-    let waiting = sign_up(&app, "en", "validated", "Bo", "bo@example.com").await;
-    let link = location(&waiting).to_owned();
+    sign_up(&app, "en", "validated", "Bo", "bo@example.com").await;
+    let link = registration_link(&app, "bo@example.com").await;
     pages.get(&app, "webinar-waitlisted", &link).await;
-    let again = register(
-        &app,
-        &app.client,
-        "en",
-        "validated",
-        &registration(&token, "Cy", "ada@example.com"),
-    )
-    .await;
-    pages.keep("webinar-notice", again, 200).await;
+    let mut confirming = common::webinars::fields(
+        "confirming",
+        5,
+        true,
+        jiff::Timestamp::now() + SignedDuration::from_hours(72),
+    );
+    confirming.confirm_by_mail = true;
+    common::webinars::save(&app, None, &confirming).await;
+    sign_up(&app, "de", "confirming", "Cy", "cy@example.com").await;
+    let link = registration_link(&app, "cy@example.com").await;
+    pages.get(&app, "webinar-unconfirmed", &link).await;
 
     // Whitepapers: the library (and a filter), a whitepaper with its form, the form with errors,
     // "check your inbox", a used-up link's page, and a returning reader's one-click page.
@@ -526,7 +531,10 @@ async fn every_page_kind_passes_the_w3c_html_checker() {
         .post_form(
             "/admin/account/security/enable",
             "/admin/account/security",
-            &[("code", &common::accounts::code(&key, 0))],
+            &[
+                ("current_password", common::PASSWORD),
+                ("code", &common::accounts::code(&key, 0)),
+            ],
         )
         .await;
     pages.keep("admin-recovery-codes", enabled, 200).await;

@@ -268,6 +268,7 @@ async fn each_request_is_one_log_line_without_personal_data() {
     let (_guard, dir) = data_dir();
     let log = dir.join("magnetiq.log");
     let log_path = log.clone();
+    let database = format!("sqlite://{}", dir.join("magnetiq.db").display());
     let server = tokio::task::spawn_blocking(move || {
         Server::start_logged(
             &dir,
@@ -306,7 +307,25 @@ async fn each_request_is_one_log_line_without_personal_data() {
         .await
         .unwrap();
     assert_eq!(registered.status(), 303);
-    let registration_page = common::location(&registered).to_owned();
+    // The page says "check your inbox"; the registration's own page is the mailed link.
+    let mailed: String = magnetiq::db::sql(
+        "SELECT body_text FROM outbox WHERE recipient = 'zelda.secret@example.com' ORDER BY id",
+    )
+    .scalar(
+        &magnetiq::db::connect(&database, Default::default())
+            .await
+            .unwrap(),
+    )
+    .await
+    .unwrap();
+    let registration_page = mailed
+        .split_whitespace()
+        .find_map(|w| {
+            w.strip_prefix(common::BASE_URL)
+                .filter(|p| p.contains("/registered/"))
+        })
+        .expect("the registration's link in the mail")
+        .to_owned();
     let token =
         common::whitepapers::form_token(&client, &server.url("/en/whitepapers/mlops-checklist"))
             .await;

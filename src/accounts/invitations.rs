@@ -330,8 +330,8 @@ pub async fn accept(
         &session,
         &state,
         &user,
-        "invitation-accepted",
-        &target,
+        ("invitation-accepted", &target),
+        false,
     )
     .await
 }

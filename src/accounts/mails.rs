@@ -71,3 +71,35 @@ pub fn password_reset(
     }
     .render()
 }
+
+/// Tells a person that how they sign in changed (`action`: `two-factor-enabled`,
+/// `two-factor-disabled`, `recovery-codes-renewed`, `password-changed`), with the link to their
+/// security page, in case it was not them.
+pub fn sign_in_changed(
+    ui: &Messages,
+    email: &str,
+    site: &str,
+    action: &str,
+    link: &str,
+) -> anyhow::Result<NewMail> {
+    let args = [("site", site.into())];
+    let what = ui.t(match action {
+        "two-factor-enabled" => "sign-in-changed-two-factor-enabled",
+        "two-factor-disabled" => "sign-in-changed-two-factor-disabled",
+        "recovery-codes-renewed" => "sign-in-changed-recovery-codes-renewed",
+        _ => "sign-in-changed-password-changed",
+    });
+    let details = vec![(ui.t("sign-in-changed-what").to_owned(), what.to_owned())];
+    Notice {
+        recipient: email,
+        lang: ui.lang(),
+        subject: ui.t_args("sign-in-changed-subject", &args),
+        heading: ui.t("sign-in-changed-heading"),
+        intro: ui.t("sign-in-changed-intro"),
+        details: &details,
+        link,
+        link_label: ui.t("sign-in-changed-link"),
+        attachment: None,
+    }
+    .render()
+}

@@ -47,6 +47,9 @@ pub struct NewPasswordForm {
     password: String,
     #[serde(default)]
     confirm_password: String,
+    /// The second factor, asked on a reset link of an account that has one.
+    #[serde(default)]
+    pub code: String,
     #[serde(default)]
     csrf_token: String,
 }

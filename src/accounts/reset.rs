@@ -18,7 +18,7 @@ use super::store::{self, Found};
 use super::{Errors, NewPasswordForm, gone_page, mails};
 use crate::audit::store::{Actor, record, record_action};
 use crate::auth::login::{after_new_password, check_login_token, html, login_token};
-use crate::auth::sessions;
+use crate::auth::{devices, second_step, sessions, throttle, two_factor};
 use crate::db::now;
 use crate::error::AppError;
 use crate::outbox::store::Placement;
@@ -242,6 +242,8 @@ pub async fn send_link_for(
 struct ResetPage<'a> {
     layout: AdminLayout<'a>,
     token: &'a str,
+    /// The account has two-factor sign-in: the new password needs a code too.
+    two_factor: bool,
     errors: Errors<'a>,
 }
 
@@ -278,16 +280,17 @@ pub async fn reset_form(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let token = path.into_inner();
-    match find(&state, &token).await? {
-        Found::Open(_) => {}
+    let user = match find(&state, &token).await? {
+        Found::Open((_, user)) => user,
         Found::Gone => return gone_page(&req, &state, "reset-gone"),
         Found::Unknown => return Err(AppError::NotFound),
-    }
+    };
     let csrf = login_token(&session)?;
     let layout = AdminLayout::new(&req, &state, None, &csrf, Some(&session), Section::None);
     let page = ResetPage {
         layout,
         token: &token,
+        two_factor: two_factor::secret(&state.db, user.id).await?.is_some(),
         errors: Default::default(),
     };
     Ok(no_referrer(html(StatusCode::OK, page.render()?)))
@@ -309,13 +312,20 @@ pub async fn reset(
         Found::Unknown => return Err(AppError::NotFound),
     };
     let ui = state.catalog.messages(admin_lang(&req, &state));
-    let errors = form.errors(ui, &[user.email.as_str(), &user.display_name]);
+    let mut errors = form.errors(ui, &[user.email.as_str(), &user.display_name]);
+    // Whoever holds the mailbox does not hold the phone: with two-factor on, the new password
+    // takes effect only with a code, checked (and throttled) like the second step of signing in.
+    let two_factor = two_factor::secret(&state.db, user.id).await?.is_some();
+    if two_factor && errors.is_empty() && !code_is_right(&req, &state, &user, &form.code).await? {
+        errors.insert("code", ui.t("login-code-failed"));
+    }
     if !errors.is_empty() {
         let csrf = login_token(&session)?;
         let layout = AdminLayout::new(&req, &state, None, &csrf, None, Section::None);
         let page = ResetPage {
             layout,
             token: &token,
+            two_factor,
             errors,
         };
         return Ok(no_referrer(html(
@@ -333,5 +343,50 @@ pub async fn reset(
     tx.commit().await?;
     sessions::delete_for_user(&state.db, user.id).await?;
     let target = format!("user {}", user.id);
-    after_new_password(&req, &session, &state, &user, "password-reset", &target).await
+    after_new_password(
+        &req,
+        &session,
+        &state,
+        &user,
+        ("password-reset", &target),
+        two_factor,
+    )
+    .await
+}
+
+/// The second factor given with a new password, counted by the sign-in throttle (429 while the
+/// account or the client is paused) and audited when wrong.
+async fn code_is_right(
+    req: &HttpRequest,
+    state: &AppState,
+    user: &User,
+    code: &str,
+) -> Result<bool, AppError> {
+    let ip = client_ip(req);
+    let device = devices::known_device(req, state, user.id);
+    let attempt = throttle::Attempt {
+        account: user.email.as_str(),
+        ip: &ip,
+        device: device.as_deref(),
+    };
+    if let Err(wait) = throttle::admit(&state.db, &attempt, now()).await? {
+        return Err(AppError::TooMany {
+            retry_after_secs: wait.as_secs().max(1),
+        });
+    }
+    if second_step::code_signs_in(&state.db, user.id, code)
+        .await?
+        .is_some()
+    {
+        // The count stays until the sign-in that follows clears it.
+        throttle::passed(&state.db, &attempt).await?;
+        return Ok(true);
+    }
+    throttle::record_failure(&state.db, now()).await?;
+    let actor = Actor::User {
+        id: user.id,
+        email: user.email.as_str(),
+    };
+    record(&state.db, actor, "reset-code-failed", None, Some(&ip)).await?;
+    Ok(false)
 }

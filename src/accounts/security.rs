@@ -9,13 +9,15 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use super::Errors;
+use super::{Errors, mails};
 use crate::audit::store::record_action;
+use crate::auth::confirm::{self, Proof};
 use crate::auth::login::html;
-use crate::auth::two_factor;
+use crate::auth::{sessions, two_factor};
 use crate::db::now;
 use crate::error::AppError;
-use crate::users::{password, store as users};
+use crate::outbox::store as outbox;
+use crate::users::store as users;
 use crate::web::admin_layout::{AdminLayout, Section, admin_lang, flash};
 use crate::web::auth::{AdminForm, CurrentUser};
 use crate::web::see_other;
@@ -125,6 +127,11 @@ pub async fn qr_code(
     user: CurrentUser,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
+    // While two-factor is on there is no key being set up: a new one needs turning it off first,
+    // which needs the password.
+    if two_factor::secret(&state.db, user.user.id).await?.is_some() {
+        return Err(AppError::NotFound);
+    }
     let secret = enrolling_secret(&session)?;
     let uri = two_factor::otpauth_uri(&secret, &state.config.site_name, user.user.email.as_str());
     let svg = two_factor::qr_svg(&uri)?;
@@ -137,11 +144,14 @@ pub async fn qr_code(
 #[derive(serde::Deserialize)]
 pub struct CodeForm {
     #[serde(default)]
+    current_password: String,
+    #[serde(default)]
     code: String,
 }
 
-/// POST `/admin/account/security/enable`: the first code from the authenticator proves it was set
-/// up; two-factor is on, and the recovery codes are shown once.
+/// POST `/admin/account/security/enable`: the current password, and the first code from the
+/// authenticator to prove it was set up; two-factor is on, and the recovery codes are shown once.
+/// Refused while it is on: replacing an authenticator means turning it off first.
 pub async fn enable(
     req: HttpRequest,
     session: Session,
@@ -150,10 +160,21 @@ pub async fn enable(
 ) -> Result<HttpResponse, AppError> {
     let AdminForm { user, form } = input;
     let ui = state.catalog.messages(admin_lang(&req, &state));
+    if two_factor::secret(&state.db, user.user.id).await?.is_some() {
+        flash(&session, ui.t("two-factor-already-on"));
+        return Ok(see_other("/admin/account/security"));
+    }
+    let mut errors = Errors::new();
+    if !confirm::it_is_them(&req, &state, &user, &form.current_password, Proof::Password).await? {
+        errors.insert("current_password", ui.t("error-current-password"));
+    }
     let secret = enrolling_secret(&session)?;
     let unix = u64::try_from(now().unix_timestamp()).unwrap_or(0);
-    let Some(step) = two_factor::matching_step(&secret, &form.code, unix)? else {
-        let errors: Errors = [("code", ui.t("error-totp-code"))].into();
+    let step = two_factor::matching_step(&secret, &form.code, unix)?;
+    if step.is_none() {
+        errors.insert("code", ui.t("error-totp-code"));
+    }
+    let Some(step) = step.filter(|_| errors.is_empty()) else {
         return render(
             &req,
             &state,
@@ -168,47 +189,7 @@ pub async fn enable(
     let codes = two_factor::new_recovery_codes()?;
     two_factor::enable(&state.db, user.user.id, &secret, step, &codes).await?;
     session.remove(ENROLLING);
-    record_action(
-        &state.db,
-        &user,
-        &req,
-        "two-factor-enabled",
-        &format!("user {}", user.user.id),
-    )
-    .await?;
-    render(
-        &req,
-        &state,
-        &user,
-        &session,
-        codes,
-        Errors::new(),
-        StatusCode::OK,
-    )
-    .await
-}
-
-/// POST `/admin/account/security/recovery-codes`: ten new codes in place of the old ones.
-pub async fn new_recovery_codes(
-    req: HttpRequest,
-    session: Session,
-    input: AdminForm<HashMap<String, String>>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, AppError> {
-    let user = input.user;
-    if two_factor::secret(&state.db, user.user.id).await?.is_none() {
-        return Ok(see_other("/admin/account/security"));
-    }
-    let codes = two_factor::new_recovery_codes()?;
-    two_factor::replace_recovery_codes(&state.db, user.user.id, &codes).await?;
-    record_action(
-        &state.db,
-        &user,
-        &req,
-        "recovery-codes-renewed",
-        &format!("user {}", user.user.id),
-    )
-    .await?;
+    sign_in_changed(&req, &state, &user, "two-factor-enabled").await?;
     render(
         &req,
         &state,
@@ -227,8 +208,57 @@ pub struct PasswordForm {
     current_password: String,
 }
 
-/// POST `/admin/account/security/disable`: with the current password; refused while the site
-/// requires two-factor.
+/// POST `/admin/account/security/recovery-codes`: with the password or a current code, ten new
+/// codes in place of the old ones.
+pub async fn new_recovery_codes(
+    req: HttpRequest,
+    session: Session,
+    input: AdminForm<PasswordForm>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let AdminForm { user, form } = input;
+    if two_factor::secret(&state.db, user.user.id).await?.is_none() {
+        return Ok(see_other("/admin/account/security"));
+    }
+    let ui = state.catalog.messages(admin_lang(&req, &state));
+    if !confirm::it_is_them(
+        &req,
+        &state,
+        &user,
+        &form.current_password,
+        Proof::PasswordOrCode,
+    )
+    .await?
+    {
+        let errors: Errors = [("renew_password", ui.t("error-password-or-code"))].into();
+        return render(
+            &req,
+            &state,
+            &user,
+            &session,
+            Vec::new(),
+            errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    let codes = two_factor::new_recovery_codes()?;
+    two_factor::replace_recovery_codes(&state.db, user.user.id, &codes).await?;
+    sign_in_changed(&req, &state, &user, "recovery-codes-renewed").await?;
+    render(
+        &req,
+        &state,
+        &user,
+        &session,
+        codes,
+        Errors::new(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// POST `/admin/account/security/disable`: with the password or a current code; refused while
+/// the site requires two-factor.
 pub async fn disable(
     req: HttpRequest,
     session: Session,
@@ -237,17 +267,18 @@ pub async fn disable(
 ) -> Result<HttpResponse, AppError> {
     let AdminForm { user, form } = input;
     let ui = state.catalog.messages(admin_lang(&req, &state));
-    let stored = users::password_hash(&state.db, user.user.id)
-        .await?
-        .unwrap_or_default();
-    let typed = form.current_password.clone();
-    let matches = web::block(move || password::verify_password(&typed, &stored))
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?;
     let error = if two_factor::required(&state.db).await? {
         Some(ui.t("error-two-factor-required"))
-    } else if !matches {
-        Some(ui.t("error-current-password"))
+    } else if !confirm::it_is_them(
+        &req,
+        &state,
+        &user,
+        &form.current_password,
+        Proof::PasswordOrCode,
+    )
+    .await?
+    {
+        Some(ui.t("error-password-or-code"))
     } else {
         None
     };
@@ -265,16 +296,47 @@ pub async fn disable(
         .await;
     }
     two_factor::disable(&state.db, user.user.id).await?;
-    record_action(
-        &state.db,
-        &user,
-        &req,
-        "two-factor-disabled",
-        &format!("user {}", user.user.id),
-    )
-    .await?;
+    sign_in_changed(&req, &state, &user, "two-factor-disabled").await?;
     flash(&session, ui.t("two-factor-off"));
     Ok(see_other("/admin/account/security"))
+}
+
+/// How someone signs in changed (`action`: two-factor on or off, new recovery codes): audited,
+/// their other browsers signed out, and a mail tells them, in case it was not them.
+async fn sign_in_changed(
+    req: &HttpRequest,
+    state: &AppState,
+    user: &CurrentUser,
+    action: &str,
+) -> Result<(), AppError> {
+    let ended = sessions::delete_others(&state.db, user.user.id, &user.session_id).await?;
+    record_action(
+        &state.db,
+        user,
+        req,
+        action,
+        &format!("user {} ({ended} other sessions ended)", user.user.id),
+    )
+    .await?;
+    let lang = user
+        .user
+        .language
+        .as_deref()
+        .and_then(|l| state.config.languages.find(l))
+        .unwrap_or_else(|| admin_lang(req, state));
+    let ui = state.catalog.messages(lang);
+    let link = format!("{}/admin/account/security", state.config.base_url);
+    let mail = mails::sign_in_changed(
+        ui,
+        user.user.email.as_str(),
+        &state.config.site_name,
+        action,
+        &link,
+    )?;
+    let mut tx = state.db.begin().await?;
+    outbox::enqueue(&mut tx, &mail, None).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 #[derive(serde::Deserialize)]

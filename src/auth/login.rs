@@ -17,6 +17,8 @@ use crate::web::auth::{AdminForm, begin, check_origin, client_ip, constant_time_
 use crate::web::state::AppState;
 
 const LOGIN_CSRF: &str = "login_csrf";
+/// Who a failed sign-in was for, in the audit log, when the address typed is no account's.
+pub const UNKNOWN_ADDRESS: &str = "unknown address";
 
 #[derive(Template)]
 #[template(path = "admin/login.html")]
@@ -86,44 +88,29 @@ pub async fn login(
         ip: &ip,
         device: device.as_deref(),
     };
-    if let Err(wait) = throttle::check(&state.db, &attempt, db::now()).await? {
-        record(
-            &state.db,
-            Actor::Typed(&typed),
-            "login-throttled",
-            None,
-            Some(&ip),
-        )
-        .await?;
+    // What the audit log keeps of a failed attempt: the account's address, never what a stranger
+    // typed (a password typed into the address field, say).
+    let known_address = found
+        .as_ref()
+        .map_or(UNKNOWN_ADDRESS.to_owned(), |(user, _)| {
+            user.email.to_string()
+        });
+    let who = || Actor::Typed(&known_address);
+    if let Err(wait) = throttle::admit(&state.db, &attempt, db::now()).await? {
+        record(&state.db, who(), "login-throttled", None, Some(&ip)).await?;
         return Err(AppError::TooMany {
             retry_after_secs: wait.as_secs().max(1),
         });
     }
 
-    let password = form.password.clone();
-    let user = web::block(move || match found {
-        Some((user, hash)) if password::verify_password(&password, &hash) && user.active => {
-            Some(user)
-        }
-        Some(_) => None,
-        None => {
-            password::verify_nothing(&password);
-            None
-        }
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.into()))?;
-
-    let Some(user) = user else {
-        throttle::record_failure(&state.db, &attempt, db::now()).await?;
-        record(
-            &state.db,
-            Actor::Typed(&typed),
-            "login-failed",
-            None,
-            Some(&ip),
-        )
-        .await?;
+    let (user, stored) = match found {
+        Some((user, hash)) => (Some(user), Some(hash)),
+        None => (None, None),
+    };
+    let right = password::verify(form.password.clone(), stored).await?;
+    let Some(user) = user.filter(|user| right && user.active) else {
+        throttle::record_failure(&state.db, db::now()).await?;
+        record(&state.db, who(), "login-failed", None, Some(&ip)).await?;
         let token = login_token(&session)?;
         let layout = AdminLayout::new(&req, &state, None, &token, None, Section::None);
         let error = layout.t("login-failed");
@@ -154,6 +141,7 @@ pub async fn after_password(
     next: &str,
 ) -> Result<HttpResponse, AppError> {
     if two_factor::secret(&state.db, user.id).await?.is_some() {
+        throttle::passed(&state.db, attempt).await?;
         second_step::ask_for_code(session, user.id, next)?;
         return Ok(HttpResponse::SeeOther()
             .insert_header((header::LOCATION, second_step::CODE_PATH))
@@ -172,14 +160,15 @@ pub async fn after_password(
 }
 
 /// A person set their password from a mailed link (an invitation, a reset): audited as `action`
-/// on `target`, then on as after a right password at sign-in.
+/// on `target`, then on as after a right password at sign-in, or signed in at once when they gave
+/// their second factor with the new password (`code_given`).
 pub async fn after_new_password(
     req: &HttpRequest,
     session: &Session,
     state: &AppState,
     user: &User,
-    action: &str,
-    target: &str,
+    (action, target): (&str, &str),
+    code_given: bool,
 ) -> Result<HttpResponse, AppError> {
     let ip = client_ip(req);
     record(
@@ -199,6 +188,12 @@ pub async fn after_new_password(
         ip: &ip,
         device: device.as_deref(),
     };
+    if code_given {
+        return sign_in(
+            req, session, state, user, &attempt, false, "/admin", "login",
+        )
+        .await;
+    }
     after_password(req, session, state, user, &attempt, "/admin").await
 }
 

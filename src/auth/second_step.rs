@@ -113,34 +113,15 @@ pub async fn check_code(
         id: user.id,
         email: user.email.as_str(),
     };
-    if let Err(wait) = throttle::check(&state.db, &attempt, db::now()).await? {
+    if let Err(wait) = throttle::admit(&state.db, &attempt, db::now()).await? {
         record(&state.db, actor, "login-throttled", None, Some(&ip)).await?;
         return Err(AppError::TooMany {
             retry_after_secs: wait.as_secs().max(1),
         });
     }
-    let code = form.code.trim();
-    let accepted = if two_factor::looks_like_recovery_code(code) {
-        two_factor::use_recovery_code(&state.db, user.id, code)
-            .await?
-            .then_some("login-recovery-code")
-    } else {
-        match two_factor::secret(&state.db, user.id).await? {
-            Some(secret) => {
-                let now = u64::try_from(db::now().unix_timestamp()).unwrap_or(0);
-                match two_factor::matching_step(&secret, code, now)? {
-                    Some(step) => two_factor::use_step(&state.db, user.id, step)
-                        .await?
-                        .then_some("login"),
-                    None => None,
-                }
-            }
-            // Two-factor was reset meanwhile: the password alone was what it asked for.
-            None => Some("login"),
-        }
-    };
+    let accepted = code_signs_in(&state.db, user.id, &form.code).await?;
     let Some(action) = accepted else {
-        throttle::record_failure(&state.db, &attempt, db::now()).await?;
+        throttle::record_failure(&state.db, db::now()).await?;
         record(&state.db, actor, "login-code-failed", None, Some(&ip)).await?;
         let token = login_token(&session)?;
         let layout = AdminLayout::new(&req, &state, None, &token, None, Section::None);
@@ -166,6 +147,32 @@ pub async fn check_code(
         action,
     )
     .await
+}
+
+/// Whether `code` is the authenticator's code of now (each time step once) or an unused recovery
+/// code (used up by this): the audit action it signs in with, `None` when it is neither. With
+/// two-factor reset meanwhile, the password alone was what it asked for.
+pub async fn code_signs_in(
+    db: &db::Db,
+    user_id: i64,
+    code: &str,
+) -> anyhow::Result<Option<&'static str>> {
+    let code = code.trim();
+    if two_factor::looks_like_recovery_code(code) {
+        return Ok(two_factor::use_recovery_code(db, user_id, code)
+            .await?
+            .then_some("login-recovery-code"));
+    }
+    let Some(secret) = two_factor::secret(db, user_id).await? else {
+        return Ok(Some("login"));
+    };
+    let now = u64::try_from(db::now().unix_timestamp()).unwrap_or(0);
+    Ok(match two_factor::matching_step(&secret, code, now)? {
+        Some(step) => two_factor::use_step(db, user_id, step)
+            .await?
+            .then_some("login"),
+        None => None,
+    })
 }
 
 fn to_login() -> HttpResponse {

@@ -1,6 +1,9 @@
 //! Failed-login throttling, per account and per client address: an attacker is slowed down, the real
-//! user is never locked out for long, and everybody else keeps being served. Failures are counted in
-//! the database, so the throttle holds whichever instance a request reaches and survives a restart.
+//! user is never locked out for long, and everybody else keeps being served. Attempts are counted in
+//! the database before a password or code is checked, and counted as failures until they succeed,
+//! so the throttle holds under a burst, whichever instance a request reaches, and across a restart.
+//! Every check of a password or code against an account goes through it: signing in, its second
+//! step, and the account pages that ask for the current password.
 //!
 //! A browser that signed in to the account before (a known device, see `auth::devices`) is counted
 //! on its own: its failures pause only that device, and the account's and the address's pauses do
@@ -69,77 +72,91 @@ impl Attempt<'_> {
     }
 }
 
-/// `Err(wait)` while what the attempt is counted by is paused.
-pub async fn check(
+/// Counts the attempt before anything is verified, and answers `Err(wait)` while what it is counted
+/// by is paused. Reading, counting and pausing are one transaction that holds the counted names
+/// (SQLite's write lock, PostgreSQL's advisory locks), so a burst of parallel requests is let
+/// through one at a time: the attempt that reaches the limit pauses everything after it at once,
+/// as if it were going to fail, and only a success lifts that pause again. At most
+/// `ACCOUNT_FREE_FAILURES` guesses are ever evaluated however many arrive together.
+pub async fn admit(
     db: &Db,
     attempt: &Attempt<'_>,
     now: OffsetDateTime,
 ) -> anyhow::Result<Result<(), Duration>> {
     let counted = attempt.counted();
-    let (first, second) = (counted[0], counted.get(1).copied().unwrap_or(counted[0]));
-    let until: Option<DbTime> = sql("SELECT max(paused_until) FROM login_throttle
-         WHERE ((kind = $1 AND key = $2) OR (kind = $3 AND key = $4)) AND paused_until > $5")
-    .bind(first.0.as_db())
-    .bind(first.1)
-    .bind(second.0.as_db())
-    .bind(second.1)
-    .bind(now)
-    .scalar(db)
-    .await?;
-    Ok(match until {
-        Some(until) => Err(Duration::try_from(until.0 - now).unwrap_or(Duration::ZERO)),
-        None => Ok(()),
-    })
-}
-
-/// Counts a failed sign-in against the device, or the account and the address (a failure after the
-/// window, with no pause running, starts a new count) and pauses what went over.
-pub async fn record_failure(
-    db: &Db,
-    attempt: &Attempt<'_>,
-    now: OffsetDateTime,
-) -> anyhow::Result<()> {
-    let window_start = now - WINDOW;
-    for (kind, key) in attempt.counted() {
-        let failures: i64 = sql(
-            "INSERT INTO login_throttle (kind, key, failures, first_failure_at, paused_until)
-             VALUES ($1, $2, 1, $3, NULL)
-             ON CONFLICT (kind, key) DO UPDATE SET
-                 failures = CASE WHEN login_throttle.first_failure_at <= $4
-                                  AND (login_throttle.paused_until IS NULL OR login_throttle.paused_until <= $3)
-                             THEN 1 ELSE login_throttle.failures + 1 END,
-                 first_failure_at = CASE WHEN login_throttle.first_failure_at <= $4
-                                          AND (login_throttle.paused_until IS NULL OR login_throttle.paused_until <= $3)
-                                     THEN $3 ELSE login_throttle.first_failure_at END
-             RETURNING failures",
+    let mut tx = db.begin().await?;
+    let mut rows = Vec::new();
+    for (kind, key) in &counted {
+        tx.lock_name(&format!("login-throttle:{}:{key}", kind.as_db()))
+            .await?;
+        let row: Option<(i64, DbTime, Option<DbTime>)> = sql(
+            "SELECT failures, first_failure_at, paused_until FROM login_throttle
+             WHERE kind = $1 AND key = $2",
         )
         .bind(kind.as_db())
-        .bind(key)
-        .bind(now)
-        .bind(window_start)
-        .scalar(db)
+        .bind(*key)
+        .fetch_optional(&mut tx)
         .await?;
-        if let Some(pause) = kind.pause_after(failures) {
-            sql("UPDATE login_throttle SET paused_until = $1 WHERE kind = $2 AND key = $3")
-                .bind(now + pause)
-                .bind(kind.as_db())
-                .bind(key)
-                .execute(db)
-                .await?;
+        if let Some((_, _, Some(until))) = &row
+            && until.0 > now
+        {
+            tx.rollback().await?;
+            return Ok(Err(
+                Duration::try_from(until.0 - now).unwrap_or(Duration::ZERO)
+            ));
         }
+        rows.push(row);
     }
-    // Counts nobody needs any more: past their window and not pausing anyone.
+    let window_start = now - WINDOW;
+    for ((kind, key), row) in counted.iter().zip(rows) {
+        let (count, first) = match row {
+            Some((count, first, _)) if first.0 > window_start => (count + 1, first.0),
+            _ => (1, now),
+        };
+        let paused_until = kind.pause_after(count).map(|pause| now + pause);
+        sql(
+            "INSERT INTO login_throttle (kind, key, failures, first_failure_at, paused_until)
+             VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (kind, key) DO UPDATE SET failures = $3, first_failure_at = $4,
+                 paused_until = $5",
+        )
+        .bind(kind.as_db())
+        .bind(*key)
+        .bind(count)
+        .bind(first)
+        .bind(paused_until)
+        .execute(&mut tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(Ok(()))
+}
+
+/// The attempt failed. It was counted, and any pause set, by [`admit`]; this only lets go of the
+/// counts nobody needs any more (past their window and not pausing anyone).
+pub async fn record_failure(db: &Db, now: OffsetDateTime) -> anyhow::Result<()> {
     sql("DELETE FROM login_throttle
          WHERE first_failure_at < $1 AND (paused_until IS NULL OR paused_until < $2)")
-    .bind(window_start)
+    .bind(now - WINDOW)
     .bind(now)
     .execute(db)
     .await?;
     Ok(())
 }
 
-/// A successful login clears the failures of the device it came from, and of the account when it
-/// came from an unknown browser (a known device signing in leaves a running attack's count alone).
+/// A step of signing in passed that is not the last (the password was right, the code comes
+/// next): the client address gets its count back. The account's count stays until the sign-in
+/// completes, so a known password does not buy unlimited code guesses.
+pub async fn passed(db: &Db, attempt: &Attempt<'_>) -> anyhow::Result<()> {
+    if attempt.device.is_none() {
+        give_back(db, Kind::Ip, attempt.ip).await?;
+    }
+    Ok(())
+}
+
+/// A successful login clears the count of the device it came from, or of the account when it came
+/// from an unknown browser (a known device signing in leaves a running attack's count alone), and
+/// gives the client address its count back.
 pub async fn record_success(db: &Db, attempt: &Attempt<'_>) -> anyhow::Result<()> {
     let (kind, key) = attempt.counted()[0];
     sql("DELETE FROM login_throttle WHERE kind = $1 AND key = $2")
@@ -147,6 +164,24 @@ pub async fn record_success(db: &Db, attempt: &Attempt<'_>) -> anyhow::Result<()
         .bind(key)
         .execute(db)
         .await?;
+    passed(db, attempt).await
+}
+
+/// Takes one attempt off `key`'s count, and the pause with it when the count falls below the limit
+/// (the pause the attempt set in advance, in case it failed).
+async fn give_back(db: &Db, kind: Kind, key: &str) -> anyhow::Result<()> {
+    let limit = match kind {
+        Kind::Ip => IP_FREE_FAILURES,
+        Kind::Account | Kind::Device => ACCOUNT_FREE_FAILURES,
+    };
+    sql("UPDATE login_throttle SET failures = failures - 1,
+         paused_until = CASE WHEN failures - 1 < $1 THEN NULL ELSE paused_until END
+         WHERE kind = $2 AND key = $3 AND failures > 0")
+    .bind(limit)
+    .bind(kind.as_db())
+    .bind(key)
+    .execute(db)
+    .await?;
     Ok(())
 }
 

@@ -11,7 +11,7 @@ use super::model::{
 use super::slots::{Busy, free_slots};
 use crate::db::query::On;
 use crate::db::{Db, DbTime, JsonText, Sql, is_unique_violation, now as db_now, sql};
-use crate::outbox::store::NewMail;
+use crate::outbox::store::{NewMail, Placement, enqueue_placed, enqueue_to_visitor};
 use crate::tokens::token_hash;
 
 const UNIT_SECONDS: i64 = 900;
@@ -235,7 +235,15 @@ pub async fn create(
         }
     }
     for mail in mails {
-        crate::outbox::store::enqueue(&mut tx, mail, Some(id)).await?;
+        let placement = Placement {
+            booking_id: Some(id),
+            ..Placement::default()
+        };
+        if mail.recipient == new.client_email {
+            enqueue_to_visitor(&mut tx, mail, &placement).await?;
+        } else {
+            enqueue_placed(&mut tx, mail, &placement).await?;
+        }
     }
     tx.commit().await?;
     Ok(Ok(()))

@@ -1,6 +1,8 @@
 //! The two mails a contact message makes: the team's notification (in the site's default
 //! language, to the configured address, replying goes to the sender) and the sender's receipt
-//! (in their language, with what they wrote, so they have a copy).
+//! (in their language). The receipt goes to an address nobody confirmed, so it carries nothing the
+//! visitor typed: not their name, not their message. Otherwise anyone could have the site mail
+//! their own text, from the site's own domain, to any address.
 use crate::i18n::{Lang, Messages};
 use crate::outbox::compose::Notice;
 use crate::outbox::store::NewMail;
@@ -57,17 +59,18 @@ pub fn notification(
     .render()
 }
 
-/// To the sender: we have it, and here is what you wrote.
-pub fn receipt(ui: &Messages, s: &Sent<'_>) -> anyhow::Result<NewMail> {
-    let args = [("name", s.name.into())];
+/// To the sender: we have your message, and when it came; nothing of what was typed.
+pub fn receipt(ui: &Messages, s: &Sent<'_>, site: &str, at: &str) -> anyhow::Result<NewMail> {
+    let args = [("site", site.into())];
     let intro = ui.t_args("contact-receipt-intro", &args);
+    let details = vec![(ui.t("contact-receipt-received").to_owned(), at.to_owned())];
     Notice {
         recipient: s.email,
         lang: s.lang,
         subject: ui.t("contact-receipt-subject").to_owned(),
         heading: ui.t("contact-receipt-heading"),
         intro: &intro,
-        details: &details(ui, s),
+        details: &details,
         link: "",
         link_label: "",
         attachment: None,

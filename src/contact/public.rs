@@ -118,8 +118,10 @@ pub async fn send(
     let team = state.config.contact_to.clone();
     let team_ui = state.catalog.messages(default);
     let base = state.config.base_url.clone();
+    let site = state.config.site_name.clone();
     store::insert(&state.db, &new, jiff::Timestamp::now(), |id| {
-        let mut queued = vec![mails::receipt(ui, &sent)?];
+        let today = crate::i18n::format_date(crate::db::now().date(), lang);
+        let mut queued = vec![mails::receipt(ui, &sent, &site, &today)?];
         if !team.is_empty() {
             let link = format!("{base}/admin/messages/{id}");
             queued.push(mails::notification(team_ui, &team, &sent, &link)?);

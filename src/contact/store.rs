@@ -3,7 +3,7 @@ use jiff::Timestamp;
 use sqlx::FromRow;
 
 use crate::db::{Db, DbTime, Sql, Tx, sql};
-use crate::outbox::store::{NewMail, Placement, enqueue_placed};
+use crate::outbox::store::{NewMail, Placement, enqueue_placed, enqueue_to_visitor};
 
 /// A message as the visitor sent it (every text already checked by `crate::forms`).
 pub struct NewMessage<'a> {
@@ -51,7 +51,11 @@ pub async fn insert(
             purpose: "contact",
             ..Placement::default()
         };
-        enqueue_placed(&mut tx, &mail, &placement).await?;
+        if mail.recipient == new.email {
+            enqueue_to_visitor(&mut tx, &mail, &placement).await?;
+        } else {
+            enqueue_placed(&mut tx, &mail, &placement).await?;
+        }
     }
     tx.commit().await?;
     Ok(id)

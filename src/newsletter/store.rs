@@ -3,7 +3,7 @@ use jiff::{SignedDuration, Timestamp};
 use sqlx::FromRow;
 
 use crate::db::{Db, DbTime, Sql, Tx, sql};
-use crate::outbox::store::{NewMail, Placement, enqueue_placed};
+use crate::outbox::store::{NewMail, Placement, enqueue_to_visitor};
 
 /// How long a confirmation link works.
 pub const CONFIRM_VALID: SignedDuration = SignedDuration::from_hours(7 * 24);
@@ -120,7 +120,7 @@ pub async fn sign_up(
         purpose: "newsletter-confirm",
         ..Placement::default()
     };
-    enqueue_placed(&mut tx, &mail, &placement).await?;
+    enqueue_to_visitor(&mut tx, &mail, &placement).await?;
     tx.commit().await?;
     Ok(Outcome::Mailed)
 }

@@ -42,6 +42,36 @@ pub struct Placement {
     pub not_after: Option<jiff::Timestamp>,
 }
 
+/// Mails an address that a visitor typed may be sent in 24 hours, whatever form queued them: a
+/// script typing someone else's address into the site's forms cannot turn Magnetiq into a mail
+/// cannon against them. Mails to staff do not count against it.
+pub const VISITOR_MAILS_PER_DAY: i64 = 12;
+
+/// Queues `mail` to an address a visitor typed, unless that address had
+/// [`VISITOR_MAILS_PER_DAY`] mails in the last 24 hours; `Ok(None)` when it was left unsent.
+/// Holds the address until the transaction ends, so parallel forms count right.
+pub async fn enqueue_to_visitor(
+    tx: &mut Tx,
+    mail: &NewMail,
+    placement: &Placement,
+) -> anyhow::Result<Option<i64>> {
+    tx.lock_name(&format!("mails-to:{}", mail.recipient))
+        .await?;
+    let queued: i64 = sql("SELECT count(*) FROM outbox WHERE recipient = $1 AND created_at > $2")
+        .bind(&mail.recipient)
+        .bind(now() - time::Duration::days(1))
+        .scalar(&mut *tx)
+        .await?;
+    if queued >= VISITOR_MAILS_PER_DAY {
+        tracing::warn!(
+            purpose = placement.purpose,
+            "a visitor's address had its mails for today; one more was not queued"
+        );
+        return Ok(None);
+    }
+    Ok(Some(enqueue_placed(tx, mail, placement).await?))
+}
+
 /// Queues a mail inside the caller's transaction.
 pub async fn enqueue(tx: &mut Tx, mail: &NewMail, booking_id: Option<i64>) -> anyhow::Result<i64> {
     let placement = Placement {

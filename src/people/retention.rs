@@ -19,6 +19,7 @@ pub struct Deleted {
     pub unconfirmed_subscriptions: u64,
     pub unsubscribed: u64,
     pub unconfirmed_leads: u64,
+    pub unconfirmed_registrations: u64,
     pub ended_invitations: u64,
     pub expired_reset_links: u64,
 }
@@ -29,6 +30,7 @@ impl Deleted {
             + self.unconfirmed_subscriptions
             + self.unsubscribed
             + self.unconfirmed_leads
+            + self.unconfirmed_registrations
             + self.ended_invitations
             + self.expired_reset_links
     }
@@ -60,6 +62,8 @@ pub async fn run_once(db: &Db, keep: Retention, now: Timestamp) -> anyhow::Resul
     if let Some(t) = before(now, keep.unconfirmed_days) {
         deleted.unconfirmed_leads =
             crate::whitepapers::store::delete_unconfirmed_before(db, t).await?;
+        deleted.unconfirmed_registrations =
+            crate::webinars::seat_store::delete_unconfirmed_before(db, t).await?;
     }
     let as_time = |t: Option<Timestamp>| {
         t.and_then(|t| time::OffsetDateTime::from_unix_timestamp(t.as_second()).ok())
@@ -77,11 +81,12 @@ pub async fn run_once(db: &Db, keep: Retention, now: Timestamp) -> anyhow::Resul
             Actor::Typed("retention"),
             "retention-deleted",
             Some(&format!(
-                "{} contact messages, {} unconfirmed newsletter sign-ups, {} unsubscribed addresses, {} unconfirmed whitepaper requests, {} ended invitations, {} expired password links",
+                "{} contact messages, {} unconfirmed newsletter sign-ups, {} unsubscribed addresses, {} unconfirmed whitepaper requests, {} unconfirmed webinar registrations, {} ended invitations, {} expired password links",
                 deleted.messages,
                 deleted.unconfirmed_subscriptions,
                 deleted.unsubscribed,
                 deleted.unconfirmed_leads,
+                deleted.unconfirmed_registrations,
                 deleted.ended_invitations,
                 deleted.expired_reset_links
             )),

@@ -12,6 +12,7 @@ use askama::Template;
 use super::store::{self, UserListing};
 use super::{Role, password};
 use crate::audit::store::record_action;
+use crate::auth::confirm::{self, Proof};
 use crate::auth::login::html;
 use crate::auth::sessions;
 use crate::error::AppError;
@@ -375,14 +376,8 @@ pub async fn change_own_password(
     let AdminForm { user, form } = input;
     let ui = ui(&req, &state);
     let mut errors = Errors::new();
-    let stored = store::password_hash(&state.db, user.user.id)
-        .await?
-        .unwrap_or_default();
-    let current = field(&form, "current_password").to_owned();
-    let matches = web::block(move || password::verify_password(&current, &stored))
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?;
-    if !matches {
+    let current = field(&form, "current_password");
+    if !confirm::it_is_them(&req, &state, &user, current, Proof::Password).await? {
         errors.insert("current_password", ui.t("error-current-password"));
     }
     let new_password = field(&form, "new_password").to_owned();

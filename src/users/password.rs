@@ -1,19 +1,20 @@
 //! Passwords: Argon2id hashes with OWASP's parameters (19 MiB, 2 passes, 1 lane), and the one rule
 //! every new password meets, wherever it is set: at least 12 characters and not guessable, as
 //! zxcvbn (Dropbox's estimator, with its lists of common passwords, names and words) judges it.
-//! Hashing is slow on purpose: call these off the async executor (`web::block`).
-use argon2::password_hash::phc::PasswordHash;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier};
-use argon2::{Algorithm, Argon2, Params, Version};
+//! Hashing is slow on purpose and takes 19 MiB while it runs: request handlers go through
+//! [`verify`] and [`hash_in_background`], which run it on a few threads of its own (as many as there
+//! are cores, at most four) with a short queue in front. A burst of sign-ins waits its turn or is
+//! turned away as [`Busy`]; it never runs fifty hashes, and their memory, at once.
+use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use std::cell::RefCell;
+
+use argon2::password_hash::phc::{Output, ParamsString, PasswordHash, Salt};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 
 pub const MIN_LENGTH: usize = 12;
 pub const MAX_LENGTH: usize = 1024;
-
-fn hasher() -> Argon2<'static> {
-    // 19 MiB memory, 2 iterations, 1 degree of parallelism: OWASP's recommendation for Argon2id.
-    let params = Params::new(19 * 1024, 2, 1, None).unwrap_or_default();
-    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
-}
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum WeakPassword {
@@ -53,24 +54,173 @@ pub fn check_strength(password: &str, about_them: &[&str]) -> Result<(), WeakPas
     Ok(())
 }
 
+fn params() -> Params {
+    // 19 MiB memory, 2 iterations, 1 degree of parallelism: OWASP's recommendation for Argon2id.
+    Params::new(19 * 1024, 2, 1, None).unwrap_or_default()
+}
+
+thread_local! {
+    /// The 19 MiB an Argon2 run works in, made once per thread and kept: a hash allocated and
+    /// freed per run leaves its memory in one malloc arena after another (hundreds of MiB after a
+    /// burst of sign-ins), while this stays the same few blocks however many runs there are.
+    static MEMORY: RefCell<Vec<Block>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Runs Argon2 with `params` over `password` and `salt` into `out`, in this thread's memory.
+fn argon2_into(
+    argon: &Argon2<'_>,
+    blocks: usize,
+    password: &[u8],
+    salt: &[u8],
+    out: &mut [u8],
+) -> Result<(), argon2::Error> {
+    MEMORY.with(|memory| {
+        let mut memory = memory.borrow_mut();
+        if memory.len() < blocks {
+            memory.resize(blocks, Block::new());
+        }
+        argon.hash_password_into_with_memory(password, salt, out, &mut memory[..blocks])
+    })
+}
+
 /// The PHC string (`$argon2id$v=19$m=19456,t=2,p=1$...`) for a new password.
 pub fn hash_password(password: &str) -> anyhow::Result<String> {
-    let hash = hasher()
-        .hash_password(password.as_bytes())
-        .map_err(|e| anyhow::anyhow!("hashing failed: {e}"))?;
-    Ok(hash.to_string())
+    let params = params();
+    let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone());
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+    let mut out = [0u8; 32];
+    argon2_into(
+        &argon,
+        params.block_count(),
+        password.as_bytes(),
+        &salt,
+        &mut out,
+    )
+    .map_err(|e| anyhow::anyhow!("hashing failed: {e}"))?;
+    let phc = PasswordHash {
+        algorithm: Algorithm::Argon2id.ident(),
+        version: Some(Version::V0x13.into()),
+        params: ParamsString::try_from(&params).map_err(|e| anyhow::anyhow!("{e}"))?,
+        salt: Some(Salt::new(&salt).map_err(|e| anyhow::anyhow!("{e}"))?),
+        hash: Some(Output::new(&out).map_err(|e| anyhow::anyhow!("{e}"))?),
+    };
+    Ok(phc.to_string())
 }
 
-/// [`hash_password`] on a blocking thread, for request handlers.
-pub async fn hash_in_background(password: String) -> anyhow::Result<String> {
-    tokio::task::spawn_blocking(move || hash_password(&password)).await?
-}
-
-/// Whether `password` matches the stored hash; a malformed hash never matches.
+/// Whether `password` matches the stored hash (any Argon2 variant and parameters the PHC string
+/// names, as stored by this or an earlier version); a malformed hash never matches.
 pub fn verify_password(password: &str, stored: &str) -> bool {
-    match PasswordHash::new(stored) {
-        Ok(hash) => hasher().verify_password(password.as_bytes(), &hash).is_ok(),
-        Err(_) => false,
+    let Ok(hash) = PasswordHash::new(stored) else {
+        return false;
+    };
+    let (Some(salt), Some(expected)) = (&hash.salt, &hash.hash) else {
+        return false;
+    };
+    let Ok(algorithm) = Algorithm::try_from(hash.algorithm.as_str()) else {
+        return false;
+    };
+    let version = match hash.version.map(Version::try_from) {
+        None => Version::default(),
+        Some(Ok(version)) => version,
+        Some(Err(_)) => return false,
+    };
+    let Ok(params) = Params::try_from(&hash) else {
+        return false;
+    };
+    let argon = Argon2::new(algorithm, version, params.clone());
+    let mut out = vec![0u8; expected.len()];
+    argon2_into(
+        &argon,
+        params.block_count(),
+        password.as_bytes(),
+        salt.as_ref(),
+        &mut out,
+    )
+    .is_ok()
+        && crate::web::auth::constant_time_eq(&out, expected.as_bytes())
+}
+
+/// [`hash_password`] on the hashing threads, for request handlers.
+pub async fn hash_in_background(password: String) -> anyhow::Result<String> {
+    on_hashing_thread(move || hash_password(&password)).await?
+}
+
+/// [`verify_password`] on the hashing threads, for request handlers; `verify(.., None)` spends the
+/// time of a verification for an address that has no account ([`verify_nothing`]).
+pub async fn verify(password: String, stored: Option<String>) -> Result<bool, Busy> {
+    on_hashing_thread(move || match stored {
+        Some(stored) => verify_password(&password, &stored),
+        None => {
+            verify_nothing(&password);
+            false
+        }
+    })
+    .await
+}
+
+/// The hashing threads are all busy and the queue in front of them is full: answer 429.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("every password-hashing thread is busy")]
+pub struct Busy;
+
+impl From<Busy> for crate::error::AppError {
+    fn from(_: Busy) -> Self {
+        crate::error::AppError::TooMany {
+            retry_after_secs: 1,
+        }
+    }
+}
+
+type Job = Box<dyn FnOnce() + Send>;
+
+/// How many hashes may wait for a thread: about a quarter of a second of work per thread.
+const QUEUE_PER_THREAD: usize = 6;
+
+fn hashing_threads() -> &'static SyncSender<Job> {
+    static JOBS: OnceLock<SyncSender<Job>> = OnceLock::new();
+    JOBS.get_or_init(|| {
+        let threads = std::thread::available_parallelism()
+            .map_or(2, usize::from)
+            .clamp(1, 4);
+        let (jobs, queue) = sync_channel::<Job>(threads * QUEUE_PER_THREAD);
+        let queue = Arc::new(Mutex::new(queue));
+        for n in 0..threads {
+            let queue = Arc::clone(&queue);
+            let started = std::thread::Builder::new()
+                .name(format!("password-{n}"))
+                .spawn(move || run_jobs(&queue));
+            if let Err(e) = started {
+                tracing::error!("cannot start a password-hashing thread: {e}");
+            }
+        }
+        jobs
+    })
+}
+
+fn run_jobs(queue: &Mutex<Receiver<Job>>) {
+    loop {
+        let job = match queue.lock() {
+            Ok(queue) => queue.recv(),
+            Err(_) => return,
+        };
+        match job {
+            Ok(job) => job(),
+            Err(_) => return,
+        }
+    }
+}
+
+async fn on_hashing_thread<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, Busy> {
+    let (answer, answered) = tokio::sync::oneshot::channel();
+    let job: Job = Box::new(move || {
+        let _ = answer.send(work());
+    });
+    match hashing_threads().try_send(job) {
+        Ok(()) => answered.await.map_err(|_| Busy),
+        Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) => Err(Busy),
     }
 }
 
@@ -94,6 +244,21 @@ mod tests {
             "{hash}"
         );
         assert!(verify_password("correct horse battery", &hash));
+        // The library's own verifier agrees, both ways.
+        use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+        let library = Argon2::new(Algorithm::Argon2id, Version::V0x13, params());
+        let parsed = PasswordHash::new(&hash).unwrap();
+        assert!(
+            library
+                .verify_password(b"correct horse battery", &parsed)
+                .is_ok()
+        );
+        let theirs = library
+            .hash_password(b"a long enough passphrase")
+            .unwrap()
+            .to_string();
+        assert!(verify_password("a long enough passphrase", &theirs));
+        assert!(!verify_password("a long enough passphrasE", &theirs));
         assert!(!verify_password("correct horse batterY", &hash));
         assert!(!verify_password("anything", "not a hash"));
         assert_ne!(
@@ -101,6 +266,30 @@ mod tests {
             hash_password("correct horse battery").unwrap(),
             "salted"
         );
+    }
+
+    #[tokio::test]
+    async fn a_burst_of_verifications_is_queued_or_turned_away_never_run_at_once() {
+        let hash = hash_password("correct horse battery").unwrap();
+        let tries: Vec<_> = (0..60)
+            .map(|i| {
+                let typed = if i == 0 {
+                    "correct horse battery"
+                } else {
+                    "wrong"
+                };
+                tokio::spawn(verify(typed.to_owned(), Some(hash.clone())))
+            })
+            .collect();
+        let mut answers = Vec::new();
+        for attempt in tries {
+            answers.push(attempt.await.unwrap());
+        }
+        assert_eq!(answers[0], Ok(true), "the first is queued and verified");
+        let busy = answers.iter().filter(|a| **a == Err(Busy)).count();
+        assert!(busy > 0, "sixty at once cannot all be queued: {answers:?}");
+        assert!(answers[1..].iter().all(|a| *a != Ok(true)));
+        assert_eq!(verify("x".into(), None).await, Ok(false), "free again");
     }
 
     #[test]

@@ -231,7 +231,7 @@ pub fn check_origin(req: &HttpRequest) -> Result<(), AppError> {
         return Ok(());
     };
     let origin = origin.to_str().map_err(|_| AppError::Forbidden)?;
-    let host = req.connection_info().host().to_owned();
+    let host = super::client::requested_host(req);
     let state = req.app_data::<web::Data<AppState>>();
     let base = state.map(|s| s.config.base_url.as_str()).unwrap_or("");
     let same_host = origin

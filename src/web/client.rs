@@ -159,6 +159,29 @@ pub fn client_ip(req: &HttpRequest) -> String {
     client.map(|ip| ip.to_string()).unwrap_or_default()
 }
 
+/// The host the browser asked for: the `Host` header (or the request line's authority), unless the
+/// peer is a trusted proxy, whose `Forwarded: host=` or `X-Forwarded-Host` is believed. A client
+/// that is no proxy of the operator's cannot name a host of its choosing.
+pub fn requested_host(req: &HttpRequest) -> String {
+    let peer = req.peer_addr().map(|a| a.ip());
+    let from_proxy = match (
+        req.app_data::<actix_web::web::Data<super::state::AppState>>(),
+        peer,
+    ) {
+        (Some(state), Some(peer)) => state.config.trusted_proxies.trusts(peer),
+        _ => false,
+    };
+    if from_proxy {
+        return req.connection_info().host().to_owned();
+    }
+    req.headers()
+        .get(actix_web::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(str::to_owned)
+        .or_else(|| req.uri().authority().map(|a| a.to_string()))
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -42,10 +42,15 @@ impl Paging {
 }
 
 /// A 303 redirect: where a browser goes after a form did its work.
+/// 303 to `location`; 400 when it cannot be a header (a CR or LF that came from a form field):
+/// bad input, never a fault.
 pub fn see_other(location: &str) -> actix_web::HttpResponse {
-    actix_web::HttpResponse::SeeOther()
-        .insert_header((actix_web::http::header::LOCATION, location.to_owned()))
-        .finish()
+    match actix_web::http::header::HeaderValue::from_str(location) {
+        Ok(value) => actix_web::HttpResponse::SeeOther()
+            .insert_header((actix_web::http::header::LOCATION, value))
+            .finish(),
+        Err(_) => actix_web::HttpResponse::BadRequest().finish(),
+    }
 }
 
 /// Percent-encodes a value for a URL query: everything but `A-Z a-z 0-9 - . _ ~` (and the characters in

@@ -472,6 +472,7 @@ fn webinar_after(before: &Webinar, f: &WebinarFields) -> Webinar {
         duration_minutes: f.duration_minutes,
         capacity: f.capacity,
         waitlist: f.waitlist,
+        confirm_by_mail: f.confirm_by_mail,
         registration_deadline: f.registration_deadline,
         talk_language: f.talk_language.clone(),
         meeting_link: link(&f.meeting_link),
@@ -505,6 +506,7 @@ fn fields_of(w: &Webinar, status: WebinarStatus) -> WebinarFields {
         meeting_link: form::link_text(&w.meeting_link),
         recording_link: form::link_text(&w.recording_link),
         status,
+        confirm_by_mail: w.confirm_by_mail,
     }
 }
 

@@ -9,7 +9,8 @@ use serde::Deserialize;
 
 use super::mails;
 use super::model::{RegistrationStatus, Webinar};
-use super::public::{find, lang_of, local_time, site};
+use super::public::{find, lang_of, local_time, notice, site};
+use super::seat_store::{self, Confirmed};
 use super::store;
 use crate::error::AppError;
 use crate::ics;
@@ -36,6 +37,8 @@ struct RegisteredPage<'a> {
     outlook_href: String,
     cancel_action: String,
     can_cancel: bool,
+    /// Where "Confirm my seat" posts, while the registration waits for it.
+    confirm_action: String,
     csrf_token: String,
 }
 
@@ -102,6 +105,7 @@ pub async fn registered(
         google_href,
         outlook_href,
         cancel_action: format!("/{lang}/webinars/{}/registered/{token}/cancel", w.slug),
+        confirm_action: format!("/{lang}/webinars/{}/registered/{token}/confirm", w.slug),
         can_cancel: matches!(
             status,
             RegistrationStatus::Registered | RegistrationStatus::Waitlisted
@@ -168,4 +172,75 @@ pub async fn cancel(
         "/{lang}/webinars/{}/registered/{token}",
         w.slug
     )))
+}
+
+/// POST `…/registered/{token}/confirm`: the address is confirmed (the link came by mail), and the
+/// registration takes a seat or a place on the waitlist now. A button, not the link itself: mail
+/// scanners open links, they do not submit forms.
+pub async fn confirm(
+    req: HttpRequest,
+    path: web::Path<(String, String, String)>,
+    form: web::Form<CancelForm>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    check_visitor_token(&req, &form.csrf_token)?;
+    let (lang_code, slug, token) = path.into_inner();
+    let lang = lang_of(&state, &lang_code)?;
+    let (w, r) = registration(&state, &slug, &token).await?;
+    let site = site(&state);
+    let ui = state.catalog.messages(lang);
+    let link = format!(
+        "{}/{lang}/webinars/{}/registered/{token}",
+        state.config.base_url, w.slug
+    );
+    let to = mails::To {
+        first_name: &r.first_name,
+        email: &r.email,
+        lang,
+        timezone: &r.timezone,
+        link: Some(&link),
+    };
+    let now = Timestamp::now();
+    let outcome = seat_store::confirm_seat(&state.db, w.id, r.id, now, |seat| {
+        let kind = if seat == RegistrationStatus::Waitlisted {
+            mails::Kind::Waitlisted
+        } else {
+            mails::Kind::Registered
+        };
+        let mut queued = vec![mails::mail(ui, kind, &w, &to, &site)?];
+        if seat == RegistrationStatus::Registered {
+            queued.extend(mails::reminders(ui, &w, &to, &site, now)?);
+        }
+        Ok(queued)
+    })
+    .await?;
+    match outcome {
+        Confirmed::Now(_) => {
+            state.lead_received("webinar-registration");
+            Ok(see_other(&format!(
+                "/{lang}/webinars/{}/registered/{token}",
+                w.slug
+            )))
+        }
+        Confirmed::Already => Ok(see_other(&format!(
+            "/{lang}/webinars/{}/registered/{token}",
+            w.slug
+        ))),
+        Confirmed::Full => notice(
+            &state,
+            lang,
+            &w,
+            "webinar-full",
+            "webinar-full-text",
+            actix_web::http::StatusCode::CONFLICT,
+        ),
+        Confirmed::Closed(_) => notice(
+            &state,
+            lang,
+            &w,
+            "webinar-registration-closed",
+            "webinar-registration-closed-text",
+            actix_web::http::StatusCode::CONFLICT,
+        ),
+    }
 }

@@ -65,6 +65,9 @@ pub fn form_from_webinar(w: &Webinar) -> FormMap {
     }
     f.insert("duration_minutes".into(), w.duration_minutes.to_string());
     f.insert("capacity".into(), w.capacity.to_string());
+    if w.confirm_by_mail {
+        f.insert("confirm_by_mail".into(), "on".into());
+    }
     if w.waitlist {
         f.insert("waitlist".into(), "on".into());
     }
@@ -261,6 +264,7 @@ pub fn parse(
             meeting_link,
             recording_link,
             status,
+            confirm_by_mail: form.contains_key("confirm_by_mail"),
         }),
         _ => Err(errors),
     }
@@ -433,6 +437,7 @@ mod tests {
             duration_minutes: f.duration_minutes,
             capacity: f.capacity,
             waitlist: f.waitlist,
+            confirm_by_mail: f.confirm_by_mail,
             registration_deadline: f.registration_deadline,
             talk_language: f.talk_language.clone(),
             meeting_link: SafeUrl::parse(&f.meeting_link).ok(),

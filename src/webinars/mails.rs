@@ -19,6 +19,8 @@ pub enum Kind {
     Waitlisted,
     /// The link again, for someone who registered twice.
     Again,
+    /// "Confirm your seat": the webinar asks for the address to be confirmed first.
+    ConfirmSeat,
     Promoted,
     Reminder(Reminder),
     Moved,
@@ -135,6 +137,11 @@ pub fn mail(
             "webinar-mail-again-heading",
             "webinar-mail-again-intro",
         ),
+        Kind::ConfirmSeat => (
+            "webinar-mail-confirm-subject",
+            "webinar-mail-confirm-heading",
+            "webinar-mail-confirm-intro",
+        ),
         Kind::Promoted => (
             "webinar-mail-promoted-subject",
             "webinar-mail-promoted-heading",
@@ -196,6 +203,7 @@ pub fn mail(
             ui.t("webinar-watch-recording"),
         ),
         (Kind::Cancelled, _, _) => (page, ui.t("webinar-more-webinars")),
+        (Kind::ConfirmSeat, Some(link), _) => (link.to_owned(), ui.t("webinar-confirm-seat")),
         (_, Some(link), _) => (link.to_owned(), ui.t("webinar-manage-registration")),
         _ => (page, ui.t("webinar-view-webinar")),
     };
@@ -329,6 +337,7 @@ mod tests {
             duration_minutes: 60,
             capacity: 10,
             waitlist: true,
+            confirm_by_mail: false,
             registration_deadline: None,
             talk_language: "en".to_owned(),
             meeting_link: SafeUrl::parse("https://meet.example.com/secret-room").ok(),

@@ -9,6 +9,7 @@ pub mod form;
 pub mod mails;
 pub mod model;
 pub mod public;
+pub mod seat_store;
 pub mod seed;
 pub mod store;
 

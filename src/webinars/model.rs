@@ -64,6 +64,8 @@ pub struct Webinar {
     pub duration_minutes: i64,
     pub capacity: i64,
     pub waitlist: bool,
+    /// Registrants confirm their address by the mailed link before the seat is held.
+    pub confirm_by_mail: bool,
     pub registration_deadline: Option<Timestamp>,
     /// The language spoken, e.g. `de`.
     pub talk_language: String,
@@ -206,6 +208,8 @@ pub fn reminders_ahead(
 /// A registration's statuses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RegistrationStatus {
+    /// The webinar asks for the address to be confirmed first: no seat until the mailed link is used.
+    Unconfirmed,
     Registered,
     Waitlisted,
     Cancelled,
@@ -214,7 +218,8 @@ pub enum RegistrationStatus {
 }
 
 impl RegistrationStatus {
-    pub const ALL: [RegistrationStatus; 5] = [
+    pub const ALL: [RegistrationStatus; 6] = [
+        RegistrationStatus::Unconfirmed,
         RegistrationStatus::Registered,
         RegistrationStatus::Waitlisted,
         RegistrationStatus::Cancelled,
@@ -230,6 +235,7 @@ impl RegistrationStatus {
 
     pub fn as_db(self) -> &'static str {
         match self {
+            RegistrationStatus::Unconfirmed => "unconfirmed",
             RegistrationStatus::Registered => "registered",
             RegistrationStatus::Waitlisted => "waitlisted",
             RegistrationStatus::Cancelled => "cancelled",
@@ -241,6 +247,7 @@ impl RegistrationStatus {
     /// The UI string naming it.
     pub fn label_id(self) -> &'static str {
         match self {
+            RegistrationStatus::Unconfirmed => "webinar-status-unconfirmed",
             RegistrationStatus::Registered => "webinar-status-registered",
             RegistrationStatus::Waitlisted => "webinar-status-waitlisted",
             RegistrationStatus::Cancelled => "webinar-status-cancelled",

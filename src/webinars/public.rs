@@ -431,16 +431,10 @@ pub async fn register(
     }
     let webinar = find(&state, &slug).await?;
     let ui = state.catalog.messages(lang);
+    let thanks = format!("/{lang}/webinars/{}/thanks", webinar.slug);
     if form.is_from_a_bot() {
         // A bot: what looks like success, and nothing is stored.
-        return notice(
-            &state,
-            lang,
-            &webinar,
-            "webinar-thanks-title",
-            "webinar-check-inbox",
-            StatusCode::OK,
-        );
+        return Ok(see_other(&thanks));
     }
     let mut errors = FieldErrors::default();
     let first_name = errors.check("first_name", PersonName::parse(form.get("first_name")));
@@ -497,6 +491,8 @@ pub async fn register(
             crate::forms::opted_in(form.get("marketing")).then_some("lead-marketing"),
         ),
         source: &source,
+        client_key: &client_key(&state, webinar.id, &client_ip(&req)),
+        per_client: i64::try_from(state.config.booking_limit).unwrap_or(i64::MAX),
     };
     let site = site(&state);
     let to = To {
@@ -510,6 +506,7 @@ pub async fn register(
     let outcome = store::register(&state.db, webinar.id, &new, now, |seat| {
         let kind = match seat {
             None => Kind::Again,
+            Some(RegistrationStatus::Unconfirmed) => Kind::ConfirmSeat,
             Some(RegistrationStatus::Waitlisted) => Kind::Waitlisted,
             Some(_) => Kind::Registered,
         };
@@ -520,22 +517,18 @@ pub async fn register(
         Ok(queued)
     })
     .await?;
+    // A new registration and one for an address that is registered already answer alike: the
+    // page says "check your inbox", and only the mail to that address tells which it was (with
+    // the link to the registration). Nobody learns from the form who is registered.
     match outcome {
         Registered::New(_) => {
             state.lead_received("webinar-registration");
-            Ok(see_other(&format!(
-                "/{lang}/webinars/{}/registered/{token}",
-                webinar.slug
-            )))
+            Ok(see_other(&thanks))
         }
-        Registered::Again => notice(
-            &state,
-            lang,
-            &webinar,
-            "webinar-again-title",
-            "webinar-again-text",
-            StatusCode::OK,
-        ),
+        Registered::Again => Ok(see_other(&thanks)),
+        Registered::TooManyFromClient => Err(AppError::TooMany {
+            retry_after_secs: 3600,
+        }),
         Registered::Full => notice(
             &state,
             lang,
@@ -559,6 +552,41 @@ pub async fn register(
             notice(&state, lang, &webinar, title, text, StatusCode::CONFLICT)
         }
     }
+}
+
+/// What a registration stores of the client that sent it: a keyed hash of its address and the
+/// webinar, enough to count one client's registrations for one webinar and nothing more (it cannot
+/// be turned back into the address, nor matched across webinars).
+pub fn client_key(state: &AppState, webinar_id: i64, ip: &str) -> String {
+    use blake2::{Blake2s256, Digest};
+    // BLAKE2 is safe to key by prefixing (no length extension).
+    let digest = Blake2s256::new()
+        .chain_update(state.session_key.signing())
+        .chain_update(b"|webinar-client|")
+        .chain_update(webinar_id.to_string().as_bytes())
+        .chain_update(b"|")
+        .chain_update(ip.as_bytes())
+        .finalize();
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// GET `/{lang}/webinars/{slug}/thanks`: after a registration, "check your inbox"; the mail has
+/// the confirmation, the calendar file and the link to the registration.
+pub async fn thanks(
+    path: web::Path<(String, String)>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let (lang, slug) = path.into_inner();
+    let lang = lang_of(&state, &lang)?;
+    let webinar = find(&state, &slug).await?;
+    notice(
+        &state,
+        lang,
+        &webinar,
+        "webinar-thanks-title",
+        "webinar-check-inbox",
+        StatusCode::OK,
+    )
 }
 
 #[derive(Template)]

@@ -220,6 +220,7 @@ pub async fn seed_demo_webinars(db: &Db) -> anyhow::Result<usize> {
             meeting_link: format!("https://meet.magnetiq.example/{}", demo.slug),
             recording_link: demo.recording.to_owned(),
             status: WebinarStatus::Published,
+            confirm_by_mail: false,
         };
         save_webinar(db, None, &fields, |_, _| Ok(Vec::new()))
             .await?

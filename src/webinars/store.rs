@@ -13,7 +13,7 @@ use crate::content::Slug;
 use crate::content::blocks::SafeUrl;
 use crate::db::{Db, DbTime, JsonText, Sql, Tx, is_unique_violation, now as db_now, sql};
 use crate::forms::Source;
-use crate::outbox::store::{NewMail, Placement, enqueue_placed, withdraw};
+use crate::outbox::store::{NewMail, Placement, enqueue_placed, enqueue_to_visitor, withdraw};
 
 #[derive(FromRow)]
 struct WebinarRow {
@@ -30,6 +30,7 @@ struct WebinarRow {
     duration_minutes: i64,
     capacity: i64,
     waitlist: bool,
+    confirm_by_mail: bool,
     registration_deadline: Option<DbTime>,
     talk_language: String,
     meeting_link: String,
@@ -44,7 +45,7 @@ struct WebinarRow {
 /// One query for a webinar with its seats taken and its waitlist.
 const SELECT: &str = "SELECT w.id, w.slug, w.title, w.summary, w.description, w.description_html, \
      w.objectives, w.speakers, w.starts_at, w.timezone, w.duration_minutes, w.capacity, w.waitlist, \
-     w.registration_deadline, w.talk_language, w.meeting_link, w.recording_link, w.status, w.sequence, \
+     w.confirm_by_mail, w.registration_deadline, w.talk_language, w.meeting_link, w.recording_link, w.status, w.sequence, \
      w.updated_at, \
      (SELECT count(*) FROM webinar_registrations AS r \
        WHERE r.webinar_id = w.id AND r.status IN ('registered', 'attended')) AS registered, \
@@ -75,6 +76,7 @@ fn webinar_from_row(r: WebinarRow) -> anyhow::Result<Webinar> {
         duration_minutes: r.duration_minutes,
         capacity: r.capacity,
         waitlist: r.waitlist,
+        confirm_by_mail: r.confirm_by_mail,
         registration_deadline: r.registration_deadline.map(Into::into),
         talk_language: r.talk_language,
         meeting_link: link(&r.meeting_link),
@@ -144,9 +146,11 @@ pub struct WebinarFields {
     pub meeting_link: String,
     pub recording_link: String,
     pub status: WebinarStatus,
+    /// Registrants confirm their address by the mailed link before the seat is held.
+    pub confirm_by_mail: bool,
 }
 
-/// Binds a webinar's fields as `$1`…`$17`, in the order of the INSERT and UPDATE below.
+/// Binds a webinar's fields as `$1`…`$18`, in the order of the INSERT and UPDATE below.
 trait WithFields {
     fn with_fields(self, f: &WebinarFields, speakers: &JsonText) -> Self;
 }
@@ -170,6 +174,7 @@ impl WithFields for Sql {
             .bind(&f.meeting_link)
             .bind(&f.recording_link)
             .bind(f.status.as_db())
+            .bind(f.confirm_by_mail)
     }
 }
 
@@ -206,8 +211,8 @@ pub async fn save_webinar(
             let inserted = sql(
                 "INSERT INTO webinars (slug, title, summary, description, description_html, objectives, speakers,
                     starts_at, timezone, duration_minutes, capacity, waitlist, registration_deadline, talk_language,
-                    meeting_link, recording_link, status, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18)
+                    meeting_link, recording_link, status, confirm_by_mail, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19)
                  RETURNING id",
             )
             .with_fields(f, &speakers)
@@ -239,9 +244,9 @@ pub async fn save_webinar(
                 "UPDATE webinars SET slug = $1, title = $2, summary = $3, description = $4, description_html = $5,
                     objectives = $6, speakers = $7, starts_at = $8, timezone = $9, duration_minutes = $10,
                     capacity = $11, waitlist = $12, registration_deadline = $13, talk_language = $14,
-                    meeting_link = $15, recording_link = $16, status = $17, updated_at = $18,
-                    sequence = sequence + $19
-                 WHERE id = $20",
+                    meeting_link = $15, recording_link = $16, status = $17, confirm_by_mail = $18,
+                    updated_at = $19, sequence = sequence + $20
+                 WHERE id = $21",
             )
             .with_fields(f, &speakers)
             .bind(now)
@@ -321,6 +326,11 @@ pub struct NewRegistration<'a> {
     pub marketing: bool,
     pub consent_version: &'a str,
     pub source: &'a Source,
+    /// Who sent it, as a keyed hash of the client's address (`public::client_key`).
+    pub client_key: &'a str,
+    /// Registrations (not cancelled) one client may hold for one webinar: a team behind one
+    /// address, but not a script filling the seats (`MAGNETIQ_BOOKING_LIMIT`).
+    pub per_client: i64,
 }
 
 /// How a registration went.
@@ -333,6 +343,8 @@ pub enum Registered {
     Again,
     Full,
     Closed(super::model::Closed),
+    /// This client holds `per_client` registrations for the webinar already.
+    TooManyFromClient,
 }
 
 /// Registers for webinar `webinar_id` if it takes registrations, and queues the mails that `mails`
@@ -348,13 +360,14 @@ pub async fn register(
     // Registrations for one webinar wait for each other, on every instance: the count below stays
     // true until this transaction ends.
     tx.lock_row("webinars", webinar_id).await?;
-    let core: Option<(String, DbTime, Option<DbTime>, i64, bool)> = sql(
-        "SELECT status, starts_at, registration_deadline, capacity, waitlist FROM webinars WHERE id = $1",
+    let core: Option<(String, DbTime, Option<DbTime>, i64, bool, bool)> = sql(
+        "SELECT status, starts_at, registration_deadline, capacity, waitlist, confirm_by_mail FROM webinars
+         WHERE id = $1",
     )
     .bind(webinar_id)
     .fetch_optional(&mut tx)
     .await?;
-    let Some((status, starts_at, deadline, capacity, waitlist)) = core else {
+    let Some((status, starts_at, deadline, capacity, waitlist, confirm_by_mail)) = core else {
         return Ok(Registered::Closed(super::model::Closed::NotPublished));
     };
     let status = WebinarStatus::parse(&status).unwrap_or(WebinarStatus::Draft);
@@ -365,8 +378,11 @@ pub async fn register(
             .bind(new.email)
             .fetch_optional(&mut tx)
             .await?;
+    // Registered or waiting already: the link again. (Someone who cancelled, or never confirmed
+    // their address, starts anew below.)
     if let Some((id, old)) = &existing
         && old != "cancelled"
+        && old != "unconfirmed"
     {
         sql("UPDATE webinar_registrations SET token_hash = $1 WHERE id = $2")
             .bind(&token_hash)
@@ -378,10 +394,21 @@ pub async fn register(
                 registration_id: Some(*id),
                 ..placement
             };
-            enqueue_placed(&mut tx, &mail, &placement).await?;
+            enqueue_to_visitor(&mut tx, &mail, &placement).await?;
         }
         tx.commit().await?;
         return Ok(Registered::Again);
+    }
+    if existing.is_none() && !new.client_key.is_empty() {
+        let from_client: i64 = sql("SELECT count(*) FROM webinar_registrations
+             WHERE webinar_id = $1 AND client_key = $2 AND status <> 'cancelled'")
+        .bind(webinar_id)
+        .bind(new.client_key)
+        .scalar(&mut tx)
+        .await?;
+        if from_client >= new.per_client {
+            return Ok(Registered::TooManyFromClient);
+        }
     }
     let registered: i64 = sql(
         "SELECT count(*) FROM webinar_registrations WHERE webinar_id = $1 AND status IN ('registered', 'attended')",
@@ -398,6 +425,10 @@ pub async fn register(
         waitlist,
         now,
     ) {
+        // The seat (or the place in line) is taken when the mailed link is used.
+        Registration::Open | Registration::Waitlist if confirm_by_mail => {
+            RegistrationStatus::Unconfirmed
+        }
         Registration::Open => RegistrationStatus::Registered,
         Registration::Waitlist => RegistrationStatus::Waitlisted,
         Registration::Full => return Ok(Registered::Full),
@@ -410,7 +441,7 @@ pub async fn register(
         Some((id, _)) => {
             sql("UPDATE webinar_registrations SET token_hash = $1, first_name = $2, last_name = $3, company = $4,
                     job_title = $5, language = $6, timezone = $7, terms_consent_at = $8, marketing_consent_at = $9,
-                    consent_version = $10, status = $11, created_at = $8, cancelled_at = NULL
+                    consent_version = $10, status = $11, created_at = $8, cancelled_at = NULL, client_key = $13
                  WHERE id = $12")
             .bind(&token_hash)
             .bind(new.first_name)
@@ -424,6 +455,7 @@ pub async fn register(
             .bind(new.consent_version)
             .bind(seat.as_db())
             .bind(id)
+            .bind(new.client_key)
             .execute(&mut tx)
             .await?;
             id
@@ -431,8 +463,10 @@ pub async fn register(
         None => {
             sql("INSERT INTO webinar_registrations (webinar_id, token_hash, first_name, last_name, email, company,
                     job_title, language, timezone, terms_consent_at, marketing_consent_at, consent_version,
-                    source_url, utm_source, utm_medium, utm_campaign, utm_term, utm_content, status, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $10)
+                    source_url, utm_source, utm_medium, utm_campaign, utm_term, utm_content, status, created_at,
+                    client_key)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $10,
+                    $20)
                  RETURNING id")
             .bind(webinar_id)
             .bind(&token_hash)
@@ -453,6 +487,7 @@ pub async fn register(
             .bind(&new.source.utm_term)
             .bind(&new.source.utm_content)
             .bind(seat.as_db())
+            .bind(new.client_key)
             .scalar(&mut tx)
             .await?
         }
@@ -462,7 +497,7 @@ pub async fn register(
             registration_id: Some(id),
             ..placement
         };
-        enqueue_placed(&mut tx, &mail, &placement).await?;
+        enqueue_to_visitor(&mut tx, &mail, &placement).await?;
     }
     tx.commit().await?;
     Ok(Registered::New(seat))

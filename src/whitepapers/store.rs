@@ -11,7 +11,7 @@ use super::model::{
 use crate::content::Slug;
 use crate::db::{Db, DbTime, JsonText, Sql, Tx, is_unique_violation, now as db_now, sql};
 use crate::forms::Source;
-use crate::outbox::store::{NewMail, Placement, enqueue_placed};
+use crate::outbox::store::{NewMail, Placement, enqueue_to_visitor};
 
 #[derive(FromRow)]
 struct WhitepaperRow {
@@ -392,7 +392,7 @@ pub async fn request(
         purpose: "whitepaper-link",
         ..Placement::default()
     };
-    enqueue_placed(&mut tx, &mail()?, &placement).await?;
+    enqueue_to_visitor(&mut tx, &mail()?, &placement).await?;
     tx.commit().await?;
     Ok(Requested::Sent { lead_id })
 }
@@ -472,7 +472,7 @@ pub async fn renew(
         purpose: "whitepaper-link",
         ..Placement::default()
     };
-    enqueue_placed(&mut tx, &mail()?, &placement).await?;
+    enqueue_to_visitor(&mut tx, &mail()?, &placement).await?;
     tx.commit().await?;
     Ok(Requested::Sent {
         lead_id: link.lead_id,

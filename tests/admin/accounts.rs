@@ -448,7 +448,7 @@ async fn enrol(client: &reqwest::Client, app: &TestApp) -> (String, Vec<String>)
         app,
         "/admin/account/security",
         "/admin/account/security/enable",
-        &[("code", "000000")],
+        &[("current_password", PASSWORD), ("code", "000000")],
     )
     .await;
     assert_eq!(wrong.status(), 422);
@@ -457,7 +457,7 @@ async fn enrol(client: &reqwest::Client, app: &TestApp) -> (String, Vec<String>)
         app,
         "/admin/account/security",
         "/admin/account/security/enable",
-        &[("code", &code(&key, 0))],
+        &[("current_password", PASSWORD), ("code", &code(&key, 0))],
     )
     .await;
     assert_eq!(right.status(), 200);

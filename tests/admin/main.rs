@@ -3,6 +3,8 @@
 mod common;
 
 mod accounts;
+mod burst;
+mod hardening;
 mod login;
 mod media;
 mod pages;

@@ -45,6 +45,7 @@ pub fn fields(slug: &str, capacity: i64, waitlist: bool, starts_at: Timestamp) -
         meeting_link: "https://meet.example.com/room-42".into(),
         recording_link: String::new(),
         status: WebinarStatus::Published,
+        confirm_by_mail: false,
     }
 }
 
@@ -168,4 +169,22 @@ pub async fn sign_up(
         &registration(&token, first_name, email),
     )
     .await
+}
+
+/// The link to `email`'s registration, below the site, from the newest mail that carries one (the
+/// form answers "check your inbox": the mail is the way to the registration's page).
+pub async fn registration_link(app: &TestApp, email: &str) -> String {
+    let bodies: Vec<String> =
+        magnetiq::db::sql("SELECT body_text FROM outbox WHERE recipient = $1 ORDER BY id DESC")
+            .bind(email)
+            .scalars(&app.state.db)
+            .await
+            .unwrap();
+    bodies
+        .iter()
+        .flat_map(|text| text.split_whitespace())
+        .find(|word| word.starts_with(super::BASE_URL) && word.contains("/registered/"))
+        .and_then(|url| url.strip_prefix(super::BASE_URL))
+        .unwrap_or_else(|| panic!("no registration link mailed to {email}: {bodies:?}"))
+        .to_owned()
 }

@@ -78,6 +78,64 @@ async fn a_visitor_writes_and_gets_thanked_on_the_same_page_with_both_mails_queu
 }
 
 #[tokio::test]
+async fn the_receipt_carries_nothing_a_visitor_typed_and_an_address_gets_a_few_mails_a_day() {
+    let app = TestApp::spawn_with(|c| c.booking_limit = 1000).await;
+    let visitor = browser();
+    let phishing = "Verify now at https://evil.example/login or lose your account";
+    let mut fields = message("", "Hello Magnetiq Security Team", "victim@example.com");
+    fields.retain(|(k, _)| *k != "message");
+    fields.push(("message", phishing));
+    let r = post(&app, &visitor, "/en/contact/send", &fields).await;
+    assert_eq!(r.status(), 303);
+    let (receipt, receipt_html): (String, String) =
+        sql("SELECT body_text, body_html FROM outbox WHERE recipient = 'victim@example.com'")
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
+    for typed in [
+        "Security Team",
+        "evil.example",
+        "Example GmbH",
+        "+49 30 1234",
+    ] {
+        assert!(!receipt.contains(typed), "{typed} in {receipt}");
+        assert!(!receipt_html.contains(typed), "{typed} in the HTML part");
+    }
+    // The team still reads everything.
+    let team: String = sql("SELECT body_text FROM outbox WHERE recipient = $1")
+        .bind(&app.state.config.contact_to)
+        .scalar(&app.state.db)
+        .await
+        .unwrap();
+    assert!(team.contains("evil.example") && team.contains("Security Team"));
+
+    // A script sends the same address again and again: it gets at most a dozen mails a day,
+    // while every message still reaches the team.
+    for i in 0..20 {
+        let body = format!("message number {i}");
+        let mut fields = message("", "Someone", "victim@example.com");
+        fields.retain(|(k, _)| *k != "message");
+        fields.push(("message", &body));
+        let r = post(&app, &visitor, "/en/contact/send", &fields).await;
+        assert_eq!(r.status(), 303);
+    }
+    let to_victim: i64 = sql("SELECT count(*) FROM outbox WHERE recipient = 'victim@example.com'")
+        .scalar(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        to_victim,
+        magnetiq::outbox::store::VISITOR_MAILS_PER_DAY,
+        "capped per recipient"
+    );
+    let stored: i64 = sql("SELECT count(*) FROM contact_messages")
+        .scalar(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(stored, 21);
+}
+
+#[tokio::test]
 async fn the_german_form_offers_german_topics_and_answers_in_german() {
     let app = TestApp::spawn().await;
     let visitor = browser();

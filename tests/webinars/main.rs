@@ -7,7 +7,9 @@ mod common;
 mod admin;
 mod pages;
 
-use common::webinars::{self, count, create, form_token, mails, register, registration, sign_up};
+use common::webinars::{
+    self, count, create, form_token, mails, register, registration, registration_link, sign_up,
+};
 use common::{TestApp, attrs, location, texts};
 use jiff::{SignedDuration, Timestamp};
 
@@ -40,7 +42,10 @@ async fn a_visitor_registers_sees_the_details_in_their_zone_and_can_cancel() {
     )
     .await;
     assert_eq!(r.status(), 303);
-    let page = location(&r).to_owned();
+    assert_eq!(location(&r), "/en/webinars/rust-at-scale/thanks");
+    let thanks = scraper::Html::parse_document(&app.get(location(&r)).await.text().await.unwrap());
+    assert_eq!(texts(&thanks, "h1"), ["Thank you"]);
+    let page = registration_link(&app, "ada@example.com").await;
     assert!(
         page.starts_with("/en/webinars/rust-at-scale/registered/"),
         "{page}"
@@ -238,7 +243,7 @@ async fn the_same_address_in_another_case_gets_its_registration_back_not_a_secon
     )
     .await;
     assert_eq!(first.status(), 303);
-    let old_link = location(&first).to_owned();
+    let old_link = registration_link(&app, "ada@example.com").await;
     let again = register(
         &app,
         &app.client,
@@ -247,9 +252,9 @@ async fn the_same_address_in_another_case_gets_its_registration_back_not_a_secon
         &registration(&token, "Ada", "  ADA@Example.COM "),
     )
     .await;
-    assert_eq!(again.status(), 200);
-    let html = scraper::Html::parse_document(&again.text().await.unwrap());
-    assert_eq!(texts(&html, "h1"), ["You are registered already"]);
+    // The answer is the first one's: nobody learns from the form that the address is registered.
+    assert_eq!(again.status(), 303);
+    assert_eq!(location(&again), location(&first));
     assert_eq!(count(&app, id, "registered").await, 1);
     // The link went out again by mail, with a new secret: the old one no longer opens it.
     assert_eq!(app.get(&old_link).await.status(), 404);
@@ -354,7 +359,8 @@ async fn cancelling_a_seat_gives_it_to_whoever_waited_longest_with_a_mail() {
         )
         .await;
         assert_eq!(r.status(), 303);
-        links.push((browser, token, location(&r).to_owned()));
+        let link = registration_link(&app, email).await;
+        links.push((browser, token, link));
     }
     let waiting = scraper::Html::parse_document(
         &links[1]
@@ -524,8 +530,10 @@ async fn bots_filling_the_honeypot_see_thanks_and_nothing_is_stored() {
     let mut body = registration(&token, "Bot", "bot@example.com");
     body.push(("website", "http://spam.example"));
     let r = register(&app, &app.client, "en", "bots", &body).await;
-    assert_eq!(r.status(), 200);
-    let html = scraper::Html::parse_document(&r.text().await.unwrap());
+    // Exactly what a person's registration answers: the bot cannot tell it was caught.
+    assert_eq!(r.status(), 303);
+    assert_eq!(location(&r), "/en/webinars/bots/thanks");
+    let html = scraper::Html::parse_document(&app.get(location(&r)).await.text().await.unwrap());
     assert_eq!(texts(&html, "h1"), ["Thank you"]);
     assert_eq!(count(&app, id, "registered").await, 0);
 }
@@ -656,4 +664,147 @@ async fn a_reminder_missed_while_the_server_was_down_goes_out_before_the_start_a
     assert!(subjects[0].starts_with("You are registered"));
     let reminders: Vec<String> = mails(&app, later).await.into_iter().map(|m| m.1).collect();
     assert_eq!(reminders, ["webinar"], "the late reminder is gone");
+}
+
+#[tokio::test]
+async fn a_webinar_that_asks_for_confirmation_holds_seats_only_for_confirmed_addresses() {
+    let app = spawn().await;
+    let mut fields = webinars::fields("confirmed", 1, true, Timestamp::now() + DAY * 10);
+    fields.confirm_by_mail = true;
+    let id = webinars::save(&app, None, &fields).await;
+
+    // A script registers strangers' addresses: nobody holds a seat until an address is confirmed.
+    for (name, email) in [("Eve", "eve@example.com"), ("Mal", "mal@example.com")] {
+        let r = sign_up(&app, "en", "confirmed", name, email).await;
+        assert_eq!(r.status(), 303);
+        assert_eq!(location(&r), "/en/webinars/confirmed/thanks");
+    }
+    assert_eq!(count(&app, id, "unconfirmed").await, 2);
+    assert_eq!(count(&app, id, "registered").await, 0);
+    let subjects: Vec<String> = mails(&app, id).await.into_iter().map(|m| m.4).collect();
+    assert!(
+        subjects.iter().all(|s| s.starts_with("Confirm your seat")),
+        "{subjects:?}"
+    );
+    let page = app.page("/en/webinars/confirmed").await;
+    assert!(
+        texts(&page, ".registration-form button[type=submit]")[0].contains("Register"),
+        "the seat is still free: {:?}",
+        texts(&page, ".registration-form button")
+    );
+
+    // Ada registers and confirms from her mail: she gets the seat, her confirmation and reminders.
+    sign_up(&app, "en", "confirmed", "Ada", "ada@example.com").await;
+    let link = registration_link(&app, "ada@example.com").await;
+    let browser = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let waiting = browser.get(app.url(&link)).send().await.unwrap();
+    let html = scraper::Html::parse_document(&waiting.text().await.unwrap());
+    assert_eq!(texts(&html, "h1"), ["Confirm your seat"]);
+    assert!(texts(&html, ".meeting-link").is_empty(), "no seat yet");
+    let token = attrs(&html, ".confirm-form input[name=csrf_token]", "value").remove(0);
+    let confirm = attrs(&html, ".confirm-form", "action").remove(0);
+    // Opening the link (as a mail scanner does) confirmed nothing.
+    assert_eq!(count(&app, id, "registered").await, 0);
+    let r = browser
+        .post(app.url(&confirm))
+        .header("origin", app.url(""))
+        .form(&[("csrf_token", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(location(&r), link);
+    assert_eq!(count(&app, id, "registered").await, 1);
+    let html = scraper::Html::parse_document(
+        &browser
+            .get(app.url(&link))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert_eq!(texts(&html, "h1"), ["You are registered"]);
+    let ada: Vec<String> = mails(&app, id)
+        .await
+        .into_iter()
+        .filter(|m| m.0 == "ada@example.com")
+        .map(|m| m.1)
+        .collect();
+    assert!(ada.contains(&"webinar-reminder-7d".to_owned()), "{ada:?}");
+    // Confirming twice changes nothing.
+    let again = browser
+        .post(app.url(&confirm))
+        .header("origin", app.url(""))
+        .form(&[("csrf_token", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 303);
+    assert_eq!(count(&app, id, "registered").await, 1);
+
+    // Unconfirmed registrations go with retention.
+    let later = Timestamp::now() + DAY * 60;
+    let deleted =
+        magnetiq::people::retention::run_once(&app.state.db, app.state.config.retention, later)
+            .await
+            .unwrap();
+    assert_eq!(deleted.unconfirmed_registrations, 2);
+    assert_eq!(count(&app, id, "unconfirmed").await, 0);
+    assert_eq!(count(&app, id, "registered").await, 1);
+}
+
+#[tokio::test]
+async fn one_client_cannot_fill_a_webinars_seats() {
+    let app = TestApp::spawn_with(|c| c.booking_limit = 5).await;
+    let id = create(&app, "crowded", 100, true, DAY * 10).await;
+    for i in 0..2 {
+        let r = sign_up(
+            &app,
+            "en",
+            "crowded",
+            "Bot",
+            &format!("seat{i}@example.com"),
+        )
+        .await;
+        assert_eq!(r.status(), 303);
+    }
+    // What is kept of the client: a keyed hash, the same for both, never the address itself.
+    let keys: Vec<String> =
+        magnetiq::db::sql("SELECT client_key FROM webinar_registrations WHERE webinar_id = $1")
+            .bind(id)
+            .scalars(&app.state.db)
+            .await
+            .unwrap();
+    let key = magnetiq::webinars::public::client_key(&app.state, id, "127.0.0.1");
+    assert_eq!(keys, vec![key.clone(), key.clone()]);
+    assert!(!key.contains("127.0.0.1"));
+    // Three more from the same client earlier today (the per-minute limit has long forgotten them).
+    for i in 2..5 {
+        magnetiq::db::sql(
+            "INSERT INTO webinar_registrations (webinar_id, token_hash, first_name, last_name, email, language,
+                timezone, terms_consent_at, consent_version, status, created_at, client_key)
+             VALUES ($1, $2, 'Bot', 'Visitor', $3, 'en', 'UTC', '2026-01-01T00:00:00Z', 'v', 'registered',
+                '2026-01-01T00:00:00Z', $4)",
+        )
+        .bind(id)
+        .bind(format!("earlier-{i}"))
+        .bind(format!("seat{i}@example.com"))
+        .bind(&key)
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    }
+    let over = sign_up(&app, "en", "crowded", "Bot", "seat5@example.com").await;
+    assert_eq!(over.status(), 429);
+    assert_eq!(count(&app, id, "registered").await, 5);
+    // Another webinar is another count.
+    create(&app, "elsewhere", 100, true, DAY * 10).await;
+    let r = sign_up(&app, "en", "elsewhere", "Bot", "seat9@example.com").await;
+    assert_eq!(r.status(), 303);
 }

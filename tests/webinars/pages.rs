@@ -154,6 +154,7 @@ async fn every_field_an_editor_or_visitor_typed_is_escaped() {
     .await;
     assert_eq!(r.status(), 303);
     pages.push(super::common::location(&r).to_owned());
+    pages.push(super::common::webinars::registration_link(&app, "evil@example.com").await);
     for path in pages {
         let body = app.get(&path).await.text().await.unwrap();
         assert!(
