@@ -250,6 +250,13 @@ impl Submitted {
     pub fn is_from_a_bot(&self) -> bool {
         !self.get("website").is_empty()
     }
+
+    /// The same submission without `name` (a value that no longer fits and must be chosen again).
+    pub fn without(&self, name: &str) -> Submitted {
+        let mut fields = self.0.clone();
+        fields.remove(name);
+        Submitted(fields)
+    }
 }
 
 /// The field errors of one submission, as UI string ids.

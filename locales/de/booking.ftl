@@ -43,3 +43,8 @@ mail-manage-booking = Buchung ansehen oder absagen
 mail-notice-subject = Neue Buchung { $reference }: { $name }
 mail-notice-heading = Bei Ihnen wurde eine Beratung gebucht
 mail-notice-intro = Die Details stehen unten; die Person hat eine Bestätigung erhalten.
+book-choice-changed = Sie haben Beraterin oder Berater, Dauer oder Zeitzone geändert, nachdem die freien Termine angezeigt wurden. Hier sind die freien Termine für Ihre jetzige Auswahl: Bitte wählen Sie einen.
+book-free-times = { $count ->
+    [one] 1 freier Termin
+   *[other] { $count } freie Termine
+}

@@ -43,3 +43,8 @@ mail-manage-booking = See or cancel your booking
 mail-notice-subject = New booking { $reference }: { $name }
 mail-notice-heading = A consultation was booked with you
 mail-notice-intro = The details are below; the visitor received a confirmation.
+book-choice-changed = You changed the consultant, the length or the time zone after the free times were shown. Here are the free times for your choice now: please pick one.
+book-free-times = { $count ->
+    [one] 1 free time
+   *[other] { $count } free times
+}

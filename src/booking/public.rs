@@ -84,6 +84,10 @@ struct ConsultantView {
 
 struct DayView {
     label: String,
+    /// "5 free times", in the visitor's language.
+    count_label: String,
+    /// Shown open: the first day, or the one whose time the visitor had picked.
+    open: bool,
     slots: Vec<(String, String)>,
 }
 
@@ -165,7 +169,7 @@ async fn render(
                 .map(|t| (t.as_str(), ui.t(t.label_id())))
                 .collect();
             (
-                days_view(&slots, &visitor_tz, lang),
+                days_view(&slots, &visitor_tz, ui, form.value("slot")),
                 c.durations.clone(),
                 duration,
                 types,
@@ -202,8 +206,15 @@ async fn render(
     Ok(crate::web::csrf::form_page(status, cookie, page.render()?))
 }
 
-/// Slots grouped by the visitor's local day, labelled in their language.
-fn days_view(slots: &[Timestamp], tz: &TimeZone, lang: Lang) -> Vec<DayView> {
+/// Slots grouped by the visitor's local day, labelled in their language: a day to open first,
+/// then its times (a phone shows fourteen lines, not a hundred buttons). The day holding `picked`
+/// is open, else the first.
+fn days_view(
+    slots: &[Timestamp],
+    tz: &TimeZone,
+    ui: &crate::i18n::Messages,
+    picked: &str,
+) -> Vec<DayView> {
     let mut days: Vec<DayView> = Vec::new();
     let mut current: Option<jiff::civil::Date> = None;
     for slot in slots {
@@ -211,14 +222,25 @@ fn days_view(slots: &[Timestamp], tz: &TimeZone, lang: Lang) -> Vec<DayView> {
         if current != Some(local.date()) {
             current = Some(local.date());
             days.push(DayView {
-                label: day_label(local.date(), lang),
+                label: day_label(local.date(), ui.lang()),
+                count_label: String::new(),
+                open: false,
                 slots: Vec::new(),
             });
         }
         if let Some(day) = days.last_mut() {
-            day.slots
-                .push((slot.to_string(), local.strftime("%H:%M").to_string()));
+            let value = slot.to_string();
+            day.open |= value == picked;
+            day.slots.push((value, local.strftime("%H:%M").to_string()));
         }
+    }
+    for day in &mut days {
+        day.count_label = ui.t_args("book-free-times", &[("count", day.slots.len().into())]);
+    }
+    if !days.iter().any(|d| d.open)
+        && let Some(first) = days.first_mut()
+    {
+        first.open = true;
     }
     days
 }
@@ -259,12 +281,35 @@ pub async fn book(
         .ok_or(AppError::NotFound)?;
     let form = Submitted::new(form.into_inner());
     check_visitor_token(&req, form.get("csrf_token"))?;
+    let ui = state.catalog.messages(lang);
+    if !form.get("show").is_empty() {
+        // "Show free times": the times for what is chosen now, everything typed kept; no booking.
+        let again = FormState::again(&form, &FieldErrors::default(), ui);
+        return render_again(&req, &state, lang, &form, again, None, StatusCode::OK).await;
+    }
+    if chose_other_than_shown(&form) {
+        // The consultant, duration or zone was changed after the times were shown: the picked
+        // time belongs to another choice. Never book it; show the right times.
+        let message = ui.t("book-choice-changed");
+        let kept = form.without("slot");
+        let again =
+            FormState::again(&kept, &FieldErrors::default(), ui).with_error("slot", message);
+        return render_again(
+            &req,
+            &state,
+            lang,
+            &kept,
+            again,
+            Some(message),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
     if let Err(wait) = state.booking_limit.hit(&client_ip(&req), Instant::now()) {
         return Err(AppError::TooMany {
             retry_after_secs: wait.as_secs().max(1),
         });
     }
-    let ui = state.catalog.messages(lang);
     if form.is_from_a_bot() {
         // A bot: it gets what looks like success, and nothing is stored.
         return super::confirmation::received_page(&state, lang);
@@ -329,7 +374,7 @@ pub async fn book(
             lang,
             &form,
             again,
-            ui.t("form-errors"),
+            Some(ui.t("form-errors")),
             StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
@@ -401,7 +446,7 @@ pub async fn book(
                     lang,
                     &form,
                     again,
-                    taken,
+                    Some(taken),
                     StatusCode::CONFLICT,
                 )
                 .await;
@@ -421,7 +466,7 @@ async fn render_again(
     lang: Lang,
     form: &Submitted,
     again: FormState,
-    message: &str,
+    message: Option<&str>,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     render(
@@ -432,8 +477,20 @@ async fn render_again(
         form.get("duration").parse().ok(),
         Some(form.get("tz")),
         again,
-        Some(message),
+        message,
         status,
     )
     .await
+}
+
+/// Whether the consultant, duration or zone submitted differ from those the form's times were
+/// shown for (a form without that record, from before it was kept, is taken as it comes).
+fn chose_other_than_shown(form: &Submitted) -> bool {
+    [
+        ("consultant", "shown_consultant"),
+        ("duration", "shown_duration"),
+        ("tz", "shown_tz"),
+    ]
+    .iter()
+    .any(|(chosen, shown)| !form.get(shown).is_empty() && form.get(chosen) != form.get(shown))
 }

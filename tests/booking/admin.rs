@@ -15,9 +15,15 @@ async fn book(app: &TestApp, visitor: &reqwest::Client, name: &str, index: usize
     let slot = attrs(&html, "input[name=slot]", "value")[index].clone();
     let form = [
         ("csrf_token", value(".booking-form input[name=csrf_token]")),
-        ("consultant", value(".booking-form input[name=consultant]")),
-        ("duration", value(".booking-form input[name=duration]")),
-        ("tz", value(".booking-form input[name=tz]")),
+        (
+            "consultant",
+            value(".booking-form input[name=shown_consultant]"),
+        ),
+        (
+            "duration",
+            value(".booking-form input[name=shown_duration]"),
+        ),
+        ("tz", value(".booking-form input[name=shown_tz]")),
         ("slot", slot.clone()),
         ("meeting_type", "video".to_owned()),
         ("name", name.to_owned()),

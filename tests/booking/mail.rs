@@ -22,9 +22,15 @@ async fn book_one(app: &TestApp) {
     };
     let form = [
         ("csrf_token", value(".booking-form input[name=csrf_token]")),
-        ("consultant", value(".booking-form input[name=consultant]")),
-        ("duration", value(".booking-form input[name=duration]")),
-        ("tz", value(".booking-form input[name=tz]")),
+        (
+            "consultant",
+            value(".booking-form input[name=shown_consultant]"),
+        ),
+        (
+            "duration",
+            value(".booking-form input[name=shown_duration]"),
+        ),
+        ("tz", value(".booking-form input[name=shown_tz]")),
         ("slot", value("input[name=slot]")),
         ("meeting_type", "phone".to_owned()),
         ("name", "Grete Müller".to_owned()),

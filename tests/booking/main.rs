@@ -7,8 +7,8 @@ mod admin;
 mod consultants;
 mod mail;
 
-use common::booking::{booking_form, fields};
-use common::{TestApp, attrs, location, texts};
+use common::booking::{booking_form, booking_form_from, fields};
+use common::{TestApp, attrs, count, location, texts};
 
 async fn bookings(app: &TestApp) -> i64 {
     magnetiq::db::sql("SELECT count(*) FROM bookings")
@@ -486,4 +486,96 @@ async fn links_mailed_before_tokens_were_hashed_keep_working() {
     assert_eq!(stored, magnetiq::tokens::token_hash(&plain));
     let html = app.page(&format!("/en/book/{plain}")).await;
     assert_eq!(texts(&html, "h1"), vec!["Your consultation is booked"]);
+}
+
+#[tokio::test]
+async fn a_consultant_changed_after_the_times_were_shown_never_gets_a_booking_for_the_old_times() {
+    let app = TestApp::spawn().await;
+    let form = booking_form(&app, &app.client, "").await;
+    let page = app.page("/en/book").await;
+    let consultants = attrs(&page, ".booking-form input[name=consultant]", "value");
+    assert_eq!(consultants.len(), 2, "the demo has two consultants");
+    let other = consultants
+        .iter()
+        .find(|c| **c != form.consultant)
+        .unwrap()
+        .clone();
+    // The visitor picks another consultant, then a time the page still shows for the first one.
+    let mut body = fields(&form, &form.slots[0], "Ada");
+    body.retain(|(k, _)| *k != "consultant");
+    body.push(("consultant", &other));
+    let r = app
+        .client
+        .post(app.url("/en/book"))
+        .form(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    assert_eq!(bookings(&app).await, 0, "never a booking");
+    let html = scraper::Html::parse_document(&r.text().await.unwrap());
+    assert_eq!(
+        attrs(&html, "input[name=consultant][checked]", "value"),
+        vec![other.clone()],
+        "the consultant the visitor chose"
+    );
+    assert_eq!(
+        attrs(&html, "input[name=shown_consultant]", "value"),
+        vec![other.clone()],
+        "and that consultant's times"
+    );
+    assert!(texts(&html, "#form-error")[0].contains("changed the consultant"));
+    assert!(
+        attrs(&html, "input[name=slot][checked]", "value").is_empty(),
+        "no time is picked for them yet"
+    );
+    assert_eq!(attrs(&html, "input[name=name]", "value"), vec!["Ada"]);
+
+    // Picking one of the shown times now books exactly that consultant.
+    let again = booking_form_from(&html);
+    let body = fields(&again, &again.slots[0], "Ada");
+    let r = app
+        .client
+        .post(app.url("/en/book"))
+        .form(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let booked: i64 = magnetiq::db::sql("SELECT consultant_id FROM bookings")
+        .scalar(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(booked.to_string(), other);
+}
+
+#[tokio::test]
+async fn show_free_times_keeps_what_was_typed_and_books_nothing() {
+    let app = TestApp::spawn().await;
+    let form = booking_form(&app, &app.client, "").await;
+    let mut body = fields(&form, "", "Ada");
+    body.retain(|(k, _)| *k != "duration" && *k != "tz");
+    body.push(("duration", "60"));
+    body.push(("tz", "America/New_York"));
+    body.push(("show", "times"));
+    let r = app
+        .client
+        .post(app.url("/en/book"))
+        .form(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(bookings(&app).await, 0);
+    let html = scraper::Html::parse_document(&r.text().await.unwrap());
+    assert_eq!(attrs(&html, "input[name=shown_duration]", "value"), ["60"]);
+    assert_eq!(
+        attrs(&html, "input[name=shown_tz]", "value"),
+        ["America/New_York"]
+    );
+    assert_eq!(attrs(&html, "input[name=name]", "value"), ["Ada"]);
+    assert!(texts(&html, "#form-error").is_empty());
+    // Days first: one open, the others folded, each saying how many times it has.
+    assert_eq!(count(&html, "details.slot-day[open]"), 1);
+    assert!(texts(&html, ".slot-count")[0].contains("free time"));
 }

@@ -16,19 +16,24 @@ pub async fn booking_form(app: &TestApp, client: &reqwest::Client, query: &str) 
 /// The form on the booking page at `url`.
 pub async fn form_at(client: &reqwest::Client, url: &str) -> Form {
     let body = client.get(url).send().await.unwrap().text().await.unwrap();
-    let html = scraper::Html::parse_document(&body);
+    booking_form_from(&scraper::Html::parse_document(&body))
+}
+
+/// The form on a booking page already read (the form sent back after a refusal, say).
+pub fn booking_form_from(html: &scraper::Html) -> Form {
     let one = |sel: &str| {
-        attrs(&html, sel, "value")
+        attrs(html, sel, "value")
             .into_iter()
             .next()
             .unwrap_or_default()
     };
     Form {
         token: one(".booking-form input[name=csrf_token]"),
-        consultant: one(".booking-form input[name=consultant]"),
-        duration: one(".booking-form input[name=duration]"),
-        tz: one(".booking-form input[name=tz]"),
-        slots: attrs(&html, "input[name=slot]", "value"),
+        // What the page's times were found for (the choices a browser sends as they stand).
+        consultant: one(".booking-form input[name=shown_consultant]"),
+        duration: one(".booking-form input[name=shown_duration]"),
+        tz: one(".booking-form input[name=shown_tz]"),
+        slots: attrs(html, "input[name=slot]", "value"),
     }
 }
 
@@ -38,6 +43,9 @@ pub fn fields<'a>(form: &'a Form, slot: &'a str, name: &'a str) -> Vec<(&'a str,
         ("consultant", form.consultant.as_str()),
         ("duration", form.duration.as_str()),
         ("tz", form.tz.as_str()),
+        ("shown_consultant", form.consultant.as_str()),
+        ("shown_duration", form.duration.as_str()),
+        ("shown_tz", form.tz.as_str()),
         ("slot", slot),
         ("meeting_type", "video"),
         ("name", name),
