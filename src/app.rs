@@ -255,12 +255,16 @@ pub fn routes(cfg: &mut web::ServiceConfig, session: SessionMiddleware<CookieSes
                 "GET, HEAD",
             ))
             .service(allow(
-                web::resource("/outbox").route(web::get().to(booking::admin::outbox_list)),
+                web::resource("/outbox").route(web::get().to(crate::outbox::admin::list)),
+                "GET, HEAD",
+            ))
+            .service(allow(
+                web::resource("/outbox/{id}").route(web::get().to(crate::outbox::admin::mail)),
                 "GET, HEAD",
             ))
             .service(allow(
                 web::resource("/outbox/{id}/retry")
-                    .route(web::post().to(booking::admin::outbox_retry)),
+                    .route(web::post().to(crate::outbox::admin::retry)),
                 "POST",
             ))
             .service(allow(

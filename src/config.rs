@@ -137,7 +137,7 @@ pub struct Settings {
         hide_env_values = true
     )]
     pub metrics_token: Option<String>,
-    /// Where the team's notification of a contact message goes; default: the sender address.
+    /// Where the team's notification of a contact message goes; default: every active admin.
     #[arg(long, env = "MAGNETIQ_CONTACT_TO", hide = true, global = true)]
     pub contact_to: Option<String>,
     /// Days contact messages are kept (0: until erased by hand).
@@ -231,8 +231,9 @@ pub struct Config {
     pub shutdown_delay: u64,
     /// The bearer token of `/metrics`; `None`: metrics are off.
     pub metrics_token: Option<Secret>,
-    /// Where the team's notification of a contact message goes (`""`: none is sent).
-    pub contact_to: String,
+    /// Where the team's notification of a contact message goes; `None`: to every active admin.
+    /// Never an address that cannot receive (refused at start).
+    pub contact_to: Option<String>,
     /// How long personal data of each kind is kept.
     pub retention: Retention,
 }
@@ -280,6 +281,27 @@ pub enum ConfigError {
     TrustedProxies(String),
     #[error("MAGNETIQ_TIMEZONE: {0:?} is not a time zone (use an IANA name like Europe/Berlin)")]
     TimeZone(String),
+    #[error(
+        "MAGNETIQ_CONTACT_TO: {0:?} cannot receive mail (a no-reply or local address); leave it unset to notify every admin"
+    )]
+    ContactTo(String),
+}
+
+/// Whether mail sent to `address` can reach a person: a valid address, not a no-reply one, on a
+/// domain that is not this machine's.
+fn can_receive(address: &str) -> bool {
+    let Ok(email) = crate::forms::Email::parse(address) else {
+        return false;
+    };
+    let (local, domain) = email.as_str().rsplit_once('@').unwrap_or(("", ""));
+    let no_reply = ["no-reply", "noreply", "do-not-reply", "donotreply"]
+        .iter()
+        .any(|n| local.eq_ignore_ascii_case(n));
+    let local_domain = domain == "localhost"
+        || domain.ends_with(".localdomain")
+        || domain.ends_with(".local")
+        || !domain.contains('.');
+    !no_reply && !local_domain
 }
 
 /// The host of the base URL, for a default sender address.
@@ -377,10 +399,12 @@ impl Config {
                 .metrics_token
                 .filter(|t| !t.trim().is_empty())
                 .map(|t| Secret(t.trim().to_owned())),
-            contact_to: s
-                .contact_to
-                .map(|t| t.trim().to_owned())
-                .unwrap_or_else(|| mail_from.clone()),
+            contact_to: match s.contact_to.map(|t| t.trim().to_owned()) {
+                None => None,
+                Some(t) if t.is_empty() => None,
+                Some(t) if can_receive(&t) => Some(t),
+                Some(t) => return Err(ConfigError::ContactTo(t)),
+            },
             retention: Retention {
                 messages_days: s.retain_messages_days,
                 unconfirmed_days: s.retain_unconfirmed_days,
@@ -436,6 +460,22 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_contact_recipient_that_cannot_receive_is_refused() {
+        for fine in ["team@magnetiq.example", "Sales@Example.COM"] {
+            assert!(can_receive(fine), "{fine}");
+        }
+        for refused in [
+            "no-reply@localhost.localdomain",
+            "no-reply@magnetiq.example",
+            "team@localhost",
+            "team@box.local",
+            "not an address",
+        ] {
+            assert!(!can_receive(refused), "{refused}");
+        }
+    }
 
     #[test]
     fn https_base_url_turns_on_secure_cookies() {

@@ -9,16 +9,23 @@
 #[path = "common/mod.rs"]
 mod common;
 
+use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use common::{PASSWORD, TestApp};
 use fantoccini::{Client, ClientBuilder, Locator};
 
+/// chromedriver in a process group of its own, with the Chromium it starts: dropping it ends the
+/// whole group, also when a test fails before it closes the session (killing chromedriver alone
+/// leaves Chromium running).
 struct Driver(Child);
 
 impl Drop for Driver {
     fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", self.0.id())])
+            .status();
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
@@ -36,6 +43,15 @@ fn chromedriver() -> Option<String> {
 }
 
 async fn start_browser(profile: &std::path::Path) -> (Driver, Client) {
+    start_browser_sized(profile, None).await
+}
+
+/// A phone: Chromium's device emulation at 390 × 844 CSS pixels (an iPhone 14's), light or dark.
+async fn start_phone(profile: &std::path::Path, dark: bool) -> (Driver, Client) {
+    start_browser_sized(profile, Some(dark)).await
+}
+
+async fn start_browser_sized(profile: &std::path::Path, phone: Option<bool>) -> (Driver, Client) {
     let path = chromedriver().expect("chromedriver");
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -43,6 +59,7 @@ async fn start_browser(profile: &std::path::Path) -> (Driver, Client) {
         .unwrap()
         .port();
     let child = Command::new(path)
+        .process_group(0)
         .arg(format!("--port={port}"))
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -55,21 +72,36 @@ async fn start_browser(profile: &std::path::Path) -> (Driver, Client) {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    let mut args = vec![
+        "--headless=new".to_owned(),
+        "--no-sandbox".into(),
+        "--disable-gpu".into(),
+        "--disable-background-networking".into(),
+        "--disable-component-update".into(),
+        "--disable-sync".into(),
+        "--no-first-run".into(),
+        "--window-size=1280,900".into(),
+        format!("--user-data-dir={}", profile.display()),
+    ];
+    if phone == Some(true) {
+        args.push("--force-dark-mode".into());
+        args.push("--blink-settings=preferredColorScheme=0".into());
+    }
+    let mut options = serde_json::json!({
+        "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+        "args": args,
+        "prefs": {
+            "intl.accept_languages": "de-DE,de",
+            "download.default_directory": profile.join("downloads").display().to_string(),
+            "download.prompt_for_download": false
+        }
+    });
+    if phone.is_some() {
+        options["mobileEmulation"] =
+            serde_json::json!({"deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 1}});
+    }
     let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        serde_json::json!({
-            "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
-            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                     "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1280,900",
-                     format!("--user-data-dir={}", profile.display())],
-            "prefs": {
-                "intl.accept_languages": "de-DE,de",
-                "download.default_directory": profile.join("downloads").display().to_string(),
-                "download.prompt_for_download": false
-            }
-        }),
-    );
+    caps.insert("goog:chromeOptions".into(), options);
     let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
         .capabilities(caps)
         .connect(&format!("http://127.0.0.1:{port}"))
@@ -276,7 +308,10 @@ async fn an_editor_creates_a_bilingual_webinar_and_a_visitor_registers_in_german
 
     // The form starts a week ahead at 10:00 with 100 seats and a waitlist; the editor writes the
     // rest in both languages and publishes.
-    click(&c, "a[href='/admin/webinars']").await;
+    // The admin's groups: "Leads" opens its row, where the webinars are.
+    click(&c, ".admin-group-label[href='/admin/bookings']").await;
+    wait_for_path(&c, "/admin/bookings").await;
+    click(&c, ".admin-group.open a[href='/admin/webinars']").await;
     click(&c, "a[href='/admin/webinars/new']").await;
     fill(&c, "#title-en", "Testing in production").await;
     fill(&c, "#title-de", "Testen im Betrieb").await;
@@ -322,6 +357,7 @@ async fn an_editor_creates_a_bilingual_webinar_and_a_visitor_registers_in_german
     save_screenshot(&c, "magnetiq-webinar-registered.png").await;
     // The registration page's own cancel form works in a real browser (its Origin is sent: the
     // page's referrer policy is same-origin, not no-referrer, which makes Chromium send "null").
+    click(&c, ".cancel-confirm summary").await;
     click(&c, ".cancel-form button[type=submit]").await;
     expect_text(&c, "h1", "Ihre Anmeldung ist storniert").await;
 
@@ -463,7 +499,9 @@ async fn a_visitor_writes_through_the_contact_form_and_the_editor_erases_them_on
 
     // The editor reads the message and, asked by Jana, erases everything about her.
     sign_in(&c, &app).await;
-    click(&c, "a[href='/admin/messages']").await;
+    click(&c, ".admin-group-label[href='/admin/bookings']").await;
+    wait_for_path(&c, "/admin/bookings").await;
+    click(&c, ".admin-group.open a[href='/admin/messages']").await;
     click(&c, ".messages-table a").await;
     expect_text(&c, ".message-text", "Wir planen ein RAG-Projekt.").await;
     click(&c, "a[href='/admin/people/jana@example.com']").await;
@@ -503,7 +541,9 @@ async fn an_admin_invites_an_editor_who_follows_the_mail_and_arrives_signed_in()
     sign_in(&c, &app).await;
 
     // The admin invites Ben in German.
-    click(&c, "a[href='/admin/users']").await;
+    click(&c, ".admin-group-label[href='/admin/outbox']").await;
+    wait_for_path(&c, "/admin/outbox").await;
+    click(&c, ".admin-group.open a[href='/admin/users']").await;
     fill(&c, "#email", "ben@magnetiq.test").await;
     fill(&c, "#display_name", "Ben Kraus").await;
     find(&c, "#language option[value=de]")
@@ -656,4 +696,189 @@ async fn a_german_visitor_searches_from_the_header_and_switches_to_english() {
     click(&c, ".lang-switch a[hreflang=en]").await;
     wait_for_path(&c, "/en/services").await;
     expect_text(&c, "main h1", "Services").await;
+}
+
+/// What a phone shows of the page: its width against the viewport's, the form controls that are
+/// shorter than 44 px or set smaller than the body's type, and where the error summary is.
+const MEASURE: &str = r#"
+const body = parseFloat(getComputedStyle(document.body).fontSize);
+const bad = [];
+for (const el of document.querySelectorAll('input, select, textarea, button, .button, summary.menu-toggle')) {
+  const cs = getComputedStyle(el);
+  if (el.type === 'hidden' || el.type === 'checkbox' || el.type === 'radio') continue;
+  if (el.closest('.hp') || el.closest('.visually-hidden')) continue;
+  const r = el.getBoundingClientRect();
+  if (r.width === 0 || r.height === 0 || cs.visibility === 'hidden') continue;
+  const size = parseFloat(cs.fontSize);
+  if (r.height < 43.5 || size < body - 0.01) {
+    bad.push(`${el.tagName.toLowerCase()}${el.name ? '[name=' + el.name + ']' : ''}.${el.className}: ${Math.round(r.height)} px tall, ${size} px type`);
+  }
+}
+const unmarked = [...document.querySelectorAll('input[aria-invalid=true], select[aria-invalid=true], textarea[aria-invalid=true]')]
+  .filter(el => el.type !== 'checkbox' && parseFloat(getComputedStyle(el).borderTopWidth) < 2)
+  .map(el => el.name);
+const error = document.querySelector('.form-error');
+let errorInView = null;
+if (error) { const r = error.getBoundingClientRect(); errorInView = r.top >= 0 && r.bottom <= innerHeight; }
+return { width: document.documentElement.scrollWidth, viewport: innerWidth, bad, errorInView, unmarked };
+"#;
+
+async fn measure(c: &Client) -> serde_json::Value {
+    c.execute(MEASURE, vec![]).await.unwrap()
+}
+
+/// Asserts what every page kind owes a phone: nothing wider than the screen, thumb-sized controls
+/// in the body's type.
+async fn fits_a_phone(c: &Client, app: &TestApp, path: &str) {
+    c.goto(&app.url(path)).await.unwrap();
+    find(c, "main").await;
+    let seen = measure(c).await;
+    assert!(
+        seen["width"].as_f64() <= seen["viewport"].as_f64(),
+        "{path} is wider than the phone: {seen}"
+    );
+    assert_eq!(seen["bad"], serde_json::json!([]), "{path}: {seen}");
+}
+
+#[tokio::test]
+async fn on_a_phone_every_public_page_kind_fits_and_its_controls_are_thumb_sized() {
+    if !browser_available() {
+        return;
+    }
+    let app = TestApp::spawn_with(|c| c.booking_limit = 1000).await;
+    common::webinars::sign_up(&app, "en", "rag-in-production", "Ada", "ada@example.com").await;
+    let registered = common::webinars::registration_link(&app, "ada@example.com").await;
+    let mut pages = vec![
+        "/en/".to_owned(),
+        "/de/".to_owned(),
+        "/en/about".to_owned(),
+        "/de/leistungen".to_owned(),
+        "/en/book".to_owned(),
+        "/de/book".to_owned(),
+        "/en/webinars".to_owned(),
+        "/en/webinars/rag-in-production".to_owned(),
+        "/de/webinars/rag-in-production".to_owned(),
+        "/en/webinars/rag-in-production/thanks".to_owned(),
+        "/en/whitepapers".to_owned(),
+        "/en/whitepapers/llm-evaluation-guide".to_owned(),
+        "/de/kontakt".to_owned(),
+        "/en/contact".to_owned(),
+        "/en/newsletter/subscribe".to_owned(),
+        "/en/search?q=software".to_owned(),
+        "/en/no-such-page".to_owned(),
+    ];
+    pages.push(registered);
+    for dark in [false, true] {
+        let profile = tempfile::tempdir().unwrap();
+        let (_driver, c) = start_phone(profile.path(), dark).await;
+        for path in &pages {
+            fits_a_phone(&c, &app, path).await;
+        }
+        // The menu folds: the header is one row and a button, and "Menu" opens the navigation.
+        c.goto(&app.url("/en/")).await.unwrap();
+        let header: f64 = c
+            .execute(
+                "return document.querySelector('.site-header').getBoundingClientRect().height",
+                vec![],
+            )
+            .await
+            .unwrap()
+            .as_f64()
+            .unwrap();
+        assert!(header < 140.0, "the phone's header is {header} px tall");
+        click(&c, ".menu-toggle").await;
+        click(&c, ".site-menu nav a[href='/en/about']").await;
+        wait_for_path(&c, "/en/about").await;
+
+        // After a refused form the phone shows the error summary, not the page's top.
+        for (path, submit) in [
+            (
+                "/en/book",
+                ".booking-form button[type=submit]:not([name=show])",
+            ),
+            (
+                "/en/webinars/rag-in-production",
+                ".registration-form button[type=submit]",
+            ),
+            (
+                "/en/whitepapers/llm-evaluation-guide",
+                ".whitepaper-form button[type=submit]",
+            ),
+            ("/en/contact", ".contact-form button[type=submit]"),
+        ] {
+            c.goto(&app.url(path)).await.unwrap();
+            click(&c, submit).await;
+            find(&c, ".form-error").await;
+            let seen = measure(&c).await;
+            assert_eq!(
+                seen["errorInView"],
+                serde_json::json!(true),
+                "{path} after a 422: {seen}"
+            );
+            assert_eq!(
+                seen["bad"],
+                serde_json::json!([]),
+                "{path} after a 422: {seen}"
+            );
+            assert_eq!(
+                seen["unmarked"],
+                serde_json::json!([]),
+                "{path}: every invalid field is outlined: {seen}"
+            );
+            save_screenshot(
+                &c,
+                &format!(
+                    "magnetiq-phone{}{}-error.png",
+                    if dark { "-dark" } else { "" },
+                    path.replace('/', "-")
+                ),
+            )
+            .await;
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_visitor_who_changes_the_consultant_after_the_times_were_shown_books_the_one_chosen() {
+    if !browser_available() {
+        return;
+    }
+    let app = TestApp::spawn().await;
+    let profile = tempfile::tempdir().unwrap();
+    let (_driver, c) = start_browser(profile.path()).await;
+    c.goto(&app.url("/en/book")).await.unwrap();
+    // The times shown are Aylin's; the visitor picks Tobias and one of those times.
+    let second = find(&c, ".consultant-option:nth-of-type(2) strong").await;
+    let chosen = second.text().await.unwrap();
+    click(&c, ".consultant-option:nth-of-type(2) input").await;
+    click(&c, "details.slot-day[open] .slot span").await;
+    fill(&c, "#name", "Grete Müller").await;
+    fill(&c, "#email", "grete@example.com").await;
+    click(&c, ".booking-form input[name=consent]").await;
+    click(&c, ".booking-form button[type=submit]:not([name=show])").await;
+    // Never a booking for the old times: the form again, with the chosen consultant's times.
+    text_where(&c, "#form-error", |t| t.contains("changed the consultant")).await;
+    let checked: String = c
+        .execute(
+            "return document.querySelector('input[name=consultant]:checked').closest('label').querySelector('strong').textContent",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(checked, chosen);
+    let bookings: i64 = magnetiq::db::sql("SELECT count(*) FROM bookings")
+        .scalar(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(bookings, 0);
+    // Picking one of the times shown now books with them, and the confirmation names them.
+    click(&c, "details.slot-day[open] .slot span").await;
+    click(&c, ".booking-form button[type=submit]:not([name=show])").await;
+    find(&c, ".reference").await;
+    let details = text_where(&c, ".booking-details", |t| t.contains(&chosen)).await;
+    assert!(details.contains(&chosen), "{details}");
+    save_screenshot(&c, "magnetiq-booked-chosen-consultant.png").await;
 }

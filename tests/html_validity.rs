@@ -89,6 +89,9 @@ async fn every_page_kind_passes_the_w3c_html_checker() {
     pages
         .get(&app, "page-german-address", "/de/ueber-uns")
         .await;
+    pages
+        .get(&app, "page-untranslated", "/de/cloud-consulting")
+        .await;
     pages.get(&app, "search-empty", "/en/search").await;
     pages
         .get(&app, "search-results", "/en/search?q=cloud")
@@ -295,6 +298,10 @@ async fn every_page_kind_passes_the_w3c_html_checker() {
             .scalar(&app.state.db)
             .await
             .unwrap();
+    let mail: i64 = magnetiq::db::sql("SELECT max(id) FROM outbox")
+        .scalar(&app.state.db)
+        .await
+        .unwrap();
     let booking: i64 = magnetiq::db::sql("SELECT id FROM bookings LIMIT 1")
         .scalar(&app.state.db)
         .await
@@ -381,6 +388,7 @@ async fn every_page_kind_passes_the_w3c_html_checker() {
         ),
         ("admin-consultant-new", "/admin/consultants/new".to_owned()),
         ("admin-outbox", "/admin/outbox".to_owned()),
+        ("admin-outbox-mail", format!("/admin/outbox/{mail}")),
         ("admin-users", "/admin/users".to_owned()),
         ("admin-user", format!("/admin/users/{user}")),
         ("admin-password", "/admin/account/password".to_owned()),

@@ -52,7 +52,9 @@ legal = Fußbereich: Rechtliches
 hidden = Nicht verlinkt
 field-title = Titel
 field-summary = Zusammenfassung
-field-meta-description = Meta-Beschreibung (für Suchmaschinen)
+field-summary-help = Steht unter dem Seitentitel.
+field-meta-description = Meta-Beschreibung
+field-meta-description-help = Nur für Suchmaschinen und Link-Vorschauen, nie auf der Seite sichtbar. Leer wird die Zusammenfassung verwendet.
 field-slug = Adresse (Slug)
 field-slug-help = Kleinbuchstaben, Ziffern und Bindestriche. Leer gelassen, wird sie aus dem Titel gebildet.
 field-slug-own = Adresse in dieser Sprache
@@ -84,7 +86,7 @@ block-edit = Bearbeiten
 block-delete = Löschen
 block-save = Block speichern
 block-saved = Der Block wurde gespeichert.
-block-deleted = Der Block wurde gelöscht.
+block-deleted = Der Block wurde gelöscht. Um ihn zurückzuholen, stellen Sie die vorherige Version aus dem Verlauf der Seite wieder her (Versionen, unten).
 block-move-up = Nach oben
 block-move-down = Nach unten
 hero = Aufmacher
@@ -181,7 +183,10 @@ media-deleted = Die Datei wurde gelöscht.
 admin-nav-bookings = Buchungen
 admin-nav-outbox = Postausgang
 bookings-export = CSV exportieren
-bookings-found = Buchungen
+bookings-found = { $count ->
+    [one] 1 Buchung
+   *[other] { $count } Buchungen
+}
 filter-all = alle
 filter-from = Von
 filter-to = Bis
@@ -331,7 +336,10 @@ page-view-on-site = Auf der Website ansehen
 pages-search = Titel oder Adresse
 pages-missing-language = Fehlt auf
 pages-changed-by = Zuletzt geändert von
-pages-found = Seiten
+pages-found = { $count ->
+    [one] 1 Seite
+   *[other] { $count } Seiten
+}
 pager-previous = Zurück
 pager-next = Weiter
 page-conflict-title = Inzwischen von jemand anderem geändert
@@ -340,7 +348,10 @@ page-conflict-field = Feld
 page-conflict-theirs = Inzwischen gespeichert
 page-conflict-yours = Ihre Fassung
 media-search = Dateiname
-media-found = Dateien
+media-found = { $count ->
+    [one] 1 Datei
+   *[other] { $count } Dateien
+}
 admin-nav-translations = Übersetzungen
 translations-intro = Jede Seite in jeder Sprache: vollständig, teilweise oder fehlend (Seitenfelder und Blocktexte getrennt gezählt), und veraltet, wo sich die Standardsprache nach der Übersetzung geändert hat.
 translations-missing-in = Arbeit nötig auf
@@ -418,7 +429,7 @@ review-setting-help = Die Redaktion reicht Seiten dann wie Autor:innen ein; die 
 review-setting-saved = Freigabe-Einstellung gespeichert.
 dashboard-review-queue = Wartet auf Ihre Freigabe
 dashboard-review-mine = Ihre Einreichungen
-translate-into = Übersetzen ins
+translate-into = Übersetzen: { $language }
 translate-from = übersetzt aus dem
 translate-leave = Alle Sprachen
 translate-source = Originaltext
@@ -508,3 +519,18 @@ sign-in-changed-password-changed = Ihr Passwort wurde geändert.
 sign-in-changed-link = Anmeldesicherheit prüfen
 reset-code = Code aus Ihrer Authenticator-App oder ein Wiederherstellungscode
 reset-code-help = Ihr Konto hat die Zwei-Faktor-Anmeldung: Das neue Passwort gilt erst mit einem Code.
+invitation-waiting = Die Einladung liegt im Postausgang: Es ist kein Mailserver eingerichtet (MAGNETIQ_SMTP_URL). Öffnen Sie sie dort, um den Link für die Person zu kopieren.
+password-reset-waiting = Der Link liegt im Postausgang: Es ist kein Mailserver eingerichtet (MAGNETIQ_SMTP_URL). Öffnen Sie ihn dort, um den Link für die Person zu kopieren.
+dashboard-mail-stays = E-Mails können nicht versendet werden: Es ist kein Mailserver eingerichtet (MAGNETIQ_SMTP_URL). Sie warten im Postausgang.
+outbox-attachment = Anhang
+block-delete-live = Der Block verschwindet sofort von der veröffentlichten Seite.
+block-delete-draft = Der Block wird aus diesem Entwurf entfernt.
+block-delete-yes = Ja, Block löschen
+block-delete-unconfirmed = Nichts wurde gelöscht: Bestätigen Sie mit „Ja, Block löschen“.
+admin-group-content = Inhalte
+admin-group-leads = Leads
+admin-group-people = Personen
+admin-group-settings = Einstellungen
+account-title = Ihr Konto: Einstellungen, Passwort, Anmeldesicherheit und Sitzungen
+registration-erase = Anmeldung löschen
+lead-erase = Lead löschen

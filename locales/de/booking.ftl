@@ -48,3 +48,5 @@ book-free-times = { $count ->
     [one] 1 freier Termin
    *[other] { $count } freie Termine
 }
+book-cancel-sure = Ihr Termin wird für andere freigegeben; das lässt sich nicht rückgängig machen.
+book-cancel-yes = Ja, Beratung absagen

@@ -26,7 +26,10 @@ contact-receipt-received = Eingegangen am
 admin-nav-messages = Nachrichten
 messages-inbox = Posteingang
 messages-tabs = Nachrichten nach Status
-messages-found = Nachrichten
+messages-found = { $count ->
+    [one] 1 Nachricht
+   *[other] { $count } Nachrichten
+}
 messages-received = Eingegangen
 messages-status = Status
 message-status-unread = ungelesen

@@ -19,7 +19,10 @@ newsletter-unsubscribe-text = Den Newsletter abbestellen für
 newsletter-unsubscribe-button = Abbestellen
 newsletter-unsubscribed = Sie sind abgemeldet und erhalten den Newsletter nicht mehr.
 admin-nav-subscribers = Abonnenten
-subscribers-found = Abonnements
+subscribers-found = { $count ->
+    [one] 1 Abonnement
+   *[other] { $count } Abonnements
+}
 subscriber-status-pending = wartet auf Bestätigung
 subscriber-status-confirmed = bestätigt
 subscriber-status-unsubscribed = abgemeldet

@@ -1,7 +1,10 @@
 # Alle, die ihre Angaben hinterlassen haben, und ihre Datenschutz-Anfragen.
 admin-nav-people = Personen
 people-search = Name, Adresse oder Unternehmen
-people-found = Personen
+people-found = { $count ->
+    [one] 1 Person
+   *[other] { $count } Personen
+}
 people-person = Person
 people-last-activity = Zuletzt aktiv
 person-export = Alles exportieren (JSON)

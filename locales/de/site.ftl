@@ -36,3 +36,5 @@ search-next = Weitere Ergebnisse
 search-page-of = Seite { $page } von { $pages }
 search-results-pages = Ergebnisseiten
 search-count-many = Mehr als { $count } Ergebnisse
+nav-menu = Menü
+page-untranslated = Diese Seite ist noch nicht ins Deutsche übersetzt: Sie lesen sie in der Sprache, in der sie geschrieben wurde.

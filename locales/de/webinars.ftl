@@ -86,7 +86,10 @@ dashboard-registrations = Neueste Anmeldungen
 webinar-new = Neues Webinar
 webinar-edit = Webinar bearbeiten
 webinar-registrations = Anmeldungen
-webinar-registrations-found = Anmeldungen
+webinar-registrations-found = { $count ->
+    [one] 1 Anmeldung
+   *[other] { $count } Anmeldungen
+}
 webinar-view-public = Auf der Website ansehen
 webinar-description = Beschreibung
 webinar-description-help = Markdown: **fett**, *kursiv*, [Links](https://example.com), Listen.
@@ -135,3 +138,5 @@ webinar-mail-confirm-subject = Bestätigen Sie Ihren Platz: { $title }
 webinar-mail-confirm-heading = Ein Schritt fehlt noch
 webinar-mail-confirm-intro = Hallo { $name }, bitte bestätigen Sie Ihre Anmeldung über den Link unten; dann ist Ihr Platz reserviert. Falls Sie sich nicht angemeldet haben, ignorieren Sie diese E-Mail: In Ihrem Namen wird nichts reserviert.
 webinar-confirm-by-mail-field = Angemeldete bestätigen ihre Adresse per E-Mail, bevor ein Platz reserviert wird (damit Skripte keine Plätze füllen)
+webinar-cancel-sure = Ihr Platz geht an jemand anderen; das lässt sich nicht rückgängig machen.
+webinar-cancel-yes = Ja, Anmeldung stornieren

@@ -73,7 +73,10 @@ leads-from = Von
 leads-to = Bis
 leads-confirmed = Bestätigt
 leads-marketing = Marketing-Einwilligung
-leads-found = Leads
+leads-found = { $count ->
+    [one] 1 Lead
+   *[other] { $count } Leads
+}
 leads-via-reader = wiederkehrender Leser
 lead-delete-confirm = Ja, diesen Lead löschen
 lead-erased = Der Lead und seine Download-Links wurden gelöscht.

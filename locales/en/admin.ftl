@@ -52,7 +52,9 @@ legal = Footer: legal
 hidden = Not linked
 field-title = Title
 field-summary = Summary
-field-meta-description = Meta description (for search engines)
+field-summary-help = Shown under the page title.
+field-meta-description = Meta description
+field-meta-description-help = For search engines and link previews only, never shown on the page. When empty, the summary is used.
 field-slug = Address (slug)
 field-slug-help = Lowercase letters, digits and hyphens. Left empty, it is made from the title.
 field-slug-own = Address in this language
@@ -84,7 +86,7 @@ block-edit = Edit
 block-delete = Delete
 block-save = Save block
 block-saved = The block was saved.
-block-deleted = The block was deleted.
+block-deleted = The block was deleted. To bring it back, restore the version before from the page's history (revisions, below).
 block-move-up = Move up
 block-move-down = Move down
 hero = Hero
@@ -181,7 +183,10 @@ media-deleted = The file was deleted.
 admin-nav-bookings = Bookings
 admin-nav-outbox = Outbox
 bookings-export = Export CSV
-bookings-found = bookings
+bookings-found = { $count ->
+    [one] 1 booking
+   *[other] { $count } bookings
+}
 filter-all = all
 filter-from = From
 filter-to = To
@@ -331,7 +336,10 @@ page-view-on-site = View on site
 pages-search = Title or address
 pages-missing-language = Missing in
 pages-changed-by = Last changed by
-pages-found = pages
+pages-found = { $count ->
+    [one] 1 page
+   *[other] { $count } pages
+}
 pager-previous = Previous
 pager-next = Next
 page-conflict-title = Changed by someone else meanwhile
@@ -340,7 +348,10 @@ page-conflict-field = Field
 page-conflict-theirs = Saved meanwhile
 page-conflict-yours = Yours
 media-search = File name
-media-found = files
+media-found = { $count ->
+    [one] 1 file
+   *[other] { $count } files
+}
 admin-nav-translations = Translations
 translations-intro = Every page in every language: complete, partial or missing (page fields and block texts counted apart), and stale where the default language changed after the translation did.
 translations-missing-in = Needs work in
@@ -418,7 +429,7 @@ review-setting-help = Editors then submit pages like authors do; admins still pu
 review-setting-saved = Review setting saved.
 dashboard-review-queue = Waiting for your review
 dashboard-review-mine = Your submissions
-translate-into = Translate into
+translate-into = Translate into { $language }
 translate-from = translating from
 translate-leave = All languages
 translate-source = Original text
@@ -508,3 +519,18 @@ sign-in-changed-password-changed = Your password was changed.
 sign-in-changed-link = Check your sign-in security
 reset-code = Code from your authenticator app, or a recovery code
 reset-code-help = Your account has two-factor sign-in: the new password takes effect only with a code.
+invitation-waiting = The invitation waits in the outbox: no mail server is set (MAGNETIQ_SMTP_URL). Open it there to copy the link for the person.
+password-reset-waiting = The link waits in the outbox: no mail server is set (MAGNETIQ_SMTP_URL). Open it there to copy the link for the person.
+dashboard-mail-stays = Mails cannot leave: no mail server is set (MAGNETIQ_SMTP_URL). They wait in the outbox.
+outbox-attachment = Attachment
+block-delete-live = The block disappears from the live page at once.
+block-delete-draft = The block is removed from this draft.
+block-delete-yes = Yes, delete the block
+block-delete-unconfirmed = Nothing was deleted: confirm with "Yes, delete the block".
+admin-group-content = Content
+admin-group-leads = Leads
+admin-group-people = People
+admin-group-settings = Settings
+account-title = Your account: preferences, password, sign-in security and sessions
+registration-erase = Erase registration
+lead-erase = Erase lead

@@ -48,3 +48,5 @@ book-free-times = { $count ->
     [one] 1 free time
    *[other] { $count } free times
 }
+book-cancel-sure = Your time is given free for others, and this cannot be undone.
+book-cancel-yes = Yes, cancel the consultation

@@ -26,7 +26,10 @@ contact-receipt-received = Received on
 admin-nav-messages = Messages
 messages-inbox = Inbox
 messages-tabs = Messages by status
-messages-found = messages
+messages-found = { $count ->
+    [one] 1 message
+   *[other] { $count } messages
+}
 messages-received = Received
 messages-status = Status
 message-status-unread = unread

@@ -19,7 +19,10 @@ newsletter-unsubscribe-text = Stop the newsletter for
 newsletter-unsubscribe-button = Unsubscribe
 newsletter-unsubscribed = You are unsubscribed. You will not get the newsletter any more.
 admin-nav-subscribers = Subscribers
-subscribers-found = subscriptions
+subscribers-found = { $count ->
+    [one] 1 subscription
+   *[other] { $count } subscriptions
+}
 subscriber-status-pending = waiting for confirmation
 subscriber-status-confirmed = confirmed
 subscriber-status-unsubscribed = unsubscribed

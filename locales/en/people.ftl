@@ -1,7 +1,10 @@
 # Everyone who left their details, and their privacy requests.
 admin-nav-people = People
 people-search = Name, address or company
-people-found = people
+people-found = { $count ->
+    [one] 1 person
+   *[other] { $count } people
+}
 people-person = Person
 people-last-activity = Last activity
 person-export = Export everything (JSON)

@@ -36,3 +36,5 @@ search-next = More results
 search-page-of = Page { $page } of { $pages }
 search-results-pages = Result pages
 search-count-many = More than { $count } results
+nav-menu = Menu
+page-untranslated = This page is not translated into English yet: you are reading it in the language it was written in.

@@ -86,7 +86,10 @@ dashboard-registrations = Newest registrations
 webinar-new = New webinar
 webinar-edit = Edit webinar
 webinar-registrations = Registrations
-webinar-registrations-found = registrations
+webinar-registrations-found = { $count ->
+    [one] 1 registration
+   *[other] { $count } registrations
+}
 webinar-view-public = View on the site
 webinar-description = Description
 webinar-description-help = Markdown: **bold**, *italic*, [links](https://example.com), lists.
@@ -135,3 +138,5 @@ webinar-mail-confirm-subject = Confirm your seat: { $title }
 webinar-mail-confirm-heading = One step left
 webinar-mail-confirm-intro = Hello { $name }, please confirm your registration with the link below; your seat is held once you do. If you did not register, ignore this mail: nothing is held in your name.
 webinar-confirm-by-mail-field = Registrants confirm their address by mail before a seat is held (keeps scripts from filling the seats)
+webinar-cancel-sure = Your seat goes to someone else, and this cannot be undone.
+webinar-cancel-yes = Yes, cancel my registration

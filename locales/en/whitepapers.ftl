@@ -73,7 +73,10 @@ leads-from = From
 leads-to = To
 leads-confirmed = Confirmed
 leads-marketing = Marketing consent
-leads-found = leads
+leads-found = { $count ->
+    [one] 1 lead
+   *[other] { $count } leads
+}
 leads-via-reader = returning reader
 lead-delete-confirm = Yes, erase this lead
 lead-erased = The lead and its download links were erased.

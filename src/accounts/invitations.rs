@@ -195,7 +195,10 @@ pub async fn resend(
     )
     .await?;
     let ui = state.catalog.messages(admin_lang(&req, &state));
-    flash(&session, ui.t("invitation-resent"));
+    flash(
+        &session,
+        super::mail_notice(&state, ui, "invitation-resent", "invitation-waiting"),
+    );
     Ok(see_other("/admin/users"))
 }
 

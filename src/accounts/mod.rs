@@ -56,6 +56,21 @@ pub struct NewPasswordForm {
 
 pub type Errors<'a> = std::collections::HashMap<&'static str, &'a str>;
 
+/// What to tell the admin after a mail was queued: `sent` ("on its way") when a mail server takes
+/// it, else `waiting` (it waits in the outbox, where the admin can open it and copy its link).
+pub fn mail_notice<'a>(
+    state: &AppState,
+    ui: &'a crate::i18n::Messages,
+    sent: &'a str,
+    waiting: &'a str,
+) -> &'a str {
+    ui.t(if state.config.smtp_url.is_some() {
+        sent
+    } else {
+        waiting
+    })
+}
+
 impl NewPasswordForm {
     /// What is wrong with the chosen password: the one rule (with the person's own address and
     /// name counted as guessable), then the repetition.

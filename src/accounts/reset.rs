@@ -233,7 +233,10 @@ pub async fn send_link_for(
     )
     .await?;
     let ui = state.catalog.messages(admin_lang(&req, &state));
-    flash(&session, ui.t("password-reset-sent"));
+    flash(
+        &session,
+        super::mail_notice(&state, ui, "password-reset-sent", "password-reset-waiting"),
+    );
     Ok(see_other(&format!("/admin/users/{id}")))
 }
 

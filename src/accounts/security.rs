@@ -334,7 +334,11 @@ async fn sign_in_changed(
         &link,
     )?;
     let mut tx = state.db.begin().await?;
-    outbox::enqueue(&mut tx, &mail, None).await?;
+    let placement = outbox::Placement {
+        purpose: "account-security",
+        ..outbox::Placement::default()
+    };
+    outbox::enqueue_placed(&mut tx, &mail, &placement).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -37,6 +37,8 @@ struct Dashboard<'a> {
     unread: i64,
     messages: Vec<crate::contact::store::Message>,
     failed_mails: i64,
+    /// No mail server is set: mails wait in the outbox.
+    mail_stays: bool,
 }
 
 impl Dashboard<'_> {
@@ -175,6 +177,7 @@ pub async fn dashboard(
         unread,
         messages,
         failed_mails,
+        mail_stays: state.config.smtp_url.is_none(),
     };
     Ok(html(StatusCode::OK, page.render()?))
 }

@@ -14,7 +14,6 @@ use crate::audit::store::{CsvExport, record_action};
 use crate::auth::login::html;
 use crate::db::DbTime;
 use crate::error::AppError;
-use crate::outbox::store::{self as outbox, QueuedMail};
 use crate::web::admin_layout::{AdminLayout, Section, admin_lang, flash};
 use crate::web::auth::{AdminForm, CurrentUser};
 use crate::web::state::AppState;
@@ -302,69 +301,4 @@ pub async fn delete(
     .await?;
     flash(&session, ui.t("booking-erased"));
     Ok(see_other("/admin/bookings"))
-}
-
-#[derive(Template)]
-#[template(path = "admin/outbox.html")]
-struct OutboxPage<'a> {
-    layout: AdminLayout<'a>,
-    mails: Vec<QueuedMail>,
-    smtp_configured: bool,
-}
-
-/// GET `/admin/outbox`.
-pub async fn outbox_list(
-    req: HttpRequest,
-    session: Session,
-    user: CurrentUser,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, AppError> {
-    let mails = outbox::recent(&state.db, 200).await?;
-    let layout = AdminLayout::new(
-        &req,
-        &state,
-        Some(&user.user),
-        &user.csrf_token,
-        Some(&session),
-        Section::Outbox,
-    );
-    Ok(html(
-        StatusCode::OK,
-        OutboxPage {
-            layout,
-            mails,
-            smtp_configured: state.config.smtp_url.is_some(),
-        }
-        .render()?,
-    ))
-}
-
-/// POST `/admin/outbox/{id}/retry`.
-pub async fn outbox_retry(
-    req: HttpRequest,
-    session: Session,
-    path: web::Path<i64>,
-    input: AdminForm<HashMap<String, String>>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
-    if !outbox::retry(&state.db, id).await? {
-        return Err(AppError::NotFound);
-    }
-    record_action(
-        &state.db,
-        &input.user,
-        &req,
-        "mail-retried",
-        &format!("mail {id}"),
-    )
-    .await?;
-    flash(
-        &session,
-        state
-            .catalog
-            .messages(admin_lang(&req, &state))
-            .t("outbox-retry-queued"),
-    );
-    Ok(see_other("/admin/outbox"))
 }

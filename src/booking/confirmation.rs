@@ -180,6 +180,9 @@ pub async fn calendar(
 pub struct CancelForm {
     #[serde(default)]
     csrf_token: String,
+    /// "yes" from the confirming button: a single stray click cancels nothing.
+    #[serde(default)]
+    confirm: String,
 }
 
 /// POST `/{lang}/book/{token}/cancel`: frees the slot; a second cancel changes nothing.
@@ -197,6 +200,8 @@ pub async fn cancel(
         .ok_or(AppError::NotFound)?;
     check_visitor_token(&req, &form.csrf_token)?;
     let booking = find(&state, &token).await?;
-    store::cancel(&state.db, &booking.token, Timestamp::now()).await?;
+    if form.confirm == "yes" {
+        store::cancel(&state.db, &booking.token, Timestamp::now()).await?;
+    }
     Ok(see_other(&format!("/{lang}/book/{token}")))
 }

@@ -115,16 +115,20 @@ pub async fn send(
         message: message.as_str(),
         lang,
     };
-    let team = state.config.contact_to.clone();
+    // The configured address, else every active admin: never an address nobody reads.
+    let team = match &state.config.contact_to {
+        Some(to) => vec![to.clone()],
+        None => crate::users::store::admin_addresses(&state.db).await?,
+    };
     let team_ui = state.catalog.messages(default);
     let base = state.config.base_url.clone();
     let site = state.config.site_name.clone();
     store::insert(&state.db, &new, jiff::Timestamp::now(), |id| {
         let today = crate::i18n::format_date(crate::db::now().date(), lang);
         let mut queued = vec![mails::receipt(ui, &sent, &site, &today)?];
-        if !team.is_empty() {
-            let link = format!("{base}/admin/messages/{id}");
-            queued.push(mails::notification(team_ui, &team, &sent, &link)?);
+        let link = format!("{base}/admin/messages/{id}");
+        for to in &team {
+            queued.push(mails::notification(team_ui, to, &sent, &link)?);
         }
         Ok(queued)
     })

@@ -503,6 +503,11 @@ pub async fn delete_block(
         .get("version")
         .and_then(|v| v.parse().ok())
         .unwrap_or(-1);
+    if form.get("confirm").map(String::as_str) != Some("yes") {
+        // A stray click deletes nothing: the button asks first.
+        flash(&session, ui.t("block-delete-unconfirmed"));
+        return Ok(see_other(&format!("/admin/pages/{page_id}#blocks")));
+    }
     match editing::delete_block(&state.db, page_id, version, block_id, user.user.id).await? {
         Ok(()) => {
             audit(

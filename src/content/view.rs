@@ -21,6 +21,12 @@ use crate::web::state::AppState;
 pub struct PageTemplate<'a> {
     pub layout: Layout<'a>,
     pub title: &'a str,
+    /// The summary, shown under the title (what an editor changes to change that sentence).
+    pub lead: &'a str,
+    /// The page has no title in the visitor's language: the language it is shown in instead,
+    /// said in a notice in the visitor's own language.
+    pub shown_in: Option<Lang>,
+    /// For search engines and link previews: the meta description, else the summary.
     pub description: &'a str,
     /// The page title as `h1` with breadcrumbs and lead; off when a home page's opening hero is the `h1`.
     pub show_title_header: bool,
@@ -191,8 +197,8 @@ pub struct TeaserItem {
 /// Resolves localized fields for one reader.
 #[derive(Clone, Copy)]
 pub(super) struct Reader {
-    lang: Lang,
-    default: Lang,
+    pub(super) lang: Lang,
+    pub(super) default: Lang,
 }
 
 impl Reader {
@@ -249,10 +255,15 @@ impl<'a> PageTemplate<'a> {
             now,
         );
         let title = reader.text(&page.title);
-        let description = match reader.text(&page.meta_description) {
-            "" => reader.text(&page.summary),
-            meta => meta,
-        };
+        let lead = reader.text(&page.summary);
+        // The meta description of the language the summary was taken from; without one, the
+        // summary (never another language's meta description beside this language's summary).
+        let description = [reader.lang, reader.default]
+            .into_iter()
+            .find(|l| page.summary.exact(*l).is_some_and(|s| !s.is_empty()))
+            .and_then(|l| page.meta_description.exact(l))
+            .filter(|m| !m.is_empty())
+            .map_or(lead, String::as_str);
         let home = Link {
             href: layout.home_href.clone(),
             title: layout.t("nav-home").to_owned(),
@@ -307,8 +318,15 @@ impl<'a> PageTemplate<'a> {
                 .map(|a| og_locale(a.lang))
                 .collect(),
             og_image: og_image.map(|src| format!("{base}{src}")),
+            shown_in: page
+                .title
+                .exact(lang)
+                .is_none_or(String::is_empty)
+                .then_some(reader.default)
+                .filter(|d| *d != lang),
             layout,
             title,
+            lead,
             description,
             show_title_header,
             breadcrumbs,

@@ -164,6 +164,21 @@ pub struct QueuedMail {
 const COLUMNS: &str = "id, recipient, subject, body_text, body_html, attachment_name, attachment_type, attachment, status,
      attempts, next_attempt_at, last_error, created_at, list_unsubscribe";
 
+/// One queued mail or purge, with why it is there (its purpose), for the admin.
+pub async fn mail(db: &Db, id: i64) -> anyhow::Result<Option<(QueuedMail, String)>> {
+    let mail: Option<QueuedMail> =
+        Sql::assembled(format!("SELECT {COLUMNS} FROM outbox WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(db)
+            .await?;
+    let Some(mail) = mail else { return Ok(None) };
+    let purpose: String = sql("SELECT purpose FROM outbox WHERE id = $1")
+        .bind(id)
+        .scalar(db)
+        .await?;
+    Ok(Some((mail, purpose)))
+}
+
 /// What the outbox carries: mails, and cache purges for a CDN or reverse proxy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {

@@ -211,6 +211,39 @@ struct PersonPage<'a> {
     consents: Vec<Consent>,
 }
 
+impl PersonPage<'_> {
+    /// The UI string naming the form a consent was given on.
+    fn form_label(&self, form: &str) -> &'static str {
+        match form {
+            "booking" => "admin-nav-bookings",
+            "webinar" => "admin-nav-webinars",
+            "whitepaper" => "admin-nav-whitepapers",
+            "contact" => "admin-nav-messages",
+            _ => "newsletter-title",
+        }
+    }
+
+    /// The UI string naming a webinar registration's status.
+    fn registration_status(&self, status: &str) -> &'static str {
+        crate::webinars::model::RegistrationStatus::parse(status)
+            .map_or("webinar-status-registered", |s| s.label_id())
+    }
+
+    /// The UI string naming a subscription's status.
+    fn subscription_status(&self, status: &str) -> &'static str {
+        match status {
+            "confirmed" => "subscriber-status-confirmed",
+            "unsubscribed" => "subscriber-status-unsubscribed",
+            _ => "subscriber-status-pending",
+        }
+    }
+
+    /// The UI string naming a booking's or a mail's status (the words are their own ids).
+    fn status_word<'s>(&self, status: &'s str) -> &'s str {
+        status
+    }
+}
+
 fn address(path: &str) -> Result<Email, AppError> {
     Email::parse(path).map_err(|_| AppError::NotFound)
 }

@@ -124,7 +124,13 @@ pub async fn invite(
     user.require_admin()?;
     match crate::accounts::invitations::invite(&req, &state, &user, form).await? {
         Ok(()) => {
-            flash(&session, ui(&req, &state).t("invitation-sent"));
+            let said = crate::accounts::mail_notice(
+                &state,
+                ui(&req, &state),
+                "invitation-sent",
+                "invitation-waiting",
+            );
+            flash(&session, said);
             Ok(see_other("/admin/users"))
         }
         Err(refused) => {

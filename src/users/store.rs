@@ -213,3 +213,13 @@ pub async fn set_language_in(tx: &mut Tx, id: i64, language: &str) -> anyhow::Re
         .await?;
     Ok(())
 }
+
+/// The addresses of every active admin (who hears of what the site's visitors send when no other
+/// address is configured).
+pub async fn admin_addresses(db: &Db) -> anyhow::Result<Vec<String>> {
+    Ok(
+        sql("SELECT email FROM users WHERE role = 'admin' AND active ORDER BY id")
+            .scalars(db)
+            .await?,
+    )
+}

@@ -113,8 +113,34 @@ impl<'a> AdminLayout<'a> {
         self.ui.t(id)
     }
 
+    /// A UI string with one argument (`{ $name }` in the Fluent message): a count for plurals, a
+    /// language's name, so no template glues words together.
+    pub fn t_with(&self, id: &str, name: &str, value: &str) -> String {
+        self.ui.t_args(id, &[(name, value.to_owned().into())])
+    }
+
+    /// A UI string with a number `{ $count }`, whose plural form Fluent chooses.
+    pub fn t_count<N: Copy + TryInto<i64>>(&self, id: &str, count: &N) -> String {
+        let count: i64 = (*count).try_into().unwrap_or(i64::MAX);
+        self.ui.t_args(id, &[("count", count.into())])
+    }
+
     pub fn is(&self, section: Section) -> bool {
         self.section == section
+    }
+
+    /// Whether the page belongs to the navigation's group `group` (`content`, `leads`, `people`,
+    /// `settings`): that group's links stand open as the second row.
+    pub fn in_group(&self, group: &str) -> bool {
+        use Section::*;
+        let of = match self.section {
+            Pages | Translations | Review | Redirects | Media => "content",
+            Bookings | Webinars | Whitepapers | Leads | Messages => "leads",
+            People | Subscribers => "people",
+            Outbox | Consultants | Users | Audit => "settings",
+            None | Dashboard => "",
+        };
+        of == group
     }
 
     pub fn is_admin(&self) -> bool {

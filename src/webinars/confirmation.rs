@@ -149,6 +149,9 @@ pub async fn calendar(
 pub struct CancelForm {
     #[serde(default)]
     csrf_token: String,
+    /// "yes" from the confirming button: a single stray click cancels nothing.
+    #[serde(default)]
+    confirm: String,
 }
 
 /// POST `…/registered/{token}/cancel`: frees the seat; the first on the waitlist gets it and a mail.
@@ -164,10 +167,12 @@ pub async fn cancel(
     let (w, _) = registration(&state, &slug, &token).await?;
     let site = site(&state);
     let now = Timestamp::now();
-    store::cancel_registration(&state.db, &token, now, |next| {
-        mails::promoted(&state.catalog, &w, next, &site, now)
-    })
-    .await?;
+    if form.confirm == "yes" {
+        store::cancel_registration(&state.db, &token, now, |next| {
+            mails::promoted(&state.catalog, &w, next, &site, now)
+        })
+        .await?;
+    }
     Ok(see_other(&format!(
         "/{lang}/webinars/{}/registered/{token}",
         w.slug

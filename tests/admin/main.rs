@@ -6,6 +6,7 @@ mod accounts;
 mod burst;
 mod hardening;
 mod login;
+mod mail;
 mod media;
 mod pages;
 mod review;

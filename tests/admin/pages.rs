@@ -383,11 +383,33 @@ async fn blocks_are_edited_moved_reordered_and_deleted() {
     let reversed: Vec<String> = attrs(&app.page(&edit).await, ".block-row", "data-block-id");
     assert_eq!(reversed, now.iter().rev().cloned().collect::<Vec<_>>());
 
-    let deleted = app
+    // A stray click deletes nothing: the page asks first.
+    let stray = app
         .post_form(
             &format!("/admin/pages/{id}/blocks/{}/delete", ids[2]),
             &edit,
             &[("version", &version(&app, id).await)],
+        )
+        .await;
+    assert_eq!(stray.status(), 303);
+    let before = app.page(&edit).await;
+    assert_eq!(
+        attrs(&before, ".block-row", "data-block-id").len(),
+        ids.len()
+    );
+    assert!(texts(&before, ".flash")[0].contains("Nothing was deleted"));
+    assert_eq!(
+        count(
+            &before,
+            ".block-row details.confirm-delete form input[name=confirm]"
+        ),
+        ids.len()
+    );
+    let deleted = app
+        .post_form(
+            &format!("/admin/pages/{id}/blocks/{}/delete", ids[2]),
+            &edit,
+            &[("version", &version(&app, id).await), ("confirm", "yes")],
         )
         .await;
     assert_eq!(deleted.status(), 303);
@@ -441,7 +463,7 @@ async fn restoring_a_revision_brings_back_the_old_blocks() {
         .post_form(
             &format!("/admin/pages/{id}/blocks/{}/delete", ids[0]),
             &edit,
-            &[("version", &version(&app, id).await)],
+            &[("version", &version(&app, id).await), ("confirm", "yes")],
         )
         .await;
     assert_eq!(deleted.status(), 303);

@@ -88,10 +88,23 @@ async fn a_visitor_books_gets_a_confirmation_and_calendar_file_and_can_cancel() 
     let de = app.page(&confirmation.replace("/en/", "/de/")).await;
     assert_eq!(texts(&de, "h1"), vec!["Ihre Beratung ist gebucht"]);
 
-    let cancel = app
+    // One stray click cancels nothing: the button asks first.
+    let stray = app
         .client
         .post(app.url(&format!("{confirmation}/cancel")))
         .form(&[("csrf_token", form.token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stray.status(), 303);
+    assert_eq!(
+        texts(&app.page(&confirmation).await, "h1"),
+        vec!["Your consultation is booked"]
+    );
+    let cancel = app
+        .client
+        .post(app.url(&format!("{confirmation}/cancel")))
+        .form(&[("csrf_token", form.token.as_str()), ("confirm", "yes")])
         .send()
         .await
         .unwrap();
@@ -110,7 +123,7 @@ async fn a_visitor_books_gets_a_confirmation_and_calendar_file_and_can_cancel() 
     let again = app
         .client
         .post(app.url(&format!("{confirmation}/cancel")))
-        .form(&[("csrf_token", form.token.as_str())])
+        .form(&[("csrf_token", form.token.as_str()), ("confirm", "yes")])
         .send()
         .await
         .unwrap();

@@ -8,7 +8,7 @@ use magnetiq::db::sql;
 
 #[tokio::test]
 async fn a_visitor_writes_and_gets_thanked_on_the_same_page_with_both_mails_queued() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with(|c| c.contact_to = Some("team@magnetiq.example".into())).await;
     let visitor = browser();
     // The contact page is served from the cache like every page: its form carries no token.
     let page = app.page("/en/contact").await;
@@ -73,13 +73,44 @@ async fn a_visitor_writes_and_gets_thanked_on_the_same_page_with_both_mails_queu
             "We have received your message".into()
         )
     );
-    assert_eq!(mails[1].0, app.state.config.contact_to);
+    assert_eq!(mails[1].0, "team@magnetiq.example");
     assert_eq!(mails[1].1, "New message from Ada Lovelace");
 }
 
 #[tokio::test]
+async fn without_a_configured_recipient_every_active_admin_hears_of_a_message() {
+    let app = TestApp::spawn().await;
+    assert_eq!(app.state.config.contact_to, None, "nothing configured");
+    app.create_user("ana@magnetiq.example", "admin", crate::common::PASSWORD)
+        .await;
+    app.create_user("bo@magnetiq.example", "admin", crate::common::PASSWORD)
+        .await;
+    app.create_user("ed@magnetiq.example", "editor", crate::common::PASSWORD)
+        .await;
+    let r = post(
+        &app,
+        &browser(),
+        "/en/contact/send",
+        &message("", "Ada Lovelace", "ada@example.com"),
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    let team: Vec<String> = sql(
+        "SELECT recipient FROM outbox WHERE message_id IS NOT NULL AND recipient <> 'ada@example.com' ORDER BY recipient",
+    )
+    .scalars(&app.state.db)
+    .await
+    .unwrap();
+    assert_eq!(team, vec!["ana@magnetiq.example", "bo@magnetiq.example"]);
+}
+
+#[tokio::test]
 async fn the_receipt_carries_nothing_a_visitor_typed_and_an_address_gets_a_few_mails_a_day() {
-    let app = TestApp::spawn_with(|c| c.booking_limit = 1000).await;
+    let app = TestApp::spawn_with(|c| {
+        c.booking_limit = 1000;
+        c.contact_to = Some("team@magnetiq.example".into());
+    })
+    .await;
     let visitor = browser();
     let phishing = "Verify now at https://evil.example/login or lose your account";
     let mut fields = message("", "Hello Magnetiq Security Team", "victim@example.com");
@@ -103,7 +134,7 @@ async fn the_receipt_carries_nothing_a_visitor_typed_and_an_address_gets_a_few_m
     }
     // The team still reads everything.
     let team: String = sql("SELECT body_text FROM outbox WHERE recipient = $1")
-        .bind(&app.state.config.contact_to)
+        .bind("team@magnetiq.example")
         .scalar(&app.state.db)
         .await
         .unwrap();
@@ -330,7 +361,11 @@ async fn one_client_is_limited_like_on_every_lead_form() {
 
 #[tokio::test]
 async fn twenty_visitors_writing_at_once_are_all_stored_with_their_mails() {
-    let app = TestApp::spawn_with(|c| c.booking_limit = 100_000).await;
+    let app = TestApp::spawn_with(|c| {
+        c.booking_limit = 100_000;
+        c.contact_to = Some("team@magnetiq.example".into());
+    })
+    .await;
     let app = std::sync::Arc::new(app);
     let mut tasks = Vec::new();
     for i in 0..20 {

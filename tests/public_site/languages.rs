@@ -112,3 +112,18 @@ async fn every_page_names_its_language_and_its_alternates() {
         vec!["Deutsch"]
     );
 }
+
+#[tokio::test]
+async fn an_untranslated_page_says_so_in_the_visitors_language_and_marks_its_own() {
+    let app = TestApp::spawn().await;
+    let html = app.page("/de/cloud-consulting").await;
+    assert_eq!(
+        texts(&html, ".untranslated-notice"),
+        vec![
+            "Diese Seite ist noch nicht ins Deutsche übersetzt: Sie lesen sie in der Sprache, in der sie geschrieben wurde."
+        ]
+    );
+    assert_eq!(attrs(&html, ".page-header h1", "lang"), vec!["en"]);
+    let english = app.page("/en/cloud-consulting").await;
+    assert!(texts(&english, ".untranslated-notice").is_empty());
+}

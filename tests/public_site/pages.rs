@@ -355,3 +355,46 @@ async fn an_edit_is_visible_on_the_next_request_despite_the_page_cache() {
         texts(&app.page("/en/contact").await, ".menu a").contains(&"About Magnetiq".to_string())
     );
 }
+
+#[tokio::test]
+async fn the_sentence_under_a_title_is_the_summary_an_editor_changes_and_search_engines_read_the_meta_description()
+ {
+    let app = TestApp::signed_in("editor").await;
+    let saved = app
+        .save_page_form(
+            "about",
+            &[
+                ("summary.en", "A new sentence under the title."),
+                ("meta_description.en", "What search engines read about us."),
+                ("action", "publish"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), 303);
+    let html = app.page("/en/about").await;
+    assert_eq!(
+        texts(&html, ".page-header .lead"),
+        vec!["A new sentence under the title."]
+    );
+    assert_eq!(
+        attrs(&html, "meta[name=description]", "content"),
+        vec!["What search engines read about us."]
+    );
+    // Without a meta description, search engines get the summary.
+    app.save_page_form(
+        "about",
+        &[("meta_description.en", ""), ("action", "publish")],
+    )
+    .await;
+    let html = app.page("/en/about").await;
+    assert_eq!(
+        attrs(&html, "meta[name=description]", "content"),
+        vec!["A new sentence under the title."]
+    );
+    // The form says what each field does.
+    let form = app
+        .page(&format!("/admin/pages/{}", app.page_id("about").await))
+        .await;
+    assert!(texts(&form, "#summary-en-help")[0].contains("under the page title"));
+    assert!(texts(&form, "#meta-en-help")[0].contains("search engines"));
+}

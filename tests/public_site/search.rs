@@ -89,20 +89,22 @@ async fn every_page_has_a_search_field_that_works_without_javascript() {
     for path in ["/en/", "/de/ueber-uns", "/en/webinars", "/de/book"] {
         let html = app.page(path).await;
         let lang = &path[1..3];
+        // The header row's form, and its copy in the phone's menu.
         assert_eq!(
             attrs(&html, "header form[role=search]", "action"),
-            vec![format!("/{lang}/search")],
+            vec![format!("/{lang}/search"), format!("/{lang}/search")],
             "{path}"
         );
+        assert_eq!(count(&html, ".site-menu form[role=search]"), 1, "{path}");
         assert_eq!(
             attrs(&html, "header form[role=search]", "method"),
-            vec!["get"]
+            vec!["get", "get"]
         );
         assert_eq!(
             attrs(&html, "header form[role=search] input", "name"),
-            vec!["q"]
+            vec!["q", "q"]
         );
-        assert_eq!(count(&html, "header form[role=search] label"), 1, "{path}");
+        assert_eq!(count(&html, "header form[role=search] label"), 2, "{path}");
     }
     // The results page keeps the words in both fields, and is not for search engines' indexes.
     let html = search(&app, "en", "cloud <b>").await;

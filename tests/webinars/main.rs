@@ -124,10 +124,20 @@ async fn a_visitor_registers_sees_the_details_in_their_zone_and_can_cancel() {
         .unwrap();
     assert_ne!(hashes[0], token_in_link);
 
-    let cancel = app
+    // One stray click cancels nothing: the button asks first.
+    let stray = app
         .client
         .post(app.url(&format!("{page}/cancel")))
         .form(&[("csrf_token", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stray.status(), 303);
+    assert_eq!(count(&app, id, "registered").await, 1);
+    let cancel = app
+        .client
+        .post(app.url(&format!("{page}/cancel")))
+        .form(&[("csrf_token", token.as_str()), ("confirm", "yes")])
         .send()
         .await
         .unwrap();
@@ -383,7 +393,7 @@ async fn cancelling_a_seat_gives_it_to_whoever_waited_longest_with_a_mail() {
     let (browser, token, link) = &links[0];
     let r = browser
         .post(app.url(&format!("{link}/cancel")))
-        .form(&[("csrf_token", token.as_str())])
+        .form(&[("csrf_token", token.as_str()), ("confirm", "yes")])
         .send()
         .await
         .unwrap();
