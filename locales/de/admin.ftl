@@ -534,3 +534,4 @@ admin-group-settings = Einstellungen
 account-title = Ihr Konto: Einstellungen, Passwort, Anmeldesicherheit und Sitzungen
 registration-erase = Anmeldung löschen
 lead-erase = Lead löschen
+chooser-library-empty = Die Mediathek hat noch keine Bilder: Laden Sie zuerst eines hoch.

@@ -140,3 +140,5 @@ webinar-mail-confirm-intro = Hallo { $name }, bitte bestätigen Sie Ihre Anmeldu
 webinar-confirm-by-mail-field = Angemeldete bestätigen ihre Adresse per E-Mail, bevor ein Platz reserviert wird (damit Skripte keine Plätze füllen)
 webinar-cancel-sure = Ihr Platz geht an jemand anderen; das lässt sich nicht rückgängig machen.
 webinar-cancel-yes = Ja, Anmeldung stornieren
+webinar-link-replaced = Dieser Link wurde ersetzt
+webinar-link-replaced-text = Sie haben sich erneut angemeldet, deshalb haben wir Ihnen einen neuen Link zu Ihrer Anmeldung gemailt; dieser hier öffnet sie nicht mehr. Bitte verwenden Sie die neueste E-Mail.

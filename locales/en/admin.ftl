@@ -534,3 +534,4 @@ admin-group-settings = Settings
 account-title = Your account: preferences, password, sign-in security and sessions
 registration-erase = Erase registration
 lead-erase = Erase lead
+chooser-library-empty = The media library has no images yet: upload one first.

@@ -140,3 +140,5 @@ webinar-mail-confirm-intro = Hello { $name }, please confirm your registration w
 webinar-confirm-by-mail-field = Registrants confirm their address by mail before a seat is held (keeps scripts from filling the seats)
 webinar-cancel-sure = Your seat goes to someone else, and this cannot be undone.
 webinar-cancel-yes = Yes, cancel my registration
+webinar-link-replaced = This link was replaced
+webinar-link-replaced-text = You registered again, so we mailed you a new link to your registration; this one no longer opens it. Please use the newest mail.

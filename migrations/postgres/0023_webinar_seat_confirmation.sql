@@ -9,3 +9,8 @@ ALTER TABLE webinar_registrations ADD CONSTRAINT webinar_registrations_status_ch
 ALTER TABLE webinars ADD COLUMN confirm_by_mail BOOLEAN NOT NULL DEFAULT FALSE;
 ALTER TABLE webinar_registrations ADD COLUMN client_key TEXT NOT NULL DEFAULT '';
 CREATE INDEX webinar_registrations_by_client ON webinar_registrations (webinar_id, client_key);
+
+-- Registering again mails a new link; the one before answers "replaced by a newer link" (410)
+-- instead of a bare 404. Only its hash is kept, like the current one's.
+ALTER TABLE webinar_registrations ADD COLUMN previous_token_hash TEXT;
+CREATE INDEX webinar_registrations_by_previous_token ON webinar_registrations (previous_token_hash);

@@ -13,3 +13,8 @@ PRAGMA writable_schema = RESET;
 ALTER TABLE webinars ADD COLUMN confirm_by_mail INTEGER NOT NULL DEFAULT 0 CHECK (confirm_by_mail IN (0, 1));
 ALTER TABLE webinar_registrations ADD COLUMN client_key TEXT NOT NULL DEFAULT '';
 CREATE INDEX webinar_registrations_by_client ON webinar_registrations (webinar_id, client_key);
+
+-- Registering again mails a new link; the one before answers "replaced by a newer link" (410)
+-- instead of a bare 404. Only its hash is kept, like the current one's.
+ALTER TABLE webinar_registrations ADD COLUMN previous_token_hash TEXT;
+CREATE INDEX webinar_registrations_by_previous_token ON webinar_registrations (previous_token_hash);

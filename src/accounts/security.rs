@@ -102,6 +102,26 @@ async fn render(
     Ok(response)
 }
 
+/// The page again with what was wrong (422).
+async fn refused(
+    req: &HttpRequest,
+    state: &AppState,
+    user: &CurrentUser,
+    session: &Session,
+    errors: Errors<'_>,
+) -> Result<HttpResponse, AppError> {
+    render(
+        req,
+        state,
+        user,
+        session,
+        Vec::new(),
+        errors,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
+}
+
 /// GET `/admin/account/security`.
 pub async fn page(
     req: HttpRequest,
@@ -175,16 +195,7 @@ pub async fn enable(
         errors.insert("code", ui.t("error-totp-code"));
     }
     let Some(step) = step.filter(|_| errors.is_empty()) else {
-        return render(
-            &req,
-            &state,
-            &user,
-            &session,
-            Vec::new(),
-            errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+        return refused(&req, &state, &user, &session, errors).await;
     };
     let codes = two_factor::new_recovery_codes()?;
     two_factor::enable(&state.db, user.user.id, &secret, step, &codes).await?;
@@ -231,16 +242,7 @@ pub async fn new_recovery_codes(
     .await?
     {
         let errors: Errors = [("renew_password", ui.t("error-password-or-code"))].into();
-        return render(
-            &req,
-            &state,
-            &user,
-            &session,
-            Vec::new(),
-            errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+        return refused(&req, &state, &user, &session, errors).await;
     }
     let codes = two_factor::new_recovery_codes()?;
     two_factor::replace_recovery_codes(&state.db, user.user.id, &codes).await?;
@@ -284,16 +286,7 @@ pub async fn disable(
     };
     if let Some(error) = error {
         let errors: Errors = [("current_password", error)].into();
-        return render(
-            &req,
-            &state,
-            &user,
-            &session,
-            Vec::new(),
-            errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+        return refused(&req, &state, &user, &session, errors).await;
     }
     two_factor::disable(&state.db, user.user.id).await?;
     sign_in_changed(&req, &state, &user, "two-factor-disabled").await?;

@@ -344,10 +344,10 @@ fn demo_pages() -> Vec<DemoPage> {
                 (
                     "call_to_action",
                     json!({
-                        "headline": tr("Prefer email?", "Lieber per E-Mail?"),
-                        "text": tr("We answer within one working day.", "Wir antworten innerhalb eines Werktags."),
-                        "label": tr("Write to us", "Schreiben Sie uns"),
-                        "url": tr("mailto:hello@magnetiq.example", "mailto:hello@magnetiq.example")
+                        "headline": tr("Rather talk it through?", "Lieber direkt sprechen?"),
+                        "text": tr("Thirty minutes with one of our engineers, free of charge.", "Dreißig Minuten mit einer unserer Ingenieurinnen oder einem unserer Ingenieure, kostenlos."),
+                        "label": tr("Book a consultation", "Beratung buchen"),
+                        "url": tr("/en/book", "/de/book")
                     }),
                 ),
                 (

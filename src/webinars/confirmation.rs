@@ -54,9 +54,11 @@ async fn registration(
     let webinar = find(state, slug).await?;
     let registration = store::registration_by_token(&state.db, token)
         .await?
-        .filter(|r| r.webinar_id == webinar.id)
-        .ok_or(AppError::NotFound)?;
-    Ok((webinar, registration))
+        .filter(|r| r.webinar_id == webinar.id);
+    match registration {
+        Some(registration) => Ok((webinar, registration)),
+        None => Err(AppError::NotFound),
+    }
 }
 
 /// GET `/{lang}/webinars/{slug}/registered/{token}`.
@@ -67,7 +69,23 @@ pub async fn registered(
 ) -> Result<HttpResponse, AppError> {
     let (lang, slug, token) = path.into_inner();
     let lang = lang_of(&state, &lang)?;
-    let (w, r) = registration(&state, &slug, &token).await?;
+    let (w, r) = match registration(&state, &slug, &token).await {
+        Err(AppError::NotFound) if crate::tokens::looks_like_token(&token) => {
+            let webinar = find(&state, &slug).await?;
+            if seat_store::replaced_link(&state.db, &token).await? == Some(webinar.id) {
+                return notice(
+                    &state,
+                    lang,
+                    &webinar,
+                    "webinar-link-replaced",
+                    "webinar-link-replaced-text",
+                    actix_web::http::StatusCode::GONE,
+                );
+            }
+            return Err(AppError::NotFound);
+        }
+        found => found?,
+    };
     let default = state.config.languages.default_lang();
     let ui = state.catalog.messages(lang);
     let status = RegistrationStatus::parse(&r.status).unwrap_or(RegistrationStatus::Cancelled);

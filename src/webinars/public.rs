@@ -180,6 +180,8 @@ struct DetailPage<'a> {
     waitlist: bool,
     closed_message: Option<String>,
     recording_href: Option<String>,
+    /// Over: the time is a date in the past, no zone to choose.
+    past: bool,
     form: FormState,
     error: Option<&'a str>,
     csrf_token: String,
@@ -286,6 +288,7 @@ fn render_detail(
             .to_owned(),
         seats: seats_text(w, ui, now),
         open: matches!(registration, Registration::Open | Registration::Waitlist),
+        past: w.is_past(now),
         waitlist: registration == Registration::Waitlist,
         closed_message,
         recording_href: w

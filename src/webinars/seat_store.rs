@@ -95,3 +95,14 @@ pub async fn delete_unconfirmed_before(db: &Db, before: Timestamp) -> anyhow::Re
             .await?,
     )
 }
+
+/// The webinar of the registration whose link before the current one was `token` (someone
+/// registered again and was mailed a new link).
+pub async fn replaced_link(db: &Db, token: &str) -> anyhow::Result<Option<i64>> {
+    Ok(
+        sql("SELECT webinar_id FROM webinar_registrations WHERE previous_token_hash = $1")
+            .bind(crate::tokens::token_hash(token))
+            .scalar_optional(db)
+            .await?,
+    )
+}

@@ -384,7 +384,7 @@ pub async fn register(
         && old != "cancelled"
         && old != "unconfirmed"
     {
-        sql("UPDATE webinar_registrations SET token_hash = $1 WHERE id = $2")
+        sql("UPDATE webinar_registrations SET previous_token_hash = token_hash, token_hash = $1 WHERE id = $2")
             .bind(&token_hash)
             .bind(*id)
             .execute(&mut tx)

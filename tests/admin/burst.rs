@@ -36,25 +36,52 @@ async fn login_client(server: &Server) -> (reqwest::Client, String) {
     (client, token)
 }
 
+/// One sign-in attempt; its status.
 async fn sign_in(
-    client: &reqwest::Client,
-    server: &Server,
-    token: &str,
-    email: &str,
-    password: &str,
+    client: reqwest::Client,
+    url: String,
+    token: String,
+    email: String,
+    password: String,
 ) -> u16 {
     client
-        .post(server.url("/admin/login"))
+        .post(url)
         .form(&[
-            ("email", email),
-            ("password", password),
-            ("csrf_token", token),
+            ("email", email.as_str()),
+            ("password", password.as_str()),
+            ("csrf_token", token.as_str()),
         ])
         .send()
         .await
         .unwrap()
         .status()
         .as_u16()
+}
+
+/// `BURST` attempts at once, the `i`th with `who(i)`'s address and password; their statuses.
+async fn burst(
+    client: &reqwest::Client,
+    server: &Server,
+    token: &str,
+    who: impl Fn(usize) -> (String, String),
+) -> Vec<u16> {
+    let attempts: Vec<_> = (0..BURST)
+        .map(|i| {
+            let (email, password) = who(i);
+            tokio::spawn(sign_in(
+                client.clone(),
+                server.url("/admin/login"),
+                token.to_owned(),
+                email,
+                password,
+            ))
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for attempt in attempts {
+        statuses.push(attempt.await.unwrap());
+    }
+    statuses
 }
 
 #[tokio::test]
@@ -76,29 +103,13 @@ async fn fifty_parallel_guesses_evaluate_at_most_the_limit_and_memory_stays_boun
     let before = server.peak_memory();
 
     // Fifty wrong passwords for one account, all at once.
-    let guesses: Vec<_> = (0..BURST)
-        .map(|i| {
-            let (client, token, url) = (client.clone(), token.clone(), server.url("/admin/login"));
-            tokio::spawn(async move {
-                client
-                    .post(url)
-                    .form(&[
-                        ("email", "anna@magnetiq.test"),
-                        ("password", format!("wrong guess number {i}").as_str()),
-                        ("csrf_token", token.as_str()),
-                    ])
-                    .send()
-                    .await
-                    .unwrap()
-                    .status()
-                    .as_u16()
-            })
-        })
-        .collect();
-    let mut statuses = Vec::new();
-    for guess in guesses {
-        statuses.push(guess.await.unwrap());
-    }
+    let statuses = burst(&client, &server, &token, |i| {
+        (
+            "anna@magnetiq.test".into(),
+            format!("wrong guess number {i}"),
+        )
+    })
+    .await;
     let evaluated = statuses.iter().filter(|s| **s == 422).count();
     let refused = statuses.iter().filter(|s| **s == 429).count();
     assert!(
@@ -107,7 +118,14 @@ async fn fifty_parallel_guesses_evaluate_at_most_the_limit_and_memory_stays_boun
     );
     // The right password now waits for the pause like any other.
     assert_eq!(
-        sign_in(&client, &server, &token, "anna@magnetiq.test", PASSWORD).await,
+        sign_in(
+            client.clone(),
+            server.url("/admin/login"),
+            token.clone(),
+            "anna@magnetiq.test".into(),
+            PASSWORD.into()
+        )
+        .await,
         429
     );
 
@@ -118,33 +136,17 @@ async fn fifty_parallel_guesses_evaluate_at_most_the_limit_and_memory_stays_boun
     // Fifty different addresses at once: each account is fresh, so only the hashing threads
     // (and the client's own count) stand between the burst and fifty 19 MiB hashes.
     let (other, other_token) = login_client(&server).await;
-    let strangers: Vec<_> = (0..BURST)
-        .map(|i| {
-            let (client, token, url) = (
-                other.clone(),
-                other_token.clone(),
-                server.url("/admin/login"),
-            );
-            tokio::spawn(async move {
-                client
-                    .post(url)
-                    .form(&[
-                        ("email", format!("person{i}@example.com").as_str()),
-                        ("password", "not anybody's password"),
-                        ("csrf_token", token.as_str()),
-                    ])
-                    .send()
-                    .await
-                    .unwrap()
-                    .status()
-                    .as_u16()
-            })
-        })
-        .collect();
-    for stranger in strangers {
-        let status = stranger.await.unwrap();
-        assert!(status == 422 || status == 429, "{status}");
-    }
+    let statuses = burst(&other, &server, &other_token, |i| {
+        (
+            format!("person{i}@example.com"),
+            "not anybody's password".into(),
+        )
+    })
+    .await;
+    assert!(
+        statuses.iter().all(|s| *s == 422 || *s == 429),
+        "{statuses:?}"
+    );
 
     let peak = server.peak_memory();
     eprintln!(

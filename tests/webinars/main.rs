@@ -267,7 +267,14 @@ async fn the_same_address_in_another_case_gets_its_registration_back_not_a_secon
     assert_eq!(location(&again), location(&first));
     assert_eq!(count(&app, id, "registered").await, 1);
     // The link went out again by mail, with a new secret: the old one no longer opens it.
-    assert_eq!(app.get(&old_link).await.status(), 404);
+    // It says so instead of a bare 404.
+    let replaced = app.get(&old_link).await;
+    assert_eq!(replaced.status(), 410);
+    let html = scraper::Html::parse_document(&replaced.text().await.unwrap());
+    assert_eq!(texts(&html, "h1"), ["This link was replaced"]);
+    let new_link = registration_link(&app, "ada@example.com").await;
+    assert_ne!(new_link, old_link);
+    assert_eq!(app.get(&new_link).await.status(), 200);
     let subjects: Vec<String> = mails(&app, id).await.into_iter().map(|m| m.4).collect();
     assert_eq!(
         subjects
