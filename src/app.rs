@@ -634,7 +634,7 @@ pub fn routes(cfg: &mut web::ServiceConfig, session: SessionMiddleware<CookieSes
     ));
     cfg.service(allow(
         web::resource("/{lang}/webinars/{slug}/thanks")
-            .route(web::get().to(webinars::public::thanks)),
+            .route(web::get().to(webinars::confirmation::thanks)),
         "GET, HEAD",
     ));
     cfg.service(allow(

@@ -144,6 +144,25 @@ pub async fn registered(
     Ok(response.body(page.render()?))
 }
 
+/// GET `/{lang}/webinars/{slug}/thanks`: after a registration, "check your inbox"; the mail has
+/// the confirmation, the calendar file and the link to the registration.
+pub async fn thanks(
+    path: web::Path<(String, String)>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let (lang, slug) = path.into_inner();
+    let lang = lang_of(&state, &lang)?;
+    let webinar = find(&state, &slug).await?;
+    notice(
+        &state,
+        lang,
+        &webinar,
+        "webinar-thanks-title",
+        "webinar-check-inbox",
+        actix_web::http::StatusCode::OK,
+    )
+}
+
 /// GET `…/registered/{token}/calendar.ics`.
 pub async fn calendar(
     path: web::Path<(String, String, String)>,
@@ -238,17 +257,15 @@ pub async fn confirm(
     })
     .await?;
     match outcome {
-        Confirmed::Now(_) => {
-            state.lead_received("webinar-registration");
+        Confirmed::Now(_) | Confirmed::Already => {
+            if matches!(outcome, Confirmed::Now(_)) {
+                state.lead_received("webinar-registration");
+            }
             Ok(see_other(&format!(
                 "/{lang}/webinars/{}/registered/{token}",
                 w.slug
             )))
         }
-        Confirmed::Already => Ok(see_other(&format!(
-            "/{lang}/webinars/{}/registered/{token}",
-            w.slug
-        ))),
         Confirmed::Full => notice(
             &state,
             lang,

@@ -494,7 +494,7 @@ pub async fn register(
             crate::forms::opted_in(form.get("marketing")).then_some("lead-marketing"),
         ),
         source: &source,
-        client_key: &client_key(&state, webinar.id, &client_ip(&req)),
+        client_key: &super::seat_store::client_key(&state, webinar.id, &client_ip(&req)),
         per_client: i64::try_from(state.config.booking_limit).unwrap_or(i64::MAX),
     };
     let site = site(&state);
@@ -555,41 +555,6 @@ pub async fn register(
             notice(&state, lang, &webinar, title, text, StatusCode::CONFLICT)
         }
     }
-}
-
-/// What a registration stores of the client that sent it: a keyed hash of its address and the
-/// webinar, enough to count one client's registrations for one webinar and nothing more (it cannot
-/// be turned back into the address, nor matched across webinars).
-pub fn client_key(state: &AppState, webinar_id: i64, ip: &str) -> String {
-    use blake2::{Blake2s256, Digest};
-    // BLAKE2 is safe to key by prefixing (no length extension).
-    let digest = Blake2s256::new()
-        .chain_update(state.session_key.signing())
-        .chain_update(b"|webinar-client|")
-        .chain_update(webinar_id.to_string().as_bytes())
-        .chain_update(b"|")
-        .chain_update(ip.as_bytes())
-        .finalize();
-    digest.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// GET `/{lang}/webinars/{slug}/thanks`: after a registration, "check your inbox"; the mail has
-/// the confirmation, the calendar file and the link to the registration.
-pub async fn thanks(
-    path: web::Path<(String, String)>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, AppError> {
-    let (lang, slug) = path.into_inner();
-    let lang = lang_of(&state, &lang)?;
-    let webinar = find(&state, &slug).await?;
-    notice(
-        &state,
-        lang,
-        &webinar,
-        "webinar-thanks-title",
-        "webinar-check-inbox",
-        StatusCode::OK,
-    )
 }
 
 #[derive(Template)]

@@ -1,4 +1,5 @@
-//! The SQL of a seat confirmed by mail: a registration of a webinar that asks for it waits as
+//! Seats a script cannot fill. The key a registration keeps of its client (one client's count per
+//! webinar), and the SQL of a seat confirmed by mail: a registration of a webinar that asks for it waits as
 //! `unconfirmed`, holding nothing, until its mailed link is used; then it takes a seat (or a place
 //! on the waitlist) exactly as a registration would have at that moment, under the webinar's lock.
 use jiff::Timestamp;
@@ -6,6 +7,7 @@ use jiff::Timestamp;
 use super::model::{Closed, Registration, RegistrationStatus, registration_state};
 use crate::db::{Db, DbTime, sql};
 use crate::outbox::store::{NewMail, Placement, enqueue_to_visitor};
+use crate::web::state::AppState;
 
 /// How confirming went.
 #[derive(Debug, PartialEq, Eq)]
@@ -105,4 +107,20 @@ pub async fn replaced_link(db: &Db, token: &str) -> anyhow::Result<Option<i64>> 
             .scalar_optional(db)
             .await?,
     )
+}
+
+/// What a registration stores of the client that sent it: a keyed hash of its address and the
+/// webinar, enough to count one client's registrations for one webinar and nothing more (it cannot
+/// be turned back into the address, nor matched across webinars).
+pub fn client_key(state: &AppState, webinar_id: i64, ip: &str) -> String {
+    use blake2::{Blake2s256, Digest};
+    // BLAKE2 is safe to key by prefixing (no length extension).
+    let digest = Blake2s256::new()
+        .chain_update(state.session_key.signing())
+        .chain_update(b"|webinar-client|")
+        .chain_update(webinar_id.to_string().as_bytes())
+        .chain_update(b"|")
+        .chain_update(ip.as_bytes())
+        .finalize();
+    digest.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -798,7 +798,7 @@ async fn one_client_cannot_fill_a_webinars_seats() {
             .scalars(&app.state.db)
             .await
             .unwrap();
-    let key = magnetiq::webinars::public::client_key(&app.state, id, "127.0.0.1");
+    let key = magnetiq::webinars::seat_store::client_key(&app.state, id, "127.0.0.1");
     assert_eq!(keys, vec![key.clone(), key.clone()]);
     assert!(!key.contains("127.0.0.1"));
     // Three more from the same client earlier today (the per-minute limit has long forgotten them).
