@@ -11,17 +11,87 @@ pub fn zone(name: &str) -> Option<TimeZone> {
     TimeZone::get(name).ok()
 }
 
+/// The regions of the zone database's current names; older aliases (`US/Eastern`) are left out.
+const REGIONS: [&str; 10] = [
+    "Africa",
+    "America",
+    "Antarctica",
+    "Arctic",
+    "Asia",
+    "Atlantic",
+    "Australia",
+    "Europe",
+    "Indian",
+    "Pacific",
+];
+
 /// Every zone name people choose from, sorted.
 pub fn names() -> Vec<String> {
     let mut names: Vec<String> = jiff::tz::db()
         .available()
         .map(|n| n.as_str().to_owned())
-        .filter(|n| n.contains('/') && !n.starts_with("Etc/") && !n.starts_with("SystemV/"))
+        .filter(|n| {
+            n.split_once('/')
+                .is_some_and(|(region, _)| REGIONS.contains(&region))
+        })
         .collect();
     names.push("UTC".to_owned());
     names.sort();
     names.dedup();
     names
+}
+
+/// A zone as people pick it: its place in the reader's language where the catalog names it
+/// (`zone-europe-vienna = Wien`), else the IANA place with spaces ("New York"), and its offset
+/// from UTC now ("Wien (UTC+1)", "Kolkata (UTC+5:30)"). "UTC" stays "UTC".
+pub fn label(name: &str, ui: &crate::i18n::Messages) -> String {
+    let Some(zone) = zone(name) else {
+        return name.to_owned();
+    };
+    let Some((_, place)) = name.rsplit_once('/') else {
+        return name.to_owned();
+    };
+    let key = format!("zone-{}", name.to_lowercase().replace(['/', '_'], "-"));
+    let place = ui
+        .get(&key)
+        .map_or_else(|| place.replace('_', " "), str::to_owned);
+    format!("{place} ({})", offset_text(&zone, Timestamp::now()))
+}
+
+/// Every zone grouped by its region ("Europe", "America", …): the region's message id
+/// (`zone-region-europe`) and the zones in it with their labels, sorted by label.
+pub fn grouped(ui: &crate::i18n::Messages) -> Vec<(String, Vec<(String, String)>)> {
+    let mut groups: Vec<(String, Vec<(String, String)>)> = Vec::new();
+    for name in names() {
+        let region = match name.split_once('/') {
+            Some((region, _)) => format!("zone-region-{}", region.to_lowercase()),
+            None => "zone-region-other".to_owned(),
+        };
+        let choice = (label(&name, ui), name);
+        match groups.iter_mut().find(|(r, _)| *r == region) {
+            Some((_, zones)) => zones.push((choice.1, choice.0)),
+            None => groups.push((region, vec![(choice.1, choice.0)])),
+        }
+    }
+    for (_, zones) in &mut groups {
+        zones.sort_by(|a, b| a.1.cmp(&b.1));
+    }
+    groups
+}
+
+/// "UTC+1", "UTC−3:30", "UTC" for zero.
+fn offset_text(zone: &TimeZone, t: Timestamp) -> String {
+    let seconds = zone.to_offset(t).seconds();
+    if seconds == 0 {
+        return "UTC".to_owned();
+    }
+    let sign = if seconds < 0 { '−' } else { '+' };
+    let (hours, minutes) = (seconds.abs() / 3600, seconds.abs() % 3600 / 60);
+    if minutes == 0 {
+        format!("UTC{sign}{hours}")
+    } else {
+        format!("UTC{sign}{hours}:{minutes:02}")
+    }
 }
 
 /// `t` in `zone` as `2026-12-02 20:19 CET`.
@@ -111,6 +181,34 @@ impl LocalTimeError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn offsets_read_as_people_write_them() {
+        let at: Timestamp = "2026-01-15T12:00:00Z".parse().unwrap();
+        let text = |name: &str| offset_text(&zone(name).unwrap(), at);
+        assert_eq!(text("Europe/Berlin"), "UTC+1");
+        assert_eq!(text("Asia/Kolkata"), "UTC+5:30");
+        assert_eq!(text("America/St_Johns"), "UTC−3:30");
+        assert_eq!(text("Europe/London"), "UTC");
+    }
+
+    #[test]
+    fn every_region_and_the_sites_zones_have_names_in_each_language() {
+        let languages = crate::i18n::Languages::parse("en,de").unwrap();
+        let catalog = crate::i18n::Catalog::load(&languages).unwrap();
+        let german = catalog.messages(crate::i18n::Lang::parse("de").unwrap());
+        assert!(label("Europe/Vienna", german).starts_with("Wien (UTC+"));
+        assert!(label("America/New_York", german).starts_with("New York (UTC"));
+        assert_eq!(label("UTC", german), "UTC");
+        for lang in languages.all() {
+            let ui = catalog.messages(*lang);
+            for (region, zones) in grouped(ui) {
+                assert!(ui.get(&region).is_some(), "{lang}: no name for {region}");
+                assert!(!zones.is_empty());
+            }
+        }
+        assert!(names().iter().all(|n| !n.starts_with("US/")));
+    }
 
     #[test]
     fn spring_forward_and_fall_back_times_are_refused_not_shifted() {

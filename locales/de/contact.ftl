@@ -31,6 +31,11 @@ messages-found = { $count ->
    *[other] { $count } Nachrichten
 }
 messages-received = Eingegangen
+messages-name = Name
+messages-company = Firma
+messages-phone = Telefon
+messages-topic = Thema
+messages-text = Nachricht
 messages-status = Status
 message-status-unread = ungelesen
 message-status-read = gelesen

@@ -33,7 +33,7 @@ whitepaper-mail-intro = Hallo { $name }, vielen Dank für Ihr Interesse. Die Sch
 whitepaper-title = Whitepaper
 whitepaper-link-valid = Der Link gilt
 whitepaper-link-valid-text = 7 Tage und für { $downloads } Downloads
-footer-whitepapers = KI Entwicklung
+footer-whitepapers = Neueste Whitepaper
 footer-all-whitepapers = Alle Whitepaper
 
 # Die Redaktion.

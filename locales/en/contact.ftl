@@ -31,6 +31,11 @@ messages-found = { $count ->
    *[other] { $count } messages
 }
 messages-received = Received
+messages-name = Name
+messages-company = Company
+messages-phone = Phone
+messages-topic = Topic
+messages-text = Message
 messages-status = Status
 message-status-unread = unread
 message-status-read = read

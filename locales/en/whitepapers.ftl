@@ -33,7 +33,7 @@ whitepaper-mail-intro = Hello { $name }, thank you for your interest. The button
 whitepaper-title = Whitepaper
 whitepaper-link-valid = The link works
 whitepaper-link-valid-text = for 7 days and { $downloads } downloads
-footer-whitepapers = AI Engineering
+footer-whitepapers = Latest whitepapers
 footer-all-whitepapers = All whitepapers
 
 # The editors' side.

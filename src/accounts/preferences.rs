@@ -21,7 +21,8 @@ use crate::web::state::AppState;
 #[template(path = "admin/account_preferences.html")]
 struct PreferencesPage<'a> {
     layout: AdminLayout<'a>,
-    zones: Vec<String>,
+    /// Every zone by region: (region's message id, [(zone, label)]).
+    zones: Vec<(String, Vec<(String, String)>)>,
     /// The person's own choices (empty: the site's).
     zone: String,
     language: String,
@@ -47,8 +48,8 @@ fn render(
         Section::None,
     );
     let page = PreferencesPage {
+        zones: crate::zones::grouped(layout.ui),
         layout,
-        zones: crate::zones::names(),
         zone,
         language,
         site_zone: state.config.timezone.clone(),
@@ -61,7 +62,7 @@ impl PreferencesPage<'_> {
     fn site_zone_label(&self) -> String {
         self.layout.ui.t_args(
             "preferences-zone-site",
-            &[("zone", self.site_zone.clone().into())],
+            &[("zone", self.layout.zone_label(&self.site_zone).into())],
         )
     }
 }

@@ -7,7 +7,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use crate::audit::{AuditEntry, store as audit};
+use crate::audit::{AuditLine, store as audit};
 use crate::auth::login::html;
 use crate::content::PageStatus;
 use crate::content::review;
@@ -26,7 +26,7 @@ struct Dashboard<'a> {
     /// Submissions waiting for review (reviewers), and this person's newest ones.
     review_queue: Vec<review::admin::Item>,
     my_submissions: Vec<review::admin::Item>,
-    recent: Vec<AuditEntry>,
+    recent: Vec<AuditLine>,
     scheduled: Vec<(i64, String, String)>,
     untranslated: Vec<(i64, String, Vec<Lang>)>,
     upcoming: Vec<crate::booking::store::BookingListing>,
@@ -99,7 +99,7 @@ pub async fn dashboard(
             let webinars = crate::webinars::store::upcoming(&state.db, jiff::Timestamp::now(), 5)
                 .await?
                 .iter()
-                .map(|w| crate::webinars::admin::Row::of(w, lang, default))
+                .map(|w| crate::webinars::admin::Row::of(w, layout.ui, default))
                 .collect();
             let registrations = crate::webinars::store::recent_registrations(&state.db, 8)
                 .await?
@@ -162,6 +162,10 @@ pub async fn dashboard(
         .await?
         .iter()
         .map(|s| review::admin::Item::of(s, &state, layout.ui))
+        .collect();
+    let recent = recent
+        .into_iter()
+        .map(|e| AuditLine::of(e, layout.ui))
         .collect();
     let page = Dashboard {
         layout,

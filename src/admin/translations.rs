@@ -132,7 +132,7 @@ pub async fn matrix(
     let ui = state.catalog.messages(layout.lang);
     let default = state.config.languages.default_lang();
     let langs = state.config.languages.all().to_vec();
-    let name = |l: Lang| state.catalog.messages(l).t("language-name").to_owned();
+    let name = |l: Lang| ui.language_name(l);
     let targets: Vec<(Lang, String)> = langs
         .iter()
         .filter(|l| **l != default)

@@ -5,7 +5,8 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::store::{self, AuditEntry};
+use super::AuditLine;
+use super::store;
 use crate::auth::login::html;
 use crate::error::AppError;
 use crate::web::admin_layout::{AdminLayout, Section};
@@ -18,7 +19,7 @@ const PER_PAGE: i64 = 50;
 #[template(path = "admin/audit.html")]
 struct AuditPage<'a> {
     layout: AdminLayout<'a>,
-    entries: Vec<AuditEntry>,
+    entries: Vec<AuditLine>,
     page: i64,
     pages: i64,
 }
@@ -52,6 +53,10 @@ pub async fn list(
         Some(&session),
         Section::Audit,
     );
+    let entries = entries
+        .into_iter()
+        .map(|e| AuditLine::of(e, layout.ui))
+        .collect();
     Ok(html(
         StatusCode::OK,
         AuditPage {

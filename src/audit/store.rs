@@ -27,6 +27,10 @@ pub async fn record(
     target: Option<&str>,
     ip: Option<&str>,
 ) -> anyhow::Result<()> {
+    debug_assert!(
+        crate::audit::ACTIONS.contains(&action),
+        "the audit action {action} is not in audit::ACTIONS"
+    );
     let (user_id, email) = match actor {
         Actor::User { id, email } => (Some(id), email),
         Actor::Typed(email) => (None, email),

@@ -173,7 +173,7 @@ fn render(
         .languages
         .all()
         .iter()
-        .map(|l| (*l, state.catalog.messages(*l).t("language-name").to_owned()))
+        .map(|l| (*l, layout.ui.language_name(*l)))
         .collect();
     let weekdays = WEEKDAYS
         .iter()

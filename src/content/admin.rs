@@ -278,7 +278,7 @@ pub async fn create(
                 flash(&session, ui.t("page-saved"));
                 return Ok(see_other(&format!("/admin/pages/{id}")));
             }
-            Err(e) => add_save_error(&state, &mut errors, &e, ui),
+            Err(e) => add_save_error(&mut errors, &e, ui),
         }
     }
     let view = form_view_from_input(&state, &form, None, 0, "draft");
@@ -434,7 +434,7 @@ pub async fn save(
                 message = ui.t("page-stale");
             }
             Err(SaveError::NotFound) => return Err(AppError::NotFound),
-            Err(e) => add_save_error(&state, &mut errors, &e, ui),
+            Err(e) => add_save_error(&mut errors, &e, ui),
         }
     }
     let (current_status, _) = status_label(&current.status);
@@ -471,7 +471,7 @@ async fn render_edit(
     state: &AppState,
     user: &CurrentUser,
     session: Option<&Session>,
-    form: PageFormView,
+    mut form: PageFormView,
     errors: HashMap<&'static str, Cow<'_, str>>,
     error: Option<&str>,
     blocks: Vec<Block>,
@@ -485,6 +485,9 @@ async fn render_edit(
         session,
         Section::Pages,
     );
+    for fields in &mut form.languages {
+        fields.name = layout.ui.language_name(fields.lang);
+    }
     let default = state.config.languages.default_lang();
     let parents = store::page_summaries(&state.db)
         .await?
@@ -537,6 +540,7 @@ async fn render_edit(
     Ok(html(status, page.render()?))
 }
 
+/// The page's fields per language; `render_edit` names each language in the admin's own.
 fn lang_fields(state: &AppState, map: &FormMap) -> Vec<LangFields> {
     let get = |k: String| map.get(&k).cloned().unwrap_or_default();
     state
@@ -546,7 +550,7 @@ fn lang_fields(state: &AppState, map: &FormMap) -> Vec<LangFields> {
         .iter()
         .map(|l| LangFields {
             lang: *l,
-            name: state.catalog.messages(*l).t("language-name").to_owned(),
+            name: String::new(),
             slug: get(format!("slug.{l}")),
             title: get(format!("title.{l}")),
             summary: get(format!("summary.{l}")),

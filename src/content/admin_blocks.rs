@@ -61,9 +61,13 @@ struct InputView {
     value: String,
     multiline: bool,
     rows: usize,
-    options: Vec<&'static str>,
-    number: bool,
-    invalid: bool,
+    /// A select's values, each with its label in the admin's language.
+    options: Vec<(&'static str, String)>,
+    /// A number input's bounds.
+    number: Option<(u64, u64)>,
+    required: bool,
+    /// What is wrong with the value sent, shown under the field.
+    invalid: Option<String>,
     /// Translate mode: carried unchanged (another language, or a value with no language).
     hidden: bool,
     /// Translate mode: the default language's text of this field.
@@ -419,7 +423,7 @@ async fn render_block(
                 label = format!("{label} {}", n + 1);
             }
             if let Some(l) = lang {
-                label = format!("{label} ({})", state.catalog.messages(l).t("language-name"));
+                label = format!("{label} ({})", layout.ui.language_name(l));
             }
             let source = translate.filter(|t| lang == Some(*t)).map(|t| {
                 let stem = name.strip_suffix(t.as_str()).unwrap_or(&name);
@@ -444,7 +448,12 @@ async fn render_block(
             inputs.push(InputView {
                 chooser,
                 links: link_list,
-                value: values.get(&name).cloned().unwrap_or_default(),
+                value: match (values.get(&name), field.input) {
+                    (Some(v), _) => v.clone(),
+                    // A new block starts from the field's default.
+                    (None, Input::Number { default, .. }) => default.to_string(),
+                    (None, _) => String::new(),
+                },
                 name,
                 label,
                 lang,
@@ -455,15 +464,34 @@ async fn render_block(
                     3
                 },
                 options: match field.input {
-                    Input::Select(options) => options.to_vec(),
+                    Input::Select(options) => options
+                        .iter()
+                        .map(|o| {
+                            let label = layout.ui.get(&format!("option-{o}")).unwrap_or(o);
+                            (*o, label.to_owned())
+                        })
+                        .collect(),
                     _ => Vec::new(),
                 },
                 choices: match field.input {
                     Input::Consultant => consultants.clone(),
                     _ => Vec::new(),
                 },
-                number: field.input == Input::Number,
-                invalid: missing.contains(&field.path),
+                number: match field.input {
+                    Input::Number { min, max, .. } => Some((min, max)),
+                    _ => None,
+                },
+                required: field.required,
+                // A text needed in one language is asked for in the default one.
+                invalid: (missing.contains(&field.path) && lang.is_none_or(|l| l == default)).then(
+                    || match field.input {
+                        Input::Number { min, max, .. } => layout.ui.t_args(
+                            "field-number-between",
+                            &[("min", min.into()), ("max", max.into())],
+                        ),
+                        _ => layout.t("field-needed").to_owned(),
+                    },
+                ),
                 hidden: field.input == Input::Dimension
                     || (translate.is_some() && lang != translate),
                 source,

@@ -13,7 +13,12 @@ pub enum Input {
     Line,
     Text,
     Markdown,
-    Number,
+    /// A whole number from `min` to `max`, `default` in a new block.
+    Number {
+        min: u64,
+        max: u64,
+        default: u64,
+    },
     Select(&'static [&'static str]),
     /// An image chosen from the media library (a grid of thumbnails), or another address typed.
     Image,
@@ -83,6 +88,13 @@ fn f(
         input,
     }
 }
+
+/// How many webinars or whitepapers a teaser lists (as `BlockKind::parse` accepts).
+const TEASER_COUNT: Input = Input::Number {
+    min: 1,
+    max: super::blocks::MAX_TEASERS as u64,
+    default: 3,
+};
 
 /// The fields of a block type; `items` is how many feature rows to offer.
 pub fn fields(block_type: &str, items: usize) -> Vec<Field> {
@@ -188,11 +200,11 @@ pub fn fields(block_type: &str, items: usize) -> Vec<Field> {
         ],
         "webinar_teaser" => vec![
             f("title", "field-title", true, false, Line),
-            f("count", "field-teaser-count", false, true, Number),
+            f("count", "field-teaser-count", false, true, TEASER_COUNT),
         ],
         "whitepaper_teaser" => vec![
             f("title", "field-title", true, false, Line),
-            f("count", "field-teaser-count", false, true, Number),
+            f("count", "field-teaser-count", false, true, TEASER_COUNT),
             f("category", "field-teaser-category", false, false, Line),
         ],
         "contact_form" => vec![
@@ -420,7 +432,15 @@ pub fn unflatten(
             }
             any = true;
             let value = match field.input {
-                Input::Number | Input::Dimension => raw
+                Input::Number { min, max, .. } => match raw.trim().parse::<u64>() {
+                    Ok(n) if (min..=max).contains(&n) => Value::from(n),
+                    // Not a number in range: the field is marked, nothing is stored.
+                    _ => {
+                        missing.push(field.path.clone());
+                        continue;
+                    }
+                },
+                Input::Dimension => raw
                     .trim()
                     .parse::<u64>()
                     .map(Value::from)
@@ -439,7 +459,7 @@ pub fn unflatten(
             };
             set_path(&mut root, &name, value);
         }
-        if field.required && !any {
+        if field.required && !any && !missing.contains(&field.path) {
             missing.push(field.path.clone());
         }
     }

@@ -157,7 +157,6 @@ pub(super) fn parse_page_form<'a>(
 }
 
 pub(super) fn add_save_error<'a>(
-    state: &AppState,
     errors: &mut HashMap<&'static str, Cow<'a, str>>,
     e: &SaveError,
     ui: &'a crate::i18n::Messages,
@@ -165,7 +164,7 @@ pub(super) fn add_save_error<'a>(
     match e {
         SaveError::SlugTaken => errors.insert("slug", ui.t("error-slug-taken").into()),
         SaveError::SlugTakenIn(lang) => {
-            let language = state.catalog.messages(*lang).t("language-name").to_owned();
+            let language = ui.language_name(*lang);
             let message = ui.t_args("error-slug-taken-in", &[("language", language.into())]);
             errors.insert("slugs-lang", lang.to_string().into());
             errors.insert("slugs", message.into())

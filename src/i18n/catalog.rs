@@ -117,6 +117,20 @@ impl Messages {
         }
     }
 
+    /// The message `id` if the catalog has it (for values that may or may not have a label).
+    pub fn get(&self, id: &str) -> Option<&str> {
+        self.plain.get(id).map(String::as_str)
+    }
+
+    /// `lang`'s name in this catalog's language ("German" in English, "Deutsch" in German); its
+    /// code when the catalog has no name for it.
+    pub fn language_name(&self, lang: Lang) -> String {
+        self.plain
+            .get(&format!("language-{lang}"))
+            .cloned()
+            .unwrap_or_else(|| lang.to_string())
+    }
+
     /// The version of a consent sentence, as a consent records it: `{id}/{version}` from the
     /// message's `.version` attribute (`lead-consent/2026-11`). A changed text gets a new version in
     /// the Fluent file, so what someone agreed to earlier keeps its own.

@@ -358,20 +358,6 @@ async fn render_edit(
 ) -> Result<HttpResponse, AppError> {
     let item = store::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
     let alt: Localized<String> = serde_json::from_str(&item.alt).unwrap_or_default();
-    let alts = state
-        .config
-        .languages
-        .all()
-        .iter()
-        .map(|l| {
-            (
-                *l,
-                state.catalog.messages(*l).t("language-name").to_owned(),
-                alt.exact(*l).cloned().unwrap_or_default(),
-            )
-        })
-        .collect();
-    let used_on = store::used_on(&state.db, &item.file_name).await?;
     let layout = AdminLayout::new(
         req,
         state,
@@ -380,6 +366,20 @@ async fn render_edit(
         session,
         Section::Media,
     );
+    let alts = state
+        .config
+        .languages
+        .all()
+        .iter()
+        .map(|l| {
+            (
+                *l,
+                layout.ui.language_name(*l),
+                alt.exact(*l).cloned().unwrap_or_default(),
+            )
+        })
+        .collect();
+    let used_on = store::used_on(&state.db, &item.file_name).await?;
     Ok(html(
         status,
         MediaEdit {

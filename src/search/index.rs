@@ -203,7 +203,8 @@ pub fn push(out: &mut String, text: &str) {
         return;
     }
     if !out.is_empty() {
-        out.push_str(if out.ends_with(['.', '!', '?', ':']) {
+        // A sentence ends where a full stop is; a question (an FAQ's) keeps its answer apart.
+        out.push_str(if out.ends_with(['.', '!', ':']) {
             " "
         } else {
             " · "
@@ -227,7 +228,10 @@ pub fn plain_markdown(markdown: &str) -> String {
                     }
                 }
             }
-            '[' | ']' | '*' | '_' | '`' | '#' | '>' | '|' => out.push(' '),
+            // Emphasis and link brackets sit against the words they mark ("**fast**,"): they
+            // go without a trace, so no space lands before the comma after them.
+            '[' | ']' | '*' | '`' => {}
+            '_' | '#' | '>' | '|' => out.push(' '),
             '\n' | '\r' | '\t' => out.push(' '),
             c => out.push(c),
         }
@@ -247,6 +251,22 @@ fn clean(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn marks_leave_no_space_before_punctuation_and_questions_stay_apart_from_answers() {
+        assert_eq!(
+            plain_markdown("We build **fast**, *tested* [software](/en/services), `daily`."),
+            "We build fast, tested software, daily."
+        );
+        let mut out = String::new();
+        push(&mut out, "How long does a project take?");
+        push(&mut out, "Usually six weeks.");
+        push(&mut out, "Next");
+        assert_eq!(
+            out,
+            "How long does a project take? · Usually six weeks. Next"
+        );
+    }
 
     #[test]
     fn localized_text_takes_the_language_or_the_default_and_skips_addresses() {

@@ -40,7 +40,8 @@ struct UsersPage<'a> {
     layout: AdminLayout<'a>,
     users: Vec<UserListing>,
     invitations: Vec<crate::accounts::store::Invitation>,
-    languages: Vec<String>,
+    /// The site's languages: (code, name in the admin's language).
+    languages: Vec<(String, String)>,
     two_factor_required: bool,
     review_required: bool,
     now: time::OffsetDateTime,
@@ -90,19 +91,20 @@ async fn render_list(
     let mut form = form;
     form.entry("language".to_owned())
         .or_insert_with(|| state.config.languages.default_lang().to_string());
+    let languages = state
+        .config
+        .languages
+        .all()
+        .iter()
+        .map(|l| (l.to_string(), layout.ui.language_name(*l)))
+        .collect();
     Ok(html(
         status,
         UsersPage {
             layout,
             users,
             invitations,
-            languages: state
-                .config
-                .languages
-                .all()
-                .iter()
-                .map(ToString::to_string)
-                .collect(),
+            languages,
             two_factor_required: crate::auth::two_factor::required(&state.db).await?,
             review_required: crate::content::review::store::required(&state.db).await?,
             now: crate::db::now(),

@@ -43,7 +43,9 @@ pub struct AdminLayout<'a> {
     pub flash: Option<String>,
     pub section: Section,
     pub css_href: &'a str,
+    /// Each language of the site, its name in the admin's language, and whether it is the admin's.
     pub languages: Vec<(Lang, String, bool)>,
+    catalog: &'a crate::i18n::Catalog,
     pub here: String,
     /// The zone every time on the page is shown in: the person's, else the site's.
     pub zone: jiff::tz::TimeZone,
@@ -51,6 +53,11 @@ pub struct AdminLayout<'a> {
 }
 
 impl<'a> AdminLayout<'a> {
+    /// A time zone as people read it: "Berlin (UTC+1)", "Wien (UTC+1)".
+    pub fn zone_label(&self, name: &str) -> String {
+        crate::zones::label(name, self.ui)
+    }
+
     pub fn new(
         req: &HttpRequest,
         state: &'a AppState,
@@ -79,6 +86,7 @@ impl<'a> AdminLayout<'a> {
         AdminLayout {
             lang,
             ui: state.catalog.messages(lang),
+            catalog: &state.catalog,
             site_name: &state.config.site_name,
             user,
             csrf_token,
@@ -93,7 +101,7 @@ impl<'a> AdminLayout<'a> {
                 .map(|l| {
                     (
                         *l,
-                        state.catalog.messages(*l).t("language-name").to_owned(),
+                        state.catalog.messages(lang).language_name(*l),
                         *l == lang,
                     )
                 })
@@ -123,6 +131,11 @@ impl<'a> AdminLayout<'a> {
     pub fn t_count<N: Copy + TryInto<i64>>(&self, id: &str, count: &N) -> String {
         let count: i64 = (*count).try_into().unwrap_or(i64::MAX);
         self.ui.t_args(id, &[("count", count.into())])
+    }
+
+    /// `lang`'s name in itself, as the language switcher offers it.
+    pub fn native_name(&self, lang: &Lang) -> &'a str {
+        self.catalog.messages(*lang).t("language-name")
     }
 
     pub fn is(&self, section: Section) -> bool {

@@ -134,6 +134,11 @@ pub struct Layout<'a> {
 }
 
 impl<'a> Layout<'a> {
+    /// A time zone as people read it: "Berlin (UTC+1)", "Wien (UTC+1)".
+    pub fn zone_label(&self, name: &str) -> String {
+        crate::zones::label(name, self.ui)
+    }
+
     pub fn new(state: &'a AppState, lang: Lang, here: Here<'_>, now: OffsetDateTime) -> Layout<'a> {
         let langs = &state.config.languages;
         let default = langs.default_lang();

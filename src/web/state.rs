@@ -57,7 +57,7 @@ struct Extensions(
 /// The teaser lists by name (`webinars`, `whitepapers`).
 type TeaserLists = std::collections::BTreeMap<&'static str, Arc<Vec<Teaser>>>;
 
-/// Something the site's frame points to (the footer's "Knowledge Program" and "AI Engineering"
+/// Something the site's frame points to (the footer's upcoming webinars and latest whitepapers
 /// columns, teaser blocks): a feature keeps its list, the frame reads it without a query.
 #[derive(Clone, Debug)]
 pub struct Teaser {

@@ -37,14 +37,16 @@ pub struct Row {
 }
 
 impl Row {
-    pub fn of(w: &Webinar, lang: Lang, default: Lang) -> Row {
+    /// `w` as the admin lists it, in `ui`'s language ("Montag, 14.12.2026, 10:00 Berlin (UTC+1)").
+    pub fn of(w: &Webinar, ui: &crate::i18n::Messages, default: Lang) -> Row {
+        let lang = ui.lang();
         Row {
             id: w.id,
             title: w.title.text(lang, default).to_owned(),
             when: format!(
-                "{} ({})",
+                "{} {}",
                 local_time(w.starts_at, w.zone_name(), lang),
-                w.zone_name()
+                crate::zones::label(w.zone_name(), ui)
             ),
             status: w.status,
             registered: w.registered,
@@ -100,7 +102,7 @@ pub async fn list(
         Some(&session),
         Section::Webinars,
     );
-    let (lang, default) = (layout.lang, state.config.languages.default_lang());
+    let (ui, default) = (layout.ui, state.config.languages.default_lang());
     let now = Timestamp::now();
     let (past, upcoming): (Vec<&Webinar>, Vec<&Webinar>) =
         webinars.iter().partition(|w| w.is_past(now));
@@ -110,9 +112,9 @@ pub async fn list(
         upcoming: upcoming
             .iter()
             .rev()
-            .map(|w| Row::of(w, lang, default))
+            .map(|w| Row::of(w, ui, default))
             .collect(),
-        past: past.iter().map(|w| Row::of(w, lang, default)).collect(),
+        past: past.iter().map(|w| Row::of(w, ui, default)).collect(),
     };
     Ok(html(StatusCode::OK, page.render()?))
 }
@@ -272,7 +274,7 @@ async fn render(
         .languages
         .all()
         .iter()
-        .map(|l| (*l, state.catalog.messages(*l).t("language-name").to_owned()))
+        .map(|l| (*l, layout.ui.language_name(*l)))
         .collect();
     let photos = crate::media::store::list(&state.db)
         .await?

@@ -96,7 +96,7 @@ pub async fn list(
     );
     let default = state.config.languages.default_lang();
     let page = RegistrationsPage {
-        webinar: super::admin::Row::of(&w, layout.lang, default),
+        webinar: super::admin::Row::of(&w, layout.ui, default),
         layout,
         rows,
         statuses: &RegistrationStatus::ALL,

@@ -215,7 +215,7 @@ async fn render(
         .languages
         .all()
         .iter()
-        .map(|l| (*l, state.catalog.messages(*l).t("language-name").to_owned()))
+        .map(|l| (*l, layout.ui.language_name(*l)))
         .collect();
     let media = crate::media::store::list(&state.db).await?;
     let default = state.config.languages.default_lang();

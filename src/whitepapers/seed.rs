@@ -30,7 +30,7 @@ struct Demo {
     body: (&'static [&'static str], &'static [&'static str]),
 }
 
-const AI_ENGINEERING: (&str, &str, &str) = ("ai-engineering", "AI Engineering", "KI Entwicklung");
+const AI_ENGINEERING: (&str, &str, &str) = ("ai-engineering", "AI Engineering", "KI-Entwicklung");
 const STRATEGY: (&str, &str, &str) = ("strategy", "Strategy", "Strategie");
 
 const DEMOS: [Demo; 3] = [

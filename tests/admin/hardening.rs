@@ -338,7 +338,7 @@ async fn the_audit_log_is_for_admins_and_keeps_no_stranger_typed_identifier() {
 
     let admin_view = app.page("/admin").await;
     let rows = texts(&admin_view, ".recent-changes td").join(" ");
-    assert!(rows.contains("login-failed") && rows.contains("unknown address"));
+    assert!(rows.contains("Sign-in failed") && rows.contains("unknown address"));
     assert!(!rows.contains("Secret-Password-123"));
 
     let ben = signed_in_browser(&app, "ben@magnetiq.test", SAFARI).await;

@@ -1094,7 +1094,7 @@ async fn the_translation_matrix_shows_missing_partial_and_stale_translations() {
     let note = texts(&stale, &format!("tr[data-page-id='{id}'] .stale-note"));
     assert_eq!(note.len(), 1);
     assert!(
-        note[0].starts_with("Deutsch older than the English edit of"),
+        note[0].starts_with("German older than the English edit of"),
         "{note:?}"
     );
     // Translated again: no longer stale.
@@ -1287,4 +1287,52 @@ async fn the_translation_matrix_covers_webinars_and_whitepapers_and_leaves_draft
         count(&after, "tr[data-kind='translations-kind-page']"),
         pages_before
     );
+}
+
+#[tokio::test]
+async fn a_block_form_marks_what_it_needs_and_names_each_mistake_in_the_admins_language() {
+    let app = TestApp::signed_in("editor").await;
+    assert_eq!(
+        app.get("/admin/language/de?next=/admin").await.status(),
+        303
+    );
+    let page = page_id(&app, "about").await;
+    let form = format!("/admin/pages/{page}/blocks/new?type=webinar_teaser");
+    let html = app.page(&form).await;
+    assert_eq!(attrs(&html, "input[name=count]", "type"), ["number"]);
+    assert_eq!(
+        attrs(&html, "input[name=count]", "value"),
+        ["3"],
+        "a default"
+    );
+    assert_eq!(attrs(&html, "input[name=count]", "min"), ["1"]);
+    let required = texts(&html, "label .required-mark");
+    assert_eq!(required, ["(Pflichtfeld)"], "the needed field is marked");
+
+    let refused = app
+        .post_form(
+            &form,
+            &format!("/admin/pages/{page}/blocks/new?type=webinar_teaser"),
+            &[
+                ("version", &version(&app, page).await),
+                ("title.en", "Next dates <b>"),
+                ("count", "99"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), 422);
+    let html = scraper::Html::parse_document(&refused.text().await.unwrap());
+    assert_eq!(attrs(&html, "input[name=count]", "aria-invalid"), ["true"]);
+    assert_eq!(attrs(&html, "input[name=count]", "value"), ["99"], "kept");
+    assert_eq!(
+        attrs(&html, "input[name='title.en']", "value"),
+        ["Next dates <b>"]
+    );
+    let errors = texts(&html, ".field-error");
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].contains("1") && errors[0].contains("12"),
+        "{errors:?}"
+    );
+    assert!(errors[0].contains("ganze Zahl"), "German: {errors:?}");
 }

@@ -526,6 +526,14 @@ async fn a_live_page_changes_through_a_draft_of_changes() {
         "no save button on a live page"
     );
     assert_eq!(count(&form, "form[action$='/changes']"), 1);
+    assert_eq!(
+        count(
+            &form,
+            "fieldset.form-whole[disabled] input[name='title.en']"
+        ),
+        1,
+        "what the author cannot save is read-only"
+    );
     let started = post(
         &author,
         &app,
@@ -585,9 +593,11 @@ async fn a_live_page_changes_through_a_draft_of_changes() {
         .map(|(k, _)| k.clone())
         .find(|k| k.ends_with(".en"))
         .expect("an English text in the first block");
+    let mut changed_value = String::new();
     for (k, v) in form_fields.iter_mut() {
         if *k == changed_key {
-            *v = "Reviewed new words".to_owned();
+            *v = format!("{v} Reviewed new words");
+            changed_value = v.clone();
         }
     }
     let v = version(&app, draft).await;
@@ -616,8 +626,25 @@ async fn a_live_page_changes_through_a_draft_of_changes() {
     let changed = texts(&detail, ".diff-changed .after");
     assert_eq!(
         changed,
-        vec!["Reviewed new words"],
+        vec![changed_value.clone()],
         "only the changed value"
+    );
+    let marked = |html: &scraper::Html| -> Vec<String> {
+        texts(html, ".diff-changed .after ins")
+            .iter()
+            .map(|t| t.trim().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        marked(&detail),
+        ["Reviewed new words"],
+        "only the new words"
+    );
+    assert_eq!(count(&detail, ".diff-changed .before del"), 0);
+    assert_eq!(
+        count(&detail, "textarea[name=comment]"),
+        1,
+        "one comment box"
     );
     let approved = post(
         &editor,
@@ -632,6 +659,10 @@ async fn a_live_page_changes_through_a_draft_of_changes() {
     let after = app.get("/en/about").await;
     assert_eq!(after.status(), 200, "the same address");
     assert!(after.text().await.unwrap().contains("Reviewed new words"));
+    // The history keeps what changed after the draft of changes is gone.
+    let (_, history) = html_of(&editor, &app, &format!("/admin/review/{submission}")).await;
+    assert_eq!(texts(&history, ".diff-changed .after"), vec![changed_value]);
+    assert_eq!(marked(&history), ["Reviewed new words"]);
     let drafts: i64 = magnetiq::db::sql("SELECT count(*) FROM pages WHERE id = $1")
         .bind(draft)
         .scalar(&app.state.db)

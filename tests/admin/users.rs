@@ -191,7 +191,7 @@ async fn the_audit_log_pages_through_every_change() {
     assert_eq!(texts(&first, ".audit-table tbody tr").len(), 50);
     assert_eq!(
         texts(&first, ".audit-table tbody tr td:nth-child(3)")[0],
-        "login",
+        "Signed in",
         "newest first"
     );
     assert_eq!(

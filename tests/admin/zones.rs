@@ -191,3 +191,63 @@ async fn a_persons_language_is_the_admins_until_they_switch_in_a_browser() {
     let html = app.page("/admin").await;
     assert_eq!(attrs(&html, "html", "lang"), ["de"]);
 }
+
+#[tokio::test]
+async fn zones_and_audit_entries_read_as_words_in_the_admins_language() {
+    let app = TestApp::signed_in("admin").await;
+    assert_eq!(
+        set_preferences(&app, "Europe/Vienna", "de").await.status(),
+        303
+    );
+    let html = app.page("/admin/account/preferences").await;
+    let chosen = texts(&html, "#time_zone option[selected]");
+    assert_eq!(chosen.len(), 1);
+    assert!(chosen[0].starts_with("Wien (UTC+"), "{chosen:?}");
+    let regions = attrs(&html, "#time_zone optgroup", "label");
+    assert!(regions.contains(&"Europa".to_owned()), "{regions:?}");
+    assert!(
+        texts(&html, "#time_zone option")
+            .iter()
+            .all(|o| !o.contains('/')),
+        "no raw zone names"
+    );
+
+    // A page saved and the preferences changed: the log says so in German, and links the page.
+    let about: i64 = magnetiq::db::sql("SELECT id FROM pages WHERE slug = 'about'")
+        .scalar(&app.state.db)
+        .await
+        .unwrap();
+    let duplicated = app
+        .post_form(
+            &format!("/admin/pages/{about}/duplicate"),
+            &format!("/admin/pages/{about}"),
+            &[],
+        )
+        .await;
+    assert_eq!(duplicated.status(), 303);
+    let log = app.page("/admin/audit").await;
+    let actions = texts(&log, ".audit-table tbody td:nth-child(3)");
+    assert!(
+        actions.contains(&"Einstellungen geändert".to_owned()),
+        "{actions:?}"
+    );
+    assert!(
+        actions.contains(&"Seite dupliziert".to_owned()),
+        "{actions:?}"
+    );
+    assert!(
+        actions.iter().all(|a| !a.contains('-')),
+        "no codes: {actions:?}"
+    );
+    let copy = attrs(&log, ".audit-table tbody td a", "href")
+        .into_iter()
+        .find_map(|h| h.strip_prefix("/admin/pages/").map(str::to_owned))
+        .expect("the copied page is a link");
+    assert_ne!(copy, about.to_string());
+    assert!(texts(&log, ".audit-table tbody td a").contains(&format!("Seite {copy}")));
+    let details = texts(&log, ".audit-table tbody td .muted");
+    assert!(
+        details.iter().any(|d| d.contains(&format!("page {about}"))),
+        "{details:?}"
+    );
+}

@@ -137,7 +137,7 @@ async fn editors_give_a_page_its_own_address_per_language_and_addresses_stay_uni
     );
     assert_eq!(
         texts(&html, "#slug-de-error"),
-        vec!["Another page already answers at this address in Deutsch."]
+        vec!["Another page already answers at this address in German."]
     );
     // ... nor answer at it by its English slug while it has no German one.
     let clash = app

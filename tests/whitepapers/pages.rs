@@ -45,7 +45,7 @@ async fn the_demo_library_lists_three_whitepapers_filtered_by_plain_links() {
     // German speaks German, with the German labels.
     let html = app.page("/de/whitepapers").await;
     assert_eq!(texts(&html, "h1"), ["Whitepaper"]);
-    assert!(texts(&html, ".whitepaper-filters a").contains(&"KI Entwicklung".to_owned()));
+    assert!(texts(&html, ".whitepaper-filters a").contains(&"KI-Entwicklung".to_owned()));
     assert!(
         texts(&html, ".whitepaper-card h2").contains(&"Bereit für die KI-Verordnung".to_owned())
     );
@@ -148,7 +148,8 @@ async fn what_editors_type_is_escaped_everywhere_it_shows() {
 #[tokio::test]
 async fn the_footer_and_the_teaser_block_list_the_latest_and_follow_edits() {
     let app = spawn().await;
-    let footer = |html: &scraper::Html| texts(html, "footer nav[aria-label='AI Engineering'] a");
+    let footer =
+        |html: &scraper::Html| texts(html, "footer nav[aria-label='Latest whitepapers'] a");
     let before = app.page("/en/about").await;
     assert_eq!(
         footer(&before),
@@ -162,7 +163,7 @@ async fn the_footer_and_the_teaser_block_list_the_latest_and_follow_edits() {
     );
     let german = app.page("/de/ueber-uns").await;
     assert_eq!(
-        texts(&german, "footer nav[aria-label='KI Entwicklung'] a")
+        texts(&german, "footer nav[aria-label='Neueste Whitepaper'] a")
             .last()
             .unwrap(),
         "Alle Whitepaper"

@@ -47,7 +47,7 @@ impl Item {
             id: s.id,
             page_id: s.page_id,
             title: title.text(ui.lang(), default).to_owned(),
-            changes: s.draft_of.is_some(),
+            changes: s.draft_of.is_some() || s.before_snapshot.is_some(),
             submitter: s.submitter.clone().unwrap_or_default(),
             submitted_at: s.submitted_at.to_text(),
             message: s.message.clone(),
@@ -147,9 +147,10 @@ pub async fn list(
 pub struct DiffRow {
     pub part: String,
     pub field: String,
+    /// The language's name in the admin's language; empty for values without one.
     pub lang: String,
-    pub before: String,
-    pub after: String,
+    pub before: Vec<diff::Piece>,
+    pub after: Vec<diff::Piece>,
     pub change: &'static str,
 }
 
@@ -159,6 +160,8 @@ struct ReviewDetail<'a> {
     layout: AdminLayout<'a>,
     item: Item,
     rows: Vec<DiffRow>,
+    /// How many rows differ, and how many parts stayed as they were.
+    changed: usize,
     unchanged: usize,
     /// This person may approve or send back (a reviewer, not on their own unless admin).
     may_decide: bool,
@@ -252,10 +255,12 @@ async fn render_detail(
         .snapshot
         .parse()
         .map_err(|e| AppError::Internal(e.into()))?;
-    // A draft of changes compares with its live page as it is now; a new page with nothing.
-    let live = match s.draft_of {
-        Some(live) => store::snapshot(&state.db, live).await?,
-        None => None,
+    // A draft of changes compares with its live page as it is now, an approved one with the live
+    // page as it was when approved; a new page with nothing.
+    let live = match (&s.before_snapshot, s.draft_of) {
+        (Some(before), _) => Some(before.clone()),
+        (None, Some(live)) => store::snapshot(&state.db, live).await?,
+        (None, None) => None,
     };
     let live: Option<serde_json::Value> = live
         .map(|text| serde_json::from_str(&text))
@@ -269,20 +274,30 @@ async fn render_detail(
         .map(|l| l.as_str())
         .collect();
     let d = diff::diff(live.as_ref(), &submitted, &langs, &UiLabels(layout.ui));
-    let rows = d
+    let rows: Vec<DiffRow> = d
         .rows
         .into_iter()
-        .map(|r| DiffRow {
-            part: r.part,
-            field: r.field,
-            lang: r.lang,
-            before: r.before,
-            after: r.after,
-            change: r.change.as_str(),
+        .map(|r| {
+            let (before, after) = diff::words(&r.before, &r.after);
+            let lang = state
+                .config
+                .languages
+                .find(&r.lang)
+                .map(|l| layout.ui.t(&format!("language-{}", l.as_str())).to_owned())
+                .unwrap_or_default();
+            DiffRow {
+                part: r.part,
+                field: r.field,
+                lang,
+                before,
+                after,
+                change: r.change.as_str(),
+            }
         })
         .collect();
     let page = ReviewDetail {
         item: Item::of(s, state, layout.ui),
+        changed: rows.len(),
         rows,
         unchanged: d.unchanged,
         may_decide: may_decide(user, s),

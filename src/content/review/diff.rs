@@ -2,8 +2,10 @@
 //! by block, in each language. Blocks are compared by position; a block whose type changed shows as
 //! removed and added.
 use std::collections::BTreeSet;
+use std::time::Duration;
 
 use serde_json::Value;
+use similar::{ChangeTag, TextDiff};
 
 use super::super::block_form::flatten;
 
@@ -142,6 +144,73 @@ fn compare(out: &mut Diff, part: &str, before: &Value, after: &Value, langs: &[&
     }
 }
 
+/// A run of text on one side of a changed value; `changed` when the other side lacks it.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Piece {
+    pub text: String,
+    pub changed: bool,
+}
+
+/// The value before and after, each cut into runs of words that stayed and words that went (before)
+/// or came (after). A value added or removed whole is one changed run. Long values that the diff
+/// cannot settle in 50 ms are approximated, never waited on.
+pub fn words(before: &str, after: &str) -> (Vec<Piece>, Vec<Piece>) {
+    let (mut old, mut new) = (Vec::new(), Vec::new());
+    if before.is_empty() || after.is_empty() {
+        push(&mut old, before, true);
+        push(&mut new, after, true);
+        return (old, new);
+    }
+    let diff = TextDiff::configure()
+        .timeout(Duration::from_millis(50))
+        .diff_words(before, after);
+    for change in diff.iter_all_changes() {
+        let text = change.value();
+        match change.tag() {
+            ChangeTag::Equal => {
+                push(&mut old, text, false);
+                push(&mut new, text, false);
+            }
+            ChangeTag::Delete => push(&mut old, text, true),
+            ChangeTag::Insert => push(&mut new, text, true),
+        }
+    }
+    (tidy(old), tidy(new))
+}
+
+/// Spaces at the edges of a changed run move out of the mark, so it underlines words, not gaps.
+fn tidy(runs: Vec<Piece>) -> Vec<Piece> {
+    let mut out = Vec::with_capacity(runs.len());
+    for piece in runs {
+        let core = piece.text.trim();
+        if !piece.changed || core.is_empty() {
+            push(&mut out, &piece.text, piece.changed);
+            continue;
+        }
+        let lead = &piece.text[..piece.text.len() - piece.text.trim_start().len()];
+        let trail = &piece.text[piece.text.trim_end().len()..];
+        push(&mut out, lead, false);
+        push(&mut out, core, true);
+        push(&mut out, trail, false);
+    }
+    out
+}
+
+/// Appends `text` to the last run when it is of the same kind; a space between two changed words
+/// stays inside the run, so a changed phrase reads as one mark.
+fn push(runs: &mut Vec<Piece>, text: &str, changed: bool) {
+    if text.is_empty() {
+        return;
+    }
+    match runs.last_mut() {
+        Some(last) if last.changed == changed => last.text.push_str(text),
+        _ => runs.push(Piece {
+            text: text.to_owned(),
+            changed,
+        }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -208,5 +277,41 @@ mod tests {
         let d = diff(None, &submitted, &["en", "de"], &Plain);
         assert_eq!(d.rows.len(), 1);
         assert_eq!(d.rows[0].change, Change::Added);
+    }
+
+    fn marked(pieces: &[Piece]) -> String {
+        pieces
+            .iter()
+            .map(|p| {
+                if p.changed {
+                    format!("[{}]", p.text)
+                } else {
+                    p.text.clone()
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn only_the_changed_words_are_marked() {
+        let (old, new) = words(
+            "We build software for teams in Berlin and Munich.",
+            "We build reliable software for teams in Berlin and Hamburg.",
+        );
+        assert_eq!(
+            marked(&old),
+            "We build software for teams in Berlin and [Munich.]"
+        );
+        assert_eq!(
+            marked(&new),
+            "We build [reliable] software for teams in Berlin and [Hamburg.]"
+        );
+    }
+
+    #[test]
+    fn a_value_added_whole_is_one_mark() {
+        let (old, new) = words("", "Wer wir sind");
+        assert!(old.is_empty());
+        assert_eq!(marked(&new), "[Wer wir sind]");
     }
 }

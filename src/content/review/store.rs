@@ -57,6 +57,8 @@ pub struct Submission {
     /// The live page a draft of changes belongs to.
     pub draft_of: Option<i64>,
     pub snapshot: JsonText,
+    /// For an approved draft of changes: the live page as it was just before (`None` otherwise).
+    pub before_snapshot: Option<String>,
 }
 
 /// The submissions query, ending with `$tail` (its WHERE and ORDER BY).
@@ -65,7 +67,7 @@ macro_rules! select_submissions {
         concat!(
             "SELECT s.id, s.page_id, s.version, s.message, s.publish_at, s.status, s.submitted_by,
         su.display_name AS submitter, su.email AS submitter_email, su.language AS submitter_language, s.submitted_at,
-        du.display_name AS reviewer, s.decided_at, s.comment, p.title, p.draft_of, s.snapshot
+        du.display_name AS reviewer, s.decided_at, s.comment, p.title, p.draft_of, s.snapshot, s.before_snapshot
     FROM page_submissions AS s
     JOIN pages AS p ON p.id = s.page_id
     LEFT JOIN users AS su ON su.id = s.submitted_by
@@ -148,7 +150,12 @@ pub async fn pending_for_page(db: &Db, page_id: i64) -> anyhow::Result<Option<i6
 
 /// The page as it is now, in the revision snapshot's shape (`None`: no such page).
 pub async fn snapshot(db: &Db, page_id: i64) -> anyhow::Result<Option<String>> {
-    Ok(Sql::per_engine(
+    Ok(snapshot_sql().bind(page_id).scalar_optional(db).await?)
+}
+
+/// The snapshot of page `$1`, as the submissions store it.
+fn snapshot_sql() -> Sql {
+    Sql::per_engine(
         concat!(
             "SELECT ",
             sqlite_page_snapshot!(),
@@ -160,9 +167,6 @@ pub async fn snapshot(db: &Db, page_id: i64) -> anyhow::Result<Option<String>> {
             " AS TEXT) FROM pages AS p WHERE p.id = $1"
         ),
     )
-    .bind(page_id)
-    .scalar_optional(db)
-    .await?)
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -335,6 +339,13 @@ pub async fn approve(
     .await?;
     let approved = match draft_of {
         Some(live) => {
+            // What the page was, kept for the history: the draft and this state both go now.
+            let before: Option<String> = snapshot_sql().bind(live).scalar_optional(&mut tx).await?;
+            sql("UPDATE page_submissions SET before_snapshot = $1 WHERE id = $2")
+                .bind(before)
+                .bind(id)
+                .execute(&mut tx)
+                .await?;
             apply_draft(&mut tx, page_id, live, user_id).await?;
             // The history stays with the live page; the draft goes.
             sql("UPDATE page_submissions SET page_id = $1 WHERE page_id = $2")
