@@ -12,6 +12,7 @@ use actix_web::http::header;
 use actix_web::middleware::DefaultHeaders;
 
 use crate::accounts;
+use crate::accounts::users;
 use crate::admin::dashboard;
 use crate::audit;
 use crate::auth::login;
@@ -23,16 +24,15 @@ use crate::content::{
     self, admin as pages, admin_blocks as blocks, admin_revisions as revisions, public, seo,
 };
 use crate::db;
-use crate::error::{AppError, localized_error_page};
+use crate::error::AppError;
 use crate::i18n::Catalog;
 use crate::media;
 use crate::newsletter;
 use crate::people;
-use crate::users::admin as users;
 use crate::web::auth::{session_key, session_middleware};
 use crate::web::head::{self, allow};
 use crate::web::state::AppState;
-use crate::web::{assets, canonical, compression, headers, health, page_cache};
+use crate::web::{assets, cached_pages, canonical, compression, error_page, headers, health};
 use crate::webinars;
 use crate::whitepapers;
 
@@ -818,9 +818,7 @@ pub fn start(
     let listener = TcpListener::bind(&state.config.bind)
         .with_context(|| format!("cannot listen on {}", state.config.bind))?;
     let addr = listener.local_addr()?;
-    if let Some(purges) = &state.purges {
-        purges.clone().spawn(state.db.clone())?;
-    }
+    crate::outbox::purge::spawn(&state)?;
     crate::webinars::keep_fresh(state.clone());
     crate::people::retention::spawn(state.db.clone(), state.config.retention);
     // Another instance's edits: forget what this one cached (PostgreSQL only).
@@ -843,6 +841,7 @@ pub fn start(
     let server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())
+            .app_data(state.assets.clone())
             .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
             .app_data(web::FormConfig::default().limit(MAX_BODY_BYTES))
             .configure(|cfg| routes(cfg, session_middleware(state.session_key.clone(), secure)))
@@ -852,8 +851,8 @@ pub fn start(
             .wrap(from_fn(canonical::redirect_to_canonical))
             // Only where nothing answered: an old address leads to its new one.
             .wrap(from_fn(content::redirects::follow))
-            .wrap(ErrorHandlers::new().default_handler(localized_error_page))
-            .wrap(from_fn(page_cache::serve_cached_pages))
+            .wrap(ErrorHandlers::new().default_handler(error_page::localized_error_page))
+            .wrap(from_fn(cached_pages::serve_cached_pages))
             .wrap(headers::security_headers(secure))
             .wrap(from_fn(compression::compress_fresh_answers))
             .wrap(from_fn(crate::web::observe::observe))

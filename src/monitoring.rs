@@ -8,7 +8,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use crate::error::AppError;
-use crate::web::auth::constant_time_eq;
+use crate::tokens::constant_time_eq;
 use crate::web::state::AppState;
 
 /// GET `/metrics`.

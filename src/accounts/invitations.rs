@@ -12,7 +12,8 @@ use time::Duration;
 use super::store::{self, Found, NewInvitation};
 use super::{Errors, NewPasswordForm, gone_page, mails};
 use crate::audit::store::record_action;
-use crate::auth::login::{after_new_password, check_login_token, html, login_token};
+use crate::auth::login::after_new_password;
+use crate::auth::sign_in::{check_login_token, login_token};
 use crate::db::now;
 use crate::error::AppError;
 use crate::outbox::store::Placement;
@@ -20,6 +21,7 @@ use crate::tokens::{looks_like_token, random_token, token_hash};
 use crate::users::{Email, Role, store as users};
 use crate::web::admin_layout::{AdminLayout, Section, admin_lang, flash};
 use crate::web::auth::AdminForm;
+use crate::web::html;
 use crate::web::see_other;
 use crate::web::state::AppState;
 

@@ -1,13 +1,13 @@
 //! Accounts people run themselves: invitations by mail, forgotten passwords, two-factor sign-in
-//! set up on their own security page, and the list of browsers they are signed in on. Sits above
-//! `users` (who exists) and `auth` (how they prove it).
+//! set up on their own security page, the list of browsers they are signed in on, and the team
+//! admins manage at `/admin/users`. Sits above `users` (who exists) and `auth` (how they prove it).
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
 use askama::Template;
 
-use crate::auth::login::html;
 use crate::error::AppError;
 use crate::web::admin_layout::{AdminLayout, Section};
+use crate::web::html;
 use crate::web::state::AppState;
 
 pub mod invitations;
@@ -17,6 +17,7 @@ pub mod reset;
 pub mod security;
 pub mod sessions;
 pub mod store;
+pub mod users;
 
 #[derive(Template)]
 #[template(path = "admin/link_gone.html")]

@@ -12,15 +12,16 @@ use askama::Template;
 use super::{Errors, mails};
 use crate::audit::store::record_action;
 use crate::auth::confirm::{self, Proof};
-use crate::auth::login::html;
-use crate::auth::{sessions, two_factor};
+use crate::auth::two_factor;
 use crate::db::now;
 use crate::error::AppError;
 use crate::outbox::store as outbox;
 use crate::users::store as users;
 use crate::web::admin_layout::{AdminLayout, Section, admin_lang, flash};
 use crate::web::auth::{AdminForm, CurrentUser};
+use crate::web::html;
 use crate::web::see_other;
+use crate::web::sessions;
 use crate::web::state::AppState;
 
 /// The secret being enrolled, kept in the (encrypted) session cookie until a code proves it.

@@ -7,13 +7,13 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use crate::audit::store::record_action;
-use crate::auth::login::html;
-use crate::auth::sessions::{self, SignedIn};
 use crate::error::AppError;
 use crate::users::store as users;
 use crate::web::admin_layout::{AdminLayout, Section, admin_lang, flash};
 use crate::web::auth::{AdminForm, CurrentUser};
+use crate::web::html;
 use crate::web::see_other;
+use crate::web::sessions::{self, SignedIn};
 use crate::web::state::AppState;
 
 /// A signed-in browser as a list shows it.

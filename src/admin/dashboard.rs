@@ -8,7 +8,6 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use crate::audit::{AuditLine, store as audit};
-use crate::auth::login::html;
 use crate::content::PageStatus;
 use crate::content::review;
 use crate::content::store::page_summaries;
@@ -17,6 +16,7 @@ use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::web::admin_layout::{AdminLayout, Section};
 use crate::web::auth::CurrentUser;
+use crate::web::html;
 use crate::web::state::AppState;
 
 #[derive(Template)]

@@ -11,13 +11,13 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::auth::login::html;
 use crate::content::translations::{Coverage, last_changes};
 use crate::db::{DbTime, JsonText};
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::web::admin_layout::{AdminLayout, Section};
 use crate::web::auth::CurrentUser;
+use crate::web::html;
 use crate::web::state::AppState;
 
 const PER_PAGE: i64 = 100;

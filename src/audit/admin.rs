@@ -7,10 +7,10 @@ use serde::Deserialize;
 
 use super::AuditLine;
 use super::store;
-use crate::auth::login::html;
 use crate::error::AppError;
 use crate::web::admin_layout::{AdminLayout, Section};
 use crate::web::auth::CurrentUser;
+use crate::web::html;
 use crate::web::state::AppState;
 
 const PER_PAGE: i64 = 50;

@@ -7,16 +7,17 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use super::sign_in::{check_login_token, login_token, sign_in};
 use super::{devices, second_step, sessions, throttle, two_factor};
 use crate::audit::store::{Actor, record};
 use crate::db;
 use crate::error::AppError;
 use crate::users::{Email, User, password, store as users};
 use crate::web::admin_layout::{AdminLayout, Section, admin_lang, flash};
-use crate::web::auth::{AdminForm, begin, check_origin, client_ip, constant_time_eq, safe_next};
+use crate::web::auth::{AdminForm, client_ip, safe_next};
+use crate::web::html;
 use crate::web::state::AppState;
 
-const LOGIN_CSRF: &str = "login_csrf";
 /// Who a failed sign-in was for, in the audit log, when the address typed is no account's.
 pub const UNKNOWN_ADDRESS: &str = "unknown address";
 
@@ -197,43 +198,6 @@ pub async fn after_new_password(
     after_password(req, session, state, user, &attempt, "/admin").await
 }
 
-/// Signs `user` in in this browser: a new session (never the cookie presented before), the known
-/// device cookie, the audit entry `action`; then on to `next`.
-#[allow(clippy::too_many_arguments)]
-pub async fn sign_in(
-    req: &HttpRequest,
-    session: &Session,
-    state: &AppState,
-    user: &User,
-    attempt: &throttle::Attempt<'_>,
-    must_enrol: bool,
-    next: &str,
-    action: &str,
-) -> Result<HttpResponse, AppError> {
-    throttle::record_success(&state.db, attempt).await?;
-    let device = devices::known_device(req, state, user.id);
-    let device_cookie = devices::device_cookie(state, user.id, device.as_deref())?;
-    let browser = sessions::Browser::of(req, attempt.ip);
-    let session_id = sessions::create(&state.db, user.id, &browser, must_enrol).await?;
-    begin(session, &session_id)?;
-    users::record_login(&state.db, user.id).await?;
-    record(
-        &state.db,
-        Actor::User {
-            id: user.id,
-            email: user.email.as_str(),
-        },
-        action,
-        None,
-        Some(attempt.ip),
-    )
-    .await?;
-    Ok(HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, next))
-        .cookie(device_cookie)
-        .finish())
-}
-
 #[derive(Deserialize)]
 pub struct NoFields {}
 
@@ -287,32 +251,4 @@ pub async fn switch_language(
         .cookie(cookie)
         .insert_header((header::LOCATION, safe_next(query.next.as_deref())))
         .finish())
-}
-
-/// The CSRF check of the signed-out forms (sign-in, its second step, invitations, forgotten
-/// passwords): the token this browser's session was given, and the Origin when sent.
-pub fn check_login_token(req: &HttpRequest, session: &Session, sent: &str) -> Result<(), AppError> {
-    check_origin(req)?;
-    let expected: String = session.get(LOGIN_CSRF).ok().flatten().unwrap_or_default();
-    if expected.is_empty() || !constant_time_eq(sent.as_bytes(), expected.as_bytes()) {
-        return Err(AppError::Forbidden);
-    }
-    Ok(())
-}
-
-pub fn login_token(session: &Session) -> Result<String, AppError> {
-    if let Ok(Some(token)) = session.get::<String>(LOGIN_CSRF) {
-        return Ok(token);
-    }
-    let token = sessions::random_token()?;
-    session
-        .insert(LOGIN_CSRF, &token)
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
-    Ok(token)
-}
-
-pub fn html(status: actix_web::http::StatusCode, body: String) -> HttpResponse {
-    HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .body(body)
 }

@@ -8,7 +8,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::{Deserialize, Serialize};
 
-use super::login::{check_login_token, html, login_token, sign_in};
+use super::sign_in::{check_login_token, login_token, sign_in};
 use super::{devices, throttle, two_factor};
 use crate::audit::store::{Actor, record};
 use crate::db;
@@ -16,6 +16,7 @@ use crate::error::AppError;
 use crate::users::store as users;
 use crate::web::admin_layout::{AdminLayout, Section};
 use crate::web::auth::{client_ip, safe_next};
+use crate::web::html;
 use crate::web::state::AppState;
 
 pub const CODE_PATH: &str = "/admin/login/code";

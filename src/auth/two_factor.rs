@@ -51,7 +51,7 @@ pub fn matching_step(secret: &str, code: &str, unix_time: u64) -> anyhow::Result
     let step = unix_time / STEP_SECONDS;
     for candidate in [step.saturating_sub(1), step, step + 1] {
         let expected = totp.generate(candidate * STEP_SECONDS);
-        if crate::web::auth::constant_time_eq(expected.as_bytes(), code.as_bytes()) {
+        if crate::tokens::constant_time_eq(expected.as_bytes(), code.as_bytes()) {
             return Ok(Some(candidate));
         }
     }

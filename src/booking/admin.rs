@@ -11,11 +11,11 @@ use serde::Deserialize;
 
 use super::store::{self, BookingFilter, BookingListing, BookingRefused};
 use crate::audit::store::{CsvExport, record_action};
-use crate::auth::login::html;
 use crate::db::DbTime;
 use crate::error::AppError;
 use crate::web::admin_layout::{AdminLayout, Section, admin_lang, flash};
 use crate::web::auth::{AdminForm, CurrentUser};
+use crate::web::html;
 use crate::web::state::AppState;
 use crate::web::{percent_encode, see_other};
 

@@ -251,7 +251,7 @@ pub async fn create(
 
 /// A fresh confirmation token and reference (`MQ-YYYYMMDD-XXXX`, the day it is made).
 pub fn new_ids(now: Timestamp) -> anyhow::Result<(String, String)> {
-    let token = crate::auth::sessions::random_token()?;
+    let token = crate::tokens::random_token()?;
     let mut random = [0u8; 4];
     getrandom::fill(&mut random).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
     let today = jiff::tz::TimeZone::UTC.to_datetime(now).date();

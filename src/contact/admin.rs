@@ -11,10 +11,10 @@ use serde::Deserialize;
 
 use super::store::{self, Filter, Message, Status};
 use crate::audit::store::CsvExport;
-use crate::auth::login::html;
 use crate::error::AppError;
 use crate::web::admin_layout::{AdminLayout, Section, admin_lang, flash};
 use crate::web::auth::{AdminForm, CurrentUser};
+use crate::web::html;
 use crate::web::state::AppState;
 use crate::web::{percent_encode, see_other};
 

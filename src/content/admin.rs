@@ -18,12 +18,12 @@ use super::review;
 use super::store;
 use super::view::PageTemplate;
 use crate::audit::store::record_action;
-use crate::auth::login::html;
 use crate::db::{self, to_db_time};
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::web::admin_layout::{AdminLayout, Section, flash, user_zone};
 use crate::web::auth::{AdminForm, CurrentUser};
+use crate::web::html;
 pub(super) use crate::web::see_other;
 use crate::web::state::AppState;
 

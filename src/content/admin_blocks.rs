@@ -12,11 +12,11 @@ use super::blocks::BlockKind;
 use super::choosers::{Chooser, media_images, site_links};
 use super::editing::{self, SaveError};
 use super::store;
-use crate::auth::login::html;
 use crate::error::AppError;
 use crate::i18n::{Lang, Localized};
 use crate::web::admin_layout::{AdminLayout, Section, flash};
 use crate::web::auth::{AdminForm, CurrentUser};
+use crate::web::html;
 use crate::web::state::AppState;
 
 #[derive(Template)]

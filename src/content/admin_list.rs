@@ -8,12 +8,12 @@ use serde::Deserialize;
 
 use super::admin::status_label;
 use super::store::{self, PageSummary};
-use crate::auth::login::html;
 use crate::db::{self, to_db_time};
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::web::admin_layout::{AdminLayout, Section};
 use crate::web::auth::CurrentUser;
+use crate::web::html;
 use crate::web::state::AppState;
 
 const PER_PAGE: i64 = 100;

@@ -8,11 +8,11 @@ use super::admin::{FormMap, audit, see_other};
 use super::block_form;
 use super::editing::{self, SaveError};
 use super::store;
-use crate::auth::login::html;
 use crate::error::AppError;
 use crate::i18n::Localized;
 use crate::web::admin_layout::{AdminLayout, Section, flash};
 use crate::web::auth::{AdminForm, CurrentUser};
+use crate::web::html;
 use crate::web::state::AppState;
 
 #[derive(Template)]

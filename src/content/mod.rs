@@ -121,10 +121,10 @@ pub async fn content_changed(
 ) -> anyhow::Result<()> {
     let before = tree(state);
     refresh(state).await?;
-    if let Some(purges) = &state.purges {
+    if state.config.purge.is_some() {
         let after = tree(state);
         let paths = changed_paths(&before, &after, page_id, &state.config.languages);
-        purges.enqueue(&state.db, &paths).await?;
+        crate::outbox::purge::enqueue(state, &paths).await?;
     }
     // The edit is saved; an instance that misses this notice catches up when its listener reconnects.
     if let Err(error) =

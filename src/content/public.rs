@@ -14,9 +14,10 @@ use crate::content::page_path;
 use crate::db;
 use crate::error::AppError;
 use crate::i18n::{LANG_COOKIE, Lang, negotiate};
+use crate::web::cached_pages;
 use crate::web::compression::Coding;
 use crate::web::csrf::{form_page, visitor_token};
-use crate::web::page_cache::{self, RenderedPage};
+use crate::web::page_cache::RenderedPage;
 use crate::web::state::AppState;
 
 /// GET `/`: 303 to the visitor's language.
@@ -100,7 +101,7 @@ async fn show_page(
         // The same page under another spelling of its address (e.g. percent-encoded letters).
         return Ok(moved_permanently(&path, req.query_string()));
     }
-    if page_cache::is_after_form(req.query_string()) {
+    if cached_pages::is_after_form(req.query_string()) {
         let (page, blocks) = store::published_page(&state.db, lang, slug, db::now())
             .await?
             .ok_or(AppError::NotFound)?;
@@ -133,7 +134,7 @@ async fn show_page(
     ));
     let hit = rendered.hit(Coding::for_stored(req.headers()));
     state.page_cache.insert(&path, rendered);
-    Ok(page_cache::answer(req, state, hit))
+    Ok(cached_pages::answer(req, state, hit))
 }
 
 #[derive(serde::Deserialize)]

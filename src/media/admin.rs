@@ -13,11 +13,12 @@ use super::files::{self, Kind};
 use super::public::media_dir;
 use super::store::{self, MediaItem, NewMedia};
 use crate::audit::store::record_action;
-use crate::auth::login::html;
 use crate::error::AppError;
 use crate::i18n::{Lang, Localized};
+use crate::tokens::constant_time_eq;
 use crate::web::admin_layout::{AdminLayout, Section, admin_lang, flash};
-use crate::web::auth::{AdminForm, CurrentUser, check_origin, constant_time_eq};
+use crate::web::auth::{AdminForm, CurrentUser, check_origin};
+use crate::web::html;
 use crate::web::see_other;
 use crate::web::state::AppState;
 

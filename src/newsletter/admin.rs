@@ -9,10 +9,10 @@ use serde::Deserialize;
 
 use super::store::{self, Filter, Subscriber};
 use crate::audit::store::CsvExport;
-use crate::auth::login::html;
 use crate::error::AppError;
 use crate::web::admin_layout::{AdminLayout, Section};
 use crate::web::auth::CurrentUser;
+use crate::web::html;
 use crate::web::percent_encode;
 use crate::web::state::AppState;
 

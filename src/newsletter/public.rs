@@ -142,7 +142,7 @@ fn unsubscribe_mac(state: &AppState, id: i64) -> String {
 }
 
 fn mac_matches(state: &AppState, id: i64, mac: &str) -> bool {
-    crate::web::auth::constant_time_eq(unsubscribe_mac(state, id).as_bytes(), mac.as_bytes())
+    crate::tokens::constant_time_eq(unsubscribe_mac(state, id).as_bytes(), mac.as_bytes())
 }
 
 /// POST `/{lang}/newsletter/subscribe`.

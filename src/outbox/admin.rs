@@ -10,10 +10,10 @@ use askama::Template;
 
 use super::store::{self as outbox, QueuedMail};
 use crate::audit::store::record_action;
-use crate::auth::login::html;
 use crate::error::AppError;
 use crate::web::admin_layout::{AdminLayout, Section, admin_lang, flash};
 use crate::web::auth::{AdminForm, CurrentUser};
+use crate::web::html;
 use crate::web::see_other;
 use crate::web::state::AppState;
 

@@ -13,63 +13,68 @@ use super::store::{self, Kind, QueuedMail};
 use super::worker::{LEASE, MAX_ATTEMPTS, backoff};
 use crate::config::{Purge, PurgeMethod};
 use crate::db::Db;
+use crate::web::state::AppState;
 
 const POLL: Duration = Duration::from_secs(5);
 const TIMEOUT: Duration = Duration::from_secs(10);
 
-/// The purge queue of one site: where purges go and how to wake the sender.
-pub struct Purges {
+/// Queues a purge of `paths` (site paths such as `/en/about`) and wakes the sender; nothing when no
+/// `MAGNETIQ_PURGE_URL` is set.
+pub async fn enqueue(state: &AppState, paths: &[String]) -> anyhow::Result<()> {
+    let Some(purge) = &state.config.purge else {
+        return Ok(());
+    };
+    if paths.is_empty() {
+        return Ok(());
+    }
+    let base_url = &state.config.base_url;
+    let urls: Vec<String> = paths.iter().map(|p| format!("{base_url}{p}")).collect();
+    store::enqueue_purge(&state.db, &purge.url.0, &urls).await?;
+    state.purge_wake.notify_one();
+    Ok(())
+}
+
+/// Sends due purges until the process ends: at once when woken, else every few seconds; nothing
+/// when no `MAGNETIQ_PURGE_URL` is set.
+pub fn spawn(state: &AppState) -> anyhow::Result<()> {
+    let Some(purge) = state.config.purge.clone() else {
+        return Ok(());
+    };
+    let sender = Purges {
+        purge,
+        base_url: state.config.base_url.clone(),
+        wake: state.purge_wake.clone(),
+    };
+    let db = state.db.clone();
+    let client = reqwest::Client::builder()
+        .timeout(TIMEOUT)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()?;
+    tokio::spawn(async move {
+        loop {
+            match sender.send_due(&db, &client, Timestamp::now()).await {
+                Ok(0) => {}
+                Ok(sent) => tracing::info!(sent, "outbox: cache purges sent"),
+                Err(error) => tracing::warn!(%error, "outbox: purge round failed"),
+            }
+            tokio::select! {
+                () = sender.wake.notified() => {}
+                () = tokio::time::sleep(POLL) => {}
+            }
+        }
+    });
+    Ok(())
+}
+
+/// The purge sender of one site: where purges go and what wakes it.
+struct Purges {
     purge: Purge,
     /// The site's public address, e.g. `https://example.com`: its host is the `Host` of a PURGE.
     base_url: String,
-    wake: Notify,
+    wake: Arc<Notify>,
 }
 
 impl Purges {
-    pub fn new(purge: Purge, base_url: &str) -> Arc<Purges> {
-        Arc::new(Purges {
-            purge,
-            base_url: base_url.to_owned(),
-            wake: Notify::new(),
-        })
-    }
-
-    /// Queues a purge of `paths` (site paths such as `/en/about`) and wakes the sender.
-    pub async fn enqueue(&self, db: &Db, paths: &[String]) -> anyhow::Result<()> {
-        if paths.is_empty() {
-            return Ok(());
-        }
-        let urls: Vec<String> = paths
-            .iter()
-            .map(|p| format!("{}{p}", self.base_url))
-            .collect();
-        store::enqueue_purge(db, &self.purge.url.0, &urls).await?;
-        self.wake.notify_one();
-        Ok(())
-    }
-
-    /// Sends due purges until the process ends: at once when woken, else every few seconds.
-    pub fn spawn(self: Arc<Self>, db: Db) -> anyhow::Result<()> {
-        let client = reqwest::Client::builder()
-            .timeout(TIMEOUT)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()?;
-        tokio::spawn(async move {
-            loop {
-                match self.send_due(&db, &client, Timestamp::now()).await {
-                    Ok(0) => {}
-                    Ok(sent) => tracing::info!(sent, "outbox: cache purges sent"),
-                    Err(error) => tracing::warn!(%error, "outbox: purge round failed"),
-                }
-                tokio::select! {
-                    () = self.wake.notified() => {}
-                    () = tokio::time::sleep(POLL) => {}
-                }
-            }
-        });
-        Ok(())
-    }
-
     async fn send_due(
         &self,
         db: &Db,

@@ -12,7 +12,6 @@ use serde_json::json;
 
 use super::store::{self, BookingRow, LeadRow, MailRow, PersonRow, RegistrationRow};
 use crate::audit::store::record_action;
-use crate::auth::login::html;
 use crate::contact::store::Message;
 use crate::db::DbTime;
 use crate::error::AppError;
@@ -20,6 +19,7 @@ use crate::forms::Email;
 use crate::newsletter::store::Subscriber;
 use crate::web::admin_layout::{AdminLayout, Section, admin_lang, flash};
 use crate::web::auth::{AdminForm, CurrentUser};
+use crate::web::html;
 use crate::web::state::AppState;
 use crate::web::{percent_encode, see_other};
 

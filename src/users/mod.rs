@@ -1,5 +1,4 @@
 //! Users of the admin panel: e-mail, role, Argon2id password; the SQL about them.
-pub mod admin;
 pub mod model;
 pub mod password;
 pub mod store;

@@ -138,7 +138,7 @@ pub fn verify_password(password: &str, stored: &str) -> bool {
         &mut out,
     )
     .is_ok()
-        && crate::web::auth::constant_time_eq(&out, expected.as_bytes())
+        && crate::tokens::constant_time_eq(&out, expected.as_bytes())
 }
 
 /// [`hash_password`] on the hashing threads, for request handlers.

@@ -20,7 +20,6 @@ use crate::web::compression::{
     BEST_BROTLI_QUALITY, BEST_GZIP_LEVEL, Encoded, KEPT_BROTLI_QUALITY, KEPT_GZIP_LEVEL,
     is_compressible,
 };
-use crate::web::state::AppState;
 
 pub struct Asset {
     pub content_type: &'static str,
@@ -33,11 +32,14 @@ pub struct Asset {
 
 pub struct StaticAssets {
     files: HashMap<&'static str, Asset>,
+    /// `{data dir}/static`, where an operator's own files are.
+    operator_dir: PathBuf,
     operator_files: RwLock<HashMap<String, Arc<OperatorFile>>>,
 }
 
 impl StaticAssets {
-    pub fn embedded() -> StaticAssets {
+    /// The theme's assets, and an operator's files under `{data_dir}/static/`.
+    pub fn embedded(data_dir: &std::path::Path) -> StaticAssets {
         let files = STATIC_FILES
             .iter()
             .map(|(name, bytes)| {
@@ -69,6 +71,7 @@ impl StaticAssets {
             .collect();
         StaticAssets {
             files,
+            operator_dir: data_dir.join("static"),
             operator_files: RwLock::new(HashMap::new()),
         }
     }
@@ -85,7 +88,10 @@ const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 const AN_HOUR: &str = "public, max-age=3600";
 
 /// GET `/static/{path}`.
-pub async fn serve(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+pub async fn serve(
+    req: HttpRequest,
+    assets: web::Data<StaticAssets>,
+) -> Result<HttpResponse, AppError> {
     let Some(path) = req
         .path()
         .strip_prefix("/static/")
@@ -93,7 +99,7 @@ pub async fn serve(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpR
     else {
         return Err(AppError::NotFound);
     };
-    if let Some(asset) = state.assets.files.get(path) {
+    if let Some(asset) = assets.files.get(path) {
         // Fingerprinted links never change their bytes: browsers and CDNs may keep them for a year.
         let fingerprinted = req
             .query_string()
@@ -102,7 +108,7 @@ pub async fn serve(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpR
         let cache = if fingerprinted { IMMUTABLE } else { AN_HOUR };
         return Ok(respond(&req, &asset.encoded, asset.content_type, cache));
     }
-    let earlier = state.assets.operator_file(path);
+    let earlier = assets.operator_file(path);
     // Fresh, or stale while another request reads the file again: answered from memory. Only one
     // request at a time reads and encodes a file (a crowd would each spend a thread on it).
     if let Some(file) = earlier
@@ -111,17 +117,17 @@ pub async fn serve(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpR
     {
         return Ok(respond(&req, &file.encoded, file.content_type, AN_HOUR));
     }
-    let full_path = state.config.data_dir.join("static").join(path);
+    let full_path = assets.operator_dir.join(path);
     let loaded = web::block(move || load_operator_file(full_path, earlier)).await;
     if !matches!(loaded, Ok(Loaded::Small(_))) {
         // Gone, grown past what is kept in memory, or unreadable: nothing stale is served.
-        state.assets.forget_operator_file(path);
+        assets.forget_operator_file(path);
     }
     let loaded = loaded.map_err(|e| AppError::Internal(e.into()))?;
     match loaded {
         Loaded::Small(file) => {
             let response = respond(&req, &file.encoded, file.content_type, AN_HOUR);
-            state.assets.keep_operator_file(path, file);
+            assets.keep_operator_file(path, file);
             Ok(response)
         }
         Loaded::Large(named) => {

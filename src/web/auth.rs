@@ -15,7 +15,7 @@ use actix_web::{FromRequest, HttpRequest, web};
 use anyhow::Context;
 use serde::de::DeserializeOwned;
 
-use crate::auth::sessions;
+use super::sessions;
 use crate::config::Config;
 use crate::db::{Db, Engine};
 use crate::error::AppError;
@@ -131,7 +131,9 @@ async fn current_user(req: &HttpRequest) -> Result<CurrentUser, AppError> {
         "" => req.path().to_owned(),
         q => format!("{}?{q}", req.path()),
     };
-    let sign_in = || AppError::SignInRequired { next: next.clone() };
+    // The login page, which then leads back here.
+    let login = format!("/admin/login?next={}", super::percent_encode(&next, b"/"));
+    let sign_in = || AppError::SeeOther(login.clone());
     let Ok(Some(id)) = session.get::<String>(SESSION_ID) else {
         return Err(sign_in());
     };
@@ -215,7 +217,10 @@ impl<T: DeserializeOwned + 'static> FromRequest for AdminForm<T> {
             let body = body.await.map_err(|e| AppError::from_payload(&e))?;
             let field: CsrfField =
                 serde_urlencoded::from_bytes(&body).map_err(|_| AppError::Forbidden)?;
-            if !constant_time_eq(field.csrf_token.as_bytes(), user.csrf_token.as_bytes()) {
+            if !crate::tokens::constant_time_eq(
+                field.csrf_token.as_bytes(),
+                user.csrf_token.as_bytes(),
+            ) {
                 return Err(AppError::Forbidden);
             }
             let form = serde_urlencoded::from_bytes(&body)
@@ -243,10 +248,6 @@ pub fn check_origin(req: &HttpRequest) -> Result<(), AppError> {
     } else {
         Err(AppError::Forbidden)
     }
-}
-
-pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// The client's address (the peer, or behind trusted proxies the address they forwarded).
@@ -284,12 +285,5 @@ mod tests {
             assert_eq!(safe_next(Some(bad)), "/admin", "{bad:?}");
         }
         assert_eq!(safe_next(None), "/admin");
-    }
-
-    #[test]
-    fn tokens_compare_in_constant_time_and_exactly() {
-        assert!(constant_time_eq(b"abc", b"abc"));
-        assert!(!constant_time_eq(b"abc", b"abd"));
-        assert!(!constant_time_eq(b"abc", b"ab"));
     }
 }

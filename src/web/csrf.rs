@@ -6,7 +6,8 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse};
 
 use crate::error::AppError;
-use crate::web::auth::{check_origin, constant_time_eq};
+use crate::tokens::constant_time_eq;
+use crate::web::auth::check_origin;
 
 pub const CSRF_COOKIE: &str = "mq_csrf";
 
@@ -38,7 +39,7 @@ pub fn visitor_token(
     {
         return Ok((c.value().to_owned(), None));
     }
-    let token = crate::auth::sessions::random_token()?;
+    let token = crate::tokens::random_token()?;
     let cookie = Cookie::build(CSRF_COOKIE, token.clone())
         .path("/")
         .http_only(true)

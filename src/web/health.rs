@@ -29,20 +29,6 @@ pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
     }
 }
 
-/// Whether this instance is draining before it stops (set on SIGTERM, see `app::serve`).
-#[derive(Default)]
-pub struct Draining(std::sync::atomic::AtomicBool);
-
-impl Draining {
-    pub fn start(&self) {
-        self.0.store(true, std::sync::atomic::Ordering::Relaxed);
-    }
-
-    pub fn is_on(&self) -> bool {
-        self.0.load(std::sync::atomic::Ordering::Relaxed)
-    }
-}
-
 /// GET `/readyz`: 200 `{"status":"ready"}` when the database answers within a second, every
 /// migration this build carries is applied and the instance is not shutting down; otherwise 503
 /// with what fails (`database`, `migrations`, `shutting-down`).

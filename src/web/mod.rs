@@ -2,20 +2,25 @@
 pub mod admin_layout;
 pub mod assets;
 pub mod auth;
+pub mod cached_pages;
 pub mod caching;
 pub mod canonical;
 pub mod client;
 pub mod compression;
 pub mod csrf;
+pub mod error_page;
 pub mod export;
+pub mod frame_parts;
 pub mod head;
 pub mod headers;
 pub mod health;
 pub mod layout;
+pub mod metrics;
 pub mod observe;
 pub mod page_cache;
 pub mod rate_limit;
 pub mod request_log;
+pub mod sessions;
 pub mod sitemap;
 pub mod state;
 
@@ -51,6 +56,13 @@ pub fn see_other(location: &str) -> actix_web::HttpResponse {
             .finish(),
         Err(_) => actix_web::HttpResponse::BadRequest().finish(),
     }
+}
+
+/// An HTML page with `status`.
+pub fn html(status: actix_web::http::StatusCode, body: String) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(body)
 }
 
 /// Percent-encodes a value for a URL query: everything but `A-Z a-z 0-9 - . _ ~` (and the characters in

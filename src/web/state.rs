@@ -3,13 +3,13 @@ use std::sync::{Arc, RwLock};
 
 use actix_web::cookie::Key;
 use actix_web::http::header::HeaderValue;
+use time::OffsetDateTime;
 
 use crate::config::Config;
 use crate::db::Db;
-use crate::i18n::Catalog;
-use crate::outbox::purge::Purges;
+use crate::i18n::{Catalog, Lang};
 use crate::web::assets::StaticAssets;
-use crate::web::layout::FrameSource;
+use crate::web::frame_parts::{FrameParts, Here};
 use crate::web::page_cache::{DEFAULT_MEMORY_BYTES, PageCache};
 use crate::web::rate_limit::RateLimit;
 
@@ -17,7 +17,8 @@ pub struct AppState {
     pub config: Config,
     pub db: Db,
     pub catalog: Catalog,
-    pub assets: StaticAssets,
+    /// The theme's assets and the operator's files; also the app data `/static/` is answered from.
+    pub assets: actix_web::web::Data<StaticAssets>,
     pub page_cache: PageCache,
     /// `Cache-Control` of public pages that anyone may cache (`MAGNETIQ_PUBLIC_MAX_AGE`).
     pub public_cache_control: HeaderValue,
@@ -31,8 +32,8 @@ pub struct AppState {
     /// Contact messages and newsletter sign-ups per client address.
     pub contact_limit: RateLimit,
     pub newsletter_limit: RateLimit,
-    /// Cache purges after a publish, when `MAGNETIQ_PURGE_URL` is set.
-    pub purges: Option<Arc<Purges>>,
+    /// Wakes the sender of cache purges (`outbox::purge`) when a publish queued some.
+    pub purge_wake: Arc<tokio::sync::Notify>,
     /// This process among the instances of the site (for change notices).
     pub instance: String,
     /// Encrypts and signs the admin session cookie.
@@ -40,12 +41,42 @@ pub struct AppState {
     /// What fills the page frame's navigation and footer (`crate::frame`).
     pub frame: Arc<dyn FrameSource>,
     /// Set on SIGTERM while the instance drains: `/readyz` answers 503.
-    pub draining: Arc<super::health::Draining>,
+    pub draining: Arc<Draining>,
     /// Kept only when `/metrics` is on (`MAGNETIQ_METRICS_TOKEN`).
-    pub metrics: Option<Arc<super::observe::Metrics>>,
+    pub metrics: Option<Arc<super::metrics::Metrics>>,
     /// What features keep for themselves (e.g. content's site tree), by type.
     extensions: Extensions,
     teasers: RwLock<Arc<TeaserLists>>,
+}
+
+/// What fills the frame: the site's navigation and footer for a page in `lang` at `here`, and until
+/// when a rendered page stays right without an edit. Installed once, when the site starts.
+pub trait FrameSource: Send + Sync {
+    fn parts(
+        &self,
+        state: &AppState,
+        lang: Lang,
+        here: Here<'_>,
+        now: OffsetDateTime,
+    ) -> FrameParts;
+
+    /// The next time the frame changes by itself (a scheduled page, a new year, a webinar that
+    /// begins); a rendered page is kept until then at most.
+    fn unchanged_until(&self, state: &AppState, now: OffsetDateTime) -> OffsetDateTime;
+}
+
+/// Whether this instance is draining before it stops (set on SIGTERM, see `app::serve`).
+#[derive(Default)]
+pub struct Draining(std::sync::atomic::AtomicBool);
+
+impl Draining {
+    pub fn start(&self) {
+        self.0.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    pub fn is_on(&self) -> bool {
+        self.0.load(std::sync::atomic::Ordering::Relaxed)
+    }
 }
 
 /// Values of any type, one per type.
@@ -95,21 +126,18 @@ impl AppState {
         let config_metrics = config
             .metrics_token
             .is_some()
-            .then(|| Arc::new(super::observe::Metrics::new()));
+            .then(|| Arc::new(super::metrics::Metrics::new()));
         let page_cache = PageCache::new(DEFAULT_MEMORY_BYTES, Some(config.data_dir.clone()));
         let public_cache_control = public_cache_control(config.public_max_age);
-        let purges = config
-            .purge
-            .clone()
-            .map(|p| Purges::new(p, &config.base_url));
+        let assets = actix_web::web::Data::new(StaticAssets::embedded(&config.data_dir));
         AppState {
             config,
             db,
             catalog,
-            assets: StaticAssets::embedded(),
+            assets,
             page_cache,
             public_cache_control,
-            purges,
+            purge_wake: Arc::default(),
             instance: instance_name(),
             booking_limit: RateLimit::new(limit, std::time::Duration::from_secs(600)),
             registration_limit: RateLimit::new(limit, std::time::Duration::from_secs(600)),
@@ -157,7 +185,7 @@ impl AppState {
         if let Some(metrics) = &self.metrics {
             metrics
                 .leads
-                .get_or_create(&super::observe::LeadLabels { path })
+                .get_or_create(&super::metrics::LeadLabels { path })
                 .inc();
         }
     }

@@ -15,10 +15,10 @@ use super::model::{RegistrationStatus, Webinar};
 use super::public::site;
 use super::store::{self, RegistrationListing};
 use crate::audit::store::{CsvExport, record_action};
-use crate::auth::login::html;
 use crate::error::AppError;
 use crate::web::admin_layout::{AdminLayout, Section, admin_lang, flash};
 use crate::web::auth::{AdminForm, CurrentUser};
+use crate::web::html;
 use crate::web::state::AppState;
 use crate::web::{percent_encode, see_other};
 

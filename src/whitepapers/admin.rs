@@ -12,12 +12,12 @@ use super::model::{Whitepaper, WhitepaperStatus};
 use super::public::date_text;
 use super::store::{self, SaveRefused};
 use crate::audit::store::record_action;
-use crate::auth::login::html;
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::media::store::MediaItem;
 use crate::web::admin_layout::{AdminLayout, Section, admin_lang, flash};
 use crate::web::auth::{AdminForm, CurrentUser};
+use crate::web::html;
 use crate::web::see_other;
 use crate::web::state::AppState;
 

@@ -11,12 +11,12 @@ use serde::Deserialize;
 
 use super::store::{self, LeadFilter, LeadListing};
 use crate::audit::store::{CsvExport, record_action};
-use crate::auth::login::html;
 use crate::db::DbTime;
 use crate::error::AppError;
 use crate::i18n::{Lang, Localized};
 use crate::web::admin_layout::{AdminLayout, Section, admin_lang, flash};
 use crate::web::auth::{AdminForm, CurrentUser};
+use crate::web::html;
 use crate::web::state::AppState;
 use crate::web::{percent_encode, see_other};
 

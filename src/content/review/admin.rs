@@ -11,12 +11,12 @@ use askama::Template;
 use super::diff::{self, Labels};
 use super::mails;
 use super::store::{self, ApproveError, Submission};
-use crate::auth::login::html;
 use crate::content::admin::audit;
 use crate::error::AppError;
 use crate::i18n::{Localized, Messages};
 use crate::web::admin_layout::{AdminLayout, Section, admin_lang, flash};
 use crate::web::auth::{AdminForm, CurrentUser};
+use crate::web::html;
 use crate::web::see_other;
 use crate::web::state::AppState;
 

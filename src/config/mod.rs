@@ -5,6 +5,8 @@ use clap::Args;
 
 use crate::i18n::{BadLanguages, Languages};
 
+pub mod proxies;
+
 /// The settings every command shares; each can come from a flag or an environment variable.
 #[derive(Args, Debug, Clone)]
 pub struct Settings {
@@ -226,7 +228,7 @@ pub struct Config {
     /// Where changed addresses are purged after a publish, and how.
     pub purge: Option<Purge>,
     /// Proxies whose forwarding headers are believed (see `web::client`).
-    pub trusted_proxies: crate::web::client::TrustedProxies,
+    pub trusted_proxies: proxies::TrustedProxies,
     /// Seconds to keep serving, not ready, after SIGTERM.
     pub shutdown_delay: u64,
     /// The bearer token of `/metrics`; `None`: metrics are off.
@@ -369,7 +371,7 @@ impl Config {
             return Err(ConfigError::DatabaseUrl(crate::db::redacted(&database_url)));
         }
         let trusted_proxies =
-            crate::web::client::TrustedProxies::parse(s.trusted_proxies.as_deref().unwrap_or(""))
+            proxies::TrustedProxies::parse(s.trusted_proxies.as_deref().unwrap_or(""))
                 .map_err(ConfigError::TrustedProxies)?;
         let timezone = s.timezone.trim().to_owned();
         if crate::zones::zone(&timezone).is_none() {

@@ -1,7 +1,7 @@
 //! `/admin/users` (admins only): the team and its open invitations, change role and name,
 //! deactivate; and `/admin/account/password`, where every user changes their own password. A change
 //! of role, active flag or password signs that user out everywhere. Inviting, reset links,
-//! two-factor and sessions are `crate::accounts`'.
+//! two-factor and sessions are this folder's other files.
 use std::collections::HashMap;
 
 use actix_session::Session;
@@ -9,17 +9,17 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use super::store::{self, UserListing};
-use super::{Role, password};
 use crate::audit::store::record_action;
 use crate::auth::confirm::{self, Proof};
-use crate::auth::login::html;
-use crate::auth::sessions;
 use crate::error::AppError;
 use crate::i18n::Messages;
+use crate::users::store::{self, UserListing};
+use crate::users::{Role, password};
 use crate::web::admin_layout::{AdminLayout, Section, admin_lang, flash};
 use crate::web::auth::{AdminForm, CurrentUser, begin, client_ip};
+use crate::web::html;
 use crate::web::see_other;
+use crate::web::sessions;
 use crate::web::state::AppState;
 
 type FormMap = HashMap<String, String>;
@@ -39,7 +39,7 @@ impl Values {
 struct UsersPage<'a> {
     layout: AdminLayout<'a>,
     users: Vec<UserListing>,
-    invitations: Vec<crate::accounts::store::Invitation>,
+    invitations: Vec<super::store::Invitation>,
     /// The site's languages: (code, name in the admin's language).
     languages: Vec<(String, String)>,
     two_factor_required: bool,
@@ -87,7 +87,7 @@ async fn render_list(
         Section::Users,
     );
     let users = store::list(&state.db).await?;
-    let invitations = crate::accounts::store::open_invitations(&state.db).await?;
+    let invitations = super::store::open_invitations(&state.db).await?;
     let mut form = form;
     form.entry("language".to_owned())
         .or_insert_with(|| state.config.languages.default_lang().to_string());
@@ -124,9 +124,9 @@ pub async fn invite(
 ) -> Result<HttpResponse, AppError> {
     let AdminForm { user, form } = input;
     user.require_admin()?;
-    match crate::accounts::invitations::invite(&req, &state, &user, form).await? {
+    match super::invitations::invite(&req, &state, &user, form).await? {
         Ok(()) => {
-            let said = crate::accounts::mail_notice(
+            let said = super::mail_notice(
                 &state,
                 ui(&req, &state),
                 "invitation-sent",
@@ -159,7 +159,7 @@ struct UserEdit<'a> {
     form: Values,
     errors: Errors<'a>,
     two_factor: bool,
-    rows: Vec<crate::accounts::sessions::Row>,
+    rows: Vec<super::sessions::Row>,
     end_action: String,
 }
 
@@ -172,7 +172,7 @@ impl UserEdit<'_> {
         self.two_factor = crate::auth::two_factor::secret(&state.db, self.id)
             .await?
             .is_some();
-        self.rows = crate::accounts::sessions::rows(
+        self.rows = super::sessions::rows(
             state,
             self.id,
             None,
