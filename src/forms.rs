@@ -141,6 +141,12 @@ pub struct Source {
 }
 
 impl Source {
+    /// From the address of the page the form was on, query included (the forms' `source` field).
+    pub fn of_address(address: &str) -> Source {
+        let (path, query) = address.split_once('?').unwrap_or((address, ""));
+        Source::from_query(path, query)
+    }
+
     /// From the query of the page the form was on (`?utm_source=…`); each value cut to 200
     /// characters of plain text.
     pub fn from_query(url: &str, query: &str) -> Source {
@@ -230,6 +236,50 @@ pub fn consent_versions(ui: &Messages, consent: &str, marketing: Option<&str>) -
 /// An optional agreement (marketing mails): given only when the box was ticked, never by default.
 pub fn opted_in(s: &str) -> bool {
     s == "yes"
+}
+
+/// Who left their details through a webinar or whitepaper form: name, work address, company and
+/// job title, whether they also want marketing mails, and the page (with its campaign) they came
+/// from. The consent to what the form is for is checked too.
+pub struct Lead {
+    pub first_name: PersonName,
+    pub last_name: PersonName,
+    pub email: Email,
+    pub company: Company,
+    pub job_title: ShortText,
+    /// Also wants the marketing mails (a separate, unticked box).
+    pub marketing: bool,
+    pub source: Source,
+}
+
+impl Lead {
+    /// The lead in `form`, or `None` with what did not parse in `errors`.
+    pub fn check(form: &Submitted, errors: &mut FieldErrors) -> Option<Lead> {
+        let first_name = errors.check("first_name", PersonName::parse(form.get("first_name")));
+        let last_name = errors.check("last_name", PersonName::parse(form.get("last_name")));
+        let email = errors.check("email", Email::field(form.get("email")));
+        let company = errors.check("company", Company::parse(form.get("company")));
+        let job_title = errors.check("job_title", ShortText::parse(form.get("job_title")));
+        errors.check("consent", Consent::parse(form.get("consent")))?;
+        Some(Lead {
+            first_name: first_name?,
+            last_name: last_name?,
+            email: email?,
+            company: company?,
+            job_title: job_title?,
+            marketing: opted_in(form.get("marketing")),
+            source: Source::of_address(form.get("source")),
+        })
+    }
+
+    /// The versions of the consent sentences this lead ticked, as the form in `ui` showed them.
+    pub fn consent_version(&self, ui: &Messages) -> String {
+        consent_versions(
+            ui,
+            "lead-consent",
+            self.marketing.then_some("lead-marketing"),
+        )
+    }
 }
 
 /// A form as submitted: every field's text, kept to show it again.

@@ -3,8 +3,8 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 use magnetiq::config::{Config, Settings};
-use magnetiq::users::{self, Email, Role, password};
-use magnetiq::{app, content, db};
+use magnetiq::users::password;
+use magnetiq::{app, jobs};
 
 #[derive(Parser)]
 #[command(
@@ -98,128 +98,22 @@ async fn main() -> std::process::ExitCode {
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
     let config = Config::from_settings(cli.settings)?;
-    match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => app::serve(config).await,
-        Command::Migrate => {
-            let pool = db::connect(&config.database_url, config.pool()).await?;
-            pool.close().await;
-            println!(
-                "database at {} is up to date",
-                db::redacted(&config.database_url)
-            );
-            Ok(())
-        }
-        Command::Reindex => {
-            let pool = db::connect(&config.database_url, config.pool()).await?;
-            db::settings::record_languages(&pool, &config.languages).await?;
-            let started = std::time::Instant::now();
-            let (pages, webinars, whitepapers) = app::reindex(&pool).await?;
-            pool.close().await;
-            println!(
-                "search index rebuilt in {:.1} s: {pages} pages findable, {webinars} webinars and {whitepapers} whitepapers looked at",
-                started.elapsed().as_secs_f64()
-            );
-            Ok(())
-        }
-        Command::SeedDemo { pages } => {
-            let pool = db::connect(&config.database_url, config.pool()).await?;
-            db::settings::record_languages(&pool, &config.languages).await?;
-            let created = content::seed::seed_demo(&pool, config.languages.all()).await?;
-            let generated =
-                content::seed::seed_generated_pages(&pool, pages, config.languages.all()).await?;
-            let consultants = magnetiq::booking::seed::seed_demo_consultants(&pool).await?;
-            let webinars = magnetiq::webinars::seed::seed_demo_webinars(&pool).await?;
-            let whitepapers =
-                magnetiq::whitepapers::seed::seed_demo_whitepapers(&pool, &config.media_dir)
-                    .await?;
-            pool.close().await;
-            println!(
-                "demo content: {created} pages, {consultants} consultants, {webinars} webinars and {whitepapers} whitepapers added"
-            );
-            if pages > 0 {
-                println!("generated pages: {generated} added");
-            }
-            Ok(())
-        }
-        Command::CopyDb { to } => {
-            anyhow::ensure!(
-                db::Engine::of_url(&to).is_some(),
-                "--to {:?} is not supported: use {}",
-                db::redacted(&to),
-                db::SUPPORTED_URLS
-            );
-            let source = db::connect(&config.database_url, config.pool()).await?;
-            let target = db::connect(&to, config.pool()).await?;
-            let counts = db::copy::copy(&source, &target).await;
-            source.close().await;
-            target.close().await;
-            let counts = counts?;
-            println!(
-                "copied {} to {}; rows checked on both sides:",
-                db::redacted(&config.database_url),
-                db::redacted(&to)
-            );
-            for (table, rows) in &counts {
-                println!("  {table:<20} {rows:>8}");
-            }
-            Ok(())
-        }
+    let said = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => return app::serve(config).await,
+        Command::Migrate => jobs::migrate(&config).await?,
+        Command::Reindex => jobs::rebuild_search(&config).await?,
+        Command::SeedDemo { pages } => jobs::seed_demo(&config, pages).await?,
+        Command::CopyDb { to } => jobs::copy_db(&config, &to).await?,
         Command::CreateUser { email, role, name } => {
-            let email = Email::parse(&email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
-            let role = Role::parse(&role)
-                .ok_or_else(|| anyhow::anyhow!("--role must be admin or editor"))?;
-            let name =
-                name.unwrap_or_else(|| email.as_str().split('@').next().unwrap_or("").to_owned());
-            let password = read_password()?;
-            password::check_strength(&password, &[email.as_str(), &name])?;
-            let hash = password::hash_password(&password)?;
-            let pool = db::connect(&config.database_url, config.pool()).await?;
-            let created = users::store::create_user(&pool, &email, &name, role, &hash).await?;
-            pool.close().await;
-            match created {
-                Some(_) => println!(
-                    "created {} {email}; sign in at {}/admin",
-                    role.as_str(),
-                    config.base_url
-                ),
-                None => anyhow::bail!("a user with the e-mail address {email} exists already"),
-            }
-            Ok(())
+            jobs::create_user(&config, &email, &role, name, read_password).await?
         }
-        Command::ResetTwoFactor { email } => {
-            let email = Email::parse(&email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
-            let pool = db::connect(&config.database_url, config.pool()).await?;
-            let found = users::store::credentials(&pool, &email).await?;
-            let Some((user, _)) = found else {
-                pool.close().await;
-                anyhow::bail!("no user has the e-mail address {email}");
-            };
-            magnetiq::auth::two_factor::disable(&pool, user.id).await?;
-            magnetiq::audit::store::record(
-                &pool,
-                magnetiq::audit::store::Actor::Typed("command line"),
-                "two-factor-reset",
-                Some(&format!("user {}", user.id)),
-                None,
-            )
-            .await?;
-            pool.close().await;
-            println!(
-                "two-factor sign-in is off for {email}; they sign in with their password and set it up again"
-            );
-            Ok(())
-        }
-        Command::Backup { file } => {
-            let pool = db::connect(&config.database_url, config.pool()).await?;
-            db::backup(&pool, &file).await?;
-            pool.close().await;
-            println!("backup written to {} and verified", file.display());
-            Ok(())
-        }
-    }
+        Command::ResetTwoFactor { email } => jobs::reset_two_factor(&config, &email).await?,
+        Command::Backup { file } => jobs::backup(&config, &file).await?,
+    };
+    println!("{said}");
+    Ok(())
 }
 
-/// `MAGNETIQ_PASSWORD`, else one line from standard input (not echoed when it is a terminal).
 fn read_password() -> anyhow::Result<String> {
     use std::io::{BufRead, IsTerminal, Write};
     if let Ok(password) = std::env::var("MAGNETIQ_PASSWORD") {

@@ -1,10 +1,13 @@
 //! Times as people in the admin read and type them: an instant shown in a person's time zone with
 //! the zone's abbreviation ("2026-03-29 10:00 CEST"), and a wall-clock time typed into a form read
 //! in that zone — refusing, with a clear reason, the times a daylight-saving change skips (02:30 on
-//! the spring-forward day) or repeats (02:30 on the fall-back day), instead of silently shifting.
+//! the spring-forward day) or repeats (02:30 on the fall-back day), instead of silently shifting;
+//! and for visitors, the zones they may pick and a day as their language writes it.
 use jiff::Timestamp;
 use jiff::civil::DateTime;
 use jiff::tz::{AmbiguousOffset, TimeZone};
+
+use crate::i18n::Lang;
 
 /// The zone named `name` (IANA, e.g. `Europe/Berlin`), if the bundled database knows it.
 pub fn zone(name: &str) -> Option<TimeZone> {
@@ -175,6 +178,61 @@ impl LocalTimeError {
                 ],
             ),
         }
+    }
+}
+
+/// Time zones offered to visitors (their own is preselected when it is the consultant's).
+pub const TIME_ZONES: &[&str] = &[
+    "Europe/Berlin",
+    "Europe/Vienna",
+    "Europe/Zurich",
+    "Europe/London",
+    "Europe/Paris",
+    "Europe/Madrid",
+    "Europe/Rome",
+    "Europe/Amsterdam",
+    "Europe/Warsaw",
+    "Europe/Istanbul",
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Los_Angeles",
+    "America/Sao_Paulo",
+    "Asia/Dubai",
+    "Asia/Kolkata",
+    "Asia/Singapore",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+    "UTC",
+];
+
+const DE_WEEKDAYS: [&str; 7] = [
+    "Montag",
+    "Dienstag",
+    "Mittwoch",
+    "Donnerstag",
+    "Freitag",
+    "Samstag",
+    "Sonntag",
+];
+
+/// The zone a visitor chose, if it is one offered; else `fallback` (the organiser's).
+pub fn offered(choice: Option<&str>, fallback: &str) -> String {
+    choice
+        .filter(|z| TIME_ZONES.contains(z))
+        .unwrap_or(fallback)
+        .to_owned()
+}
+
+/// `Monday, 1 December 2026` or `Montag, 01.12.2026`.
+pub fn day_label(date: jiff::civil::Date, lang: Lang) -> String {
+    match lang.as_str() {
+        "de" => format!(
+            "{}, {}",
+            DE_WEEKDAYS[date.weekday().to_monday_zero_offset() as usize],
+            date.strftime("%d.%m.%Y")
+        ),
+        _ => date.strftime("%A, %-d %B %Y").to_string(),
     }
 }
 

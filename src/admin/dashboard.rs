@@ -101,22 +101,23 @@ pub async fn dashboard(
                 .iter()
                 .map(|w| crate::webinars::admin::Row::of(w, layout.ui, default))
                 .collect();
-            let registrations = crate::webinars::store::recent_registrations(&state.db, 8)
-                .await?
-                .into_iter()
-                .map(|r| {
-                    let title: crate::i18n::Localized<String> =
-                        r.webinar_title.parse().unwrap_or_default();
-                    (
-                        r.webinar_id,
-                        format!("{} {}", r.first_name, r.last_name),
-                        title.text(lang, default).to_owned(),
-                        r.created_at.to_text(),
-                    )
-                })
-                .collect();
-            let filter = crate::whitepapers::store::LeadFilter::default();
-            let leads = crate::whitepapers::store::leads(&state.db, &filter, 8, 0)
+            let registrations =
+                crate::webinars::registration_store::recent_registrations(&state.db, 8)
+                    .await?
+                    .into_iter()
+                    .map(|r| {
+                        let title: crate::i18n::Localized<String> =
+                            r.webinar_title.parse().unwrap_or_default();
+                        (
+                            r.webinar_id,
+                            format!("{} {}", r.first_name, r.last_name),
+                            title.text(lang, default).to_owned(),
+                            r.created_at.to_text(),
+                        )
+                    })
+                    .collect();
+            let filter = crate::whitepapers::lead_store::LeadFilter::default();
+            let leads = crate::whitepapers::lead_store::leads(&state.db, &filter, 8, 0)
                 .await?
                 .into_iter()
                 .map(|l| {

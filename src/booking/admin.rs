@@ -9,6 +9,7 @@ use askama::Template;
 use jiff::tz::TimeZone;
 use serde::Deserialize;
 
+use super::consultant_store;
 use super::store::{self, BookingFilter, BookingListing, BookingRefused};
 use crate::audit::store::{CsvExport, record_action};
 use crate::db::DbTime;
@@ -104,7 +105,7 @@ pub async fn list(
         offset,
     } = crate::web::Paging::of(total, query.page, PER_PAGE);
     let rows = store::list_bookings(&state.db, &filter, PER_PAGE, offset).await?;
-    let consultants = store::consultant_names(&state.db).await?;
+    let consultants = consultant_store::consultant_names(&state.db).await?;
     let layout = AdminLayout::new(
         &req,
         &state,

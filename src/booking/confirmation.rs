@@ -6,8 +6,8 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use serde::Deserialize;
 
+use super::consultant_store;
 use super::model::Booking;
-use super::public::day_label;
 use super::store;
 use crate::error::AppError;
 use crate::i18n::Lang;
@@ -16,6 +16,7 @@ use crate::web::csrf::{check_visitor_token, visitor_token};
 use crate::web::layout::{Here, Layout};
 use crate::web::see_other;
 use crate::web::state::AppState;
+use crate::zones::day_label;
 
 #[derive(Template)]
 #[template(path = "public/booking.html")]
@@ -149,7 +150,7 @@ pub async fn calendar(
             ),
         ],
     );
-    let consultant_email = store::consultant_email(&state.db, b.consultant_id)
+    let consultant_email = consultant_store::consultant_email(&state.db, b.consultant_id)
         .await?
         .unwrap_or_default();
     let event = ics::Event {

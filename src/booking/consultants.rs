@@ -9,18 +9,18 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde_json::{Value, json};
 
+use super::consultant_store::{self, ConsultantRecord};
 use super::model::{StoredAvailability, rules_from_storage};
-use super::public::TIME_ZONES;
-use super::store::{self, ConsultantRecord};
 use crate::audit::store::record_action;
-use crate::auth::login::html;
 use crate::error::AppError;
 use crate::i18n::{Lang, Localized, Messages};
 use crate::users::Email;
 use crate::web::admin_layout::{AdminLayout, Section, admin_lang, flash};
 use crate::web::auth::{AdminForm, CurrentUser};
+use crate::web::html;
 use crate::web::see_other;
 use crate::web::state::AppState;
+use crate::zones::TIME_ZONES;
 
 type FormMap = HashMap<String, String>;
 const WEEKDAYS: [&str; 7] = [
@@ -48,7 +48,7 @@ pub async fn list(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     user.require_admin()?;
-    let consultants = store::consultant_records(&state.db).await?;
+    let consultants = consultant_store::consultant_records(&state.db).await?;
     let layout = AdminLayout::new(
         &req,
         &state,
@@ -106,7 +106,7 @@ pub async fn edit_form(
         return Err(AppError::NotFound); // `/admin/consultants/abc`
     }
     let record = match path {
-        Some(id) => store::consultant_record(&state.db, id.into_inner())
+        Some(id) => consultant_store::consultant_record(&state.db, id.into_inner())
             .await?
             .ok_or(AppError::NotFound)?,
         None => ConsultantRecord {
@@ -319,7 +319,7 @@ fn record_from_form(
         }
     }
     let blackouts = Value::Array(blackouts);
-    let durations: Vec<i64> = [30, 60, 90]
+    let durations: Vec<i64> = super::request::DURATIONS
         .into_iter()
         .filter(|d| f.contains_key(&format!("duration.{d}")))
         .collect();
@@ -427,13 +427,17 @@ pub async fn save(
         return Err(AppError::NotFound); // `/admin/consultants/abc`
     }
     let id = path.map_or(0, |p| p.into_inner());
-    if id != 0 && store::consultant_record(&state.db, id).await?.is_none() {
+    if id != 0
+        && consultant_store::consultant_record(&state.db, id)
+            .await?
+            .is_none()
+    {
         return Err(AppError::NotFound);
     }
     let ui = state.catalog.messages(admin_lang(&req, &state));
     match record_from_form(id, &form, state.config.languages.all(), ui) {
         Ok(record) => {
-            let id = store::save_consultant(&state.db, &record).await?;
+            let id = consultant_store::save_consultant(&state.db, &record).await?;
             record_action(
                 &state.db,
                 &user,

@@ -3,11 +3,11 @@
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
-use super::public::day_label;
 use crate::i18n::{Lang, Messages};
 use crate::ics;
 use crate::outbox::compose::Notice;
 use crate::outbox::store::{Attachment, NewMail};
+use crate::zones::day_label;
 
 /// What the mails say about the booking.
 pub struct BookingFacts<'a> {

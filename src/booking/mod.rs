@@ -2,10 +2,12 @@
 //! that can never overlap.
 pub mod admin;
 pub mod confirmation;
+pub mod consultant_store;
 pub mod consultants;
 pub mod mails;
 pub mod model;
 pub mod public;
+pub mod request;
 pub mod seed;
 pub mod slots;
 pub mod store;
@@ -16,7 +18,7 @@ use crate::web::state::{AppState, Teaser};
 /// Reads the bookable consultants the consultant card block shows again (at start, after a change
 /// here or on another instance).
 pub async fn refresh(state: &AppState) -> anyhow::Result<()> {
-    let consultants = store::active_consultants(&state.db).await?;
+    let consultants = consultant_store::active_consultants(&state.db).await?;
     let languages = state.config.languages.all();
     state.set_teasers(
         crate::content::library_view::CONSULTANTS,

@@ -11,49 +11,24 @@ use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use serde::Deserialize;
 
+use super::consultant_store;
 use super::mails::{self, BookingFacts};
-use super::model::{Consultant, MeetingType};
+use super::model::Consultant;
+use super::request::{BookingRequest, chose_other_than_shown};
 use super::slots::free_slots;
 use super::store::{self, BookingRefused, NewBooking};
 use crate::error::AppError;
-use crate::forms::{
-    Consent, Email, FieldErrors, FormState, Invalid, Message, PersonName, Phone, ShortText,
-    Submitted,
-};
+use crate::forms::{FieldErrors, FormState, Submitted};
 use crate::i18n::Lang;
 use crate::web::auth::client_ip;
 use crate::web::csrf::{check_visitor_token, visitor_token};
 use crate::web::layout::{Here, Layout};
 use crate::web::see_other;
 use crate::web::state::AppState;
+use crate::zones::{TIME_ZONES, day_label};
 
 /// How many days of free slots the form shows.
 const DAYS_SHOWN: i64 = 14;
-
-/// Time zones offered to visitors (their own is preselected when it is the consultant's).
-pub const TIME_ZONES: &[&str] = &[
-    "Europe/Berlin",
-    "Europe/Vienna",
-    "Europe/Zurich",
-    "Europe/London",
-    "Europe/Paris",
-    "Europe/Madrid",
-    "Europe/Rome",
-    "Europe/Amsterdam",
-    "Europe/Warsaw",
-    "Europe/Istanbul",
-    "America/New_York",
-    "America/Chicago",
-    "America/Denver",
-    "America/Los_Angeles",
-    "America/Sao_Paulo",
-    "Asia/Dubai",
-    "Asia/Kolkata",
-    "Asia/Singapore",
-    "Asia/Tokyo",
-    "Australia/Sydney",
-    "UTC",
-];
 
 #[derive(Template)]
 #[template(path = "public/book.html")]
@@ -137,7 +112,7 @@ async fn render(
     error: Option<&str>,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    let consultants = store::active_consultants(&state.db).await?;
+    let consultants = consultant_store::active_consultants(&state.db).await?;
     let (csrf_token, cookie) = visitor_token(req, state.config.secure_cookies)?;
     let now_time = crate::db::now();
     let layout = Layout::new(state, lang, Here::Path { path: "book" }, now_time);
@@ -245,29 +220,8 @@ fn days_view(
     days
 }
 
-const DE_WEEKDAYS: [&str; 7] = [
-    "Montag",
-    "Dienstag",
-    "Mittwoch",
-    "Donnerstag",
-    "Freitag",
-    "Samstag",
-    "Sonntag",
-];
-
-/// `Monday, 1 December 2026` or `Montag, 01.12.2026`.
-pub fn day_label(date: jiff::civil::Date, lang: Lang) -> String {
-    match lang.as_str() {
-        "de" => format!(
-            "{}, {}",
-            DE_WEEKDAYS[date.weekday().to_monday_zero_offset() as usize],
-            date.strftime("%d.%m.%Y")
-        ),
-        _ => date.strftime("%A, %-d %B %Y").to_string(),
-    }
-}
-
-/// POST `/{lang}/book`.
+/// POST `/{lang}/book`: read the form into a request, book it with its mails in one transaction,
+/// and show the booking; or show the form again, everything typed kept, saying why not.
 pub async fn book(
     req: HttpRequest,
     path: web::Path<String>,
@@ -281,29 +235,12 @@ pub async fn book(
         .ok_or(AppError::NotFound)?;
     let form = Submitted::new(form.into_inner());
     check_visitor_token(&req, form.get("csrf_token"))?;
-    let ui = state.catalog.messages(lang);
     if !form.get("show").is_empty() {
         // "Show free times": the times for what is chosen now, everything typed kept; no booking.
-        let again = FormState::again(&form, &FieldErrors::default(), ui);
-        return render_again(&req, &state, lang, &form, again, None, StatusCode::OK).await;
+        return form_again(&req, &state, lang, form, Again::ShowTimes).await;
     }
     if chose_other_than_shown(&form) {
-        // The consultant, duration or zone was changed after the times were shown: the picked
-        // time belongs to another choice. Never book it; show the right times.
-        let message = ui.t("book-choice-changed");
-        let kept = form.without("slot");
-        let again =
-            FormState::again(&kept, &FieldErrors::default(), ui).with_error("slot", message);
-        return render_again(
-            &req,
-            &state,
-            lang,
-            &kept,
-            again,
-            Some(message),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+        return form_again(&req, &state, lang, form, Again::ChoiceChanged).await;
     }
     if let Err(wait) = state.booking_limit.hit(&client_ip(&req), Instant::now()) {
         return Err(AppError::TooMany {
@@ -314,76 +251,32 @@ pub async fn book(
         // A bot: it gets what looks like success, and nothing is stored.
         return super::confirmation::received_page(&state, lang);
     }
-    let mut errors = FieldErrors::default();
-    let consultant_id = form.get("consultant").parse::<i64>().ok();
-    let duration = form
-        .get("duration")
-        .parse::<i64>()
-        .ok()
-        .filter(|d| [30, 60, 90].contains(d));
-    let zone = Some(form.get("tz"))
-        .filter(|z| TIME_ZONES.contains(z))
-        .unwrap_or("UTC");
-    let slot = errors.check(
-        "slot",
-        form.get("slot")
-            .parse::<Timestamp>()
-            .map_err(|_| Invalid("book-error-slot")),
-    );
-    let meeting_type = errors.check(
-        "meeting_type",
-        MeetingType::parse(form.get("meeting_type")).ok_or(Invalid("book-error-meeting-type")),
-    );
-    let name = errors.check("name", PersonName::parse(form.get("name")));
-    let email = errors.check("email", Email::field(form.get("email")));
-    let company = errors.check("company", ShortText::parse(form.get("company")));
-    let phone = errors.check("phone", Phone::parse(form.get("phone")));
-    let message = errors.check("message", Message::parse(form.get("message")));
-    errors.check(
-        "consent",
-        Consent::parse(form.get("consent")).map_err(|_| Invalid("book-error-consent")),
-    );
-    let (
-        Some(consultant_id),
-        Some(duration),
-        Some(slot),
-        Some(meeting_type),
-        Some(name),
-        Some(email),
-        Some(company),
-        Some(phone),
-        Some(message),
-        true,
-    ) = (
-        consultant_id,
-        duration,
-        slot,
-        meeting_type,
-        name,
-        email,
-        company,
-        phone,
-        message,
-        errors.is_empty(),
-    )
-    else {
-        let again = FormState::again(&form, &errors, ui);
-        return render_again(
-            &req,
-            &state,
-            lang,
-            &form,
-            again,
-            Some(ui.t("form-errors")),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+    let request = match BookingRequest::parse(&form) {
+        Ok(request) => request,
+        Err(errors) => return form_again(&req, &state, lang, form, Again::Invalid(errors)).await,
     };
+    match place(&state, lang, &request).await? {
+        Some(token) => {
+            state.lead_received("booking");
+            Ok(see_other(&format!("/{lang}/book/{token}")))
+        }
+        None => form_again(&req, &state, lang, form, Again::SlotTaken).await,
+    }
+}
+
+/// Books `request` with its two mails (to the visitor, to the consultant) in one transaction:
+/// `Some(token)` of the new booking, or `None` when someone else took the slot first.
+async fn place(
+    state: &AppState,
+    lang: Lang,
+    request: &BookingRequest,
+) -> Result<Option<String>, AppError> {
     let Some((consultant_name, consultant_email, consultant_zone)) =
-        store::consultant_contact(&state.db, consultant_id).await?
+        consultant_store::consultant_contact(&state.db, request.consultant_id).await?
     else {
         return Err(AppError::BadRequest("unknown consultant".into()));
     };
+    let ui = state.catalog.messages(lang);
     let default = state.config.languages.default_lang();
     let consent_version = ui.version("book-consent");
     // A reference is short enough to read out on the phone, so on a busy day one can repeat: the
@@ -396,17 +289,17 @@ pub async fn book(
             link: &format!("{}/{lang}/book/{token}", state.config.base_url),
             consultant_name: &consultant_name,
             consultant_email: &consultant_email,
-            client_name: name.as_str(),
-            client_email: email.as_str(),
-            company: company.as_str(),
-            message: message.as_str(),
-            starts_at: slot,
-            ends_at: slot + SignedDuration::from_mins(duration),
-            duration_minutes: duration,
-            meeting_type_id: meeting_type.label_id(),
+            client_name: request.name.as_str(),
+            client_email: request.email.as_str(),
+            company: request.company.as_str(),
+            message: request.message.as_str(),
+            starts_at: request.starts_at,
+            ends_at: request.ends_at(),
+            duration_minutes: request.duration_minutes,
+            meeting_type_id: request.meeting_type.label_id(),
         };
         let mails = [
-            mails::confirmation(ui, lang, zone, &facts)?,
+            mails::confirmation(ui, lang, request.zone, &facts)?,
             mails::consultant_notice(
                 state.catalog.messages(default),
                 default,
@@ -417,40 +310,23 @@ pub async fn book(
         let new = NewBooking {
             token: &token,
             reference: &reference,
-            consultant_id,
-            starts_at: slot,
-            duration_minutes: duration,
-            meeting_type,
-            client_name: name.as_str(),
-            client_email: email.as_str(),
-            company: company.as_str(),
-            phone: phone.as_str(),
-            message: message.as_str(),
+            consultant_id: request.consultant_id,
+            starts_at: request.starts_at,
+            duration_minutes: request.duration_minutes,
+            meeting_type: request.meeting_type,
+            client_name: request.name.as_str(),
+            client_email: request.email.as_str(),
+            company: request.company.as_str(),
+            phone: request.phone.as_str(),
+            message: request.message.as_str(),
             language: lang.as_str(),
-            visitor_timezone: zone,
+            visitor_timezone: request.zone,
             consent_version: &consent_version,
         };
         match store::create(&state.db, &new, &mails, now).await? {
-            Ok(()) => {
-                state.lead_received("booking");
-                return Ok(see_other(&format!("/{lang}/book/{token}")));
-            }
+            Ok(()) => return Ok(Some(token)),
             Err(BookingRefused::ReferenceTaken) => continue,
-            Err(BookingRefused::SlotTaken) => {
-                let taken = ui.t("book-slot-taken");
-                let again =
-                    FormState::again(&form, &FieldErrors::default(), ui).with_error("slot", taken);
-                return render_again(
-                    &req,
-                    &state,
-                    lang,
-                    &form,
-                    again,
-                    Some(taken),
-                    StatusCode::CONFLICT,
-                )
-                .await;
-            }
+            Err(BookingRefused::SlotTaken) => return Ok(None),
             Err(BookingRefused::UnknownConsultant) => {
                 return Err(AppError::BadRequest("unknown consultant".into()));
             }
@@ -459,16 +335,52 @@ pub async fn book(
     Err(AppError::Unavailable)
 }
 
-/// The form again, for the consultant, duration and zone the visitor had chosen.
-async fn render_again(
+/// Why the form is shown again instead of a booking.
+enum Again {
+    /// The visitor asked to see the free times for what they chose (200).
+    ShowTimes,
+    /// The consultant, duration or zone changed after the times were shown (422).
+    ChoiceChanged,
+    /// Fields that did not parse (422).
+    Invalid(FieldErrors),
+    /// Someone else booked the slot first (409).
+    SlotTaken,
+}
+
+/// The form again, for the consultant, duration and zone the visitor had chosen, everything typed
+/// kept and the reason in view: every answer that is not a booking is drawn here.
+async fn form_again(
     req: &HttpRequest,
     state: &AppState,
     lang: Lang,
-    form: &Submitted,
-    again: FormState,
-    message: Option<&str>,
-    status: StatusCode,
+    form: Submitted,
+    why: Again,
 ) -> Result<HttpResponse, AppError> {
+    let ui = state.catalog.messages(lang);
+    let none = FieldErrors::default();
+    let (form, again, message, status) = match why {
+        Again::ShowTimes => {
+            let again = FormState::again(&form, &none, ui);
+            (form, again, None, StatusCode::OK)
+        }
+        Again::ChoiceChanged => {
+            // The picked time belongs to another choice: never book it; show the right times.
+            let message = ui.t("book-choice-changed");
+            let kept = form.without("slot");
+            let again = FormState::again(&kept, &none, ui).with_error("slot", message);
+            (kept, again, Some(message), StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Again::Invalid(errors) => {
+            let again = FormState::again(&form, &errors, ui);
+            let message = Some(ui.t("form-errors"));
+            (form, again, message, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Again::SlotTaken => {
+            let taken = ui.t("book-slot-taken");
+            let again = FormState::again(&form, &none, ui).with_error("slot", taken);
+            (form, again, Some(taken), StatusCode::CONFLICT)
+        }
+    };
     render(
         req,
         state,
@@ -481,16 +393,4 @@ async fn render_again(
         status,
     )
     .await
-}
-
-/// Whether the consultant, duration or zone submitted differ from those the form's times were
-/// shown for (a form without that record, from before it was kept, is taken as it comes).
-fn chose_other_than_shown(form: &Submitted) -> bool {
-    [
-        ("consultant", "shown_consultant"),
-        ("duration", "shown_duration"),
-        ("tz", "shown_tz"),
-    ]
-    .iter()
-    .any(|(chosen, shown)| !form.get(shown).is_empty() && form.get(chosen) != form.get(shown))
 }

@@ -1,7 +1,7 @@
 //! Demo consultants, so the booking form shows free slots out of the box.
 use serde_json::json;
 
-use super::store::{NewConsultant, create_consultant, has_consultants};
+use super::consultant_store::{NewConsultant, create_consultant, has_consultants};
 use crate::db::Db;
 
 /// Adds the two demo consultants when there are none yet; returns how many were added.

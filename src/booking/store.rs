@@ -1,90 +1,19 @@
-//! Every SQL statement about consultants and bookings. A booking is created in one write transaction
+//! Every SQL statement about bookings (consultants are `consultant_store`). A booking is created in one write transaction
 //! that holds the consultant (the whole database on SQLite, the consultant's row on PostgreSQL),
 //! re-checks the slot against the rules and the bookings, and claims the slot's 15-minute units,
 //! which the database refuses to give twice.
 use jiff::{SignedDuration, Timestamp};
 use sqlx::FromRow;
 
-use super::model::{
-    Booking, Consultant, MeetingType, StoredAvailability, reference, rules_from_storage,
-};
+use super::consultant_store::active_consultant;
+use super::model::{Booking, MeetingType, reference};
 use super::slots::{Busy, free_slots};
 use crate::db::query::On;
-use crate::db::{Db, DbTime, JsonText, Sql, is_unique_violation, now as db_now, sql};
+use crate::db::{Db, DbTime, Sql, is_unique_violation, now as db_now, sql};
 use crate::outbox::store::{NewMail, Placement, enqueue_placed, enqueue_to_visitor};
 use crate::tokens::token_hash;
 
 const UNIT_SECONDS: i64 = 900;
-
-#[derive(FromRow)]
-struct ConsultantRow {
-    id: i64,
-    name: String,
-    title: JsonText,
-    bio: JsonText,
-    email: String,
-    photo: Option<String>,
-    languages: JsonText,
-    timezone: String,
-    weekly_hours: JsonText,
-    breaks: JsonText,
-    blackouts: JsonText,
-    buffer_minutes: i64,
-    min_notice_hours: i64,
-    max_advance_days: i64,
-    durations: JsonText,
-    meeting_types: JsonText,
-}
-
-const CONSULTANT_QUERY: &str = "SELECT id, name, title, bio, email, photo, languages, timezone, weekly_hours, breaks, blackouts, \
-     buffer_minutes, min_notice_hours, max_advance_days, durations, meeting_types FROM consultants";
-
-fn consultant_from_row(r: ConsultantRow) -> anyhow::Result<Consultant> {
-    let id = r.id;
-    let json_err = |column: &str, e: serde_json::Error| {
-        anyhow::anyhow!("consultants row {id}, column {column}: {e}")
-    };
-    let stored = StoredAvailability {
-        weekly_hours: r
-            .weekly_hours
-            .parse()
-            .map_err(|e| json_err("weekly_hours", e))?,
-        breaks: r.breaks.parse().map_err(|e| json_err("breaks", e))?,
-        blackouts: r.blackouts.parse().map_err(|e| json_err("blackouts", e))?,
-    };
-    let types: Vec<String> = r
-        .meeting_types
-        .parse()
-        .map_err(|e| json_err("meeting_types", e))?;
-    Ok(Consultant {
-        id,
-        name: r.name,
-        title: r.title.parse().map_err(|e| json_err("title", e))?,
-        bio: r.bio.parse().map_err(|e| json_err("bio", e))?,
-        email: r.email,
-        photo: r.photo,
-        languages: r.languages.parse().map_err(|e| json_err("languages", e))?,
-        rules: rules_from_storage(
-            id,
-            &r.timezone,
-            &stored,
-            r.buffer_minutes,
-            r.min_notice_hours,
-            r.max_advance_days,
-        )?,
-        durations: r.durations.parse().map_err(|e| json_err("durations", e))?,
-        meeting_types: types.iter().filter_map(|t| MeetingType::parse(t)).collect(),
-    })
-}
-
-/// Active consultants, by name.
-pub async fn active_consultants(db: &Db) -> anyhow::Result<Vec<Consultant>> {
-    let rows: Vec<ConsultantRow> =
-        Sql::assembled(format!("{CONSULTANT_QUERY} WHERE active ORDER BY name, id"))
-            .fetch_all(db)
-            .await?;
-    rows.into_iter().map(consultant_from_row).collect()
-}
 
 /// Confirmed bookings of a consultant that touch `[from, to)`.
 pub async fn busy(
@@ -158,12 +87,7 @@ pub async fn create(
     let mut tx = db.begin().await?;
     // Bookings of one consultant wait for each other, on every instance.
     tx.lock_row("consultants", new.consultant_id).await?;
-    let row: Option<ConsultantRow> =
-        Sql::assembled(format!("{CONSULTANT_QUERY} WHERE id = $1 AND active"))
-            .bind(new.consultant_id)
-            .fetch_optional(&mut tx)
-            .await?;
-    let Some(consultant) = row.map(consultant_from_row).transpose()? else {
+    let Some(consultant) = active_consultant(&mut tx, new.consultant_id).await? else {
         return Ok(Err(BookingRefused::UnknownConsultant));
     };
     if !consultant.durations.contains(&new.duration_minutes)
@@ -258,19 +182,6 @@ pub fn new_ids(now: Timestamp) -> anyhow::Result<(String, String)> {
     Ok((token, reference(today, &random)))
 }
 
-/// The consultant's e-mail address and time zone, for the booking's mails.
-pub async fn consultant_contact(
-    db: &Db,
-    id: i64,
-) -> anyhow::Result<Option<(String, String, String)>> {
-    Ok(
-        sql("SELECT name, email, timezone FROM consultants WHERE id = $1")
-            .bind(id)
-            .fetch_optional(db)
-            .await?,
-    )
-}
-
 #[derive(FromRow)]
 struct BookingRow {
     id: i64,
@@ -342,61 +253,6 @@ pub async fn cancel(db: &Db, token: &str, now: Timestamp) -> anyhow::Result<bool
     }
     tx.commit().await?;
     Ok(id.is_some())
-}
-
-/// Adds a consultant (demo content, tests).
-pub struct NewConsultant<'a> {
-    pub name: &'a str,
-    pub title: serde_json::Value,
-    pub bio: serde_json::Value,
-    pub email: &'a str,
-    pub languages: &'a [&'a str],
-    pub timezone: &'a str,
-    pub weekly_hours: serde_json::Value,
-    pub breaks: serde_json::Value,
-    pub buffer_minutes: i64,
-    pub min_notice_hours: i64,
-    pub max_advance_days: i64,
-    pub durations: &'a [i64],
-    pub meeting_types: &'a [&'a str],
-}
-
-pub async fn create_consultant(db: &Db, c: &NewConsultant<'_>) -> anyhow::Result<i64> {
-    Ok(sql(
-        "INSERT INTO consultants (name, title, bio, email, languages, timezone, weekly_hours, breaks, buffer_minutes,
-                                  min_notice_hours, max_advance_days, durations, meeting_types, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING id",
-    )
-    .bind(c.name)
-    .bind(JsonText::of(&c.title)?)
-    .bind(JsonText::of(&c.bio)?)
-    .bind(c.email)
-    .bind(JsonText::of(c.languages)?)
-    .bind(c.timezone)
-    .bind(JsonText::of(&c.weekly_hours)?)
-    .bind(JsonText::of(&c.breaks)?)
-    .bind(c.buffer_minutes)
-    .bind(c.min_notice_hours)
-    .bind(c.max_advance_days)
-    .bind(JsonText::of(c.durations)?)
-    .bind(JsonText::of(c.meeting_types)?)
-    .bind(db_now())
-    .scalar(db)
-    .await?)
-}
-
-pub async fn has_consultants(db: &Db) -> anyhow::Result<bool> {
-    Ok(sql("SELECT count(*) FROM consultants")
-        .scalar::<i64>(db)
-        .await?
-        > 0)
-}
-
-pub async fn consultant_email(db: &Db, id: i64) -> anyhow::Result<Option<String>> {
-    Ok(sql("SELECT email FROM consultants WHERE id = $1")
-        .bind(id)
-        .scalar_optional(db)
-        .await?)
 }
 
 /// Filters of the admin's booking list.
@@ -552,83 +408,6 @@ pub async fn upcoming(db: &Db, now: Timestamp, limit: i64) -> anyhow::Result<Vec
         ..Default::default()
     };
     list_bookings(db, &filter, limit, 0).await
-}
-
-/// Every consultant, for the admin's filters.
-pub async fn consultant_names(db: &Db) -> anyhow::Result<Vec<(i64, String)>> {
-    Ok(sql("SELECT id, name FROM consultants ORDER BY name")
-        .fetch_all(db)
-        .await?)
-}
-
-/// A consultant's stored fields as the admin form edits them (JSON columns as text).
-#[derive(Debug, Clone, Default, FromRow)]
-pub struct ConsultantRecord {
-    pub id: i64,
-    pub name: String,
-    pub title: JsonText,
-    pub bio: JsonText,
-    pub email: String,
-    pub photo: Option<String>,
-    pub languages: JsonText,
-    pub active: bool,
-    pub timezone: String,
-    pub weekly_hours: JsonText,
-    pub breaks: JsonText,
-    pub blackouts: JsonText,
-    pub buffer_minutes: i64,
-    pub min_notice_hours: i64,
-    pub max_advance_days: i64,
-    pub durations: JsonText,
-    pub meeting_types: JsonText,
-}
-
-const CONSULTANT_RECORD: &str = "SELECT id, name, title, bio, email, photo, languages, active, timezone, weekly_hours, \
-     breaks, blackouts, buffer_minutes, min_notice_hours, max_advance_days, durations, meeting_types FROM consultants";
-
-pub async fn consultant_records(db: &Db) -> anyhow::Result<Vec<ConsultantRecord>> {
-    Ok(
-        Sql::assembled(format!("{CONSULTANT_RECORD} ORDER BY name, id"))
-            .fetch_all(db)
-            .await?,
-    )
-}
-
-pub async fn consultant_record(db: &Db, id: i64) -> anyhow::Result<Option<ConsultantRecord>> {
-    Ok(Sql::assembled(format!("{CONSULTANT_RECORD} WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(db)
-        .await?)
-}
-
-/// Creates (`id == 0`) or updates a consultant; returns the id.
-pub async fn save_consultant(db: &Db, c: &ConsultantRecord) -> anyhow::Result<i64> {
-    if c.id == 0 {
-        return Ok(sql(
-            "INSERT INTO consultants (name, title, bio, email, photo, languages, active, timezone, weekly_hours, breaks, blackouts,
-                                      buffer_minutes, min_notice_hours, max_advance_days, durations, meeting_types,
-                                      created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) RETURNING id",
-        )
-        .bind(&c.name).bind(&c.title).bind(&c.bio).bind(&c.email).bind(c.photo.as_deref()).bind(&c.languages).bind(c.active)
-        .bind(&c.timezone).bind(&c.weekly_hours).bind(&c.breaks).bind(&c.blackouts).bind(c.buffer_minutes)
-        .bind(c.min_notice_hours).bind(c.max_advance_days).bind(&c.durations).bind(&c.meeting_types).bind(db_now())
-        .scalar(db)
-        .await?);
-    }
-    sql(
-        "UPDATE consultants SET name = $1, title = $2, bio = $3, email = $4, photo = $5, languages = $6, active = $7,
-                timezone = $8, weekly_hours = $9, breaks = $10, blackouts = $11, buffer_minutes = $12,
-                min_notice_hours = $13, max_advance_days = $14, durations = $15, meeting_types = $16, updated_at = $17
-         WHERE id = $18",
-    )
-    .bind(&c.name).bind(&c.title).bind(&c.bio).bind(&c.email).bind(c.photo.as_deref()).bind(&c.languages).bind(c.active)
-    .bind(&c.timezone).bind(&c.weekly_hours).bind(&c.breaks).bind(&c.blackouts).bind(c.buffer_minutes)
-    .bind(c.min_notice_hours).bind(c.max_advance_days).bind(&c.durations).bind(&c.meeting_types).bind(db_now())
-    .bind(c.id)
-    .execute(db)
-    .await?;
-    Ok(c.id)
 }
 
 /// Replaces the confirmation tokens that bookings made before they were hashed still hold in

@@ -4,4 +4,5 @@
 pub mod admin;
 pub mod mails;
 pub mod public;
+pub mod request;
 pub mod store;

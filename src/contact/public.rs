@@ -8,13 +8,11 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::mails::{self, Sent};
+use super::request::ContactRequest;
 use super::store::{self, NewMessage};
 use crate::content::{self, PageForms};
 use crate::error::AppError;
-use crate::forms::{
-    Consent, Email, FieldErrors, FormState, Invalid, Message, PersonName, Phone, ShortText,
-    Submitted,
-};
+use crate::forms::{FormState, Submitted};
 use crate::web::auth::client_ip;
 use crate::web::csrf::check_cached_form;
 use crate::web::see_other;
@@ -54,65 +52,44 @@ pub async fn send(
         return Ok(see_other(&thanks));
     }
     let ui = state.catalog.messages(lang);
-    let mut errors = FieldErrors::default();
-    let name = errors.check("name", PersonName::parse(form.get("name")));
-    let email = errors.check("email", Email::field(form.get("email")));
-    let company = errors.check("company", ShortText::parse(form.get("company")));
-    let phone = errors.check("phone", Phone::parse(form.get("phone")));
-    let topic = form.get("topic").trim();
-    if topics.is_empty() && !topic.is_empty()
-        || !topics.is_empty() && !topics.iter().any(|t| t == topic)
-    {
-        errors.add("topic", "contact-error-topic");
-    }
-    let message = errors.check(
-        "message",
-        Message::parse(form.get("message")).and_then(|m| {
-            if m.as_str().is_empty() {
-                Err(Invalid("contact-error-message"))
-            } else {
-                Ok(m)
-            }
-        }),
-    );
-    errors.check("consent", Consent::parse(form.get("consent")));
-    let (Some(name), Some(email), Some(company), Some(phone), Some(message), true) =
-        (name, email, company, phone, message, errors.is_empty())
-    else {
-        let forms = PageForms {
-            contact: FormState::again(&form, &errors, ui),
-            notice: Some(ui.t("form-errors").to_owned()),
-            ..PageForms::default()
-        };
-        return content::page_with_forms(
-            &req,
-            &state,
-            lang,
-            &page,
-            &blocks,
-            forms,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        );
+    let request = match ContactRequest::parse(&form, &topics) {
+        Ok(request) => request,
+        Err(errors) => {
+            let forms = PageForms {
+                contact: FormState::again(&form, &errors, ui),
+                notice: Some(ui.t("form-errors").to_owned()),
+                ..PageForms::default()
+            };
+            return content::page_with_forms(
+                &req,
+                &state,
+                lang,
+                &page,
+                &blocks,
+                forms,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            );
+        }
     };
     let consent_version = ui.version(CONSENT);
     let new = NewMessage {
-        name: name.as_str(),
-        email: email.as_str(),
-        company: company.as_str(),
-        phone: phone.as_str(),
-        topic,
-        message: message.as_str(),
+        name: request.name.as_str(),
+        email: request.email.as_str(),
+        company: request.company.as_str(),
+        phone: request.phone.as_str(),
+        topic: &request.topic,
+        message: request.message.as_str(),
         language: lang.as_str(),
         source_url: &page_path,
         consent_version: &consent_version,
     };
     let sent = Sent {
-        name: name.as_str(),
-        email: email.as_str(),
-        company: company.as_str(),
-        phone: phone.as_str(),
-        topic,
-        message: message.as_str(),
+        name: request.name.as_str(),
+        email: request.email.as_str(),
+        company: request.company.as_str(),
+        phone: request.phone.as_str(),
+        topic: &request.topic,
+        message: request.message.as_str(),
         lang,
     };
     // The configured address, else every active admin: never an address nobody reads.

@@ -145,3 +145,40 @@ pub(super) async fn addresses_moved(
     }
     Ok(Ok(()))
 }
+
+/// Whether another page than `except` has the default slug `slug`.
+pub async fn slug_taken(tx: &mut Tx, slug: &Slug, except: Option<i64>) -> anyhow::Result<bool> {
+    let taken: i64 = sql("SELECT count(*) FROM pages WHERE slug = $1 AND id IS DISTINCT FROM $2")
+        .bind(slug.as_str())
+        .bind(except)
+        .scalar(&mut *tx)
+        .await?;
+    Ok(taken > 0)
+}
+
+/// `{slug}-{suffix}`, else `{slug}-{suffix}-2`, `-3`, ... whichever is free (within the 100
+/// characters a slug may have).
+pub async fn free_slug(tx: &mut Tx, original: &Slug, suffix: &str) -> anyhow::Result<Slug> {
+    let base: String = original.as_str().chars().take(88).collect();
+    let base = base.trim_end_matches('-');
+    for n in 1..1000 {
+        let candidate = if n == 1 {
+            format!("{base}-{suffix}")
+        } else {
+            format!("{base}-{suffix}-{n}")
+        };
+        let slug = Slug::parse(&candidate).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        // Free as a slug and as any page's address in any language: the copy answers at it in
+        // every language until it gets slugs of its own.
+        let taken: i64 = sql(
+            "SELECT (SELECT count(*) FROM pages WHERE slug = $1) + (SELECT count(*) FROM page_slugs WHERE slug = $1)",
+        )
+            .bind(slug.as_str())
+            .scalar(&mut *tx)
+            .await?;
+        if taken == 0 {
+            return Ok(slug);
+        }
+    }
+    anyhow::bail!("no free slug for a copy of {original}")
+}

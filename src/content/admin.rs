@@ -1,5 +1,5 @@
-//! The pages section of the admin panel: list, create, edit, publish, schedule, delete, preview,
-//! revisions, and the blocks of a page. Handlers parse, call one function of `editing`, and render or
+//! The pages section of the admin panel: create, edit, publish, schedule, preview (the list,
+//! deleting, revisions and blocks have files of their own). Handlers parse, call one function of `editing`, and render or
 //! redirect; every change is audited and empties the rendered-page cache.
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -11,7 +11,8 @@ use askama::Template;
 
 use super::block_form;
 use super::blocks::Block;
-use super::editing::{self, DeleteOutcome, SaveError};
+use super::conflicts::{Conflict, conflict_rows};
+use super::editing::{self, SaveError};
 use super::model::{PageStatus, Slug};
 use super::page_form::{add_save_error, datetime_local, parse_page_form};
 use super::review;
@@ -27,7 +28,7 @@ use crate::web::html;
 pub(super) use crate::web::see_other;
 use crate::web::state::AppState;
 
-pub(super) type FormMap = HashMap<String, String>;
+pub(super) use super::page_form::FormMap;
 
 pub(super) fn status_label(status: &PageStatus) -> (&'static str, String) {
     match status {
@@ -102,59 +103,6 @@ fn translate_target(state: &AppState, value: Option<&String>) -> Option<Lang> {
     let default = state.config.languages.default_lang();
     let lang = state.config.languages.find(value?)?;
     (lang != default).then_some(lang)
-}
-
-/// A save refused because the page changed meanwhile.
-struct Conflict {
-    /// Who saved meanwhile, and when.
-    by: String,
-    at: String,
-    rows: Vec<ConflictRow>,
-}
-
-struct ConflictRow {
-    field: String,
-    theirs: String,
-    yours: String,
-}
-
-impl ConflictRow {
-    fn differs(&self) -> bool {
-        self.theirs.trim() != self.yours.trim()
-    }
-}
-
-/// The stored page beside what the editor typed: the address, then title, summary and description
-/// per language.
-fn conflict_rows(
-    state: &AppState,
-    ui: &crate::i18n::Messages,
-    current: &super::model::Page,
-    form: &FormMap,
-) -> Vec<ConflictRow> {
-    let get = |k: &str| form.get(k).cloned().unwrap_or_default();
-    let mut rows = vec![ConflictRow {
-        field: ui.t("field-slug").to_owned(),
-        theirs: current.slug.to_string(),
-        yours: get("slug"),
-    }];
-    for lang in state.config.languages.all() {
-        for (name, stored) in [
-            ("title", &current.title),
-            ("summary", &current.summary),
-            ("meta_description", &current.meta_description),
-        ] {
-            rows.push(ConflictRow {
-                field: format!(
-                    "{} ({lang})",
-                    ui.t(&format!("field-{}", name.replace('_', "-")))
-                ),
-                theirs: stored.exact(*lang).cloned().unwrap_or_default(),
-                yours: get(&format!("{name}.{lang}")),
-            });
-        }
-    }
-    rows
 }
 
 struct LangFields {
@@ -580,102 +528,6 @@ fn form_view_from_input(
         translate: translate_target(state, form.get("translate")),
         default_lang: state.config.languages.default_lang(),
         conflict: None,
-    }
-}
-
-#[derive(Template)]
-#[template(path = "admin/page_delete.html")]
-struct DeleteConfirm<'a> {
-    layout: AdminLayout<'a>,
-    id: i64,
-    title: String,
-    has_children: bool,
-}
-
-/// GET `/admin/pages/{id}/delete`: asks first.
-pub async fn delete_form(
-    req: HttpRequest,
-    session: Session,
-    path: web::Path<i64>,
-    user: CurrentUser,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
-    if !review::page_access(&state.db, &user.user, id)
-        .await?
-        .may_delete
-    {
-        return Err(AppError::Forbidden);
-    }
-    let pages = store::page_summaries(&state.db).await?;
-    let page = pages
-        .iter()
-        .find(|p| p.id == id)
-        .ok_or(AppError::NotFound)?;
-    let layout = AdminLayout::new(
-        &req,
-        &state,
-        Some(&user.user),
-        &user.csrf_token,
-        Some(&session),
-        Section::Pages,
-    );
-    let title = page
-        .title
-        .text(layout.lang, state.config.languages.default_lang())
-        .to_owned();
-    if page.slug.is_home() {
-        flash(&session, layout.t("page-is-home"));
-        return Ok(see_other(&format!("/admin/pages/{id}")));
-    }
-    let has_children = pages.iter().any(|p| p.parent_id == Some(id));
-    Ok(html(
-        StatusCode::OK,
-        DeleteConfirm {
-            layout,
-            id,
-            title,
-            has_children,
-        }
-        .render()?,
-    ))
-}
-
-/// POST `/admin/pages/{id}/delete`.
-pub async fn delete(
-    req: HttpRequest,
-    session: Session,
-    path: web::Path<i64>,
-    input: AdminForm<FormMap>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
-    let user = input.user;
-    if !review::page_access(&state.db, &user.user, id)
-        .await?
-        .may_delete
-    {
-        return Err(AppError::Forbidden);
-    }
-    let ui = state
-        .catalog
-        .messages(crate::web::admin_layout::admin_lang(&req, &state));
-    match editing::delete(&state.db, id).await? {
-        DeleteOutcome::Deleted => {
-            audit(&state, &req, &user, "page-deleted", id, "").await?;
-            crate::content::content_changed(&state, Some(id)).await?;
-            flash(&session, ui.t("page-deleted"));
-            Ok(see_other("/admin/pages"))
-        }
-        DeleteOutcome::HasChildren => {
-            flash(&session, ui.t("page-has-children"));
-            Ok(see_other(&format!("/admin/pages/{id}/delete")))
-        }
-        DeleteOutcome::IsHome => {
-            flash(&session, ui.t("page-is-home"));
-            Ok(see_other(&format!("/admin/pages/{id}")))
-        }
-        DeleteOutcome::NotFound => Err(AppError::NotFound),
     }
 }
 

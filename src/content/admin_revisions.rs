@@ -6,7 +6,8 @@ use askama::Template;
 
 use super::admin::{FormMap, audit, see_other};
 use super::block_form;
-use super::editing::{self, SaveError};
+use super::editing::SaveError;
+use super::revisions;
 use super::store;
 use crate::error::AppError;
 use crate::i18n::Localized;
@@ -63,7 +64,7 @@ pub async fn revisions(
     );
     let default = state.config.languages.default_lang();
     let lang = layout.lang;
-    let revisions = editing::revisions(&state.db, id)
+    let revisions = revisions::revisions(&state.db, id)
         .await?
         .into_iter()
         .map(|r| {
@@ -114,7 +115,7 @@ pub async fn restore(
         .messages(crate::web::admin_layout::admin_lang(&req, &state));
     let access = crate::content::review::require_edit(&state.db, &user.user, id).await?;
     let keep_draft = !access.may_publish;
-    match editing::restore(
+    match revisions::restore(
         &state.db,
         id,
         revision,
@@ -168,7 +169,7 @@ pub async fn revision(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let (id, revision) = path.into_inner();
-    let found = editing::revisions(&state.db, id)
+    let found = revisions::revisions(&state.db, id)
         .await?
         .into_iter()
         .find(|r| r.id == revision)

@@ -6,12 +6,12 @@ use std::collections::HashMap;
 use actix_session::Session;
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use super::addresses::write_slugs;
+use super::addresses::{free_slug, write_slugs};
 use super::admin::audit;
-use super::editing::write_revision;
 use super::model::{PageStatus, Slug};
+use super::revisions::write_revision;
 use super::store::{NewPage, insert_page, page_for_editing};
-use crate::db::{Db, Tx, sql};
+use crate::db::{Db, sql};
 use crate::error::AppError;
 use crate::i18n::{Lang, Localized};
 use crate::web::admin_layout::{admin_lang, flash};
@@ -55,33 +55,6 @@ pub async fn duplicate(
     write_revision(&mut tx, copy_id, user_id).await?;
     tx.commit().await?;
     Ok(Some((copy_id, slug)))
-}
-
-/// `{slug}-{suffix}`, else `{slug}-{suffix}-2`, `-3`, ... whichever is free (within the 100
-/// characters a slug may have).
-pub(super) async fn free_slug(tx: &mut Tx, original: &Slug, suffix: &str) -> anyhow::Result<Slug> {
-    let base: String = original.as_str().chars().take(88).collect();
-    let base = base.trim_end_matches('-');
-    for n in 1..1000 {
-        let candidate = if n == 1 {
-            format!("{base}-{suffix}")
-        } else {
-            format!("{base}-{suffix}-{n}")
-        };
-        let slug = Slug::parse(&candidate).map_err(|e| anyhow::anyhow!("{e:?}"))?;
-        // Free as a slug and as any page's address in any language: the copy answers at it in
-        // every language until it gets slugs of its own.
-        let taken: i64 = sql(
-            "SELECT (SELECT count(*) FROM pages WHERE slug = $1) + (SELECT count(*) FROM page_slugs WHERE slug = $1)",
-        )
-            .bind(slug.as_str())
-            .scalar(&mut *tx)
-            .await?;
-        if taken == 0 {
-            return Ok(slug);
-        }
-    }
-    anyhow::bail!("no free slug for a copy of {original}")
 }
 
 /// POST `/admin/pages/{id}/duplicate`.

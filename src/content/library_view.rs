@@ -1,95 +1,14 @@
 //! The library blocks as a reader sees them: each block's texts in the reader's language (with the
 //! fallback marked), links checked, a consultant's card from the booking feature's list. The FAQ's
 //! questions also go into the page's structured data (`FAQPage`).
+use super::block_views::{
+    BlockView, ColumnsView, ConsultantView, DividerView, FaqView, GalleryView, ImageView,
+    LogoWallView, PlanView, PricingView, Reader, StatsView, TableView, TestimonialView,
+    TestimonialsView, srcset,
+};
 use super::blocks::BlockKind;
 use super::blocks::library::Table;
-use super::view::{BlockView, ImageView, Reader, srcset};
-use crate::i18n::Lang;
 use crate::web::state::AppState;
-
-pub struct StatsView<'a> {
-    pub lang_attr: Option<Lang>,
-    pub title: &'a str,
-    /// Value and label.
-    pub items: Vec<(&'a str, &'a str)>,
-}
-
-pub struct FaqView<'a> {
-    pub lang_attr: Option<Lang>,
-    pub title: &'a str,
-    /// Question and answer (plain text; line breaks kept by the style).
-    pub items: Vec<(&'a str, &'a str)>,
-}
-
-pub struct PricingView<'a> {
-    pub lang_attr: Option<Lang>,
-    pub title: &'a str,
-    pub plans: Vec<PlanView<'a>>,
-}
-
-pub struct PlanView<'a> {
-    pub name: &'a str,
-    pub price: &'a str,
-    pub period: &'a str,
-    pub features: Vec<&'a str>,
-    pub highlighted: bool,
-    /// Label and address of the plan's button.
-    pub cta: Option<(&'a str, &'a str)>,
-}
-
-pub struct GalleryView<'a> {
-    pub lang_attr: Option<Lang>,
-    pub title: &'a str,
-    pub images: Vec<ImageView<'a>>,
-}
-
-pub struct TestimonialsView<'a> {
-    pub lang_attr: Option<Lang>,
-    pub title: &'a str,
-    pub items: Vec<TestimonialView<'a>>,
-}
-
-pub struct TestimonialView<'a> {
-    pub quote: &'a str,
-    pub name: &'a str,
-    pub role: &'a str,
-    pub photo: Option<&'a str>,
-}
-
-pub struct LogoWallView<'a> {
-    pub lang_attr: Option<Lang>,
-    pub title: &'a str,
-    /// Image, company name (the alternative text) and the company's address if given.
-    pub logos: Vec<(&'a str, &'a str, Option<&'a str>)>,
-}
-
-pub struct ColumnsView<'a> {
-    pub lang_attr: Option<Lang>,
-    /// Rendered from Markdown and sanitised by the server when the block was saved.
-    pub columns_html_sanitized: Vec<&'a str>,
-}
-
-pub struct DividerView {
-    /// Room only, no rule.
-    pub space: bool,
-}
-
-pub struct TableView<'a> {
-    pub lang_attr: Option<Lang>,
-    pub title: &'a str,
-    pub header: Vec<String>,
-    pub rows: Vec<Vec<String>>,
-}
-
-pub struct ConsultantView {
-    pub title: String,
-    pub name: String,
-    pub role: String,
-    pub bio: String,
-    pub photo: Option<String>,
-    pub href: String,
-    pub book_label_lang: Lang,
-}
 
 /// The view of a library block; `None` when it has nothing to show (a consultant no longer
 /// bookable).

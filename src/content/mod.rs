@@ -27,13 +27,17 @@ macro_rules! postgres_page_snapshot {
 
 pub mod addresses;
 pub mod admin;
+pub mod admin_block_list;
 pub mod admin_blocks;
+pub mod admin_delete;
 pub mod admin_list;
 pub mod admin_revisions;
 pub mod block_form;
 pub mod block_preview;
+pub mod block_views;
 pub mod blocks;
 pub mod choosers;
+pub mod conflicts;
 pub mod duplicate;
 pub mod editing;
 pub mod findable;
@@ -43,6 +47,7 @@ pub mod page_form;
 pub mod public;
 pub mod redirects;
 pub mod review;
+pub mod revisions;
 pub mod seed;
 pub mod seo;
 pub mod store;

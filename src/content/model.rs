@@ -158,6 +158,21 @@ pub fn slug_in<'a>(
     slugs.exact(lang).map_or(slug.as_str(), String::as_str)
 }
 
+/// Why an edit of a page was not saved.
+#[derive(Debug, PartialEq, Eq)]
+pub enum SaveError {
+    /// Someone saved the page since this form was opened.
+    Stale,
+    SlugTaken,
+    /// Another page answers at the page's address in this language.
+    SlugTakenIn(crate::i18n::Lang),
+    /// The chosen parent is the page itself or one of its children.
+    ParentCycle,
+    NotFound,
+}
+
+pub type Saved<T> = anyhow::Result<Result<T, SaveError>>;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,12 +3,14 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use super::admin::FormMap;
 use super::editing::{PageFields, SaveError};
 use super::model::{PageStatus, Placement, Slug};
 use crate::db;
 use crate::i18n::Localized;
 use crate::web::state::AppState;
+
+/// A submitted form, field by field.
+pub type FormMap = HashMap<String, String>;
 
 /// The page form's fields, or the errors per field. The `action` button decides the status: `save`
 /// keeps it, `publish`, `unpublish` and `schedule` change it.

@@ -4,15 +4,12 @@ use askama::Template;
 use serde_json::json;
 use time::OffsetDateTime;
 
-use super::blocks::{Block, BlockKind, SafeUrl};
-pub use super::library_view::{
-    ColumnsView, ConsultantView, DividerView, FaqView, GalleryView, LogoWallView, PricingView,
-    StatsView, TableView, TestimonialsView,
-};
+pub use super::block_views::*;
+use super::blocks::{Block, BlockKind};
 use super::model::Page;
 use super::page_path;
 use super::tree::SiteTree;
-use crate::i18n::{Lang, Localized};
+use crate::i18n::Lang;
 use crate::web::layout::{Here, Layout, Link};
 use crate::web::state::AppState;
 
@@ -61,165 +58,6 @@ pub struct PageForms {
 impl PageForms {
     pub fn sent(&self, form: &str) -> bool {
         self.sent == Some(form)
-    }
-}
-
-pub enum BlockView<'a> {
-    Hero(HeroView<'a>),
-    RichText(RichTextView<'a>),
-    Heading(HeadingView<'a>),
-    Image(ImageView<'a>),
-    Video(VideoView<'a>),
-    CallToAction(CallToActionView<'a>),
-    Features(FeaturesView<'a>),
-    Quote(QuoteView<'a>),
-    WebinarTeaser(TeaserView<'a>),
-    WhitepaperTeaser(TeaserView<'a>),
-    ContactForm(ContactFormView<'a>),
-    NewsletterSignup(NewsletterView<'a>),
-    Stats(StatsView<'a>),
-    Faq(FaqView<'a>),
-    Pricing(PricingView<'a>),
-    Gallery(GalleryView<'a>),
-    Testimonials(TestimonialsView<'a>),
-    LogoWall(LogoWallView<'a>),
-    Columns(ColumnsView<'a>),
-    Divider(DividerView),
-    Table(TableView<'a>),
-    ConsultantCard(ConsultantView),
-}
-
-pub struct ContactFormView<'a> {
-    pub lang_attr: Option<Lang>,
-    pub title: &'a str,
-    pub intro: &'a str,
-    pub topics: Vec<String>,
-    /// Where the message says it came from.
-    pub page_slug: &'a str,
-    pub action: String,
-    pub privacy_href: String,
-}
-
-pub struct NewsletterView<'a> {
-    pub lang_attr: Option<Lang>,
-    pub title: &'a str,
-    pub intro: &'a str,
-    pub action: String,
-    pub privacy_href: String,
-}
-
-pub struct HeroView<'a> {
-    pub lang_attr: Option<Lang>,
-    /// The home page's opening hero carries the page's only `h1`.
-    pub as_h1: bool,
-    pub headline: &'a str,
-    pub subheadline: &'a str,
-    pub buttons: Vec<ButtonView<'a>>,
-    pub background: Option<&'a str>,
-}
-
-pub struct ButtonView<'a> {
-    pub label: &'a str,
-    pub href: &'a str,
-}
-
-pub struct RichTextView<'a> {
-    pub lang_attr: Option<Lang>,
-    /// Rendered from Markdown and sanitised by the server when the block was saved.
-    pub body_html_sanitized: &'a str,
-}
-
-pub struct HeadingView<'a> {
-    pub lang_attr: Option<Lang>,
-    pub text: &'a str,
-    pub level: u8,
-}
-
-pub struct ImageView<'a> {
-    pub lang_attr: Option<Lang>,
-    pub src: &'a str,
-    /// The resized copies of an uploaded image, for the browser to pick from.
-    pub srcset: Option<String>,
-    pub alt: &'a str,
-    pub caption: &'a str,
-    pub width: Option<u32>,
-    pub height: Option<u32>,
-}
-
-pub struct VideoView<'a> {
-    pub lang_attr: Option<Lang>,
-    pub embed_url: String,
-    pub title: &'a str,
-}
-
-pub struct CallToActionView<'a> {
-    pub lang_attr: Option<Lang>,
-    pub headline: &'a str,
-    pub text: &'a str,
-    pub label: &'a str,
-    pub href: &'a str,
-}
-
-pub struct FeaturesView<'a> {
-    pub lang_attr: Option<Lang>,
-    pub title: &'a str,
-    pub items: Vec<FeatureView<'a>>,
-}
-
-pub struct FeatureView<'a> {
-    pub icon: &'static str,
-    pub title: &'a str,
-    pub text: &'a str,
-}
-
-pub struct QuoteView<'a> {
-    pub lang_attr: Option<Lang>,
-    pub text: &'a str,
-    pub person: &'a str,
-    pub role: &'a str,
-    pub company: &'a str,
-}
-
-pub struct TeaserView<'a> {
-    pub title: &'a str,
-    pub items: Vec<TeaserItem>,
-    pub all_href: String,
-}
-
-/// One coming webinar in a teaser block.
-pub struct TeaserItem {
-    pub href: String,
-    pub title: String,
-    pub summary: String,
-    pub when: String,
-}
-
-/// Resolves localized fields for one reader.
-#[derive(Clone, Copy)]
-pub(super) struct Reader {
-    pub(super) lang: Lang,
-    pub(super) default: Lang,
-}
-
-impl Reader {
-    pub(super) fn lang(&self) -> Lang {
-        self.lang
-    }
-
-    pub(super) fn text<'a>(&self, field: &'a Localized<String>) -> &'a str {
-        field.text(self.lang, self.default)
-    }
-
-    pub(super) fn link<'a>(&self, field: &'a Localized<SafeUrl>) -> Option<&'a str> {
-        field.get(self.lang, self.default).map(SafeUrl::as_str)
-    }
-
-    /// `Some(lang)` when the field is shown in a fallback language, so the markup can say so.
-    pub(super) fn fallback_of(&self, field: &Localized<String>) -> Option<Lang> {
-        field
-            .resolve(self.lang, self.default)
-            .map(|(l, _)| l)
-            .filter(|l| *l != self.lang)
     }
 }
 
@@ -546,25 +384,6 @@ fn json_ld(
         }));
     }
     escape_json_for_script(&graph.to_string())
-}
-
-/// `/media/abc.jpg 1200w, /media/abc-480.jpg 480w, ...` for an upload whose width is known: the media
-/// library makes renditions of every width in `RENDITION_WIDTHS` below the original's.
-pub(super) fn srcset(src: &str, width: Option<u32>) -> Option<String> {
-    let width = width?;
-    let name = src.strip_prefix("/media/")?;
-    let (stem, ext) = name.rsplit_once('.')?;
-    let rendition_ext = if ext == "jpg" { "jpg" } else { "png" };
-    let mut set: Vec<String> = crate::media::files::RENDITION_WIDTHS
-        .iter()
-        .filter(|w| **w < width)
-        .map(|w| format!("/media/{stem}-{w}.{rendition_ext} {w}w"))
-        .collect();
-    if set.is_empty() {
-        return None;
-    }
-    set.push(format!("{src} {width}w"));
-    Some(set.join(", "))
 }
 
 pub fn escape_json_for_script(json: &str) -> String {

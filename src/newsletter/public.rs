@@ -12,9 +12,10 @@ use blake2::{Blake2s256, Digest};
 use serde::Deserialize;
 
 use super::mails;
+use super::request::SignUpRequest;
 use super::store::{self, Outcome, SignUp};
 use crate::error::AppError;
-use crate::forms::{Consent, Email, FieldErrors, FormState, Submitted};
+use crate::forms::{FormState, Submitted};
 use crate::i18n::Lang;
 use crate::tokens::{looks_like_token, random_token, token_hash};
 use crate::web::auth::client_ip;
@@ -165,35 +166,29 @@ pub async fn subscribe(
         return Ok(see_other(&inbox));
     }
     let ui = state.catalog.messages(lang);
-    let mut errors = FieldErrors::default();
-    let email = errors.check("email", Email::field(form.get("email")));
-    errors.check("consent", Consent::parse(form.get("consent")));
-    let (Some(email), true) = (email, errors.is_empty()) else {
-        return page(
-            &req,
-            &state,
-            lang,
-            Mode::SignUp,
-            FormState::again(&form, &errors, ui),
-            Some(ui.t("form-errors").to_owned()),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        );
+    let request = match SignUpRequest::parse(&form, &state.config.base_url) {
+        Ok(request) => request,
+        Err(errors) => {
+            return page(
+                &req,
+                &state,
+                lang,
+                Mode::SignUp,
+                FormState::again(&form, &errors, ui),
+                Some(ui.t("form-errors").to_owned()),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            );
+        }
     };
+    let email = &request.email;
     let token = random_token()?;
     let hash = token_hash(&token);
     let consent_version = ui.version(CONSENT);
-    // The page the form was on (its canonical address, sent by the footer and the block), kept
-    // as a path like every lead's source.
-    let page = form.get("source");
-    let page = page
-        .strip_prefix(state.config.base_url.as_str())
-        .unwrap_or(page);
-    let source = crate::forms::Source::from_query(page, "");
     let new = SignUp {
         email: email.as_str(),
         language: lang.as_str(),
         consent_version: &consent_version,
-        source_url: &source.url,
+        source_url: &request.source.url,
         token_hash: &hash,
     };
     let base = state.config.base_url.clone();

@@ -61,7 +61,7 @@ pub async fn run_once(db: &Db, keep: Retention, now: Timestamp) -> anyhow::Resul
     deleted.unsubscribed = unsubscribed;
     if let Some(t) = before(now, keep.unconfirmed_days) {
         deleted.unconfirmed_leads =
-            crate::whitepapers::store::delete_unconfirmed_before(db, t).await?;
+            crate::whitepapers::lead_store::delete_unconfirmed_before(db, t).await?;
         deleted.unconfirmed_registrations =
             crate::webinars::seat_store::delete_unconfirmed_before(db, t).await?;
     }

@@ -12,17 +12,18 @@ use super::form::{self, Errors, FormMap};
 use super::mails::{self, To};
 use super::model::{RegistrationStatus, Webinar, WebinarStatus};
 use super::public::{local_time, site};
-use super::store::{self, Changes, Registrant, SaveRefused, WebinarFields};
+use super::registration_store::Registrant;
+use super::store::{self, Changes, SaveRefused, WebinarFields};
 use crate::audit::store::record_action;
-use crate::auth::login::html;
-use crate::booking::public::TIME_ZONES;
 use crate::content::blocks::SafeUrl;
 use crate::error::AppError;
 use crate::i18n::{Lang, Localized};
 use crate::web::admin_layout::{AdminLayout, Section, admin_lang, flash};
 use crate::web::auth::{AdminForm, CurrentUser};
+use crate::web::html;
 use crate::web::see_other;
 use crate::web::state::AppState;
+use crate::zones::TIME_ZONES;
 
 /// A webinar as a row of the admin's list.
 pub struct Row {

@@ -13,7 +13,8 @@ use serde::Deserialize;
 use super::mails;
 use super::model::{RegistrationStatus, Webinar};
 use super::public::site;
-use super::store::{self, RegistrationListing};
+use super::registration_store::{self, RegistrationListing};
+use super::store;
 use crate::audit::store::{CsvExport, record_action};
 use crate::error::AppError;
 use crate::web::admin_layout::{AdminLayout, Section, admin_lang, flash};
@@ -79,13 +80,14 @@ pub async fn list(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let w = webinar(&state, path.into_inner()).await?;
-    let total = store::count_registrations(&state.db, w.id, query.status()).await?;
+    let total = registration_store::count_registrations(&state.db, w.id, query.status()).await?;
     let crate::web::Paging {
         page,
         pages,
         offset,
     } = crate::web::Paging::of(total, query.page, PER_PAGE);
-    let rows = store::registrations(&state.db, w.id, query.status(), PER_PAGE, offset).await?;
+    let rows = registration_store::registrations(&state.db, w.id, query.status(), PER_PAGE, offset)
+        .await?;
     let layout = AdminLayout::new(
         &req,
         &state,
@@ -118,7 +120,8 @@ pub async fn export(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let w = webinar(&state, path.into_inner()).await?;
-    let rows = store::registrations(&state.db, w.id, query.status(), i64::MAX, 0).await?;
+    let rows =
+        registration_store::registrations(&state.db, w.id, query.status(), i64::MAX, 0).await?;
     let header = [
         "first_name",
         "last_name",
@@ -196,10 +199,11 @@ pub async fn set_status(
     let w = webinar(&state, id).await?;
     let site = site(&state);
     let now = Timestamp::now();
-    let changed = store::set_registration_status(&state.db, id, registration, to, now, |next| {
-        mails::promoted(&state.catalog, &w, next, &site, now)
-    })
-    .await?;
+    let changed =
+        registration_store::set_registration_status(&state.db, id, registration, to, now, |next| {
+            mails::promoted(&state.catalog, &w, next, &site, now)
+        })
+        .await?;
     match changed {
         Ok(()) => {
             record_action(
@@ -233,7 +237,7 @@ pub async fn delete(
         flash(&session, ui.t("registration-delete-confirm"));
         return Ok(see_other(&back(id, &form)));
     }
-    if !store::delete_registration(&state.db, id, registration).await? {
+    if !registration_store::delete_registration(&state.db, id, registration).await? {
         return Err(AppError::NotFound);
     }
     record_action(

@@ -10,8 +10,8 @@ use serde::Deserialize;
 use super::mails;
 use super::model::{RegistrationStatus, Webinar};
 use super::public::{find, lang_of, local_time, notice, site};
+use super::registration_store;
 use super::seat_store::{self, Confirmed};
-use super::store;
 use crate::error::AppError;
 use crate::ics;
 use crate::web::csrf::{check_visitor_token, visitor_token};
@@ -47,12 +47,12 @@ async fn registration(
     state: &AppState,
     slug: &str,
     token: &str,
-) -> Result<(Webinar, store::RegistrationView), AppError> {
+) -> Result<(Webinar, registration_store::RegistrationView), AppError> {
     if !crate::tokens::looks_like_token(token) {
         return Err(AppError::NotFound);
     }
     let webinar = find(state, slug).await?;
-    let registration = store::registration_by_token(&state.db, token)
+    let registration = registration_store::registration_by_token(&state.db, token)
         .await?
         .filter(|r| r.webinar_id == webinar.id);
     match registration {
@@ -205,7 +205,7 @@ pub async fn cancel(
     let site = site(&state);
     let now = Timestamp::now();
     if form.confirm == "yes" {
-        store::cancel_registration(&state.db, &token, now, |next| {
+        registration_store::cancel_registration(&state.db, &token, now, |next| {
             mails::promoted(&state.catalog, &w, next, &site, now)
         })
         .await?;

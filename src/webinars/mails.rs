@@ -5,7 +5,7 @@ use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 
 use super::model::{Reminder, Webinar};
-use super::store::Registrant;
+use super::registration_store::Registrant;
 use crate::i18n::Catalog;
 use crate::i18n::{Lang, Languages, Messages};
 use crate::ics;
@@ -70,7 +70,7 @@ pub fn when(t: Timestamp, zone: &str, lang: Lang) -> String {
     let local = tz.to_datetime(t);
     format!(
         "{}, {} ({zone})",
-        crate::booking::public::day_label(local.date(), lang),
+        crate::zones::day_label(local.date(), lang),
         local.strftime("%H:%M")
     )
 }

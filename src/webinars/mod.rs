@@ -9,6 +9,8 @@ pub mod form;
 pub mod mails;
 pub mod model;
 pub mod public;
+pub mod registration;
+pub mod registration_store;
 pub mod seat_store;
 pub mod seed;
 pub mod store;
@@ -100,11 +102,11 @@ pub async fn cancel_before_erasure(state: &AppState, email: &str) -> anyhow::Res
     let now = jiff::Timestamp::now();
     let site = public::site(state);
     let mut cancelled = 0;
-    for (webinar_id, id) in store::upcoming_places_of(&state.db, email, now).await? {
+    for (webinar_id, id) in registration_store::upcoming_places_of(&state.db, email, now).await? {
         let Some(w) = store::webinar(&state.db, webinar_id).await? else {
             continue;
         };
-        let changed = store::set_registration_status(
+        let changed = registration_store::set_registration_status(
             &state.db,
             webinar_id,
             id,

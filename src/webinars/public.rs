@@ -13,19 +13,19 @@ use serde::Deserialize;
 
 use super::mails::{self, Kind, Site, To};
 use super::model::{Closed, Registration, RegistrationStatus, Webinar};
-use super::store::{self, NewRegistration, Registered};
-use crate::booking::public::{TIME_ZONES, day_label};
+use super::registration::RegistrationRequest;
+use super::registration_store::{self, NewRegistration, Registered};
+use super::store;
 use crate::content::Slug;
 use crate::error::AppError;
-use crate::forms::{
-    Company, Consent, Email, FieldErrors, FormState, PersonName, ShortText, Source, Submitted,
-};
+use crate::forms::{FormState, Submitted};
 use crate::i18n::{Lang, Messages};
 use crate::web::auth::client_ip;
 use crate::web::csrf::{check_visitor_token, visitor_token};
 use crate::web::layout::{Here, Layout};
 use crate::web::see_other;
 use crate::web::state::AppState;
+use crate::zones::{TIME_ZONES, day_label, offered as offered_zone};
 
 /// A webinar as a card in the list or the footer.
 pub struct Card {
@@ -54,14 +54,6 @@ struct ListPage<'a> {
 #[derive(Deserialize)]
 pub struct ZoneChoice {
     tz: Option<String>,
-}
-
-/// The visitor's zone from the query, if it is one offered; else the organiser's (`fallback`).
-fn chosen_zone(choice: Option<&str>, fallback: &str) -> String {
-    choice
-        .filter(|z| TIME_ZONES.contains(z))
-        .unwrap_or(fallback)
-        .to_owned()
 }
 
 /// `Thursday, 2 April 2026, 10:00`.
@@ -120,7 +112,7 @@ pub async fn list(
     let now = Timestamp::now();
     let webinars = store::public_webinars(&state.db).await?;
     let fallback = webinars.first().map_or("UTC", |w| w.zone_name()).to_owned();
-    let zone = chosen_zone(query.tz.as_deref(), &fallback);
+    let zone = offered_zone(query.tz.as_deref(), &fallback);
     let (past, upcoming): (Vec<&Webinar>, Vec<&Webinar>) =
         webinars.iter().partition(|w| w.is_past(now));
     let page = ListPage {
@@ -241,7 +233,7 @@ fn render_detail(
     let now = Timestamp::now();
     let default = state.config.languages.default_lang();
     let ui = state.catalog.messages(lang);
-    let zone = chosen_zone(zone, w.zone_name());
+    let zone = offered_zone(zone, w.zone_name());
     let (csrf_token, cookie) = visitor_token(req, state.config.secure_cookies)?;
     let registration = w.registration(now);
     let closed_message = match registration {
@@ -413,7 +405,8 @@ pub fn site(state: &AppState) -> Site<'_> {
     }
 }
 
-/// POST `/{lang}/webinars/{slug}/register`.
+/// POST `/{lang}/webinars/{slug}/register`: read the form into a registration, store it with its
+/// mails in one transaction, and thank the visitor; or show the form again, everything typed kept.
 pub async fn register(
     req: HttpRequest,
     path: web::Path<(String, String)>,
@@ -433,46 +426,52 @@ pub async fn register(
         });
     }
     let webinar = find(&state, &slug).await?;
-    let ui = state.catalog.messages(lang);
     let thanks = format!("/{lang}/webinars/{}/thanks", webinar.slug);
     if form.is_from_a_bot() {
         // A bot: what looks like success, and nothing is stored.
         return Ok(see_other(&thanks));
     }
-    let mut errors = FieldErrors::default();
-    let first_name = errors.check("first_name", PersonName::parse(form.get("first_name")));
-    let last_name = errors.check("last_name", PersonName::parse(form.get("last_name")));
-    let email = errors.check("email", Email::field(form.get("email")));
-    let company = errors.check("company", Company::parse(form.get("company")));
-    let job_title = errors.check("job_title", ShortText::parse(form.get("job_title")));
-    errors.check("consent", Consent::parse(form.get("consent")));
-    let zone = chosen_zone(Some(form.get("tz")), webinar.zone_name());
-    let (Some(first_name), Some(last_name), Some(email), Some(company), Some(job_title), true) = (
-        first_name,
-        last_name,
-        email,
-        company,
-        job_title,
-        errors.is_empty(),
-    ) else {
-        let again = FormState::again(&form, &errors, ui);
-        return render_detail(
-            &req,
-            &state,
-            lang,
-            &webinar,
-            Some(&zone),
-            again,
-            Some(ui.t("form-errors")),
-            form.get("source").to_owned(),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        );
+    let request = match RegistrationRequest::parse(&form, webinar.zone_name()) {
+        Ok(request) => request,
+        Err(errors) => {
+            let ui = state.catalog.messages(lang);
+            let zone = offered_zone(Some(form.get("tz")), webinar.zone_name());
+            return render_detail(
+                &req,
+                &state,
+                lang,
+                &webinar,
+                Some(&zone),
+                FormState::again(&form, &errors, ui),
+                Some(ui.t("form-errors")),
+                form.get("source").to_owned(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            );
+        }
     };
-    let (source_path, source_query) = form
-        .get("source")
-        .split_once('?')
-        .unwrap_or((form.get("source"), ""));
-    let source = Source::from_query(source_path, source_query);
+    // A new registration and one for an address that is registered already answer alike: the
+    // page says "check your inbox", and only the mail to that address tells which it was (with
+    // the link to the registration). Nobody learns from the form who is registered.
+    match place(&req, &state, lang, &webinar, &request).await? {
+        Registered::New(_) => {
+            state.lead_received("webinar-registration");
+            Ok(see_other(&thanks))
+        }
+        Registered::Again => Ok(see_other(&thanks)),
+        refused => refusal(&state, lang, &webinar, refused),
+    }
+}
+
+/// Stores `request` for `webinar` with the mails its outcome calls for (confirm the seat, on the
+/// waitlist, registered with reminders, or registered already), all in one transaction.
+async fn place(
+    req: &HttpRequest,
+    state: &AppState,
+    lang: Lang,
+    webinar: &Webinar,
+    request: &RegistrationRequest,
+) -> Result<Registered, AppError> {
+    let ui = state.catalog.messages(lang);
     let token = crate::tokens::random_token()?;
     let link = format!(
         "{}/{lang}/webinars/{}/registered/{token}",
@@ -480,81 +479,71 @@ pub async fn register(
     );
     let new = NewRegistration {
         token: &token,
-        first_name: first_name.as_str(),
-        last_name: last_name.as_str(),
-        email: email.as_str(),
-        company: company.as_str(),
-        job_title: job_title.as_str(),
+        first_name: request.lead.first_name.as_str(),
+        last_name: request.lead.last_name.as_str(),
+        email: request.lead.email.as_str(),
+        company: request.lead.company.as_str(),
+        job_title: request.lead.job_title.as_str(),
         language: lang.as_str(),
-        timezone: &zone,
-        marketing: crate::forms::opted_in(form.get("marketing")),
-        consent_version: &crate::forms::consent_versions(
-            ui,
-            "lead-consent",
-            crate::forms::opted_in(form.get("marketing")).then_some("lead-marketing"),
-        ),
-        source: &source,
-        client_key: &super::seat_store::client_key(&state, webinar.id, &client_ip(&req)),
+        timezone: &request.zone,
+        marketing: request.lead.marketing,
+        consent_version: &request.lead.consent_version(ui),
+        source: &request.lead.source,
+        client_key: &super::seat_store::client_key(state, webinar.id, &client_ip(req)),
         per_client: i64::try_from(state.config.booking_limit).unwrap_or(i64::MAX),
     };
-    let site = site(&state);
+    let site = site(state);
     let to = To {
-        first_name: first_name.as_str(),
-        email: email.as_str(),
+        first_name: request.lead.first_name.as_str(),
+        email: request.lead.email.as_str(),
         lang,
-        timezone: &zone,
+        timezone: &request.zone,
         link: Some(&link),
     };
     let now = Timestamp::now();
-    let outcome = store::register(&state.db, webinar.id, &new, now, |seat| {
+    let outcome = registration_store::register(&state.db, webinar.id, &new, now, |seat| {
         let kind = match seat {
             None => Kind::Again,
             Some(RegistrationStatus::Unconfirmed) => Kind::ConfirmSeat,
             Some(RegistrationStatus::Waitlisted) => Kind::Waitlisted,
             Some(_) => Kind::Registered,
         };
-        let mut queued = vec![mails::mail(ui, kind, &webinar, &to, &site)?];
+        let mut queued = vec![mails::mail(ui, kind, webinar, &to, &site)?];
         if seat == Some(RegistrationStatus::Registered) {
-            queued.extend(mails::reminders(ui, &webinar, &to, &site, now)?);
+            queued.extend(mails::reminders(ui, webinar, &to, &site, now)?);
         }
         Ok(queued)
     })
     .await?;
-    // A new registration and one for an address that is registered already answer alike: the
-    // page says "check your inbox", and only the mail to that address tells which it was (with
-    // the link to the registration). Nobody learns from the form who is registered.
-    match outcome {
-        Registered::New(_) => {
-            state.lead_received("webinar-registration");
-            Ok(see_other(&thanks))
+    Ok(outcome)
+}
+
+/// Every registration that could not be taken, answered in one place: full and closed are a 409
+/// page that says so; too many from one client, 429.
+fn refusal(
+    state: &AppState,
+    lang: Lang,
+    webinar: &Webinar,
+    outcome: Registered,
+) -> Result<HttpResponse, AppError> {
+    let (title, text) = match outcome {
+        Registered::TooManyFromClient => {
+            return Err(AppError::TooMany {
+                retry_after_secs: 3600,
+            });
         }
-        Registered::Again => Ok(see_other(&thanks)),
-        Registered::TooManyFromClient => Err(AppError::TooMany {
-            retry_after_secs: 3600,
-        }),
-        Registered::Full => notice(
-            &state,
-            lang,
-            &webinar,
-            "webinar-full",
-            "webinar-full-text",
-            StatusCode::CONFLICT,
+        Registered::Full => ("webinar-full", "webinar-full-text"),
+        Registered::Closed(Closed::Cancelled) => ("webinar-cancelled", "webinar-cancelled-text"),
+        Registered::Closed(Closed::DeadlinePassed) => (
+            "webinar-registration-closed",
+            "webinar-deadline-passed-text",
         ),
-        Registered::Closed(why) => {
-            let (title, text) = match why {
-                Closed::Cancelled => ("webinar-cancelled", "webinar-cancelled-text"),
-                Closed::DeadlinePassed => (
-                    "webinar-registration-closed",
-                    "webinar-deadline-passed-text",
-                ),
-                _ => (
-                    "webinar-registration-closed",
-                    "webinar-registration-closed-text",
-                ),
-            };
-            notice(&state, lang, &webinar, title, text, StatusCode::CONFLICT)
-        }
-    }
+        _ => (
+            "webinar-registration-closed",
+            "webinar-registration-closed-text",
+        ),
+    };
+    notice(state, lang, webinar, title, text, StatusCode::CONFLICT)
 }
 
 #[derive(Template)]

@@ -9,7 +9,8 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::store::{self, LeadFilter, LeadListing};
+use super::lead_store::{self, LeadFilter, LeadListing};
+use super::store;
 use crate::audit::store::{CsvExport, record_action};
 use crate::db::DbTime;
 use crate::error::AppError;
@@ -120,13 +121,13 @@ pub async fn list(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let filter = query.filter();
-    let total = store::count_leads(&state.db, &filter).await?;
+    let total = lead_store::count_leads(&state.db, &filter).await?;
     let crate::web::Paging {
         page,
         pages,
         offset,
     } = crate::web::Paging::of(total, query.page, PER_PAGE);
-    let leads = store::leads(&state.db, &filter, PER_PAGE, offset).await?;
+    let leads = lead_store::leads(&state.db, &filter, PER_PAGE, offset).await?;
     let layout = AdminLayout::new(
         &req,
         &state,
@@ -175,7 +176,7 @@ pub async fn export(
     user: CurrentUser,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    let rows = store::leads(&state.db, &query.filter(), i64::MAX, 0).await?;
+    let rows = lead_store::leads(&state.db, &query.filter(), i64::MAX, 0).await?;
     let default = state.config.languages.default_lang();
     let header = [
         "whitepaper",
@@ -251,7 +252,7 @@ pub async fn delete(
         flash(&session, ui.t("lead-delete-confirm"));
         return Ok(see_other(&back));
     }
-    if !store::delete_lead(&state.db, id).await? {
+    if !lead_store::delete_lead(&state.db, id).await? {
         return Err(AppError::NotFound);
     }
     record_action(&state.db, &user, &req, "lead-erased", &format!("lead {id}")).await?;

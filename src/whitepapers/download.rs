@@ -1,14 +1,9 @@
 //! The gate's other side: `/download/{token}` (the mailed link: it confirms the address the first
 //! time and serves the PDF, within its week and three downloads), asking for a fresh link, a
-//! confirmed reader's one-click download, and the reader cookie that remembers them.
-//!
-//! The reader cookie is first-party, HttpOnly, SameSite=Lax and signed with the site's key; it holds
-//! the confirmed lead's id and when it was set. A cookie that fails its signature, is older than
-//! [`READER_LIFETIME`] or names an erased lead is ignored: the form comes back.
+//! confirmed reader's one-click download (the reader cookie that remembers them is `reader`).
 use std::collections::HashMap;
 
 use actix_files::NamedFile;
-use actix_web::cookie::{Cookie, CookieJar, SameSite};
 use actix_web::http::StatusCode;
 use actix_web::http::header::{
     self, Charset, ContentDisposition, DispositionParam, DispositionType, ExtendedValue,
@@ -18,10 +13,12 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use jiff::Timestamp;
 
+use super::lead_store::{self, Link, Requested};
 use super::mails::{self, To};
-use super::model::{LinkState, READER_LIFETIME, Whitepaper, ascii_file_name, link_state};
+use super::model::{LinkState, Whitepaper, ascii_file_name, link_state};
 use super::public::{NoticePage, find, lang_of, notice, notice_args};
-use super::store::{self, Link, Requested};
+use super::reader::{reader_cookie, reader_id};
+use super::store;
 use crate::error::AppError;
 use crate::forms::Source;
 use crate::i18n::Lang;
@@ -29,39 +26,6 @@ use crate::web::csrf::{check_visitor_token, visitor_token};
 use crate::web::layout::{Here, Layout};
 use crate::web::see_other;
 use crate::web::state::AppState;
-
-pub const READER_COOKIE: &str = "mq_reader";
-
-/// The confirmed lead a request's reader cookie names, if the cookie is genuine and recent.
-pub fn reader_id(req: &HttpRequest, state: &AppState) -> Option<i64> {
-    let cookie = req.cookie(READER_COOKIE)?;
-    let mut jar = CookieJar::new();
-    jar.add_original(cookie);
-    let verified = jar.signed(&state.session_key).get(READER_COOKIE)?;
-    let (id, since) = verified.value().split_once('.')?;
-    let since = Timestamp::from_second(since.parse().ok()?).ok()?;
-    (since + READER_LIFETIME > Timestamp::now()).then_some(())?;
-    id.parse().ok()
-}
-
-/// The signed cookie that remembers confirmed lead `lead_id` in this browser.
-fn reader_cookie(state: &AppState, lead_id: i64) -> Option<Cookie<'static>> {
-    let mut jar = CookieJar::new();
-    let cookie = Cookie::build(
-        READER_COOKIE,
-        format!("{lead_id}.{}", Timestamp::now().as_second()),
-    )
-    .path("/")
-    .http_only(true)
-    .secure(state.config.secure_cookies)
-    .same_site(SameSite::Lax)
-    .max_age(actix_web::cookie::time::Duration::seconds(
-        READER_LIFETIME.as_secs(),
-    ))
-    .finish();
-    jar.signed_mut(&state.session_key).add(cookie);
-    jar.get(READER_COOKIE).cloned()
-}
 
 /// The PDF of `w` for a reader of `lang` as a download (`None`: it has no file). Never cached, never
 /// indexed, never referred.
@@ -180,7 +144,7 @@ async fn link_and_paper(
     if !crate::tokens::looks_like_token(token) {
         return Err(AppError::NotFound);
     }
-    let link = store::link(&state.db, token)
+    let link = lead_store::link(&state.db, token)
         .await?
         .ok_or(AppError::NotFound)?;
     let w = store::by_id(&state.db, link.whitepaper_id)
@@ -204,7 +168,7 @@ pub async fn download(
     let (link, w, lang) = link_and_paper(&state, &token).await?;
     let now = Timestamp::now();
     let why = link_state(link.expires_at.into(), link.downloads, now);
-    if why != LinkState::Usable || !store::use_link(&state.db, &link, now).await? {
+    if why != LinkState::Usable || !lead_store::use_link(&state.db, &link, now).await? {
         // Refused now, or used up by a download that came in meanwhile.
         let why = match why {
             LinkState::Usable => LinkState::UsedUp,
@@ -250,7 +214,7 @@ pub async fn renew(
         email: &link.email,
         lang,
     };
-    let outcome = store::renew(&state.db, &link, &fresh, Timestamp::now(), || {
+    let outcome = lead_store::renew(&state.db, &link, &fresh, Timestamp::now(), || {
         mails::link_mail(ui, &w, default, &to, &url)
     })
     .await?;
@@ -292,15 +256,14 @@ pub async fn reader_download(
     let w = find(&state, &slug).await?;
     let page = format!("/{lang}/whitepapers/{}", w.slug);
     let reader = match reader_id(&req, &state) {
-        Some(id) => store::reader(&state.db, id).await?,
+        Some(id) => lead_store::reader(&state.db, id).await?,
         None => None,
     };
     let Some(reader) = reader else {
         return Ok(see_other(&page));
     };
     let source = form.get("source").map_or(page.as_str(), String::as_str);
-    let (source_path, source_query) = source.split_once('?').unwrap_or((source, ""));
-    let source = Source::from_query(source_path, source_query);
+    let source = Source::of_address(source);
     let Some(response) = serve_pdf(&req, &state, &w, lang).await? else {
         return notice(
             &state,
@@ -311,7 +274,7 @@ pub async fn reader_download(
             StatusCode::CONFLICT,
         );
     };
-    store::reader_download(
+    lead_store::reader_download(
         &state.db,
         w.id,
         &reader,

@@ -7,10 +7,13 @@ pub mod admin_leads;
 pub mod download;
 pub mod findable;
 pub mod form;
+pub mod lead_store;
 pub mod mails;
 pub mod model;
 pub mod pdf;
 pub mod public;
+pub mod reader;
+pub mod request;
 pub mod seed;
 pub mod store;
 

@@ -10,16 +10,15 @@ use askama::Template;
 use jiff::Timestamp;
 use serde::Deserialize;
 
-use super::download::{self, READER_COOKIE};
+use super::lead_store::{self, NewLead, Reader, Requested};
 use super::mails::{self, To};
 use super::model::{Label, Whitepaper};
-use super::store::{self, NewLead, Reader, Requested};
+use super::reader::{self, READER_COOKIE};
+use super::request::WhitepaperRequest;
+use super::store;
 use crate::content::Slug;
 use crate::error::AppError;
-use crate::forms::{
-    Company, Consent, Email, FieldErrors, FormState, PersonName, Phone, ShortText, Source,
-    Submitted,
-};
+use crate::forms::{FormState, Submitted};
 use crate::i18n::Lang;
 use crate::web::auth::client_ip;
 use crate::web::csrf::{check_visitor_token, visitor_token};
@@ -207,8 +206,8 @@ pub async fn detail(
     let (lang, slug) = path.into_inner();
     let lang = lang_of(&state, &lang)?;
     let w = find(&state, &slug).await?;
-    let reader = match download::reader_id(&req, &state) {
-        Some(id) => store::reader(&state.db, id).await?,
+    let reader = match reader::reader_id(&req, &state) {
+        Some(id) => lead_store::reader(&state.db, id).await?,
         None => None,
     };
     let source = match req.query_string() {
@@ -362,77 +361,43 @@ pub async fn request(
             StatusCode::CONFLICT,
         );
     }
-    let mut errors = FieldErrors::default();
-    let first_name = errors.check("first_name", PersonName::parse(form.get("first_name")));
-    let last_name = errors.check("last_name", PersonName::parse(form.get("last_name")));
-    let email = errors.check("email", Email::field(form.get("email")));
-    let company = errors.check("company", Company::parse(form.get("company")));
-    let job_title = errors.check("job_title", ShortText::parse(form.get("job_title")));
-    let phone = match form.get("phone").trim() {
-        "" => Some(None),
-        typed => errors.check("phone", Phone::parse(typed)).map(Some),
+    let request = match WhitepaperRequest::parse(&form) {
+        Ok(request) => request,
+        Err(errors) => {
+            return render_detail(
+                &req,
+                &state,
+                lang,
+                &w,
+                None,
+                FormState::again(&form, &errors, ui),
+                Some(ui.t("form-errors")),
+                form.get("source").to_owned(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            );
+        }
     };
-    errors.check("consent", Consent::parse(form.get("consent")));
-    let (
-        Some(first_name),
-        Some(last_name),
-        Some(email),
-        Some(company),
-        Some(job_title),
-        Some(phone),
-        true,
-    ) = (
-        first_name,
-        last_name,
-        email,
-        company,
-        job_title,
-        phone,
-        errors.is_empty(),
-    )
-    else {
-        let again = FormState::again(&form, &errors, ui);
-        return render_detail(
-            &req,
-            &state,
-            lang,
-            &w,
-            None,
-            again,
-            Some(ui.t("form-errors")),
-            form.get("source").to_owned(),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        );
-    };
-    let (source_path, source_query) = form
-        .get("source")
-        .split_once('?')
-        .unwrap_or((form.get("source"), ""));
-    let source = Source::from_query(source_path, source_query);
+    let lead = &request.lead;
     let new = NewLead {
-        first_name: first_name.as_str(),
-        last_name: last_name.as_str(),
-        email: email.as_str(),
-        company: company.as_str(),
-        job_title: job_title.as_str(),
-        phone: phone.as_ref().map_or("", |p| p.as_str()),
+        first_name: lead.first_name.as_str(),
+        last_name: lead.last_name.as_str(),
+        email: lead.email.as_str(),
+        company: lead.company.as_str(),
+        job_title: lead.job_title.as_str(),
+        phone: request.phone.as_ref().map_or("", |p| p.as_str()),
         language: lang.as_str(),
-        marketing: crate::forms::opted_in(form.get("marketing")),
-        consent_version: &crate::forms::consent_versions(
-            ui,
-            "lead-consent",
-            crate::forms::opted_in(form.get("marketing")).then_some("lead-marketing"),
-        ),
-        source: &source,
+        marketing: lead.marketing,
+        consent_version: &lead.consent_version(ui),
+        source: &lead.source,
     };
     let token = crate::tokens::random_token()?;
     let link = format!("{}/download/{token}", state.config.base_url);
     let to = To {
-        first_name: first_name.as_str(),
-        email: email.as_str(),
+        first_name: lead.first_name.as_str(),
+        email: lead.email.as_str(),
         lang,
     };
-    let outcome = store::request(&state.db, w.id, &new, &token, Timestamp::now(), || {
+    let outcome = lead_store::request(&state.db, w.id, &new, &token, Timestamp::now(), || {
         mails::link_mail(ui, &w, default, &to, &link)
     })
     .await?;

@@ -9,13 +9,26 @@ pub struct Server {
     pub port: u16,
 }
 
-/// A free port on 127.0.0.1 (bound and released: the server binds it next).
+/// A free port on 127.0.0.1 for a server in another process (bound and released: it binds it next).
+/// Taken below the kernel's ephemeral range (32768 and up), never twice in one test process: a
+/// port the kernel hands to a server in this process (`127.0.0.1:0`) or to an outgoing connection
+/// in the meantime cannot be it, so the process started next never finds its port taken, nor a
+/// test another server answering there.
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    const FIRST: u32 = 20_000;
+    const COUNT: u32 = 12_000;
+    // Test binaries run one after another; start each one's ports somewhere else all the same.
+    let offset = std::process::id().wrapping_mul(7919) % COUNT;
+    loop {
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        assert!(n < COUNT, "no free port left below the ephemeral range");
+        let port = u16::try_from(FIRST + (offset + n) % COUNT).unwrap();
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
 }
 
 impl Server {

@@ -4,8 +4,8 @@
 //! live page) before anything else can change it.
 use time::OffsetDateTime;
 
-use super::super::editing::{keep_initial_state, write_revision};
 use super::super::model::Slug;
+use super::super::revisions::{keep_initial_state, write_revision};
 use super::super::store::{NewPage, insert_page, page_for_editing};
 use crate::db::{Db, DbTime, JsonText, Sql, Tx, now, sql};
 use crate::outbox::store::{NewMail, Placement, enqueue_placed};
@@ -233,20 +233,6 @@ pub async fn submit(
     Ok(Ok(id))
 }
 
-/// Withdraws the page's open submission because the page is being changed (called with every new
-/// revision, in its transaction).
-pub(in crate::content) async fn withdraw_on_edit(tx: &mut Tx, page_id: i64) -> anyhow::Result<()> {
-    sql(
-        "UPDATE page_submissions SET status = 'withdrawn', decided_at = $1
-         WHERE page_id = $2 AND status = 'pending'",
-    )
-    .bind(now())
-    .bind(page_id)
-    .execute(&mut *tx)
-    .await?;
-    Ok(())
-}
-
 /// Ends a pending submission with `status` ('withdrawn' or 'changes-requested'); false when it was
 /// no longer pending.
 pub async fn decide(
@@ -444,7 +430,7 @@ pub async fn draft_of_changes(
         return Ok(None);
     };
     let mut tx = db.begin().await?;
-    let slug = super::super::duplicate::free_slug(&mut tx, &page.slug, "changes").await?;
+    let slug = super::super::addresses::free_slug(&mut tx, &page.slug, "changes").await?;
     let draft = NewPage {
         slug,
         slugs: crate::i18n::Localized::new(),
