@@ -38,7 +38,6 @@ use crate::web::{assets, cached_pages, canonical, compression, error_page, heade
 use crate::webinars;
 use crate::whitepapers;
 
-pub use crate::jobs::reindex;
 pub use crate::startup::{install_tls_provider, prepare};
 
 /// Largest request body accepted anywhere; more gets 413.

@@ -128,7 +128,6 @@ pub fn spawn_background(state: &web::Data<AppState>) -> anyhow::Result<()> {
 
 /// The mail sender, when `MAGNETIQ_SMTP_URL` is set; otherwise mails wait in the outbox.
 pub fn spawn_mailer(state: &AppState) -> anyhow::Result<()> {
-    let db = state.db.clone();
     match &state.config.smtp_url {
         Some(crate::config::Secret(url)) => {
             let from = state
@@ -136,7 +135,8 @@ pub fn spawn_mailer(state: &AppState) -> anyhow::Result<()> {
                 .mail_from
                 .parse()
                 .with_context(|| format!("MAGNETIQ_MAIL_FROM {:?}", state.config.mail_from))?;
-            crate::outbox::worker::spawn(db.clone(), crate::outbox::worker::transport(url)?, from);
+            let transport = crate::outbox::worker::transport(url)?;
+            crate::outbox::worker::spawn(state.db.clone(), transport, from);
         }
         None => tracing::info!(
             "MAGNETIQ_SMTP_URL is not set: mails stay in the outbox (see /admin/outbox)"
