@@ -2,8 +2,8 @@
 # Magnetiq load benchmark: builds the release binary, seeds a fresh data dir with PAGES generated pages
 # (page-1 … page-N, eight blocks each, English and German) and drives it with wrk on 127.0.0.1, in two
 # request styles: `plain` (wrk's default: no Accept-Encoding) and `browser` (what Chromium sends:
-# Accept-Encoding gzip, deflate, br, zstd, an Accept for HTML, and the `lang` cookie after the first
-# visit).
+# Accept-Encoding gzip, deflate, br, zstd, an Accept for HTML, its User-Agent, and the `lang` cookie
+# after the first visit).
 #
 #   bench/load.sh                    # 10,000 pages, 3 runs of 5 s per scenario, 32 connections
 #   PAGES=1000 RUNS=1 DURATION=3s bench/load.sh
@@ -35,6 +35,9 @@ PORT=${PORT:-18080}
 STYLES=${STYLES:-"plain browser"}
 LIMIT_DIR=../shared/bench/static-limit
 ACCEPT_HTML='text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8'
+# Chromium's user agent: with it the browser style is also counted in the visit statistics, as a
+# real visit is (bench/visits.sh measures that cost on its own).
+CHROME_UA='Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36'
 
 if ! command -v wrk >/dev/null 2>&1; then
   echo "installing wrk (Debian package)..."
@@ -130,7 +133,8 @@ run_wrk() { # style scenario run
   local args=(-t1 -c"$CONNECTIONS" -d"$DURATION" --latency)
   [[ "$s" == random* ]] && args+=(-s ../shared/bench/random-pages.lua)
   if [ "$style" = browser ]; then
-    args+=(-H "Accept-Encoding: gzip, deflate, br, zstd" -H "Accept: $ACCEPT_HTML" -H "Cookie: lang=en")
+    args+=(-H "Accept-Encoding: gzip, deflate, br, zstd" -H "Accept: $ACCEPT_HTML" -H "Cookie: lang=en"
+           -H "User-Agent: $CHROME_UA")
   fi
   case "$s" in
     limit|css-limit) url="http://127.0.0.1:${LIMIT_PORT[$s-$style]}/en/" ;;

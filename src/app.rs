@@ -100,6 +100,14 @@ pub fn routes(cfg: &mut web::ServiceConfig, session: SessionMiddleware<CookieSes
                 "GET, HEAD",
             ))
             .service(allow(
+                web::resource("/analytics").route(web::get().to(crate::visits::admin::dashboard)),
+                "GET, HEAD",
+            ))
+            .service(allow(
+                web::resource("/analytics.csv").route(web::get().to(crate::visits::admin::csv)),
+                "GET, HEAD",
+            ))
+            .service(allow(
                 web::resource("/bookings").route(web::get().to(booking::admin::list)),
                 "GET, HEAD",
             ))
@@ -546,6 +554,10 @@ pub fn routes(cfg: &mut web::ServiceConfig, session: SessionMiddleware<CookieSes
         "GET, HEAD",
     ));
     cfg.service(allow(
+        web::resource("/visit.gif").route(web::get().to(crate::visits::pixel)),
+        "GET, HEAD",
+    ));
+    cfg.service(allow(
         web::resource("/robots.txt").route(web::get().to(seo::robots)),
         "GET, HEAD",
     ));
@@ -710,6 +722,8 @@ pub fn start(
             .wrap(headers::security_headers(secure))
             .wrap(from_fn(compression::compress_fresh_answers))
             .wrap(from_fn(crate::web::observe::observe))
+            // Outermost: it sees `HEAD` as sent, before it is routed as `GET`.
+            .wrap(from_fn(crate::visits::count_views))
     })
     .workers(workers)
     .shutdown_timeout(30)
@@ -729,8 +743,9 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let state = web::Data::new(state);
     let (server, addr) = start(state.clone(), workers)?;
     tracing::info!(workers, "Magnetiq is serving http://{addr}/");
-    startup::stop_on_signal(server.handle(), state);
+    startup::stop_on_signal(server.handle(), state.clone());
     server.await?;
+    crate::visits::write_now(&state).await;
     tracing::info!("shutting down: closing the database");
     db.close().await;
     Ok(())

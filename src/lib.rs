@@ -26,6 +26,7 @@ pub mod sitemap;
 pub mod startup;
 pub mod tokens;
 pub mod users;
+pub mod visits;
 pub mod web;
 pub mod webinars;
 pub mod whitepapers;

@@ -83,6 +83,12 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
     );
     content::install(&mut state, tree);
     state.insert_extension(crate::accounts::reset::ForgotLimit::default());
+    if state.config.visits != crate::config::VisitCounting::Off {
+        let zone = jiff::tz::TimeZone::get(&state.config.timezone)
+            .context("the site's time zone for visit statistics")?;
+        let counter = std::sync::Arc::new(crate::visits::Counter::new(zone));
+        state.insert_extension(crate::visits::count::Counting::new(counter));
+    }
     webinars::refresh(&state).await?;
     whitepapers::refresh(&state).await?;
     booking::refresh(&state).await?;
@@ -107,6 +113,7 @@ pub fn spawn_background(state: &web::Data<AppState>) -> anyhow::Result<()> {
     crate::outbox::purge::spawn(state)?;
     crate::webinars::keep_fresh(state.clone());
     crate::people::retention::spawn(state.db.clone(), state.config.retention);
+    crate::visits::spawn_writer(state);
     // Another instance's edits: forget what this one cached (PostgreSQL only).
     let listening = state.clone();
     db::notices::listen(&state.db, state.instance.clone(), move |_heard| {

@@ -284,6 +284,20 @@ async fn every_page_kind_passes_the_w3c_html_checker() {
     let done = app.client.post(app.url(&unsubscribe)).send().await.unwrap();
     pages.keep("newsletter-unsubscribed", done, 200).await;
 
+    // A visit the statistics count, so the dashboard's tables have rows to check.
+    let browser = reqwest::Client::builder()
+        .user_agent("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36")
+        .build()
+        .unwrap();
+    let visit = browser
+        .get(app.url("/en/?utm_source=newsletter&utm_campaign=validated"))
+        .header("Accept", "text/html")
+        .header("Referer", "https://www.example.org/")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(visit.status(), 200);
+
     // The admin, as an admin (who sees every section).
     let login = app.get("/admin/login").await;
     pages.keep("admin-login", login, 200).await;
@@ -354,6 +368,11 @@ async fn every_page_kind_passes_the_w3c_html_checker() {
     .unwrap();
     let mut admin_pages = vec![
         ("admin-dashboard", "/admin".to_owned()),
+        ("admin-analytics", "/admin/analytics".to_owned()),
+        (
+            "admin-analytics-narrowed",
+            "/admin/analytics?period=month&month=2026-11&device=phone".to_owned(),
+        ),
         ("admin-pages", "/admin/pages".to_owned()),
         ("admin-translations", "/admin/translations".to_owned()),
         ("admin-redirects", "/admin/redirects".to_owned()),

@@ -207,6 +207,57 @@ async fn nginx_keeps_public_pages_for_the_max_age_and_nothing_personal() {
 }
 
 #[tokio::test]
+async fn behind_nginx_the_counting_image_counts_pages_nginx_answers_itself() {
+    if !nginx_is_installed() {
+        return;
+    }
+    let app = TestApp::spawn_with(|c| {
+        c.public_max_age = Some(60);
+        c.visits = magnetiq::config::VisitCounting::Pixel;
+        c.trusted_proxies = magnetiq::config::proxies::TrustedProxies::parse("127.0.0.1").unwrap();
+    })
+    .await;
+    let nginx = Nginx::start(free_port(), app.addr);
+    let browser = [
+        (
+            "User-Agent",
+            "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
+        ),
+        ("Accept", "text/html,application/xhtml+xml"),
+        ("Accept-Encoding", "br"),
+    ];
+    let image = [
+        browser[0],
+        ("Accept", "image/avif,image/webp,image/*,*/*;q=0.8"),
+        ("Referer", "http://magnetiq.test/en/about?utm_campaign=cdn"),
+    ];
+    // Two page views of a page nginx keeps: the second never reaches Magnetiq, both images do.
+    for expected in ["MISS", "HIT"] {
+        let page = nginx.get("/en/about", &browser).await;
+        assert_eq!(cache_status(&page), expected);
+        let pixel = nginx.get("/visit.gif?p=%2Fen%2Fabout", &image).await;
+        assert_eq!(pixel.status(), 200);
+        assert_ne!(
+            cache_status(&pixel),
+            "HIT",
+            "no cache keeps the counting image"
+        );
+    }
+    magnetiq::visits::write_now(&app.state).await;
+    let views: i64 = magnetiq::db::sql(
+        "SELECT CAST(COALESCE(SUM(views), 0) AS BIGINT) FROM visit_pages WHERE path = '/en/about'",
+    )
+    .scalar(&app.state.db)
+    .await
+    .unwrap();
+    let visitors: i64 = magnetiq::db::sql("SELECT count(*) FROM visit_visitors")
+        .scalar(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!((views, visitors), (2, 1));
+}
+
+#[tokio::test]
 async fn a_publish_purges_nginx_so_an_edit_shows_at_once() {
     if !nginx_is_installed() {
         return;

@@ -39,6 +39,8 @@ struct Dashboard<'a> {
     failed_mails: i64,
     /// No mail server is set: mails wait in the outbox.
     mail_stays: bool,
+    /// The last seven days' visitors, page views, leads and conversion (editors and admins).
+    visits: Vec<crate::visits::admin::Card>,
 }
 
 impl Dashboard<'_> {
@@ -168,7 +170,13 @@ pub async fn dashboard(
         .into_iter()
         .map(|e| AuditLine::of(e, layout.ui))
         .collect();
+    let visits = if reviewer {
+        crate::visits::admin::last_week(&state, layout.lang).await?
+    } else {
+        Vec::new()
+    };
     let page = Dashboard {
+        visits,
         layout,
         review_queue,
         my_submissions,

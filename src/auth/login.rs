@@ -227,6 +227,9 @@ pub async fn logout(
     flash(&session, ui.t("logout-done"));
     Ok(HttpResponse::SeeOther()
         .insert_header((header::LOCATION, "/admin/login"))
+        .cookie(crate::web::auth::staff_cookie_removal(
+            state.config.secure_cookies,
+        ))
         .finish())
 }
 

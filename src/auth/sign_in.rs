@@ -49,6 +49,7 @@ pub async fn sign_in(
     Ok(HttpResponse::SeeOther()
         .insert_header((header::LOCATION, next))
         .cookie(device_cookie)
+        .cookie(crate::web::auth::staff_cookie(state.config.secure_cookies))
         .finish())
 }
 

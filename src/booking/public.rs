@@ -257,7 +257,7 @@ pub async fn book(
     };
     match place(&state, lang, &request).await? {
         Some(token) => {
-            state.lead_received("booking");
+            crate::visits::lead_received(&req, &state, crate::visits::LeadPath::Booking).await;
             Ok(see_other(&format!("/{lang}/book/{token}")))
         }
         None => form_again(&req, &state, lang, form, Again::SlotTaken).await,

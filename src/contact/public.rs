@@ -110,6 +110,6 @@ pub async fn send(
         Ok(queued)
     })
     .await?;
-    state.lead_received("contact-message");
+    crate::visits::lead_received(&req, &state, crate::visits::LeadPath::ContactMessage).await;
     Ok(see_other(&thanks))
 }

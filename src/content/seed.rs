@@ -412,13 +412,22 @@ fn demo_pages() -> Vec<DemoPage> {
                 "How we handle your personal data.",
                 "Wie wir mit Ihren personenbezogenen Daten umgehen.",
             ),
-            blocks: vec![(
-                "rich_text",
-                json!({"body": tr(
-                    "We process personal data only to answer your requests and to provide our services (Art. 6 (1) (b) GDPR). This website sets one cookie that remembers your language. When you confirm a whitepaper download, a second cookie (“mq_reader”, signed, first-party, kept 90 days) remembers you as a reader so the next whitepaper is one click; clearing your cookies removes it, and the whitepaper page has a “Not you?” button that does the same. It loads no third-party fonts, scripts or trackers. Embedded videos use YouTube's privacy-enhanced mode.",
-                    "Wir verarbeiten personenbezogene Daten nur, um Ihre Anfragen zu beantworten und unsere Leistungen zu erbringen (Art. 6 Abs. 1 lit. b DSGVO). Diese Website setzt ein Cookie, das sich Ihre Sprache merkt. Wenn Sie einen Whitepaper-Download bestätigen, merkt sich ein zweites Cookie („mq_reader“, signiert, nur von dieser Website, 90 Tage gespeichert) Sie als Leser, damit das nächste Whitepaper nur einen Klick kostet; das Löschen Ihrer Cookies entfernt es, ebenso die Schaltfläche „Nicht Sie?“ auf der Whitepaper-Seite. Sie lädt keine Schriften, Skripte oder Tracker von Dritten. Eingebettete Videos nutzen den erweiterten Datenschutzmodus von YouTube.",
-                )}),
-            )],
+            blocks: vec![
+                (
+                    "rich_text",
+                    json!({"body": tr(
+                        "We process personal data only to answer your requests and to provide our services (Art. 6 (1) (b) GDPR). This website sets one cookie that remembers your language. When you confirm a whitepaper download, a second cookie (“mq_reader”, signed, first-party, kept 90 days) remembers you as a reader so the next whitepaper is one click; clearing your cookies removes it, and the whitepaper page has a “Not you?” button that does the same. It loads no third-party fonts, scripts or trackers. Embedded videos use YouTube's privacy-enhanced mode.",
+                        "Wir verarbeiten personenbezogene Daten nur, um Ihre Anfragen zu beantworten und unsere Leistungen zu erbringen (Art. 6 Abs. 1 lit. b DSGVO). Diese Website setzt ein Cookie, das sich Ihre Sprache merkt. Wenn Sie einen Whitepaper-Download bestätigen, merkt sich ein zweites Cookie („mq_reader“, signiert, nur von dieser Website, 90 Tage gespeichert) Sie als Leser, damit das nächste Whitepaper nur einen Klick kostet; das Löschen Ihrer Cookies entfernt es, ebenso die Schaltfläche „Nicht Sie?“ auf der Whitepaper-Seite. Sie lädt keine Schriften, Skripte oder Tracker von Dritten. Eingebettete Videos nutzen den erweiterten Datenschutzmodus von YouTube.",
+                    )}),
+                ),
+                (
+                    "rich_text",
+                    json!({"body": tr(
+                        "**Visit statistics.** To learn which pages and campaigns are read, this website counts page views on its own server: without cookies, without JavaScript and without third parties (legitimate interest, Art. 6 (1) (f) GDPR). From your IP address, your browser's name and a random value that is replaced every day and then deleted, it forms a code that tells one day's visitors apart; the address and the browser name themselves are not stored, and the code cannot be traced back once the day's value is gone. What is kept are daily totals only: pages viewed, the page a visit began on, the website you came from (its name, not the page), campaign tags in the address (utm_source, utm_medium, utm_campaign), the kind of device and the browser family, and whether a visit ended in a booking, registration, request, message or sign-up. Nothing is about you as a person, so nothing of it is in a data export; crawlers and our own staff are not counted.",
+                        "**Besuchsstatistik.** Um zu erfahren, welche Seiten und Kampagnen gelesen werden, zählt diese Website Seitenaufrufe auf ihrem eigenen Server: ohne Cookies, ohne JavaScript und ohne Dritte (berechtigtes Interesse, Art. 6 Abs. 1 lit. f DSGVO). Aus Ihrer IP-Adresse, dem Namen Ihres Browsers und einem Zufallswert, der jeden Tag ersetzt und dann gelöscht wird, bildet sie einen Code, der die Besucher eines Tages unterscheidet; Adresse und Browsername selbst werden nicht gespeichert, und der Code lässt sich nicht zurückverfolgen, sobald der Tageswert gelöscht ist. Aufbewahrt werden nur Tagessummen: aufgerufene Seiten, die Einstiegsseite eines Besuchs, die Website, von der Sie kamen (ihr Name, nicht die Seite), Kampagnen-Angaben in der Adresse (utm_source, utm_medium, utm_campaign), die Art des Geräts und die Browserfamilie sowie, ob ein Besuch zu einer Buchung, Anmeldung, Anfrage, Nachricht oder Newsletter-Anmeldung führte. Nichts davon betrifft Sie als Person, daher erscheint nichts davon in einer Datenauskunft; Crawler und unsere eigenen Mitarbeitenden werden nicht gezählt.",
+                    )}),
+                ),
+            ],
         },
         DemoPage {
             slug: "packages",

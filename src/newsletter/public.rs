@@ -202,7 +202,10 @@ pub async fn subscribe(
     })
     .await?;
     match outcome {
-        Outcome::Mailed => state.lead_received("newsletter-signup"),
+        Outcome::Mailed => {
+            crate::visits::lead_received(&req, &state, crate::visits::LeadPath::NewsletterSignup)
+                .await
+        }
         // The same answer as for a new address: the form tells no one who is subscribed.
         Outcome::AlreadyConfirmed | Outcome::TooManyToday => {}
     }

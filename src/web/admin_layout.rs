@@ -15,6 +15,7 @@ const FLASH: &str = "flash";
 pub enum Section {
     None,
     Dashboard,
+    Analytics,
     Pages,
     Translations,
     Review,
@@ -151,7 +152,7 @@ impl<'a> AdminLayout<'a> {
             Bookings | Webinars | Whitepapers | Leads | Messages => "leads",
             People | Subscribers => "people",
             Outbox | Consultants | Users | Audit => "settings",
-            None | Dashboard => "",
+            None | Dashboard | Analytics => "",
         };
         of == group
     }

@@ -23,6 +23,28 @@ use crate::users::User;
 use crate::web::state::AppState;
 
 pub const SESSION_COOKIE: &str = "magnetiq_session";
+
+/// Set for the whole site when a staff member signs in, removed when they sign out: public pages
+/// this browser asks for are not counted in the visit statistics. It grants nothing (a visitor who
+/// sets it only leaves the figures).
+pub const STAFF_COOKIE: &str = "magnetiq_staff";
+
+/// The staff mark (a browser session's cookie, like the admin session's).
+pub fn staff_cookie(secure: bool) -> actix_web::cookie::Cookie<'static> {
+    actix_web::cookie::Cookie::build(STAFF_COOKIE, "1")
+        .path("/")
+        .http_only(true)
+        .secure(secure)
+        .same_site(SameSite::Lax)
+        .finish()
+}
+
+/// What takes the staff mark away.
+pub fn staff_cookie_removal(secure: bool) -> actix_web::cookie::Cookie<'static> {
+    let mut cookie = staff_cookie(secure);
+    cookie.make_removal();
+    cookie
+}
 /// Signed out after this long without a request.
 pub const IDLE_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 /// Signed out this long after signing in, however active.

@@ -38,6 +38,9 @@ pub struct Layout<'a> {
     pub css_href: &'a str,
     pub icons_href: &'a str,
     pub copyright: String,
+    /// The image that counts this page's view when pages are counted behind a CDN
+    /// (`MAGNETIQ_VISITS=pixel`).
+    pub visit_pixel: Option<String>,
 }
 
 impl<'a> Layout<'a> {
@@ -71,7 +74,12 @@ impl<'a> Layout<'a> {
                 }
             })
             .collect();
+        let visit_pixel = (state.config.visits == crate::config::VisitCounting::Pixel).then(|| {
+            let path = serde_urlencoded::to_string([("p", here.path_in(lang))]).unwrap_or_default();
+            format!("/visit.gif?{path}")
+        });
         Layout {
+            visit_pixel,
             lang,
             ui,
             site_name: &state.config.site_name,

@@ -82,7 +82,8 @@ impl Draining {
 /// Values of any type, one per type.
 #[derive(Default)]
 struct Extensions(
-    std::collections::HashMap<std::any::TypeId, Box<dyn std::any::Any + Send + Sync>>,
+    // Looked up on every request by some features: a fast hash of the type id is enough.
+    rustc_hash::FxHashMap<std::any::TypeId, Box<dyn std::any::Any + Send + Sync>>,
 );
 
 /// The teaser lists by name (`webinars`, `whitepapers`).

@@ -454,7 +454,12 @@ pub async fn register(
     // the link to the registration). Nobody learns from the form who is registered.
     match place(&req, &state, lang, &webinar, &request).await? {
         Registered::New(_) => {
-            state.lead_received("webinar-registration");
+            crate::visits::lead_received(
+                &req,
+                &state,
+                crate::visits::LeadPath::WebinarRegistration,
+            )
+            .await;
             Ok(see_other(&thanks))
         }
         Registered::Again => Ok(see_other(&thanks)),

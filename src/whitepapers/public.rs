@@ -403,7 +403,8 @@ pub async fn request(
     .await?;
     match outcome {
         Requested::Sent { .. } => {
-            state.lead_received("whitepaper-request");
+            crate::visits::lead_received(&req, &state, crate::visits::LeadPath::WhitepaperRequest)
+                .await;
             Ok(see_other(&requested))
         }
         Requested::TooManyToday => notice(

@@ -445,7 +445,7 @@ async fn a_javascript_link_in_a_block_is_refused_when_stored() {
         "input kept"
     );
     let n: i64 = magnetiq::db::sql(
-        "SELECT count(*) FROM content_blocks WHERE CAST(content AS TEXT) LIKE '%javascript%'",
+        "SELECT count(*) FROM content_blocks WHERE CAST(content AS TEXT) LIKE '%javascript:%'",
     )
     .scalar(&app.state.db)
     .await

@@ -1,0 +1,57 @@
+admin-nav-analytics = Statistik
+analytics-intro = Von diesem Server gezählt, ohne Cookies, JavaScript oder etwas, das eine Person erkennbar macht. Crawler und angemeldete Mitarbeitende werden nicht gezählt.
+analytics-counting-off = Besuche werden nicht gezählt (MAGNETIQ_VISITS=off). Unten steht, was vorher gezählt wurde.
+analytics-period-unreadable = Dieser Zeitraum war nicht lesbar, daher werden die letzten 7 Tage gezeigt.
+analytics-period = Zeitraum
+analytics-today = Heute
+analytics-7-days = Letzte 7 Tage
+analytics-30-days = Letzte 30 Tage
+analytics-month = Monat
+analytics-range = Von – bis
+analytics-from = Von
+analytics-to = Bis
+analytics-show = Anzeigen
+analytics-against-before = verglichen mit dem gleich langen Zeitraum davor
+analytics-chosen = Eingeschränkt auf
+analytics-remove-filter = Entfernen
+analytics-before = Davor:
+analytics-visitors = Besucher
+analytics-views = Seitenaufrufe
+analytics-leads = Leads
+analytics-conversion = Konversionsrate
+analytics-conversion-short = Konv.
+analytics-by-day = Nach Tagen
+analytics-chart-desc = Balken zeigen die Besucher je Tag, die Linie die Seitenaufrufe, die Punkte die Leads. Dieselben Zahlen stehen in der Tabelle unter dem Diagramm.
+analytics-days-table = Die Zahlen nach Tagen
+analytics-day = Tag
+analytics-csv = Als CSV herunterladen
+analytics-nothing = In diesem Zeitraum wurde nichts gezählt.
+analytics-more-rows = { $count ->
+    [one] Eine weitere Zeile in der CSV-Datei.
+   *[other] { $count } weitere Zeilen in der CSV-Datei.
+}
+analytics-pages = Seiten
+analytics-entry-pages = Einstiegsseiten
+analytics-referrers = Verweisende Seiten
+analytics-campaigns = Kampagnen
+analytics-utm-sources = Kampagnenquellen
+analytics-utm-media = Kampagnenmedien
+analytics-devices = Geräte
+analytics-browsers = Browser
+analytics-languages = Sprachen
+analytics-lead-paths = Lead-Wege
+analytics-direct = Direkt oder unbekannt
+analytics-unknown = Unbekannt
+analytics-other = Andere
+analytics-device-desktop = Computer
+analytics-device-phone = Smartphone
+analytics-device-tablet = Tablet
+analytics-device-other = Andere Geräte
+analytics-lead-booking = Terminbuchungen
+analytics-lead-webinar-registration = Webinar-Anmeldungen
+analytics-lead-whitepaper-request = Whitepaper-Anfragen
+analytics-lead-contact-message = Kontaktnachrichten
+analytics-lead-newsletter-signup = Newsletter-Anmeldungen
+dashboard-visits = Die letzten 7 Tage
+dashboard-visits-more = Alle Statistiken
+analytics-views-short = Aufrufe

@@ -1,0 +1,57 @@
+admin-nav-analytics = Statistics
+analytics-intro = Counted by this server without cookies, JavaScript or anything that identifies a person. Crawlers and signed-in staff are not counted.
+analytics-counting-off = Visits are not being counted (MAGNETIQ_VISITS=off). The figures below are what was counted before.
+analytics-period-unreadable = That period could not be read, so the last 7 days are shown.
+analytics-period = Period
+analytics-today = Today
+analytics-7-days = Last 7 days
+analytics-30-days = Last 30 days
+analytics-month = Month
+analytics-range = From – to
+analytics-from = From
+analytics-to = To
+analytics-show = Show
+analytics-against-before = compared with the period of the same length before
+analytics-chosen = Narrowed to
+analytics-remove-filter = Remove
+analytics-before = Before:
+analytics-visitors = Visitors
+analytics-views = Page views
+analytics-leads = Leads
+analytics-conversion = Conversion rate
+analytics-conversion-short = Conv.
+analytics-by-day = By day
+analytics-chart-desc = Bars show visitors per day, the line page views, the dots leads. The same numbers are in the table below the chart.
+analytics-days-table = The numbers by day
+analytics-day = Day
+analytics-csv = Download as CSV
+analytics-nothing = Nothing counted in this period.
+analytics-more-rows = { $count ->
+    [one] One more row in the CSV.
+   *[other] { $count } more rows in the CSV.
+}
+analytics-pages = Pages
+analytics-entry-pages = Entry pages
+analytics-referrers = Referrers
+analytics-campaigns = Campaigns
+analytics-utm-sources = Campaign sources
+analytics-utm-media = Campaign media
+analytics-devices = Devices
+analytics-browsers = Browsers
+analytics-languages = Languages
+analytics-lead-paths = Lead paths
+analytics-direct = Direct or unknown
+analytics-unknown = Unknown
+analytics-other = Other
+analytics-device-desktop = Desktop
+analytics-device-phone = Phone
+analytics-device-tablet = Tablet
+analytics-device-other = Other devices
+analytics-lead-booking = Consultation bookings
+analytics-lead-webinar-registration = Webinar registrations
+analytics-lead-whitepaper-request = Whitepaper requests
+analytics-lead-contact-message = Contact messages
+analytics-lead-newsletter-signup = Newsletter sign-ups
+dashboard-visits = The last 7 days
+dashboard-visits-more = All statistics
+analytics-views-short = Views
