@@ -266,14 +266,18 @@ fn value_label(dim: Dim, value: &str, ui: &Messages, state: &AppState) -> String
     }
 }
 
+/// Writes what this instance counted in the last seconds, so the figures read next hold it too.
+async fn write_counted(state: &AppState) {
+    if let Some(counter) = super::counter(state) {
+        counter.write(&state.db).await;
+    }
+}
+
 async fn read(
     state: &AppState,
     choice: &Choice,
 ) -> Result<(Figures, Figures, Vec<(jiff::civil::Date, Figures)>), AppError> {
-    if let Some(counter) = super::counter(state) {
-        // What this instance counted in the last seconds is in the figures too.
-        counter.write(&state.db).await;
-    }
+    write_counted(state).await;
     let db = &state.db;
     let now = report::totals(db, choice.period, &choice.filters).await?;
     let before = report::totals(db, choice.period.before(), &choice.filters).await?;
@@ -486,8 +490,9 @@ pub async fn csv(
                 .unwrap_or_default(),
         ]
     };
+    write_counted(&state).await;
     let (first, lines): (&str, Vec<Vec<String>>) = if table == "days" {
-        let (_, _, days) = read(&state, &choice).await?;
+        let days = report::days(&state.db, choice.period, &choice.filters).await?;
         (
             "day",
             days.iter()
@@ -496,9 +501,6 @@ pub async fn csv(
         )
     } else {
         let dim = Dim::of_key(table).ok_or_else(|| AppError::BadRequest("table".into()))?;
-        if let Some(counter) = super::counter(&state) {
-            counter.write(&state.db).await;
-        }
         let rows = report::breakdown(&state.db, choice.period, &choice.filters, dim).await?;
         (
             dim.key(),

@@ -323,6 +323,17 @@ async fn count(
         .await;
 }
 
+/// The address (path and query) of the page on this site a request came from, by its `Referer`:
+/// the page a counting image sits on, or the page a lead's form was on.
+fn referring_page<'r>(req: &'r HttpRequest, state: &AppState) -> Option<&'r str> {
+    let referer = req.headers().get(header::REFERER)?.to_str().ok()?;
+    let (_, rest) = referer.split_once("://")?;
+    let (authority, address) = rest.split_at(rest.find('/')?);
+    let host = crate::web::client::requested_host(req);
+    (authority.eq_ignore_ascii_case(&host) || authority.eq_ignore_ascii_case(base_host(state)))
+        .then_some(address)
+}
+
 /// A transparent GIF of one pixel.
 const PIXEL: &[u8] = &[
     0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x01, 0x00, 0x01, 0x00, 0x80, 0x00, 0x00, 0x00, 0x00, 0x00,
@@ -359,19 +370,7 @@ pub async fn pixel(
     if agent == Agent::Bot {
         return answer;
     }
-    let host = crate::web::client::requested_host(&req);
-    let on_page = req
-        .headers()
-        .get(header::REFERER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|referer| {
-            let (_, rest) = referer.split_once("://")?;
-            let (authority, path) = rest.split_at(rest.find('/')?);
-            (authority.eq_ignore_ascii_case(&host)
-                || authority.eq_ignore_ascii_case(base_host(&state)))
-            .then_some(path)
-        });
-    let (path, query) = match on_page {
+    let (path, query) = match referring_page(&req, &state) {
         Some(address) => address.split_once('?').unwrap_or((address, "")),
         None => (query.p.as_str(), ""),
     };
@@ -398,16 +397,7 @@ pub struct Sent {
 
 impl Sent {
     pub fn of(req: &HttpRequest, state: &AppState) -> Sent {
-        let host = crate::web::client::requested_host(req);
-        let page = req
-            .headers()
-            .get(header::REFERER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|referer| {
-                let (_, rest) = referer.split_once("://")?;
-                let (authority, path) = rest.split_at(rest.find('/')?);
-                authority.eq_ignore_ascii_case(&host).then_some(path)
-            })
+        let page = referring_page(req, state)
             .map(|address| address.split(['?', '#']).next().unwrap_or(""))
             .filter(|path| page_lang(state, path).is_some())
             .unwrap_or(req.path());

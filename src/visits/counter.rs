@@ -45,6 +45,11 @@ struct Salted {
 }
 
 impl Salted {
+    /// Whether `now` is within the salt's day.
+    fn holds_at(&self, now: jiff::Timestamp) -> bool {
+        self.begins <= now && now < self.ends
+    }
+
     fn visitor(&self, client: IpAddr, user_agent: &[u8]) -> u64 {
         let mut hasher = SipHasher24::new_with_keys(self.keys.0, self.keys.1);
         match client {
@@ -273,8 +278,7 @@ impl Counter {
             return None;
         }
         let now = jiff::Timestamp::now();
-        self.here(|here| here.salted)
-            .filter(|s| s.begins <= now && now < s.ends)
+        self.here(|here| here.salted).filter(|s| s.holds_at(now))
     }
 
     async fn salted_for(&self, db: &Db, today: Date) -> Option<Salted> {
@@ -346,7 +350,7 @@ impl Counter {
         let counted = self.here(|here| {
             let salted = here
                 .salted
-                .filter(|s| now.is_some_and(|now| s.begins <= now && now < s.ends))?;
+                .filter(|s| now.is_some_and(|now| s.holds_at(now)))?;
             self.record(here, salted, client, user_agent, path, lang, &mut profile);
             Some(())
         });

@@ -61,12 +61,11 @@ impl Dim {
 
     /// Its column among page views (`v`, joined to profiles `p`); lead paths have none.
     fn views_column(self) -> Option<&'static str> {
-        Some(match self {
-            Dim::Page => "v.path",
-            Dim::Lang => "v.lang",
-            Dim::LeadPath => return None,
+        match self {
+            Dim::Page => Some("v.path"),
+            Dim::Lang => Some("v.lang"),
             other => other.profile_column(),
-        })
+        }
     }
 
     /// Its column among leads (`l`, joined to profiles `p`).
@@ -75,12 +74,13 @@ impl Dim {
             Dim::Page => "l.page",
             Dim::Lang => "l.lang",
             Dim::LeadPath => "l.kind",
-            other => other.profile_column(),
+            other => other.profile_column().unwrap_or("l.kind"),
         }
     }
 
-    fn profile_column(self) -> &'static str {
-        match self {
+    /// Its column among visit profiles, for what a visit's first page said.
+    fn profile_column(self) -> Option<&'static str> {
+        Some(match self {
             Dim::Entry => "p.entry_path",
             Dim::Referrer => "p.referrer",
             Dim::Campaign => "p.utm_campaign",
@@ -88,9 +88,8 @@ impl Dim {
             Dim::UtmMedium => "p.utm_medium",
             Dim::Device => "p.device",
             Dim::Browser => "p.browser",
-            // Not profile columns; never asked for.
-            Dim::Page | Dim::Lang | Dim::LeadPath => "p.device",
-        }
+            Dim::Page | Dim::Lang | Dim::LeadPath => return None,
+        })
     }
 
     /// Campaign fields are listed only where a visit had them.
