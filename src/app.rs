@@ -27,6 +27,7 @@ use crate::content::{
     admin_revisions as revisions, public, seo,
 };
 use crate::error::AppError;
+use crate::leads;
 use crate::media;
 use crate::newsletter;
 use crate::people;
@@ -35,6 +36,7 @@ use crate::web::auth::session_middleware;
 use crate::web::head::{self, allow};
 use crate::web::state::AppState;
 use crate::web::{assets, cached_pages, canonical, compression, error_page, headers, health};
+use crate::webhooks;
 use crate::webinars;
 use crate::whitepapers;
 
@@ -188,6 +190,21 @@ pub fn routes(cfg: &mut web::ServiceConfig, session: SessionMiddleware<CookieSes
                 "GET, HEAD",
             ))
             .service(allow(
+                web::resource("/whitepapers/leads")
+                    .route(web::get().to(whitepapers::admin_leads::list)),
+                "GET, HEAD",
+            ))
+            .service(allow(
+                web::resource("/whitepapers/leads/export.csv")
+                    .route(web::get().to(whitepapers::admin_leads::export)),
+                "GET, HEAD",
+            ))
+            .service(allow(
+                web::resource("/whitepapers/leads/{id}/delete")
+                    .route(web::post().to(whitepapers::admin_leads::delete)),
+                "POST",
+            ))
+            .service(allow(
                 web::resource("/whitepapers/new")
                     .route(web::get().to(whitepapers::admin::new_form))
                     .route(web::post().to(whitepapers::admin::save)),
@@ -210,17 +227,41 @@ pub fn routes(cfg: &mut web::ServiceConfig, session: SessionMiddleware<CookieSes
                 "GET, HEAD",
             ))
             .service(allow(
-                web::resource("/leads").route(web::get().to(whitepapers::admin_leads::list)),
+                web::resource("/leads").route(web::get().to(leads::admin::inbox)),
                 "GET, HEAD",
             ))
             .service(allow(
-                web::resource("/leads/export.csv")
-                    .route(web::get().to(whitepapers::admin_leads::export)),
+                web::resource("/leads.csv").route(web::get().to(leads::admin::export)),
                 "GET, HEAD",
             ))
             .service(allow(
-                web::resource("/leads/{id}/delete")
-                    .route(web::post().to(whitepapers::admin_leads::delete)),
+                web::resource("/leads/bulk").route(web::post().to(leads::admin::bulk)),
+                "POST",
+            ))
+            .service(allow(
+                web::resource("/leads/{id}")
+                    .route(web::get().to(leads::admin_lead::show))
+                    .route(web::post().to(leads::admin_lead::save)),
+                "GET, HEAD, POST",
+            ))
+            .service(allow(
+                web::resource("/webhooks")
+                    .route(web::get().to(webhooks::admin::list))
+                    .route(web::post().to(webhooks::admin::add)),
+                "GET, HEAD, POST",
+            ))
+            .service(allow(
+                web::resource("/webhooks/{id}").route(web::get().to(webhooks::admin::show)),
+                "GET, HEAD",
+            ))
+            .service(allow(
+                web::resource("/webhooks/{id}/delete")
+                    .route(web::post().to(webhooks::admin::delete)),
+                "POST",
+            ))
+            .service(allow(
+                web::resource("/webhooks/deliveries/{id}/again")
+                    .route(web::post().to(webhooks::admin::send_again)),
                 "POST",
             ))
             .service(allow(
@@ -599,6 +640,10 @@ pub fn routes(cfg: &mut web::ServiceConfig, session: SessionMiddleware<CookieSes
     ));
     cfg.service(allow(
         web::resource("/{lang}/contact/send").route(web::post().to(contact::public::send)),
+        "POST",
+    ));
+    cfg.service(allow(
+        web::resource("/{lang}/forms/{block}").route(web::post().to(leads::form_public::send)),
         "POST",
     ));
     cfg.service(allow(

@@ -12,7 +12,7 @@ pub struct Invalid(pub &'static str);
 
 /// Text of at most `max` characters, without control characters (nothing a mail header or a log line
 /// could be broken with); trimmed.
-fn plain_text(s: &str, max: usize, error: &'static str) -> Result<String, Invalid> {
+pub fn plain_text(s: &str, max: usize, error: &'static str) -> Result<String, Invalid> {
     let s = s.trim();
     if s.chars().count() > max || s.chars().any(char::is_control) {
         return Err(Invalid(error));

@@ -114,6 +114,8 @@ pub fn spawn_background(state: &web::Data<AppState>) -> anyhow::Result<()> {
     crate::webinars::keep_fresh(state.clone());
     crate::people::retention::spawn(state.db.clone(), state.config.retention);
     crate::visits::spawn_writer(state);
+    crate::webhooks::worker::spawn(state)?;
+    crate::leads::reminders::spawn(state.clone());
     // Another instance's edits: forget what this one cached (PostgreSQL only).
     let listening = state.clone();
     db::notices::listen(&state.db, state.instance.clone(), move |_heard| {

@@ -308,9 +308,9 @@ async fn an_editor_creates_a_bilingual_webinar_and_a_visitor_registers_in_german
 
     // The form starts a week ahead at 10:00 with 100 seats and a waitlist; the editor writes the
     // rest in both languages and publishes.
-    // The admin's groups: "Leads" opens its row, where the webinars are.
-    click(&c, ".admin-group-label[href='/admin/bookings']").await;
-    wait_for_path(&c, "/admin/bookings").await;
+    // The admin's groups: "Leads" opens its row (on the inbox), where the webinars are.
+    click(&c, ".admin-group-label[href='/admin/leads']").await;
+    wait_for_path(&c, "/admin/leads").await;
     click(&c, ".admin-group.open a[href='/admin/webinars']").await;
     click(&c, "a[href='/admin/webinars/new']").await;
     fill(&c, "#title-en", "Testing in production").await;
@@ -499,8 +499,8 @@ async fn a_visitor_writes_through_the_contact_form_and_the_editor_erases_them_on
 
     // The editor reads the message and, asked by Jana, erases everything about her.
     sign_in(&c, &app).await;
-    click(&c, ".admin-group-label[href='/admin/bookings']").await;
-    wait_for_path(&c, "/admin/bookings").await;
+    click(&c, ".admin-group-label[href='/admin/leads']").await;
+    wait_for_path(&c, "/admin/leads").await;
     click(&c, ".admin-group.open a[href='/admin/messages']").await;
     click(&c, ".messages-table a").await;
     expect_text(&c, ".message-text", "Wir planen ein RAG-Projekt.").await;
@@ -525,6 +525,109 @@ async fn a_visitor_writes_through_the_contact_form_and_the_editor_erases_them_on
     .await
     .unwrap();
     assert_eq!(left, 0);
+    c.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_visitor_sends_a_built_form_and_the_editor_works_the_lead_from_the_inbox() {
+    if !browser_available() {
+        return;
+    }
+    let app = TestApp::spawn().await;
+    app.create_user("editor@magnetiq.test", "editor", PASSWORD)
+        .await;
+    let owner = app
+        .create_user("sales@magnetiq.test", "editor", PASSWORD)
+        .await;
+    let profile = tempfile::tempdir().unwrap();
+    let (_driver, c) = start_browser(profile.path()).await;
+
+    // The services page comes from the cache; the German proposal form, sent with the news box.
+    c.goto(&app.url("/de/leistungen")).await.unwrap();
+    let form = ".built-form";
+    fill(&c, &format!("{form} input[name=f0]"), "Jana Berg").await;
+    fill(&c, &format!("{form} input[name=f1]"), "jana@example.com").await;
+    find(&c, &format!("{form} select[name=f3] option:nth-child(3)"))
+        .await
+        .click()
+        .await
+        .unwrap();
+    click(&c, &format!("{form} input[name=f4_1]")).await;
+    fill(
+        &c,
+        &format!("{form} textarea[name=f5]"),
+        "Ein Prognose-Pilot.",
+    )
+    .await;
+    click(&c, &format!("{form} input[name=f6]")).await;
+    click(&c, &format!("{form} input[name=marketing]")).await;
+    click(&c, &format!("{form} button[type=submit]")).await;
+    text_where(&c, ".block-form .form-success", |t| {
+        t.contains("binnen drei Werktagen")
+    })
+    .await;
+    save_screenshot(&c, "magnetiq-built-form-sent.png").await;
+
+    // The editor finds it at the top of the inbox, gives it to a colleague with a note and a date.
+    sign_in(&c, &app).await;
+    click(&c, ".admin-group-label[href='/admin/leads']").await;
+    wait_for_path(&c, "/admin/leads").await;
+    expect_text(
+        &c,
+        "tr[data-lead-id] td:nth-child(4)",
+        "Formular\nAngebot anfragen",
+    )
+    .await;
+    click(&c, "tr[data-lead-id] td:nth-child(3) a").await;
+    text_where(&c, ".lead-answers", |t| t.contains("Ein Prognose-Pilot.")).await;
+    find(&c, "#lead-status option[value=contacted]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    find(&c, &format!("#lead-owner option[value='{owner}']"))
+        .await
+        .click()
+        .await
+        .unwrap();
+    fill(&c, "#lead-notes", "Angerufen, Angebot folgt.").await;
+    // The date as the browser's date picker sets it (typing depends on the browser's own locale).
+    let tomorrow = jiff::tz::TimeZone::get("Europe/Berlin")
+        .unwrap()
+        .to_datetime(jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24))
+        .date();
+    c.execute(
+        "document.querySelector('#lead-follow-up').value = arguments[0]",
+        vec![serde_json::json!(tomorrow.to_string())],
+    )
+    .await
+    .unwrap();
+    click(&c, ".card button[type=submit]").await;
+    expect_text(&c, ".flash", "Der Lead wurde gespeichert.").await;
+    save_screenshot(&c, "magnetiq-lead.png").await;
+    let (status, owner_id, notes, day): (String, Option<i64>, String, Option<String>) =
+        magnetiq::db::sql("SELECT status, owner_id, notes, follow_up_on FROM leads")
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
+    assert_eq!(
+        (status.as_str(), owner_id, notes.as_str()),
+        ("contacted", Some(owner), "Angerufen, Angebot folgt.")
+    );
+    assert_eq!(day, Some(tomorrow.to_string()));
+
+    // Back in the inbox: ticked and closed as won with the bulk change.
+    click(&c, ".admin-nav a[href='/admin/leads']").await;
+    click(&c, "tr[data-lead-id] input[name=lead]").await;
+    find(&c, "#bulk-status option[value=won]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    click(&c, ".bulk-actions button[type=submit]").await;
+    expect_text(&c, ".flash", "Ein Lead geändert.").await;
+    expect_text(&c, "tr[data-lead-id] td:nth-child(6)", "Gewonnen").await;
+    save_screenshot(&c, "magnetiq-inbox.png").await;
     c.close().await.unwrap();
 }
 
@@ -790,6 +893,7 @@ async fn on_a_phone_every_public_page_kind_fits_and_its_controls_are_thumb_sized
         "/de/".to_owned(),
         "/en/about".to_owned(),
         "/de/leistungen".to_owned(),
+        "/en/services".to_owned(),
         "/en/book".to_owned(),
         "/de/book".to_owned(),
         "/en/webinars".to_owned(),
@@ -842,6 +946,7 @@ async fn on_a_phone_every_public_page_kind_fits_and_its_controls_are_thumb_sized
                 ".whitepaper-form button[type=submit]",
             ),
             ("/en/contact", ".contact-form button[type=submit]"),
+            ("/en/services", ".built-form button[type=submit]"),
         ] {
             refused_in_view(
                 &c,
@@ -950,6 +1055,7 @@ async fn on_a_phone_every_admin_page_kind_fits_and_its_controls_are_thumb_sized(
         "SELECT min(id) FROM outbox",
         "SELECT min(id) FROM users",
         "SELECT min(id) FROM whitepapers",
+        "SELECT min(id) FROM leads",
     ] {
         let id: i64 = magnetiq::db::sql(query)
             .scalar(&app.state.db)
@@ -966,6 +1072,7 @@ async fn on_a_phone_every_admin_page_kind_fits_and_its_controls_are_thumb_sized(
         mail,
         user,
         whitepaper,
+        lead,
     ] = ids[..]
     else {
         unreachable!("one id per table")
@@ -987,7 +1094,11 @@ async fn on_a_phone_every_admin_page_kind_fits_and_its_controls_are_thumb_sized(
         format!("/admin/webinars/{webinar}/registrations"),
         "/admin/whitepapers".to_owned(),
         format!("/admin/whitepapers/{whitepaper}"),
+        "/admin/whitepapers/leads".to_owned(),
         "/admin/leads".to_owned(),
+        format!("/admin/leads/{lead}"),
+        "/admin/webhooks".to_owned(),
+        format!("/admin/pages/{page}/blocks/new?type=form"),
         "/admin/bookings".to_owned(),
         format!("/admin/bookings/{booking}"),
         "/admin/consultants".to_owned(),
@@ -1022,6 +1133,10 @@ async fn on_a_phone_every_admin_page_kind_fits_and_its_controls_are_thumb_sized(
             (
                 "/admin/users",
                 "form[action='/admin/users/invite'] button[type=submit]",
+            ),
+            (
+                "/admin/webhooks",
+                "form[action='/admin/webhooks'] button[type=submit]",
             ),
         ] {
             refused_in_view(

@@ -191,7 +191,7 @@ async fn no_route_answers_a_malformed_request_with_a_5xx() {
     let routes = routes();
     for expected in [
         "/admin/pages/{id}/blocks/{block}",
-        "/admin/leads/{id}/delete",
+        "/admin/whitepapers/leads/{id}/delete",
         "/{lang}/whitepapers/{slug}/request",
         "/{lang}/webinars/{slug}/register",
         "/{lang}/book",

@@ -247,6 +247,27 @@ async fn every_page_kind_passes_the_w3c_html_checker() {
     pages
         .get(&app, "contact-thanks", "/en/contact?sent=contact")
         .await;
+    // The form editors build (the demo's proposal request): refused, sent, in German.
+    let action = common::leads::proposal_action(&app, &writer, "/en/services").await;
+    let mut wrong = common::leads::proposal("", "not-an-address");
+    wrong.retain(|(k, _)| *k != "f6");
+    let refused = common::leads::send(&app, &writer, &action, &wrong).await;
+    pages.keep("built-form-errors", refused, 422).await;
+    let sent = common::leads::send(
+        &app,
+        &writer,
+        &action,
+        &common::leads::proposal("Ada", "ada@example.com"),
+    )
+    .await;
+    assert_eq!(sent.status(), 303);
+    let thanks = common::location(&sent)
+        .split('#')
+        .next()
+        .unwrap()
+        .to_owned();
+    pages.get(&app, "built-form-thanks", &thanks).await;
+    pages.get(&app, "built-form-german", "/de/leistungen").await;
     pages
         .get(&app, "newsletter-form", "/de/newsletter/subscribe")
         .await;
@@ -356,6 +377,10 @@ async fn every_page_kind_passes_the_w3c_html_checker() {
         .scalar(&app.state.db)
         .await
         .unwrap();
+    let lead: i64 = magnetiq::db::sql("SELECT max(id) FROM leads WHERE path = 'form-submission'")
+        .scalar(&app.state.db)
+        .await
+        .unwrap();
     // A redirect, so its list shows a row.
     magnetiq::content::redirects::store::add(
         &app.state.db,
@@ -426,7 +451,14 @@ async fn every_page_kind_passes_the_w3c_html_checker() {
             "admin-whitepaper-edit",
             format!("/admin/whitepapers/{whitepaper}"),
         ),
-        ("admin-leads", "/admin/leads".to_owned()),
+        ("admin-leads", "/admin/whitepapers/leads".to_owned()),
+        ("admin-inbox", "/admin/leads".to_owned()),
+        (
+            "admin-inbox-filtered",
+            "/admin/leads?path=form-submission&owner=none".to_owned(),
+        ),
+        ("admin-lead", format!("/admin/leads/{lead}")),
+        ("admin-webhooks", "/admin/webhooks".to_owned()),
         ("admin-messages", "/admin/messages".to_owned()),
         ("admin-message", format!("/admin/messages/{message}")),
         ("admin-subscribers", "/admin/subscribers".to_owned()),
@@ -449,6 +481,43 @@ async fn every_page_kind_passes_the_w3c_html_checker() {
     for (name, path) in &admin_pages {
         pages.get(&app, name, path).await;
     }
+    // A webhook refused (an internal address, 422), and one with its secret and delivery log.
+    let refused = app
+        .post_form(
+            "/admin/webhooks",
+            "/admin/webhooks",
+            &[("name", ""), ("url", "http://127.0.0.1/x")],
+        )
+        .await;
+    pages.keep("admin-webhook-refused", refused, 422).await;
+    let endpoint = magnetiq::webhooks::store::add_endpoint(
+        &app.state.db,
+        &magnetiq::webhooks::store::NewEndpoint {
+            name: "CRM",
+            url: "https://crm.example/hooks",
+            secret: "whsec_demo",
+            events: &magnetiq::webhooks::Event::ALL,
+        },
+        jiff::Timestamp::now(),
+    )
+    .await
+    .unwrap();
+    pages
+        .get(
+            &app,
+            "admin-webhook",
+            &format!("/admin/webhooks/{endpoint}"),
+        )
+        .await;
+    let lead_page = format!("/admin/leads/{lead}");
+    let refused = app
+        .post_form(
+            &lead_page,
+            &lead_page,
+            &[("status", "won"), ("follow_up_on", "soon")],
+        )
+        .await;
+    pages.keep("admin-lead-refused", refused, 422).await;
     // A page saved meanwhile by someone else: both versions side by side (409).
     let stale = app
         .post_form(

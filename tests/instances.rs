@@ -461,7 +461,7 @@ async fn killing_an_instance_under_load_loses_no_acknowledged_booking() {
 /// every submission acknowledged (303), by e-mail address (`reader{i}@example.com`).
 async fn submit_until(
     servers: Vec<String>,
-    path: &'static str,
+    path: String,
     token: String,
     client: reqwest::Client,
     form: fn(&str, &str) -> Vec<(String, String)>,
@@ -472,6 +472,7 @@ async fn submit_until(
         let email = format!("reader{i}@example.com");
         let answer = client
             .post(format!("{base}{path}"))
+            .header("origin", base.as_str())
             .form(&form(&token, &email))
             .timeout(Duration::from_secs(10))
             .send()
@@ -499,6 +500,8 @@ fn owned(fields: Vec<(&str, &str)>) -> Vec<(String, String)> {
 struct LeadForm {
     page: &'static str,
     post: &'static str,
+    /// A page whose built form (`form.built-form`) is posted to instead of `post`.
+    action_on: Option<&'static str>,
     form: fn(&str, &str) -> Vec<(String, String)>,
     stored: &'static str,
 }
@@ -541,9 +544,28 @@ async fn kill_under_load(
     let db = magnetiq::db::connect(&database_url, Default::default())
         .await
         .unwrap();
+    let post = match lead.action_on {
+        Some(page) => {
+            let html = client
+                .get(a.url(page))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            common::attrs(
+                &scraper::Html::parse_document(&html),
+                "form.built-form",
+                "action",
+            )
+            .remove(0)
+        }
+        None => lead.post.to_owned(),
+    };
     let load = tokio::spawn(submit_until(
         servers,
-        lead.post,
+        post,
         token,
         client.clone(),
         lead.form,
@@ -612,6 +634,7 @@ async fn killing_an_instance_under_registration_load_loses_no_acknowledged_regis
     let (db, database, servers) = kill_under_load(LeadForm {
         page: "/en/webinars/forecasting-workshop",
         post: "/en/webinars/forecasting-workshop/register",
+        action_on: None,
         form: |token, email| owned(common::webinars::registration(token, "Load", email)),
         stored: "SELECT email FROM webinar_registrations",
     })
@@ -640,6 +663,7 @@ async fn killing_an_instance_under_whitepaper_requests_loses_no_acknowledged_lea
     let (db, database, servers) = kill_under_load(LeadForm {
         page: "/en/whitepapers/llm-evaluation-guide",
         post: "/en/whitepapers/llm-evaluation-guide/request",
+        action_on: None,
         form: |token, email| owned(common::whitepapers::lead(token, "Load", email)),
         stored: "SELECT email FROM whitepaper_leads",
     })
@@ -660,11 +684,39 @@ async fn killing_an_instance_under_whitepaper_requests_loses_no_acknowledged_lea
 }
 
 #[tokio::test]
+async fn killing_an_instance_under_built_form_submissions_loses_none_acknowledged() {
+    // The demo's proposal request on the services page; the token from a page made for the visitor.
+    let (db, database, servers) = kill_under_load(LeadForm {
+        page: "/en/newsletter/subscribe",
+        post: "",
+        action_on: Some("/en/services"),
+        form: |token, email| {
+            let mut fields = owned(common::leads::proposal("Load", email));
+            fields.push(("csrf_token".to_owned(), token.to_owned()));
+            fields
+        },
+        stored: "SELECT email FROM form_submissions",
+    })
+    .await;
+    // Each stored submission has its lead in the inbox (written in the same transaction).
+    let without_lead: i64 = sql("SELECT count(*) FROM form_submissions AS f
+         WHERE NOT EXISTS (SELECT 1 FROM leads AS l WHERE l.submission_id = f.id)")
+    .scalar(&db)
+    .await
+    .unwrap();
+    assert_eq!(without_lead, 0);
+    db.close().await;
+    drop(servers);
+    drop(database);
+}
+
+#[tokio::test]
 async fn killing_an_instance_under_contact_messages_loses_no_acknowledged_message() {
     // The visitor's token comes from a page made for them; it works for every public form.
     let (db, database, servers) = kill_under_load(LeadForm {
         page: "/en/newsletter/subscribe",
         post: "/en/contact/send",
+        action_on: None,
         form: |token, email| owned(common::contact::message(token, "Load", email)),
         stored: "SELECT email FROM contact_messages",
     })
@@ -687,6 +739,7 @@ async fn killing_an_instance_under_newsletter_sign_ups_loses_no_acknowledged_sig
     let (db, database, servers) = kill_under_load(LeadForm {
         page: "/en/newsletter/subscribe",
         post: "/en/newsletter/subscribe",
+        action_on: None,
         form: |token, email| owned(common::contact::sign_up(token, email)),
         stored: "SELECT email FROM newsletter_subscribers",
     })

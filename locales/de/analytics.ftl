@@ -51,6 +51,7 @@ analytics-lead-booking = Terminbuchungen
 analytics-lead-webinar-registration = Webinar-Anmeldungen
 analytics-lead-whitepaper-request = Whitepaper-Anfragen
 analytics-lead-contact-message = Kontaktnachrichten
+analytics-lead-form-submission = Formular-Einsendungen
 analytics-lead-newsletter-signup = Newsletter-Anmeldungen
 dashboard-visits = Die letzten 7 Tage
 dashboard-visits-more = Alle Statistiken

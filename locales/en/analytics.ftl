@@ -51,6 +51,7 @@ analytics-lead-booking = Consultation bookings
 analytics-lead-webinar-registration = Webinar registrations
 analytics-lead-whitepaper-request = Whitepaper requests
 analytics-lead-contact-message = Contact messages
+analytics-lead-form-submission = Form submissions
 analytics-lead-newsletter-signup = Newsletter sign-ups
 dashboard-visits = The last 7 days
 dashboard-visits-more = All statistics

@@ -41,6 +41,9 @@ struct Dashboard<'a> {
     mail_stays: bool,
     /// The last seven days' visitors, page views, leads and conversion (editors and admins).
     visits: Vec<crate::visits::admin::Card>,
+    /// The inbox: leads nobody has touched, and open leads whose follow-up day has passed.
+    inbox_new: i64,
+    inbox_overdue: i64,
 }
 
 impl Dashboard<'_> {
@@ -175,8 +178,16 @@ pub async fn dashboard(
     } else {
         Vec::new()
     };
+    let (inbox_new, inbox_overdue) = if reviewer {
+        crate::leads::store::new_and_overdue(&state.db, &crate::leads::reminders::today(&state))
+            .await?
+    } else {
+        (0, 0)
+    };
     let page = Dashboard {
         visits,
+        inbox_new,
+        inbox_overdue,
         layout,
         review_queue,
         my_submissions,

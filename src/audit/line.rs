@@ -47,7 +47,7 @@ impl AuditLine {
     }
 }
 
-const KINDS: [&str; 10] = [
+const KINDS: [&str; 12] = [
     "page",
     "booking",
     "media",
@@ -58,6 +58,8 @@ const KINDS: [&str; 10] = [
     "redirect",
     "lead",
     "invitation",
+    "inbox-lead",
+    "webhook",
 ];
 
 /// "page 13 (Über uns)" → ("page", "13", " (Über uns)"), for the kinds the log names.
@@ -80,8 +82,10 @@ fn link(kind: &str, id: &str) -> Option<String> {
         "consultant" => format!("/admin/consultants/{id}"),
         "mail" => format!("/admin/outbox/{id}"),
         "redirect" => "/admin/redirects".to_owned(),
-        "lead" => "/admin/leads".to_owned(),
+        "lead" => "/admin/whitepapers/leads".to_owned(),
         "invitation" => "/admin/users".to_owned(),
+        "inbox-lead" => format!("/admin/leads/{id}"),
+        "webhook" => format!("/admin/webhooks/{id}"),
         _ => return None,
     })
 }

@@ -255,7 +255,8 @@ pub async fn book(
         Ok(request) => request,
         Err(errors) => return form_again(&req, &state, lang, form, Again::Invalid(errors)).await,
     };
-    match place(&state, lang, &request).await? {
+    let source = crate::leads::source_of(&req, &state, form.get("source"));
+    match place(&state, lang, &request, &source).await? {
         Some(token) => {
             crate::visits::lead_received(&req, &state, crate::visits::LeadPath::Booking).await;
             Ok(see_other(&format!("/{lang}/book/{token}")))
@@ -270,6 +271,7 @@ async fn place(
     state: &AppState,
     lang: Lang,
     request: &BookingRequest,
+    source: &crate::forms::Source,
 ) -> Result<Option<String>, AppError> {
     let Some((consultant_name, consultant_email, consultant_zone)) =
         consultant_store::consultant_contact(&state.db, request.consultant_id).await?
@@ -322,8 +324,10 @@ async fn place(
             language: lang.as_str(),
             visitor_timezone: request.zone,
             consent_version: &consent_version,
+            consultant_name: &consultant_name,
+            source,
         };
-        match store::create(&state.db, &new, &mails, now).await? {
+        match store::create(&state.db, &new, &mails, now, &state.config.base_url).await? {
             Ok(()) => return Ok(Some(token)),
             Err(BookingRefused::ReferenceTaken) => continue,
             Err(BookingRefused::SlotTaken) => return Ok(None),

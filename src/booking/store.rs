@@ -65,6 +65,10 @@ pub struct NewBooking<'a> {
     pub visitor_timezone: &'a str,
     /// The version of the consent sentence the person ticked.
     pub consent_version: &'a str,
+    /// The consultant's name, for the lead in the inbox.
+    pub consultant_name: &'a str,
+    /// Where the visitor came from, for the lead in the inbox.
+    pub source: &'a crate::forms::Source,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -83,6 +87,7 @@ pub async fn create(
     new: &NewBooking<'_>,
     mails: &[NewMail],
     now: Timestamp,
+    base_url: &str,
 ) -> anyhow::Result<Result<(), BookingRefused>> {
     let mut tx = db.begin().await?;
     // Bookings of one consultant wait for each other, on every instance.
@@ -158,6 +163,21 @@ pub async fn create(
             Err(e) => return Err(e.into()),
         }
     }
+    crate::leads::record(
+        &mut tx,
+        &crate::leads::NewLead {
+            path: crate::leads::LeadPath::Booking,
+            record_id: id,
+            email: new.client_email,
+            name: new.client_name,
+            company: new.company,
+            language: new.language,
+            subject: new.consultant_name,
+            source: new.source,
+        },
+        base_url,
+    )
+    .await?;
     for mail in mails {
         let placement = Placement {
             booking_id: Some(id),

@@ -57,6 +57,8 @@ pub struct Config {
     /// Where the team's notification of a contact message goes; `None`: to every active admin.
     /// Never an address that cannot receive (refused at start).
     pub contact_to: Option<String>,
+    /// Webhooks may go to loopback and private addresses (`MAGNETIQ_WEBHOOK_ALLOW_PRIVATE=1`).
+    pub webhook_allow_private: bool,
     /// How long personal data of each kind is kept.
     pub retention: Retention,
 }
@@ -253,6 +255,7 @@ impl Config {
                 Some(t) if can_receive(&t) => Some(t),
                 Some(t) => return Err(ConfigError::ContactTo(t)),
             },
+            webhook_allow_private: s.webhook_allow_private,
             retention: Retention {
                 messages_days: s.retain_messages_days,
                 unconfirmed_days: s.retain_unconfirmed_days,
@@ -297,6 +300,7 @@ impl Config {
             shutdown_delay: 0,
             metrics_token: None,
             contact_to: None,
+            webhook_allow_private: false,
             retain_messages_days: 730,
             retain_unconfirmed_days: 30,
             retain_unsubscribed_days: 30,
@@ -356,6 +360,7 @@ mod tests {
             shutdown_delay: 0,
             metrics_token: None,
             contact_to: None,
+            webhook_allow_private: false,
             retain_messages_days: 730,
             retain_unconfirmed_days: 30,
             retain_unsubscribed_days: 30,
@@ -406,6 +411,7 @@ mod tests {
             shutdown_delay: 0,
             metrics_token: None,
             contact_to: None,
+            webhook_allow_private: false,
             retain_messages_days: 730,
             retain_unconfirmed_days: 30,
             retain_unsubscribed_days: 30,

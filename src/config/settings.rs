@@ -149,6 +149,18 @@ pub struct Settings {
     /// Where the team's notification of a contact message goes; default: every active admin.
     #[arg(long, env = "MAGNETIQ_CONTACT_TO", hide = true, global = true)]
     pub contact_to: Option<String>,
+    /// Webhook endpoints may be on loopback or private addresses (a CRM inside the operator's own
+    /// network); off by default, so a form in the admin cannot reach into that network.
+    #[arg(
+        long,
+        env = "MAGNETIQ_WEBHOOK_ALLOW_PRIVATE",
+        hide = true,
+        global = true,
+        default_value = "false",
+        action = clap::ArgAction::Set,
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
+    pub webhook_allow_private: bool,
     /// Days contact messages are kept (0: until erased by hand).
     #[arg(
         long,

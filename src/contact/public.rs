@@ -100,15 +100,31 @@ pub async fn send(
     let team_ui = state.catalog.messages(default);
     let base = state.config.base_url.clone();
     let site = state.config.site_name.clone();
-    store::insert(&state.db, &new, jiff::Timestamp::now(), |id| {
-        let today = crate::i18n::format_date(crate::db::now().date(), lang);
-        let mut queued = vec![mails::receipt(ui, &sent, &site, &today)?];
-        let link = format!("{base}/admin/messages/{id}");
-        for to in &team {
-            queued.push(mails::notification(team_ui, to, &sent, &link)?);
-        }
-        Ok(queued)
-    })
+    let handoff = crate::leads::Handoff {
+        state: &state,
+        lang,
+        subject: &request.topic,
+    };
+    let source = match crate::leads::source_of(&req, &state, "") {
+        source if source.url.is_empty() => crate::forms::Source::of_address(&page_path),
+        source => source,
+    };
+    store::insert(
+        &state.db,
+        &new,
+        jiff::Timestamp::now(),
+        &handoff,
+        &source,
+        |id| {
+            let today = crate::i18n::format_date(crate::db::now().date(), lang);
+            let mut queued = vec![mails::receipt(ui, &sent, &site, &today)?];
+            let link = format!("{base}/admin/messages/{id}");
+            for to in &team {
+                queued.push(mails::notification(team_ui, to, &sent, &link)?);
+            }
+            Ok(queued)
+        },
+    )
     .await?;
     crate::visits::lead_received(&req, &state, crate::visits::LeadPath::ContactMessage).await;
     Ok(see_other(&thanks))

@@ -25,6 +25,8 @@ pub async fn insert(
     db: &Db,
     new: &NewMessage<'_>,
     now: Timestamp,
+    handoff: &crate::leads::Handoff<'_>,
+    source: &crate::forms::Source,
     mails: impl FnOnce(i64) -> anyhow::Result<Vec<NewMail>>,
 ) -> anyhow::Result<i64> {
     let mut tx = db.begin().await?;
@@ -57,6 +59,17 @@ pub async fn insert(
             enqueue_placed(&mut tx, &mail, &placement).await?;
         }
     }
+    handoff
+        .hand_off(
+            &mut tx,
+            crate::leads::LeadPath::ContactMessage,
+            id,
+            (new.email, new.name, new.company),
+            source,
+            false,
+            "",
+        )
+        .await?;
     tx.commit().await?;
     Ok(id)
 }

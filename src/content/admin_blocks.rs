@@ -384,8 +384,9 @@ async fn render_block(
         .get("translate")
         .and_then(|l| state.config.languages.find(l))
         .filter(|l| *l != default);
-    // The rows filled, and one more to fill.
-    let rows = block_form::rows_in(values.keys()) + 1;
+    // The rows filled, and one more to fill (a form's fields three: one is rarely enough).
+    let empty_rows = if block_type == "form" { 3 } else { 1 };
+    let rows = block_form::rows_in(values.keys()) + empty_rows;
     let fields: Vec<Field> = block_form::fields(block_type, rows);
     let form_path = match block_id {
         Some(b) => format!("/admin/pages/{page_id}/blocks/{b}"),

@@ -94,6 +94,18 @@ pub fn preview(block: &Block, lang: Lang, default: Lang) -> Preview {
             text: excerpt(c.intro.text(lang, default), 140),
             ..Preview::default()
         },
+        BlockKind::Form(f) => Preview {
+            heading: t(&f.title),
+            text: excerpt(
+                &f.items
+                    .iter()
+                    .map(|field| field.label.text(lang, default))
+                    .collect::<Vec<_>>()
+                    .join(" · "),
+                140,
+            ),
+            ..Preview::default()
+        },
         BlockKind::NewsletterSignup(n) => Preview {
             heading: t(&n.title),
             text: excerpt(n.intro.text(lang, default), 140),
@@ -210,6 +222,7 @@ pub fn summary(block: &Block, lang: Lang, default: Lang) -> String {
         BlockKind::WhitepaperTeaser(t) => t.title.text(lang, default),
         BlockKind::ContactForm(c) => c.title.text(lang, default),
         BlockKind::NewsletterSignup(n) => n.title.text(lang, default),
+        BlockKind::Form(f) => f.title.text(lang, default),
         BlockKind::Stats(x) => x.title.text(lang, default),
         BlockKind::Faq(x) => x.title.text(lang, default),
         BlockKind::Pricing(x) => x.title.text(lang, default),

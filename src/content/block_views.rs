@@ -16,6 +16,7 @@ pub enum BlockView<'a> {
     WhitepaperTeaser(TeaserView<'a>),
     ContactForm(ContactFormView<'a>),
     NewsletterSignup(NewsletterView<'a>),
+    Form(FormView<'a>),
     Stats(StatsView<'a>),
     Faq(FaqView<'a>),
     Pricing(PricingView<'a>),
@@ -37,6 +38,35 @@ pub struct ContactFormView<'a> {
     pub page_slug: &'a str,
     pub action: String,
     pub privacy_href: String,
+}
+
+/// A form editors built, as a visitor sees it.
+pub struct FormView<'a> {
+    pub block_id: i64,
+    pub lang_attr: Option<Lang>,
+    pub title: &'a str,
+    pub intro: &'a str,
+    pub fields: Vec<FormFieldView>,
+    /// The button's label (empty: the default "Send").
+    pub submit: &'a str,
+    /// The thank-you text (empty: the default).
+    pub thanks: &'a str,
+    pub newsletter: bool,
+    pub page_slug: &'a str,
+    pub action: String,
+    pub privacy_href: String,
+}
+
+/// One field of a built form: inputs are named `f{n}` (a checkbox option `f{n}_{k}`), so what a
+/// visitor typed is read back by position whatever the language.
+pub struct FormFieldView {
+    pub name: String,
+    pub kind: &'static str,
+    pub label: String,
+    pub help: String,
+    pub required: bool,
+    /// Value (or input name, for checkboxes) and label of each option.
+    pub options: Vec<(String, String)>,
 }
 
 pub struct NewsletterView<'a> {
@@ -263,4 +293,61 @@ pub(super) fn srcset(src: &str, width: Option<u32>) -> Option<String> {
     }
     set.push(format!("{src} {width}w"));
     Some(set.join(", "))
+}
+
+/// A built form in the reader's language.
+pub(super) fn form_view<'a>(
+    block_id: i64,
+    f: &'a super::blocks::form::FormBlock,
+    r: Reader,
+    page_slug: &'a str,
+    privacy_href: String,
+) -> FormView<'a> {
+    use super::blocks::form::FieldKind;
+    let fields = f
+        .items
+        .iter()
+        .enumerate()
+        .map(|(n, field)| {
+            let name = format!("f{n}");
+            let options = field
+                .options(r.lang, r.default)
+                .into_iter()
+                .enumerate()
+                .map(|(k, label)| match field.kind {
+                    FieldKind::Checkboxes => (format!("{name}_{k}"), label),
+                    _ => (k.to_string(), label),
+                })
+                .collect();
+            FormFieldView {
+                kind: match field.kind {
+                    FieldKind::Text => "text",
+                    FieldKind::Email => "email",
+                    FieldKind::Phone => "phone",
+                    FieldKind::LongText => "long_text",
+                    FieldKind::Choice => "choice",
+                    FieldKind::Checkboxes => "checkboxes",
+                    FieldKind::Consent => "consent",
+                },
+                name,
+                label: r.text(&field.label).to_owned(),
+                help: r.text(&field.help).to_owned(),
+                required: field.is_required() || field.kind == FieldKind::Consent,
+                options,
+            }
+        })
+        .collect();
+    FormView {
+        block_id,
+        lang_attr: r.fallback_of(&f.title),
+        title: r.text(&f.title),
+        intro: r.text(&f.intro),
+        fields,
+        submit: r.text(&f.submit),
+        thanks: r.text(&f.thanks),
+        newsletter: f.offers_newsletter(),
+        page_slug,
+        action: format!("/{}/forms/{block_id}", r.lang),
+        privacy_href,
+    }
 }

@@ -32,6 +32,7 @@ pub mod admin_blocks;
 pub mod admin_delete;
 pub mod admin_list;
 pub mod admin_revisions;
+pub mod block_fields;
 pub mod block_form;
 pub mod block_preview;
 pub mod block_views;

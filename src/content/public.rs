@@ -105,15 +105,17 @@ async fn show_page(
         let (page, blocks) = store::published_page(&state.db, lang, slug, db::now())
             .await?
             .ok_or(AppError::NotFound)?;
-        let sent = web::Query::<Sent>::from_query(req.query_string())
-            .ok()
-            .and_then(|q| match q.sent.as_str() {
-                "contact" => Some("contact"),
-                "newsletter" => Some("newsletter"),
-                _ => None,
-            });
+        let said = web::Query::<Sent>::from_query(req.query_string())
+            .map(|q| q.into_inner().sent)
+            .unwrap_or_default();
+        let sent = match said.as_str() {
+            "contact" => Some("contact"),
+            "newsletter" => Some("newsletter"),
+            _ => None,
+        };
         let forms = PageForms {
             sent,
+            built_sent: said.strip_prefix("form-").and_then(|id| id.parse().ok()),
             ..PageForms::default()
         };
         return page_with_forms(req, state, lang, &page, &blocks, forms, StatusCode::OK);

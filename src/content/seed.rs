@@ -239,6 +239,37 @@ fn demo_pages() -> Vec<DemoPage> {
                         ]
                     }),
                 ),
+                (
+                    "form",
+                    json!({
+                        "title": tr("Ask for a proposal", "Angebot anfragen"),
+                        "intro": tr(
+                            "Tell us a little about your plans; we send a first proposal within three working days.",
+                            "Erzählen Sie uns kurz von Ihren Plänen; wir senden Ihnen binnen drei Werktagen ein erstes Angebot.",
+                        ),
+                        "items": [
+                            {"kind": "text", "label": tr("Your name", "Ihr Name"), "required": "yes"},
+                            {"kind": "email", "label": tr("Email", "E-Mail"), "required": "yes"},
+                            {"kind": "text", "label": tr("Company", "Unternehmen")},
+                            {"kind": "choice", "label": tr("Team size", "Teamgröße"),
+                             "options": tr("1–10\n11–50\n51–250\nMore than 250", "1–10\n11–50\n51–250\nMehr als 250"), "required": "yes"},
+                            {"kind": "checkboxes", "label": tr("What interests you?", "Was interessiert Sie?"),
+                             "options": tr("AI engineering\nSoftware development\nCloud consulting", "KI-Entwicklung\nSoftwareentwicklung\nCloud-Beratung")},
+                            {"kind": "long_text", "label": tr("What are you planning?", "Was haben Sie vor?"),
+                             "help": tr("A few sentences are enough.", "Ein paar Sätze genügen.")},
+                            {"kind": "consent", "label": tr(
+                                "I agree that Magnetiq contacts me about this request.",
+                                "Ich bin einverstanden, dass Magnetiq mich zu dieser Anfrage kontaktiert.",
+                            )}
+                        ],
+                        "submit": tr("Ask for a proposal", "Angebot anfragen"),
+                        "thanks": tr(
+                            "Thank you! We will send you a first proposal within three working days.",
+                            "Vielen Dank! Wir senden Ihnen binnen drei Werktagen ein erstes Angebot.",
+                        ),
+                        "newsletter": "yes"
+                    }),
+                ),
             ],
         },
         DemoPage {

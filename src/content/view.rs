@@ -53,11 +53,41 @@ pub struct PageForms {
     pub token: String,
     /// Which form just did its work: `contact` or `newsletter`.
     pub sent: Option<&'static str>,
+    /// A built form refused (its block id) with what was typed, or one just sent (`?sent=form-{id}`).
+    pub built: Option<(i64, crate::forms::FormState)>,
+    pub built_sent: Option<i64>,
 }
 
 impl PageForms {
     pub fn sent(&self, form: &str) -> bool {
         self.sent == Some(form)
+    }
+
+    fn built_state(&self, block: &i64) -> Option<&crate::forms::FormState> {
+        self.built
+            .as_ref()
+            .filter(|(id, _)| id == block)
+            .map(|(_, state)| state)
+    }
+
+    pub fn built_value(&self, block: &i64, name: &str) -> &str {
+        self.built_state(block).map_or("", |s| s.value(name))
+    }
+
+    pub fn built_checked(&self, block: &i64, name: &str) -> bool {
+        self.built_state(block).is_some_and(|s| s.checked(name))
+    }
+
+    pub fn built_error(&self, block: &i64, name: &str) -> Option<&str> {
+        self.built_state(block).and_then(|s| s.error(name))
+    }
+
+    pub fn built_has_errors(&self, block: &i64) -> bool {
+        self.built_state(block).is_some_and(|s| s.has_errors())
+    }
+
+    pub fn built_was_sent(&self, block: &i64) -> bool {
+        self.built_sent == Some(*block)
     }
 }
 
@@ -194,6 +224,7 @@ fn block_view<'a>(
             action: format!("/{}/contact/send", r.lang),
             privacy_href: privacy_href(),
         }),
+        BlockKind::Form(f) => BlockView::Form(form_view(block.id, f, r, page_slug, privacy_href())),
         BlockKind::NewsletterSignup(n) => BlockView::NewsletterSignup(NewsletterView {
             lang_attr: r.fallback_of(&n.title),
             title: r.text(&n.title),

@@ -207,7 +207,7 @@ pub async fn subscribe(
                 .await
         }
         // The same answer as for a new address: the form tells no one who is subscribed.
-        Outcome::AlreadyConfirmed | Outcome::TooManyToday => {}
+        Outcome::AlreadyConfirmed | Outcome::TooManyToday | Outcome::AwaitsLeadConfirmation => {}
     }
     Ok(see_other(&inbox))
 }

@@ -46,6 +46,8 @@ pub enum Outcome {
     AlreadyConfirmed,
     /// The address got its confirmation mails for today.
     TooManyToday,
+    /// Asked on another lead form: confirmed by that form's own link, no mail of its own.
+    AwaitsLeadConfirmation,
 }
 
 /// Records a sign-up (new, again while pending, or after unsubscribing) and queues the
@@ -58,50 +60,66 @@ pub async fn sign_up(
     mail: impl FnOnce(i64) -> anyhow::Result<(NewMail, String)>,
 ) -> anyhow::Result<Outcome> {
     let mut tx = db.begin().await?;
+    let outcome = join_in(&mut tx, new, "", now, mail).await?;
+    tx.commit().await?;
+    Ok(outcome)
+}
+
+/// The sign-up of `new` inside the caller's transaction (a lead form whose newsletter box was
+/// ticked). `confirmed_by`: the lead path whose own link proves the address (the subscription is
+/// confirmed with it, see [`confirm_by_lead`], and no mail of its own is sent), or `""` for the
+/// newsletter's confirmation mail, made by `mail(subscriber id)`.
+pub async fn join_in(
+    tx: &mut Tx,
+    new: &SignUp<'_>,
+    confirmed_by: &str,
+    now: Timestamp,
+    mail: impl FnOnce(i64) -> anyhow::Result<(NewMail, String)>,
+) -> anyhow::Result<Outcome> {
     tx.lock_name(&format!("newsletter:{}", new.email)).await?;
     let existing: Option<(i64, String)> =
         sql("SELECT id, status FROM newsletter_subscribers WHERE email = $1")
             .bind(new.email)
-            .fetch_optional(&mut tx)
+            .fetch_optional(&mut *tx)
             .await?;
     let id = match existing {
-        Some((_, status)) if status == "confirmed" => {
-            tx.rollback().await?;
-            return Ok(Outcome::AlreadyConfirmed);
-        }
+        Some((_, status)) if status == "confirmed" => return Ok(Outcome::AlreadyConfirmed),
         Some((id, _)) => {
-            let mailed: i64 = sql(
-                "SELECT count(*) FROM outbox WHERE subscriber_id = $1 AND purpose = 'newsletter-confirm'
-                 AND created_at > $2",
-            )
-            .bind(id)
-            .bind(now - SignedDuration::from_hours(24))
-            .scalar(&mut tx)
-            .await?;
-            if mailed >= CONFIRM_MAILS_PER_DAY {
-                tx.rollback().await?;
-                return Ok(Outcome::TooManyToday);
+            if confirmed_by.is_empty() {
+                let mailed: i64 = sql(
+                    "SELECT count(*) FROM outbox WHERE subscriber_id = $1 AND purpose = 'newsletter-confirm'
+                     AND created_at > $2",
+                )
+                .bind(id)
+                .bind(now - SignedDuration::from_hours(24))
+                .scalar(&mut *tx)
+                .await?;
+                if mailed >= CONFIRM_MAILS_PER_DAY {
+                    return Ok(Outcome::TooManyToday);
+                }
             }
             sql(
                 "UPDATE newsletter_subscribers SET status = 'pending', language = $1, confirm_token_hash = $2,
-                    consent_at = $3, consent_version = $4, source_url = $5, unsubscribed_at = NULL, updated_at = $3
-                 WHERE id = $6",
+                    consent_at = $3, consent_version = $4, source_url = $5, unsubscribed_at = NULL, updated_at = $3,
+                    confirmed_by = $6
+                 WHERE id = $7",
             )
             .bind(new.language)
             .bind(new.token_hash)
             .bind(now)
             .bind(new.consent_version)
             .bind(new.source_url)
+            .bind(confirmed_by)
             .bind(id)
-            .execute(&mut tx)
+            .execute(&mut *tx)
             .await?;
             id
         }
         None => {
             sql(
                 "INSERT INTO newsletter_subscribers (email, language, status, confirm_token_hash, consent_at,
-                    consent_version, source_url, created_at, updated_at)
-                 VALUES ($1, $2, 'pending', $3, $4, $5, $6, $4, $4) RETURNING id",
+                    consent_version, source_url, created_at, updated_at, confirmed_by)
+                 VALUES ($1, $2, 'pending', $3, $4, $5, $6, $4, $4, $7) RETURNING id",
             )
             .bind(new.email)
             .bind(new.language)
@@ -109,10 +127,14 @@ pub async fn sign_up(
             .bind(now)
             .bind(new.consent_version)
             .bind(new.source_url)
-            .scalar(&mut tx)
+            .bind(confirmed_by)
+            .scalar(&mut *tx)
             .await?
         }
     };
+    if !confirmed_by.is_empty() {
+        return Ok(Outcome::AwaitsLeadConfirmation);
+    }
     let (mail, unsubscribe) = mail(id)?;
     let placement = Placement {
         subscriber_id: Some(id),
@@ -120,9 +142,27 @@ pub async fn sign_up(
         purpose: "newsletter-confirm",
         ..Placement::default()
     };
-    enqueue_to_visitor(&mut tx, &mail, &placement).await?;
-    tx.commit().await?;
+    enqueue_to_visitor(tx, &mail, &placement).await?;
     Ok(Outcome::Mailed)
+}
+
+/// The address of a pending subscription that waits for the lead path `path` was just proven by
+/// that path's own link (a whitepaper download, a confirmed seat): the subscription is confirmed.
+pub async fn confirm_by_lead(
+    tx: &mut Tx,
+    email: &str,
+    path: &str,
+    now: Timestamp,
+) -> anyhow::Result<bool> {
+    let confirmed = sql("UPDATE newsletter_subscribers
+            SET status = 'confirmed', confirmed_at = $1, confirm_token_hash = NULL, updated_at = $1
+          WHERE email = $2 AND status = 'pending' AND confirmed_by = $3")
+    .bind(now)
+    .bind(email)
+    .bind(path)
+    .execute(tx)
+    .await?;
+    Ok(confirmed == 1)
 }
 
 /// Whether a pending sign-up's confirmation link is valid (the confirm page shows its button).

@@ -31,6 +31,10 @@ pub struct Placement {
     pub message_id: Option<i64>,
     /// A newsletter subscriber's mails go with the subscription.
     pub subscriber_id: Option<i64>,
+    /// The team's mail about a submission of a built form goes with the submission.
+    pub submission_id: Option<i64>,
+    /// A mail about an inbox lead (to its owner) goes with the lead.
+    pub inbox_lead_id: Option<i64>,
     /// The one-click unsubscribe address (RFC 8058) of a mail to a subscriber: sent as
     /// `List-Unsubscribe` with `List-Unsubscribe-Post`.
     pub list_unsubscribe: Option<String>,
@@ -99,8 +103,8 @@ pub async fn enqueue_placed(
     Ok(sql(
         "INSERT INTO outbox (recipient, subject, body_text, body_html, attachment_name, attachment_type, attachment,
                              booking_id, registration_id, lead_id, message_id, subscriber_id, list_unsubscribe,
-                             purpose, next_attempt_at, not_after, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id",
+                             purpose, next_attempt_at, not_after, created_at, submission_id, inbox_lead_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING id",
     )
     .bind(&mail.recipient)
     .bind(&mail.subject)
@@ -119,6 +123,8 @@ pub async fn enqueue_placed(
     .bind(placement.send_after.map(DbTime::from).unwrap_or(DbTime::new(now)))
     .bind(placement.not_after)
     .bind(now)
+    .bind(placement.submission_id)
+    .bind(placement.inbox_lead_id)
     .scalar(tx)
     .await?)
 }

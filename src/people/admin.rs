@@ -103,6 +103,9 @@ struct Held {
     messages: Vec<Message>,
     subscription: Option<Subscriber>,
     mails: Vec<MailRow>,
+    submissions: Vec<crate::leads::submission_store::Submission>,
+    inbox: Vec<crate::leads::model::Lead>,
+    deliveries: Vec<crate::webhooks::store::PersonDelivery>,
 }
 
 impl Held {
@@ -114,6 +117,9 @@ impl Held {
             messages: crate::contact::store::of_person(db, email).await?,
             subscription: crate::newsletter::store::of_person(db, email).await?,
             mails: store::mails(db, email).await?,
+            submissions: crate::leads::submission_store::of_person(db, email).await?,
+            inbox: crate::leads::store::of_person(db, email).await?,
+            deliveries: crate::webhooks::store::of_person(db, email).await?,
         })
     }
 
@@ -124,6 +130,8 @@ impl Held {
             && self.messages.is_empty()
             && self.subscription.is_none()
             && self.mails.is_empty()
+            && self.submissions.is_empty()
+            && self.inbox.is_empty()
     }
 
     /// What they agreed to, which text version, when, from which form: newest first.
@@ -160,6 +168,11 @@ impl Held {
                 &m.consent_version,
                 m.consent_at,
             ));
+        }
+        for f in &self.submissions {
+            if let Some(at) = f.consent_at {
+                all.push(Consent::new("form", &f.form_name, &f.consent_version, at));
+            }
         }
         if let Some(s) = &self.subscription {
             let mut c = Consent::new(
@@ -219,6 +232,7 @@ impl PersonPage<'_> {
             "webinar" => "admin-nav-webinars",
             "whitepaper" => "admin-nav-whitepapers",
             "contact" => "admin-nav-messages",
+            "form" => "lead-path-form-submission",
             _ => "newsletter-title",
         }
     }
@@ -339,6 +353,20 @@ pub async fn export(
         "mails": held.mails.iter().map(|m| json!({
             "subject": m.subject, "status": m.status, "created_at": m.created_at.to_text(),
         })).collect::<Vec<_>>(),
+        "form_submissions": held.submissions.iter().map(|f| json!({
+            "form": f.form_name, "name": f.name, "answers": f.answers(), "language": f.language,
+            "consent_at": time(&f.consent_at), "marketing_consent_at": time(&f.marketing_consent_at),
+            "consent_version": f.consent_version, "page": f.source_url, "created_at": f.created_at.to_text(),
+        })).collect::<Vec<_>>(),
+        "leads": held.inbox.iter().map(|l| json!({
+            "path": l.path, "subject": l.subject, "status": l.status, "owner": l.owner_name,
+            "notes": l.notes, "follow_up_on": l.follow_up_on, "source_url": l.source_url,
+            "utm_source": l.utm_source, "utm_medium": l.utm_medium, "utm_campaign": l.utm_campaign,
+            "created_at": l.created_at.to_text(),
+        })).collect::<Vec<_>>(),
+        "handed_to_crm": held.deliveries.iter().map(|d| json!({
+            "endpoint": d.endpoint, "event": d.event, "status": d.status, "created_at": d.created_at.to_text(),
+        })).collect::<Vec<_>>(),
     });
     let text = serde_json::to_string_pretty(&document)
         .map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
@@ -389,11 +417,12 @@ pub async fn erase(
         &req,
         "person-erased",
         &format!(
-            "{} bookings, {} webinar registrations, {} whitepaper leads, {} messages, {} subscriptions, {} mails",
+            "{} bookings, {} webinar registrations, {} whitepaper leads, {} messages, {} form submissions, {} subscriptions, {} mails",
             erased.bookings,
             erased.registrations,
             erased.leads,
             erased.messages,
+            erased.submissions,
             erased.subscriptions,
             erased.mails
         ),

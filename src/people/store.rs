@@ -9,6 +9,9 @@
 //! | `whitepaper_leads` | `email` | `download_links`, `outbox` by `lead_id` |
 //! | `contact_messages` | `email` | `outbox` by `message_id` |
 //! | `newsletter_subscribers` | `email` | `outbox` by `subscriber_id` |
+//! | `form_submissions` | `email` | `outbox` by `submission_id` |
+//! | `leads` (the inbox) | `email` | goes with the row it points at; `outbox` by `inbox_lead_id` |
+//! | `webhook_deliveries` | `email` | — (the erasure's own event is queued after) |
 //! | `outbox` | `recipient` | any other mail to the address |
 //!
 //! Every address is stored lowercased (`forms::Email`), so one person is one address.
@@ -26,7 +29,9 @@ const UNION: &str = "
     UNION ALL
     SELECT email, name, company, created_at, 'message' FROM contact_messages
     UNION ALL
-    SELECT email, '', '', created_at, 'newsletter' FROM newsletter_subscribers";
+    SELECT email, '', '', created_at, 'newsletter' FROM newsletter_subscribers
+    UNION ALL
+    SELECT email, name, '', created_at, 'form' FROM form_submissions";
 
 /// A person as the list shows them.
 #[derive(Clone, Debug, FromRow)]
@@ -211,12 +216,18 @@ pub struct Erased {
     pub leads: u64,
     pub messages: u64,
     pub subscriptions: u64,
+    pub submissions: u64,
     pub mails: u64,
 }
 
 impl Erased {
     pub fn total(&self) -> u64 {
-        self.bookings + self.registrations + self.leads + self.messages + self.subscriptions
+        self.bookings
+            + self.registrations
+            + self.leads
+            + self.messages
+            + self.subscriptions
+            + self.submissions
     }
 }
 
@@ -241,12 +252,30 @@ pub async fn erase(db: &Db, email: &str) -> anyhow::Result<Erased> {
             .await?,
         messages: crate::contact::store::erase_person(&mut tx, email).await?,
         subscriptions: crate::newsletter::store::erase_person(&mut tx, email).await?,
+        submissions: crate::leads::submission_store::erase_person(&mut tx, email).await?,
         mails: 0,
     };
     erased.mails = sql("DELETE FROM outbox WHERE kind = 'mail' AND lower(recipient) = $1")
         .bind(email)
         .execute(&mut tx)
         .await?;
+    // Whatever is left in the inbox (a lead whose row went another way) goes too.
+    sql("DELETE FROM leads WHERE lower(email) = $1")
+        .bind(email)
+        .execute(&mut tx)
+        .await?;
+    // Events about the person not yet handed on are withdrawn; the erasure itself is handed on,
+    // so a CRM that received their details can erase them too.
+    crate::webhooks::store::erase_person(&mut tx, email).await?;
+    if erased.total() + erased.mails > 0 {
+        crate::webhooks::queue(
+            &mut tx,
+            crate::webhooks::Event::PersonErased,
+            email,
+            serde_json::json!({ "email": email }),
+        )
+        .await?;
+    }
     tx.commit().await?;
     Ok(erased)
 }

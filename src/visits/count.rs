@@ -325,7 +325,7 @@ async fn count(
 
 /// The address (path and query) of the page on this site a request came from, by its `Referer`:
 /// the page a counting image sits on, or the page a lead's form was on.
-fn referring_page<'r>(req: &'r HttpRequest, state: &AppState) -> Option<&'r str> {
+pub fn referring_page<'r>(req: &'r HttpRequest, state: &AppState) -> Option<&'r str> {
     let referer = req.headers().get(header::REFERER)?.to_str().ok()?;
     let (_, rest) = referer.split_once("://")?;
     let (authority, address) = rest.split_at(rest.find('/')?);

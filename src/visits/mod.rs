@@ -57,7 +57,7 @@ impl Profile {
     }
 }
 
-/// The five ways a visitor leaves their details.
+/// The ways a visitor leaves their details.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum LeadPath {
     Booking,
@@ -65,15 +65,17 @@ pub enum LeadPath {
     WhitepaperRequest,
     ContactMessage,
     NewsletterSignup,
+    FormSubmission,
 }
 
 impl LeadPath {
-    pub const ALL: [LeadPath; 5] = [
+    pub const ALL: [LeadPath; 6] = [
         LeadPath::Booking,
         LeadPath::WebinarRegistration,
         LeadPath::WhitepaperRequest,
         LeadPath::ContactMessage,
         LeadPath::NewsletterSignup,
+        LeadPath::FormSubmission,
     ];
 
     pub fn key(self) -> &'static str {
@@ -83,6 +85,7 @@ impl LeadPath {
             LeadPath::WhitepaperRequest => "whitepaper-request",
             LeadPath::ContactMessage => "contact-message",
             LeadPath::NewsletterSignup => "newsletter-signup",
+            LeadPath::FormSubmission => "form-submission",
         }
     }
 

@@ -24,11 +24,13 @@ pub enum Section {
     Bookings,
     Webinars,
     Whitepapers,
+    Inbox,
     Leads,
     Messages,
     People,
     Subscribers,
     Outbox,
+    Webhooks,
     Consultants,
     Users,
     Audit,
@@ -149,9 +151,9 @@ impl<'a> AdminLayout<'a> {
         use Section::*;
         let of = match self.section {
             Pages | Translations | Review | Redirects | Media => "content",
-            Bookings | Webinars | Whitepapers | Leads | Messages => "leads",
+            Inbox | Bookings | Webinars | Whitepapers | Leads | Messages => "leads",
             People | Subscribers => "people",
-            Outbox | Consultants | Users | Audit => "settings",
+            Outbox | Webhooks | Consultants | Users | Audit => "settings",
             None | Dashboard | Analytics => "",
         };
         of == group

@@ -123,7 +123,7 @@ impl Metrics {
         let leads = Family::<LeadLabels, Counter>::default();
         registry.register(
             "leads",
-            "Leads acknowledged, by path (booking, webinar-registration, whitepaper-request, whitepaper-download, contact-message, newsletter-signup)",
+            "Leads acknowledged, by path (booking, webinar-registration, whitepaper-request, whitepaper-download, contact-message, newsletter-signup, form-submission)",
             leads.clone(),
         );
         let cached = CachedHandles::new(&requests, &latency);

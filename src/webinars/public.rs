@@ -506,20 +506,27 @@ async fn place(
         link: Some(&link),
     };
     let now = Timestamp::now();
-    let outcome = registration_store::register(&state.db, webinar.id, &new, now, |seat| {
-        let kind = match seat {
-            None => Kind::Again,
-            Some(RegistrationStatus::Unconfirmed) => Kind::ConfirmSeat,
-            Some(RegistrationStatus::Waitlisted) => Kind::Waitlisted,
-            Some(_) => Kind::Registered,
-        };
-        let mut queued = vec![mails::mail(ui, kind, webinar, &to, &site)?];
-        if seat == Some(RegistrationStatus::Registered) {
-            queued.extend(mails::reminders(ui, webinar, &to, &site, now)?);
-        }
-        Ok(queued)
-    })
-    .await?;
+    let default = state.config.languages.default_lang();
+    let handoff = crate::leads::Handoff {
+        state,
+        lang,
+        subject: webinar.title.text(default, default),
+    };
+    let outcome =
+        registration_store::register(&state.db, webinar.id, &new, now, &handoff, |seat| {
+            let kind = match seat {
+                None => Kind::Again,
+                Some(RegistrationStatus::Unconfirmed) => Kind::ConfirmSeat,
+                Some(RegistrationStatus::Waitlisted) => Kind::Waitlisted,
+                Some(_) => Kind::Registered,
+            };
+            let mut queued = vec![mails::mail(ui, kind, webinar, &to, &site)?];
+            if seat == Some(RegistrationStatus::Registered) {
+                queued.extend(mails::reminders(ui, webinar, &to, &site, now)?);
+            }
+            Ok(queued)
+        })
+        .await?;
     Ok(outcome)
 }
 

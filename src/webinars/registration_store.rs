@@ -79,6 +79,7 @@ pub async fn register(
     webinar_id: i64,
     new: &NewRegistration<'_>,
     now: Timestamp,
+    handoff: &crate::leads::Handoff<'_>,
     mails: impl Fn(Option<RegistrationStatus>) -> anyhow::Result<Vec<(NewMail, Placement)>>,
 ) -> anyhow::Result<Registered> {
     let mut tx = db.begin().await?;
@@ -224,6 +225,24 @@ pub async fn register(
         };
         enqueue_to_visitor(&mut tx, &mail, &placement).await?;
     }
+    let name = format!("{} {}", new.first_name, new.last_name);
+    // A seat confirmed by its mailed link proves the address for the newsletter too.
+    let confirmed_by = if seat == RegistrationStatus::Unconfirmed {
+        crate::leads::LeadPath::WebinarRegistration.key()
+    } else {
+        ""
+    };
+    handoff
+        .hand_off(
+            &mut tx,
+            crate::leads::LeadPath::WebinarRegistration,
+            id,
+            (new.email, &name, new.company),
+            new.source,
+            new.marketing,
+            confirmed_by,
+        )
+        .await?;
     tx.commit().await?;
     Ok(Registered::New(seat))
 }

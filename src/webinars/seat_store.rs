@@ -71,11 +71,21 @@ pub async fn confirm_seat(
         Registration::Full => return Ok(Confirmed::Full),
         Registration::Closed(why) => return Ok(Confirmed::Closed(why)),
     };
-    sql("UPDATE webinar_registrations SET status = $1 WHERE id = $2")
-        .bind(seat.as_db())
-        .bind(id)
-        .execute(&mut tx)
-        .await?;
+    let email: String =
+        sql("UPDATE webinar_registrations SET status = $1 WHERE id = $2 RETURNING email")
+            .bind(seat.as_db())
+            .bind(id)
+            .scalar(&mut tx)
+            .await?;
+    // The mailed link proved the address: a newsletter sign-up ticked on the form counts as
+    // confirmed by it.
+    crate::newsletter::store::confirm_by_lead(
+        &mut tx,
+        &email,
+        crate::leads::LeadPath::WebinarRegistration.key(),
+        now,
+    )
+    .await?;
     for (mail, placement) in mails(seat)? {
         let placement = Placement {
             registration_id: Some(id),

@@ -1,4 +1,4 @@
-//! `/admin/leads`: every whitepaper lead, filtered by whitepaper, date, confirmation and marketing
+//! `/admin/whitepapers/leads`: every whitepaper lead, filtered by whitepaper, date, confirmation and marketing
 //! consent, in pages; the CSV export (quoted and formula-safe, like the bookings'); erasure with the
 //! lead's links and mails. Exports and erasures are audit-logged.
 use std::collections::HashMap;
@@ -94,7 +94,7 @@ fn title_of(json: &crate::db::JsonText, lang: Lang, default: Lang) -> String {
 }
 
 #[derive(Template)]
-#[template(path = "admin/leads.html")]
+#[template(path = "admin/whitepaper_leads.html")]
 struct LeadsPage<'a> {
     layout: AdminLayout<'a>,
     rows: Vec<Row>,
@@ -112,7 +112,7 @@ impl LeadsPage<'_> {
     }
 }
 
-/// GET `/admin/leads`.
+/// GET `/admin/whitepapers/leads`.
 pub async fn list(
     req: HttpRequest,
     session: Session,
@@ -169,7 +169,7 @@ pub async fn list(
     Ok(html(StatusCode::OK, page_view.render()?))
 }
 
-/// GET `/admin/leads/export.csv`: every lead matching the filters.
+/// GET `/admin/whitepapers/leads/export.csv`: every lead matching the filters.
 pub async fn export(
     req: HttpRequest,
     query: web::Query<ListQuery>,
@@ -233,7 +233,7 @@ pub async fn export(
     .await
 }
 
-/// POST `/admin/leads/{id}/delete`: erasure (with the lead's links and mails), after the tick.
+/// POST `/admin/whitepapers/leads/{id}/delete`: erasure (with the lead's links and mails), after the tick.
 pub async fn delete(
     req: HttpRequest,
     session: Session,
@@ -244,9 +244,12 @@ pub async fn delete(
     let id = path.into_inner();
     let AdminForm { user, form } = input;
     let ui = state.catalog.messages(admin_lang(&req, &state));
-    let back = match form.get("back").filter(|b| b.starts_with("/admin/leads")) {
+    let back = match form
+        .get("back")
+        .filter(|b| b.starts_with("/admin/whitepapers/leads"))
+    {
         Some(back) => back.clone(),
-        None => "/admin/leads".to_owned(),
+        None => "/admin/whitepapers/leads".to_owned(),
     };
     if form.get("confirm").map(String::as_str) != Some("yes") {
         flash(&session, ui.t("lead-delete-confirm"));

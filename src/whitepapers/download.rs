@@ -274,13 +274,19 @@ pub async fn reader_download(
             StatusCode::CONFLICT,
         );
     };
+    let default = state.config.languages.default_lang();
+    let handoff = crate::leads::Handoff {
+        state: &state,
+        lang,
+        subject: w.title.text(default, default),
+    };
     lead_store::reader_download(
         &state.db,
         w.id,
         &reader,
-        lang.as_str(),
         &source,
         Timestamp::now(),
+        &handoff,
     )
     .await?;
     state.lead_received("whitepaper-download");

@@ -67,6 +67,7 @@ pub async fn request(
     new: &NewLead<'_>,
     token: &str,
     now: Timestamp,
+    handoff: &crate::leads::Handoff<'_>,
     mail: impl FnOnce() -> anyhow::Result<NewMail>,
 ) -> anyhow::Result<Requested> {
     let mut tx = db.begin().await?;
@@ -107,6 +108,19 @@ pub async fn request(
         ..Placement::default()
     };
     enqueue_to_visitor(&mut tx, &mail()?, &placement).await?;
+    let name = format!("{} {}", new.first_name, new.last_name);
+    handoff
+        .hand_off(
+            &mut tx,
+            crate::leads::LeadPath::WhitepaperRequest,
+            lead_id,
+            (new.email, &name, new.company),
+            new.source,
+            new.marketing,
+            // The download link in the mail proves the address for the newsletter too.
+            crate::leads::LeadPath::WhitepaperRequest.key(),
+        )
+        .await?;
     tx.commit().await?;
     Ok(Requested::Sent { lead_id })
 }
@@ -155,6 +169,14 @@ pub async fn use_link(db: &Db, link: &Link, now: Timestamp) -> anyhow::Result<bo
         .bind(link.lead_id)
         .execute(&mut tx)
         .await?;
+    // The download proved the address: a newsletter sign-up ticked on the request is confirmed.
+    crate::newsletter::store::confirm_by_lead(
+        &mut tx,
+        &link.email,
+        crate::leads::LeadPath::WhitepaperRequest.key(),
+        now,
+    )
+    .await?;
     count_download(&mut tx, link.whitepaper_id).await?;
     tx.commit().await?;
     Ok(true)
@@ -226,10 +248,11 @@ pub async fn reader_download(
     db: &Db,
     whitepaper_id: i64,
     reader: &Reader,
-    language: &str,
     source: &Source,
     now: Timestamp,
+    handoff: &crate::leads::Handoff<'_>,
 ) -> anyhow::Result<i64> {
+    let language = handoff.lang.as_str();
     let mut tx = db.begin().await?;
     let id: i64 = sql(
         "INSERT INTO whitepaper_leads (whitepaper_id, first_name, last_name, email, company, job_title, phone,
@@ -259,6 +282,18 @@ pub async fn reader_download(
     .scalar(&mut tx)
     .await?;
     count_download(&mut tx, whitepaper_id).await?;
+    let name = format!("{} {}", reader.first_name, reader.last_name);
+    handoff
+        .hand_off(
+            &mut tx,
+            crate::leads::LeadPath::WhitepaperRequest,
+            id,
+            (&reader.email, &name, &reader.company),
+            source,
+            false,
+            "",
+        )
+        .await?;
     tx.commit().await?;
     Ok(id)
 }

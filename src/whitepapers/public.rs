@@ -397,9 +397,20 @@ pub async fn request(
         email: lead.email.as_str(),
         lang,
     };
-    let outcome = lead_store::request(&state.db, w.id, &new, &token, Timestamp::now(), || {
-        mails::link_mail(ui, &w, default, &to, &link)
-    })
+    let handoff = crate::leads::Handoff {
+        state: &state,
+        lang,
+        subject: w.title.text(default, default),
+    };
+    let outcome = lead_store::request(
+        &state.db,
+        w.id,
+        &new,
+        &token,
+        Timestamp::now(),
+        &handoff,
+        || mails::link_mail(ui, &w, default, &to, &link),
+    )
     .await?;
     match outcome {
         Requested::Sent { .. } => {

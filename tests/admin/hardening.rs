@@ -398,9 +398,9 @@ async fn a_line_break_in_a_return_address_is_a_bad_request() {
     let app = TestApp::signed_in("admin").await;
     let r = app
         .post_form(
-            "/admin/leads/1/delete",
-            "/admin/leads",
-            &[("back", "/admin/leads\r\nSet-Cookie: x=1")],
+            "/admin/whitepapers/leads/1/delete",
+            "/admin/whitepapers/leads",
+            &[("back", "/admin/whitepapers/leads\r\nSet-Cookie: x=1")],
         )
         .await;
     assert_eq!(r.status(), 400);

@@ -412,14 +412,16 @@ async fn a_repeated_reference_is_reported_so_the_booking_is_retried_with_a_new_o
         language: "en",
         visitor_timezone: "UTC",
         consent_version: "book-consent/2026-11",
+        consultant_name: "",
+        source: Box::leak(Box::default()),
     };
     let now = jiff::Timestamp::now();
     let (t1, t2): (&'static str, &'static str) = ("1".repeat(64).leak(), "2".repeat(64).leak());
-    let first = store::create(&app.state.db, &new(t1, &form.slots[0]), &[], now)
+    let first = store::create(&app.state.db, &new(t1, &form.slots[0]), &[], now, "")
         .await
         .unwrap();
     assert_eq!(first, Ok(()));
-    let second = store::create(&app.state.db, &new(t2, &form.slots[4]), &[], now)
+    let second = store::create(&app.state.db, &new(t2, &form.slots[4]), &[], now, "")
         .await
         .unwrap();
     assert_eq!(second, Err(BookingRefused::ReferenceTaken));

@@ -7,8 +7,10 @@
 pub mod accounts;
 pub mod booking;
 pub mod contact;
+pub mod leads;
 pub mod media;
 pub mod process;
+pub mod receiver;
 pub mod smtp;
 pub mod webinars;
 pub mod whitepapers;
@@ -125,10 +127,12 @@ impl TestApp {
         let database = self.database.clone()?;
         let media = self.state.config.media_dir.clone();
         let purge = self.state.config.purge.clone();
+        let webhook_allow_private = self.state.config.webhook_allow_private;
         Some(
             TestApp::spawn_on(Some(database), move |c| {
                 c.media_dir = media;
                 c.purge = purge;
+                c.webhook_allow_private = webhook_allow_private;
             })
             .await,
         )

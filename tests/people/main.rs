@@ -12,7 +12,8 @@ use common::{TestApp, count, texts};
 use magnetiq::db::sql;
 
 /// One person leaving their details everywhere, typing their address differently each time:
-/// a booking, a webinar seat, a whitepaper request, a message and a newsletter sign-up.
+/// a booking, a webinar seat, a whitepaper request, a message, a built form and a newsletter
+/// sign-up.
 async fn everywhere(app: &TestApp) -> String {
     let visitor = browser();
     let form = common::booking::booking_form(app, &visitor, "").await;
@@ -56,6 +57,15 @@ async fn everywhere(app: &TestApp) -> String {
     )
     .await;
     assert_eq!(r.status(), 303, "message");
+    let action = common::leads::proposal_action(app, &visitor, "/en/services").await;
+    let r = common::leads::send(
+        app,
+        &visitor,
+        &action,
+        &common::leads::proposal("Ada Lovelace", "Ada@Example.Com"),
+    )
+    .await;
+    assert_eq!(r.status(), 303, "built form");
     let r = post(
         app,
         &visitor,
@@ -77,6 +87,8 @@ async fn traces(app: &TestApp, email: &str) -> Vec<(&'static str, i64)> {
         ("contact_messages", "email"),
         ("newsletter_subscribers", "email"),
         ("outbox", "recipient"),
+        ("form_submissions", "email"),
+        ("leads", "email"),
     ] {
         let n: i64 = magnetiq::db::Sql::assembled(format!(
             "SELECT count(*) FROM {table} WHERE lower({column}) = $1"
@@ -168,6 +180,8 @@ async fn the_export_holds_rows_from_every_source() {
         "whitepaper_leads",
         "contact_messages",
         "mails",
+        "form_submissions",
+        "leads",
     ] {
         assert!(
             !json[key].as_array().unwrap().is_empty(),
@@ -182,6 +196,13 @@ async fn the_export_holds_rows_from_every_source() {
     assert_eq!(json["whitepaper_leads"][0]["whitepaper"], "mlops-checklist");
     assert_eq!(json["contact_messages"][0]["topic"], "A project enquiry");
     assert_eq!(json["newsletter"]["status"], "pending");
+    assert_eq!(json["form_submissions"][0]["form"], "Ask for a proposal");
+    assert_eq!(json["form_submissions"][0]["answers"][3]["value"], "11–50");
+    assert_eq!(
+        json["leads"].as_array().unwrap().len(),
+        5,
+        "one per lead path"
+    );
     let audit: Vec<String> = sql("SELECT target FROM audit_log WHERE action = 'person-exported'")
         .scalars(&app.state.db)
         .await
@@ -239,7 +260,9 @@ async fn erasure_removes_every_trace_and_frees_the_slot_and_the_seat() {
     let orphans: i64 = sql(
         "SELECT (SELECT count(*) FROM booking_units) + (SELECT count(*) FROM download_links)
               + (SELECT count(*) FROM outbox WHERE booking_id IS NOT NULL OR registration_id IS NOT NULL
-                 OR lead_id IS NOT NULL OR message_id IS NOT NULL OR subscriber_id IS NOT NULL)",
+                 OR lead_id IS NOT NULL OR message_id IS NOT NULL OR subscriber_id IS NOT NULL
+                 OR submission_id IS NOT NULL OR inbox_lead_id IS NOT NULL)
+              + (SELECT count(*) FROM leads)",
     )
     .scalar(&app.state.db)
     .await
@@ -260,7 +283,7 @@ async fn erasure_removes_every_trace_and_frees_the_slot_and_the_seat() {
     assert_eq!(audit.len(), 1);
     assert!(
         audit[0].starts_with(
-            "1 bookings, 1 webinar registrations, 1 whitepaper leads, 1 messages, 1 subscriptions"
+            "1 bookings, 1 webinar registrations, 1 whitepaper leads, 1 messages, 1 form submissions, 1 subscriptions"
         ),
         "{}",
         audit[0]

@@ -1,4 +1,4 @@
-//! `/admin/whitepapers` and `/admin/leads` as editors use them: the form in both languages, a PDF
+//! `/admin/whitepapers` and `/admin/whitepapers/leads` as editors use them: the form in both languages, a PDF
 //! per language uploaded or chosen, publishing (only with a PDF), the leads with their filters, the
 //! CSV export and erasure, and the dashboard's newest leads.
 use super::common::whitepapers::{browser, create, last_link, request};
@@ -234,19 +234,23 @@ async fn leads_are_filtered_exported_safely_and_erased_with_their_links() {
     )
     .await;
 
-    let all = app.page("/admin/leads").await;
+    let all = app.page("/admin/whitepapers/leads").await;
     assert_eq!(texts(&all, ".leads-table tbody tr").len(), 3);
-    let of_listed = app.page(&format!("/admin/leads?whitepaper={id}")).await;
+    let of_listed = app
+        .page(&format!("/admin/whitepapers/leads?whitepaper={id}"))
+        .await;
     assert_eq!(texts(&of_listed, ".leads-table tbody tr").len(), 2);
     let unconfirmed = app
-        .page(&format!("/admin/leads?whitepaper={id}&confirmed=no"))
+        .page(&format!(
+            "/admin/whitepapers/leads?whitepaper={id}&confirmed=no"
+        ))
         .await;
     let rows = texts(&unconfirmed, ".leads-table tbody tr");
     assert_eq!(rows.len(), 1);
     assert!(rows[0].contains("bo@example.com"));
     assert_eq!(
         texts(
-            &app.page("/admin/leads?marketing=yes").await,
+            &app.page("/admin/whitepapers/leads?marketing=yes").await,
             ".leads-table tbody tr"
         )
         .len(),
@@ -254,7 +258,8 @@ async fn leads_are_filtered_exported_safely_and_erased_with_their_links() {
     );
     assert_eq!(
         texts(
-            &app.page("/admin/leads?from=2000-01-01&to=2000-01-02").await,
+            &app.page("/admin/whitepapers/leads?from=2000-01-01&to=2000-01-02")
+                .await,
             ".leads-table tbody tr"
         )
         .len(),
@@ -267,7 +272,7 @@ async fn leads_are_filtered_exported_safely_and_erased_with_their_links() {
         .to_string();
     assert_eq!(
         texts(
-            &app.page(&format!("/admin/leads?from={today}&to={today}"))
+            &app.page(&format!("/admin/whitepapers/leads?from={today}&to={today}"))
                 .await,
             ".leads-table tbody tr"
         )
@@ -275,14 +280,16 @@ async fn leads_are_filtered_exported_safely_and_erased_with_their_links() {
         3
     );
     assert_eq!(
-        app.get("/admin/leads?from=garbage&whitepaper=x&page=-4")
+        app.get("/admin/whitepapers/leads?from=garbage&whitepaper=x&page=-4")
             .await
             .status(),
         200
     );
 
     let csv = app
-        .get(&format!("/admin/leads/export.csv?whitepaper={id}"))
+        .get(&format!(
+            "/admin/whitepapers/leads/export.csv?whitepaper={id}"
+        ))
         .await;
     assert_eq!(csv.status(), 200);
     assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
@@ -310,10 +317,10 @@ async fn leads_are_filtered_exported_safely_and_erased_with_their_links() {
         .scalar(&app.state.db)
         .await
         .unwrap();
-    let back = format!("/admin/leads?whitepaper={id}");
+    let back = format!("/admin/whitepapers/leads?whitepaper={id}");
     let r = app
         .post_form(
-            &format!("/admin/leads/{bo}/delete"),
+            &format!("/admin/whitepapers/leads/{bo}/delete"),
             &back,
             &[("back", &back)],
         )
@@ -322,13 +329,17 @@ async fn leads_are_filtered_exported_safely_and_erased_with_their_links() {
     assert_eq!(location(&r), back);
     let r = app
         .post_form(
-            &format!("/admin/leads/{bo}/delete"),
+            &format!("/admin/whitepapers/leads/{bo}/delete"),
             &back,
             &[("confirm", "yes"), ("back", "https://evil.example/")],
         )
         .await;
     assert_eq!(r.status(), 303);
-    assert_eq!(location(&r), "/admin/leads", "only back into the leads");
+    assert_eq!(
+        location(&r),
+        "/admin/whitepapers/leads",
+        "only back into the leads"
+    );
     let left: (i64, i64, i64) = (
         sql("SELECT count(*) FROM whitepaper_leads WHERE email = 'bo@example.com'")
             .scalar(&app.state.db)
@@ -347,7 +358,7 @@ async fn leads_are_filtered_exported_safely_and_erased_with_their_links() {
     assert_eq!(left, (0, 0, 0));
     assert_eq!(
         app.post_form(
-            &format!("/admin/leads/{bo}/delete"),
+            &format!("/admin/whitepapers/leads/{bo}/delete"),
             &back,
             &[("confirm", "yes")]
         )
@@ -393,7 +404,7 @@ async fn the_dashboard_shows_the_newest_leads() {
     );
     assert_eq!(
         attrs(&html, ".newest-leads a", "href")[0],
-        format!("/admin/leads?whitepaper={id}")
+        format!("/admin/whitepapers/leads?whitepaper={id}")
     );
 }
 
@@ -403,8 +414,8 @@ async fn only_signed_in_staff_reach_whitepapers_and_leads() {
     for path in [
         "/admin/whitepapers",
         "/admin/whitepapers/new",
-        "/admin/leads",
-        "/admin/leads/export.csv",
+        "/admin/whitepapers/leads",
+        "/admin/whitepapers/leads/export.csv",
         "/admin/whitepapers/1/file/en",
     ] {
         let r = app.get(path).await;
@@ -413,7 +424,7 @@ async fn only_signed_in_staff_reach_whitepapers_and_leads() {
     }
     let r = app
         .client
-        .post(app.url("/admin/leads/1/delete"))
+        .post(app.url("/admin/whitepapers/leads/1/delete"))
         .form(&[("confirm", "yes")])
         .send()
         .await

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::i18n::Localized;
 
+pub mod form;
 pub mod library;
 pub mod values;
 
@@ -29,6 +30,7 @@ pub enum BlockKind {
     WhitepaperTeaser(WhitepaperTeaser),
     ContactForm(ContactForm),
     NewsletterSignup(NewsletterSignup),
+    Form(form::FormBlock),
     Stats(library::Stats),
     Faq(library::Faq),
     Pricing(library::Pricing),
@@ -244,6 +246,7 @@ impl BlockKind {
             "whitepaper_teaser" => BlockKind::WhitepaperTeaser(from(content).map_err(invalid)?),
             "contact_form" => BlockKind::ContactForm(from(content).map_err(invalid)?),
             "newsletter_signup" => BlockKind::NewsletterSignup(from(content).map_err(invalid)?),
+            "form" => BlockKind::Form(from(content).map_err(invalid)?),
             "stats" => BlockKind::Stats(from(content).map_err(invalid)?),
             "faq" => BlockKind::Faq(from(content).map_err(invalid)?),
             "pricing" => BlockKind::Pricing(from(content).map_err(invalid)?),
@@ -270,6 +273,7 @@ impl BlockKind {
             {
                 Err(invalid(format!("a teaser lists 1 to {MAX_TEASERS} items")))
             }
+            BlockKind::Form(f) => f.check().map(|()| kind.clone()).map_err(invalid),
             BlockKind::WhitepaperTeaser(t)
                 if !t.category.is_empty() && crate::content::Slug::parse(&t.category).is_err() =>
             {
@@ -294,6 +298,7 @@ impl BlockKind {
             BlockKind::WhitepaperTeaser(_) => "whitepaper_teaser",
             BlockKind::ContactForm(_) => "contact_form",
             BlockKind::NewsletterSignup(_) => "newsletter_signup",
+            BlockKind::Form(_) => "form",
             BlockKind::Stats(_) => "stats",
             BlockKind::Faq(_) => "faq",
             BlockKind::Pricing(_) => "pricing",
@@ -323,6 +328,7 @@ impl BlockKind {
             BlockKind::WhitepaperTeaser(b) => serde_json::to_string(b),
             BlockKind::ContactForm(b) => serde_json::to_string(b),
             BlockKind::NewsletterSignup(b) => serde_json::to_string(b),
+            BlockKind::Form(b) => serde_json::to_string(b),
             BlockKind::Stats(b) => serde_json::to_string(b),
             BlockKind::Faq(b) => serde_json::to_string(b),
             BlockKind::Pricing(b) => serde_json::to_string(b),
