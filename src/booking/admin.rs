@@ -18,7 +18,7 @@ use crate::web::admin_layout::{AdminLayout, Section, admin_lang, flash};
 use crate::web::auth::{AdminForm, CurrentUser};
 use crate::web::html;
 use crate::web::state::AppState;
-use crate::web::{percent_encode, see_other};
+use crate::web::{filter_query, see_other};
 
 const PER_PAGE: i64 = 50;
 pub const STATUSES: [&str; 4] = ["confirmed", "completed", "no_show", "cancelled"];
@@ -52,20 +52,12 @@ impl ListQuery {
     }
 
     fn query_string(&self) -> String {
-        let parts: Vec<String> = [
+        filter_query(&[
             ("consultant", &self.consultant),
             ("status", &self.status),
             ("from", &self.from),
             ("to", &self.to),
-        ]
-        .iter()
-        .filter_map(|(k, v)| {
-            v.as_deref()
-                .filter(|v| !v.is_empty())
-                .map(|v| format!("{k}={}", percent_encode(v, b"")))
-        })
-        .collect();
-        parts.join("&")
+        ])
     }
 }
 

@@ -15,7 +15,7 @@ use crate::error::AppError;
 use crate::web::admin_layout::{AdminLayout, Section, admin_lang, flash};
 use crate::web::auth::{AdminForm, CurrentUser};
 use crate::web::state::AppState;
-use crate::web::{html, percent_encode, see_other};
+use crate::web::{filter_query, html, see_other};
 
 const PER_PAGE: i64 = 50;
 
@@ -63,7 +63,7 @@ impl InboxQuery {
     }
 
     fn query_string(&self) -> String {
-        [
+        filter_query(&[
             ("path", &self.path),
             ("status", &self.status),
             ("owner", &self.owner),
@@ -71,15 +71,7 @@ impl InboxQuery {
             ("to", &self.to),
             ("campaign", &self.campaign),
             ("overdue", &self.overdue),
-        ]
-        .iter()
-        .filter_map(|(k, v)| {
-            v.as_deref()
-                .filter(|v| !v.is_empty())
-                .map(|v| format!("{k}={}", percent_encode(v, b"")))
-        })
-        .collect::<Vec<_>>()
-        .join("&")
+        ])
     }
 }
 

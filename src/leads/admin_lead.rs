@@ -16,7 +16,7 @@ use crate::error::AppError;
 use crate::web::admin_layout::{AdminLayout, Section, admin_lang, flash};
 use crate::web::auth::{AdminForm, CurrentUser};
 use crate::web::state::AppState;
-use crate::web::{html, see_other};
+use crate::web::{private_html, see_other};
 
 #[derive(Template)]
 #[template(path = "admin/lead.html")]
@@ -94,7 +94,7 @@ async fn lead_page(
         Some(session),
         Section::Inbox,
     );
-    let mut response = html(
+    let response = private_html(
         status,
         LeadPage {
             layout,
@@ -107,10 +107,6 @@ async fn lead_page(
             today: super::reminders::today(state),
         }
         .render()?,
-    );
-    response.headers_mut().insert(
-        actix_web::http::header::CACHE_CONTROL,
-        actix_web::http::header::HeaderValue::from_static("no-store"),
     );
     Ok(response)
 }

@@ -58,6 +58,30 @@ pub fn see_other(location: &str) -> actix_web::HttpResponse {
     }
 }
 
+/// A list's filters as its query string (`status=new&from=2026-12-01`), empty ones left out: what
+/// the list's paging and CSV links carry.
+pub fn filter_query(filters: &[(&str, &Option<String>)]) -> String {
+    filters
+        .iter()
+        .filter_map(|(k, v)| {
+            v.as_deref()
+                .filter(|v| !v.is_empty())
+                .map(|v| format!("{k}={}", percent_encode(v, b"")))
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// A page made for one signed-in person (a secret, someone's details): never stored by a cache.
+pub fn private_html(status: actix_web::http::StatusCode, body: String) -> actix_web::HttpResponse {
+    let mut response = html(status, body);
+    response.headers_mut().insert(
+        actix_web::http::header::CACHE_CONTROL,
+        actix_web::http::header::HeaderValue::from_static("no-store"),
+    );
+    response
+}
+
 /// An HTML page with `status`.
 pub fn html(status: actix_web::http::StatusCode, body: String) -> actix_web::HttpResponse {
     actix_web::HttpResponse::build(status)

@@ -15,7 +15,7 @@ use crate::error::AppError;
 use crate::web::admin_layout::{AdminLayout, Section, admin_lang, flash};
 use crate::web::auth::{AdminForm, CurrentUser};
 use crate::web::state::AppState;
-use crate::web::{html, see_other};
+use crate::web::{html, private_html, see_other};
 
 /// An endpoint as the list shows it.
 pub struct EndpointRow {
@@ -218,7 +218,7 @@ pub async fn show(
         Some(&session),
         Section::Webhooks,
     );
-    let mut response = html(
+    let response = private_html(
         StatusCode::OK,
         EndpointPage {
             layout,
@@ -226,11 +226,6 @@ pub async fn show(
             deliveries,
         }
         .render()?,
-    );
-    // The page shows the signing secret.
-    response.headers_mut().insert(
-        actix_web::http::header::CACHE_CONTROL,
-        actix_web::http::header::HeaderValue::from_static("no-store"),
     );
     Ok(response)
 }

@@ -19,7 +19,7 @@ use crate::web::admin_layout::{AdminLayout, Section, admin_lang, flash};
 use crate::web::auth::{AdminForm, CurrentUser};
 use crate::web::html;
 use crate::web::state::AppState;
-use crate::web::{percent_encode, see_other};
+use crate::web::{filter_query, see_other};
 
 const PER_PAGE: i64 = 50;
 
@@ -57,21 +57,13 @@ impl ListQuery {
     }
 
     fn query_string(&self) -> String {
-        [
+        filter_query(&[
             ("whitepaper", &self.whitepaper),
             ("from", &self.from),
             ("to", &self.to),
             ("confirmed", &self.confirmed),
             ("marketing", &self.marketing),
-        ]
-        .iter()
-        .filter_map(|(k, v)| {
-            v.as_deref()
-                .filter(|v| !v.is_empty())
-                .map(|v| format!("{k}={}", percent_encode(v, b"")))
-        })
-        .collect::<Vec<_>>()
-        .join("&")
+        ])
     }
 }
 
