@@ -38,16 +38,16 @@ pub async fn record(tx: &mut Tx, new: &NewLead<'_>, base_url: &str) -> anyhow::R
     let Some(id) = store::insert(tx, new, jiff::Timestamp::now()).await? else {
         return Ok(None);
     };
+    let event = crate::webhooks::Event::LeadCreated;
+    let endpoints = crate::webhooks::store::endpoints_for(tx, event).await?;
+    if endpoints.is_empty() {
+        return Ok(Some(id));
+    }
     let lead = store::lead_in(tx, id)
         .await?
         .ok_or_else(|| anyhow::anyhow!("lead {id} vanished inside its own transaction"))?;
-    crate::webhooks::queue(
-        tx,
-        crate::webhooks::Event::LeadCreated,
-        &lead.email,
-        serde_json::json!({ "lead": lead.payload(base_url) }),
-    )
-    .await?;
+    let data = serde_json::json!({ "lead": lead.payload(base_url) });
+    crate::webhooks::queue_to(tx, &endpoints, event, &lead.email, data).await?;
     Ok(Some(id))
 }
 

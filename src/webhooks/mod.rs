@@ -58,6 +58,23 @@ pub async fn queue(
     email: &str,
     data: serde_json::Value,
 ) -> anyhow::Result<u64> {
+    let endpoints = store::endpoints_for(tx, event).await?;
+    queue_to(tx, &endpoints, event, email, data).await
+}
+
+/// [`queue`] for the endpoints [`store::endpoints_for`] found: a caller whose event data costs
+/// queries asks first and makes the data only when an endpoint wants it (a lead path's transaction
+/// is its visitor's wait).
+pub async fn queue_to(
+    tx: &mut Tx,
+    endpoints: &[i64],
+    event: Event,
+    email: &str,
+    data: serde_json::Value,
+) -> anyhow::Result<u64> {
+    if endpoints.is_empty() {
+        return Ok(0);
+    }
     let now = jiff::Timestamp::now();
     let id = format!("evt_{}", &crate::tokens::random_token()?[..32]);
     let payload = serde_json::json!({
@@ -67,5 +84,5 @@ pub async fn queue(
         "data": data,
     })
     .to_string();
-    store::queue(tx, event, &id, email, &payload, now).await
+    store::queue(tx, endpoints, event, &id, email, &payload, now).await
 }

@@ -78,31 +78,38 @@ pub async fn delete_endpoint(db: &Db, id: i64) -> anyhow::Result<bool> {
     Ok(deleted == 1)
 }
 
-/// One delivery per active endpoint that asked for `event` (see `super::queue`).
+/// The active endpoints that asked for `event`.
+pub async fn endpoints_for(tx: &mut Tx, event: Event) -> anyhow::Result<Vec<i64>> {
+    let endpoints: Vec<(i64, String)> =
+        sql("SELECT id, events FROM webhook_endpoints WHERE active = TRUE")
+            .fetch_all(&mut *tx)
+            .await?;
+    Ok(endpoints
+        .into_iter()
+        .filter(|(_, events)| events.split_whitespace().any(|e| e == event.key()))
+        .map(|(id, _)| id)
+        .collect())
+}
+
+/// One delivery of the event per endpoint in `endpoints` (see `super::queue`).
 pub(super) async fn queue(
     tx: &mut Tx,
+    endpoints: &[i64],
     event: Event,
     event_id: &str,
     email: &str,
     payload: &str,
     now: Timestamp,
 ) -> anyhow::Result<u64> {
-    let endpoints: Vec<(i64, String)> =
-        sql("SELECT id, events FROM webhook_endpoints WHERE active = TRUE")
-            .fetch_all(&mut *tx)
-            .await?;
     let mut queued = 0;
-    for (id, events) in endpoints {
-        if !events.split_whitespace().any(|e| e == event.key()) {
-            continue;
-        }
+    for id in endpoints {
         queued += sql(
             "INSERT INTO webhook_deliveries (endpoint_id, event_id, event, email, payload, status,
                                              next_attempt_at, created_at)
              VALUES ($1, $2, $3, $4, $5, 'pending', $6, $6)
              ON CONFLICT (endpoint_id, event_id) DO NOTHING",
         )
-        .bind(id)
+        .bind(*id)
         .bind(event_id)
         .bind(event.key())
         .bind(email)
