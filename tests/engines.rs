@@ -215,3 +215,49 @@ async fn backup_of_a_postgresql_site_points_to_pg_dump() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("pg_dump"));
 }
+
+/// SQLite writes one transaction at a time: this process's writers wait for their turn in the order
+/// they asked for it (a queue), not by SQLite's busy handler, where whoever wakes first wins and a
+/// writer that asked early can wait longest.
+#[tokio::test]
+async fn sqlite_writers_are_served_in_the_order_they_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("w.db").display());
+    let db = db::connect(&url, Default::default()).await.unwrap();
+    sql("CREATE TABLE turns (n INTEGER NOT NULL)")
+        .execute(&db)
+        .await
+        .unwrap();
+    for round in 0..3 {
+        // One writer holds the lock while the others line up, a few milliseconds apart.
+        let first = db.begin().await.unwrap();
+        let mut waiting = Vec::new();
+        for n in 0..8i64 {
+            let db = db.clone();
+            waiting.push(tokio::spawn(async move {
+                let mut tx = db.begin().await.unwrap();
+                sql("INSERT INTO turns (n) VALUES ($1)")
+                    .bind(n + round * 100)
+                    .execute(&mut tx)
+                    .await
+                    .unwrap();
+                tx.commit().await.unwrap();
+            }));
+            tokio::time::sleep(std::time::Duration::from_millis(15)).await;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        first.commit().await.unwrap();
+        for w in waiting {
+            w.await.unwrap();
+        }
+        let order: Vec<i64> = sql("SELECT n FROM turns WHERE n >= $1 AND n < $2 ORDER BY rowid")
+            .bind(round * 100)
+            .bind(round * 100 + 100)
+            .scalars(&db)
+            .await
+            .unwrap();
+        let asked: Vec<i64> = (0..8).map(|n| n + round * 100).collect();
+        assert_eq!(order, asked, "round {round}: written in the order asked");
+    }
+    db.close().await;
+}

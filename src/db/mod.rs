@@ -58,11 +58,37 @@ pub enum Db {
 }
 
 /// A write transaction: on SQLite it holds the database's write lock from its first statement
-/// (`BEGIN IMMEDIATE`); on PostgreSQL, whatever must not change meanwhile is locked with
-/// [`Tx::lock_row`].
+/// (`BEGIN IMMEDIATE`), and this process's turn to write ([`WriterTurn`]) until it ends; on
+/// PostgreSQL, whatever must not change meanwhile is locked with [`Tx::lock_row`].
 pub enum Tx {
-    Sqlite(sqlx::Transaction<'static, Sqlite>),
+    Sqlite(sqlx::Transaction<'static, Sqlite>, WriterTurn),
     Postgres(sqlx::Transaction<'static, Postgres>),
+}
+
+/// SQLite lets one transaction write at a time. Left to SQLite, a writer that finds the lock taken
+/// sleeps and tries again (its busy handler, sleeping longer each time), so under contention who
+/// writes next is chance and an unlucky visitor's form waits a second. This process's writers queue
+/// instead: one turn per database file, handed on first come, first served (tokio's `Mutex` is fair),
+/// taken before `BEGIN IMMEDIATE` and given back when the transaction ends. Writers of other
+/// processes on the same file (a CLI command) still meet SQLite's busy handler.
+pub type WriterTurn = tokio::sync::OwnedMutexGuard<()>;
+
+/// How long a writer waits for its turn before the request is answered 503, as SQLite's busy timeout.
+const TURN_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The queue of writers of the database file `pool` opens.
+fn writers(pool: &SqlitePool) -> std::sync::Arc<tokio::sync::Mutex<()>> {
+    type Queues =
+        std::collections::HashMap<std::path::PathBuf, std::sync::Arc<tokio::sync::Mutex<()>>>;
+    static QUEUES: std::sync::LazyLock<std::sync::Mutex<Queues>> =
+        std::sync::LazyLock::new(Default::default);
+    let file = pool.connect_options().get_filename().to_owned();
+    QUEUES
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .entry(file)
+        .or_default()
+        .clone()
 }
 
 /// How many connections, and how long a request waits for one.
@@ -175,7 +201,12 @@ impl Db {
     /// Starts a write transaction (see [`Tx`]).
     pub async fn begin(&self) -> sqlx::Result<Tx> {
         Ok(match self {
-            Db::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Sqlite(pool) => {
+                let turn = tokio::time::timeout(TURN_TIMEOUT, writers(pool).lock_owned())
+                    .await
+                    .map_err(|_| sqlx::Error::PoolTimedOut)?;
+                Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?, turn)
+            }
             Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
         })
     }
@@ -220,21 +251,22 @@ impl Db {
 impl Tx {
     pub fn engine(&self) -> Engine {
         match self {
-            Tx::Sqlite(_) => Engine::Sqlite,
+            Tx::Sqlite(..) => Engine::Sqlite,
             Tx::Postgres(_) => Engine::Postgres,
         }
     }
 
     pub async fn commit(self) -> sqlx::Result<()> {
         match self {
-            Tx::Sqlite(tx) => tx.commit().await,
+            // The turn passes on once the commit is on disk.
+            Tx::Sqlite(tx, _turn) => tx.commit().await,
             Tx::Postgres(tx) => tx.commit().await,
         }
     }
 
     pub async fn rollback(self) -> sqlx::Result<()> {
         match self {
-            Tx::Sqlite(tx) => tx.rollback().await,
+            Tx::Sqlite(tx, _turn) => tx.rollback().await,
             Tx::Postgres(tx) => tx.rollback().await,
         }
     }

@@ -197,7 +197,7 @@ macro_rules! run {
                 type $engine = Postgres;
                 bound!($make(text), args).$method(pool).await $(.map($then))?
             }
-            On::Tx(Tx::Sqlite(tx)) => {
+            On::Tx(Tx::Sqlite(tx, _)) => {
                 type $engine = Sqlite;
                 bound!($make(text), args).$method(&mut **tx).await $(.map($then))?
             }
