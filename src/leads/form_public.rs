@@ -55,7 +55,9 @@ pub async fn send(
     };
     let default = state.config.languages.default_lang();
     let page_path = content::page_path(lang, page.slug_in(lang));
-    let thanks = match built.thanks_page.get(lang, default) {
+    // A thank-you page in the visitor's language, else the thank-you text (never a page in
+    // another language for want of one in theirs).
+    let thanks = match built.thanks_page.exact(lang) {
         Some(url) => url.as_str().to_owned(),
         None => format!("{page_path}?sent=form-{block_id}#form-{block_id}"),
     };

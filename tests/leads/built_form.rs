@@ -62,6 +62,8 @@ async fn an_editor_builds_a_form_and_its_answers_reach_the_inbox_and_the_team() 
                 ("items.2.kind", "phone"),
                 ("items.2.label.en", "Phone"),
                 ("items.2.help.en", "We call only if you ask us to."),
+                // English readers go on to the contact page; German ones are thanked in place.
+                ("thanks_page.en", "/en/contact"),
             ],
         )
         .await;
@@ -121,6 +123,16 @@ async fn an_editor_builds_a_form_and_its_answers_reach_the_inbox_and_the_team() 
         .await
         .unwrap();
     assert!(body.contains("Technologie") && body.contains(&format!("/admin/leads/{lead}")));
+    let english = proposal_action(&app, &visitor, "/en/about").await;
+    let r = send(
+        &app,
+        &visitor,
+        &english,
+        &[("page", "about"), ("f0", "ed@partner.example"), ("f1", "0")],
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(location(&r), "/en/contact", "the form's thank-you page");
 }
 
 #[tokio::test]

@@ -161,10 +161,13 @@ mod tests {
             r#"{"items": [{"kind": "text", "label": {"en": "Name"}, "required": "yes"},
                           {"kind": "email", "label": {"en": "E-mail"}, "required": "yes"},
                           {"kind": "choice", "label": {"en": "Size"}, "options": {"en": "1-10\n11-50"}}],
-                "notify": "sales@example.com, ceo@example.com"}"#,
+                "notify": "sales@magnetiq.example, partners@magnetiq.example"}"#,
         );
         assert_eq!(ok.check(), Ok(()));
-        assert_eq!(ok.notify(), ["sales@example.com", "ceo@example.com"]);
+        assert_eq!(
+            ok.notify(),
+            ["sales@magnetiq.example", "partners@magnetiq.example"]
+        );
         assert!(
             form(r#"{"items": [{"kind": "text", "label": {"en": "Name"}}]}"#)
                 .check()
