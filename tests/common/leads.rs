@@ -37,20 +37,15 @@ pub fn proposal<'a>(name: &'a str, email: &'a str) -> Vec<(&'a str, &'a str)> {
     ]
 }
 
-/// Sends `fields` to the built form at `action` as a browser would (with its `Origin`).
+/// Sends `fields` to the built form at `action` as a browser would (with its `Origin`), as every
+/// form on a cached page is sent.
 pub async fn send(
     app: &TestApp,
     client: &reqwest::Client,
     action: &str,
     fields: &[(&str, &str)],
 ) -> reqwest::Response {
-    client
-        .post(app.url(action))
-        .header("origin", app.url(""))
-        .form(fields)
-        .send()
-        .await
-        .unwrap()
+    super::contact::post(app, client, action, fields).await
 }
 
 /// The inbox rows on `path` (`/admin/leads?…`): (lead id, path, status) in the order shown.
