@@ -66,6 +66,13 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
             "booking confirmation tokens now stored as hashes"
         );
     }
+    // Retention's first run, before the instance is ready; the hourly runs follow from
+    // `spawn_background`.
+    if let Err(error) =
+        crate::people::retention::run_once(&db, config.retention, jiff::Timestamp::now()).await
+    {
+        tracing::warn!(%error, "retention run at start failed; trying again in an hour");
+    }
     let tree = content::store::site_tree(&db).await?;
     if crate::users::store::count(&db).await? == 0 {
         tracing::info!(

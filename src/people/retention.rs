@@ -97,10 +97,11 @@ pub async fn run_once(db: &Db, keep: Retention, now: Timestamp) -> anyhow::Resul
     Ok(deleted)
 }
 
-/// Runs retention now and every hour while the process lives.
+/// Runs retention every hour while the process lives, the first an hour from now (start-up runs
+/// it once before the instance is ready, so nothing races rows made right after).
 pub fn spawn(db: Db, keep: Retention) {
     tokio::spawn(async move {
-        let mut every = tokio::time::interval(EVERY);
+        let mut every = tokio::time::interval_at(tokio::time::Instant::now() + EVERY, EVERY);
         loop {
             every.tick().await;
             if let Err(error) = run_once(&db, keep, Timestamp::now()).await {
