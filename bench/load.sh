@@ -22,6 +22,9 @@
 #   css       the theme's style sheet at its fingerprinted address
 #   limit     the hot page's bytes from memory by ../shared/bench/static-limit (brotli bytes for browsers)
 #   css-limit the style sheet's bytes the same way
+#   article   an article page (/en/articles/search-that-finds-what-customers-mean), a cached page
+#   feed      the English Atom feed (/en/feed.xml), a cached page too
+#   article-limit, feed-limit  their bytes the same way, each one's own limit
 # Also reports the first (cold) random run on its own, start-up time (process start to /healthz
 # answering) and the server's peak RSS.
 set -euo pipefail
@@ -90,10 +93,16 @@ curl -sf -H 'Accept-Encoding: br' "$BASE/en/" -o "$DATA/limit/home.br"
 css_path=$(grep -o '/static/site.css?v=[0-9a-f]*' "$DATA/static/bench-home.html" | head -n 1)
 curl -sf "$BASE$css_path" -o "$DATA/limit/site.css"
 curl -sf -H 'Accept-Encoding: br' "$BASE$css_path" -o "$DATA/limit/site.css.br"
+# An article page and the language's feed: cached pages like the home page, each against its own limit.
+ARTICLE=/en/articles/search-that-finds-what-customers-mean
+curl -sf "$BASE$ARTICLE" -o "$DATA/limit/article.html"
+curl -sf -H 'Accept-Encoding: br' "$BASE$ARTICLE" -o "$DATA/limit/article.br"
+curl -sf "$BASE/en/feed.xml" -o "$DATA/limit/feed.xml"
+curl -sf -H 'Accept-Encoding: br' "$BASE/en/feed.xml" -o "$DATA/limit/feed.br"
 page_bytes=$(wc -c < "$DATA/static/bench-home.html")
 page_br_bytes=$(wc -c < "$DATA/limit/home.br")
 
-scenarios=(hot random 404 static css)
+scenarios=(hot random 404 static css article feed)
 if [ -n "${POSTGRES:-}" ]; then
   # A second instance on the same database; "-2" scenarios drive both at once, half the connections each.
   PORT2=$((PORT + 10))
@@ -108,6 +117,8 @@ declare -A URL=(
   [404]="$BASE/en/no-such-page"
   [static]="$BASE/static/bench-home.html"
   [css]="$BASE$css_path"
+  [article]="$BASE$ARTICLE"
+  [feed]="$BASE/en/feed.xml"
 )
 # One static-limit per style and file: plain bytes, and brotli bytes for browsers.
 declare -A LIMIT_PORT
@@ -116,7 +127,9 @@ if [ -d "$LIMIT_DIR" ]; then
   cargo build --release --quiet --manifest-path "$LIMIT_DIR/Cargo.toml" --target-dir target/static-limit
   port=$((PORT + 1))
   for spec in "limit plain $DATA/static/bench-home.html" "limit browser $DATA/limit/home.br br" \
-              "css-limit plain $DATA/limit/site.css" "css-limit browser $DATA/limit/site.css.br br"; do
+              "css-limit plain $DATA/limit/site.css" "css-limit browser $DATA/limit/site.css.br br" \
+              "article-limit plain $DATA/limit/article.html" "article-limit browser $DATA/limit/article.br br" \
+              "feed-limit plain $DATA/limit/feed.xml" "feed-limit browser $DATA/limit/feed.br br"; do
     read -r name style file encoding <<<"$spec"
     target/static-limit/release/static-limit "$file" "127.0.0.1:$port" ${encoding:-} >/dev/null 2>&1 &
     PIDS+=("$!")
@@ -124,7 +137,7 @@ if [ -d "$LIMIT_DIR" ]; then
     LIMIT_PORT[$name-$style]=$port
     port=$((port + 1))
   done
-  scenarios+=(limit css-limit)
+  scenarios+=(limit css-limit article-limit feed-limit)
 fi
 
 RESULTS=$(mktemp)
@@ -137,7 +150,7 @@ run_wrk() { # style scenario run
            -H "User-Agent: $CHROME_UA")
   fi
   case "$s" in
-    limit|css-limit) url="http://127.0.0.1:${LIMIT_PORT[$s-$style]}/en/" ;;
+    *limit) url="http://127.0.0.1:${LIMIT_PORT[$s-$style]}/en/" ;;
     hot-2|random-2) url=${URL[${s%-2}]} ;;
     *) url=${URL[$s]} ;;
   esac
@@ -193,6 +206,8 @@ for style in $STYLES; do
     rps=$(stat "$style" "$s" 4 "$from" | median)
     case "$s" in
       css|css-limit) limit=$(stat "$style" css-limit 4 | median) ;;
+      article|article-limit) limit=$(stat "$style" article-limit 4 | median) ;;
+      feed|feed-limit) limit=$(stat "$style" feed-limit 4 | median) ;;
       *) limit=$(stat "$style" limit 4 | median) ;;
     esac
     printf '%-10s %12.0f %10s %10s %10s\n' "$s" "$rps" "$(stat "$style" "$s" 5 "$from" | to_ms | median)" \

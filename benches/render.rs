@@ -5,6 +5,7 @@ use std::hint::black_box;
 use criterion::{Criterion, criterion_group, criterion_main};
 use magnetiq::app;
 use magnetiq::config::Config;
+use magnetiq::content::articles::model::PageKind;
 use magnetiq::content::view::PageTemplate;
 use magnetiq::content::{Slug, seed, store};
 use magnetiq::db;
@@ -29,7 +30,13 @@ fn render_path(c: &mut Criterion) {
     let de = Lang::parse("de").expect("lang");
     let now = db::now();
     let (page, blocks) = rt
-        .block_on(store::published_page(&state.db, de, &slug, now))
+        .block_on(store::published_page(
+            &state.db,
+            de,
+            &slug,
+            PageKind::Page,
+            now,
+        ))
         .expect("query")
         .expect("page");
     let tree = magnetiq::content::tree(&state);
@@ -47,7 +54,7 @@ fn render_path(c: &mut Criterion) {
     c.bench_function("load page with blocks (SQLite)", |b| {
         b.to_async(&rt).iter(|| async {
             black_box(
-                store::published_page(&state.db, de, &slug, now)
+                store::published_page(&state.db, de, &slug, PageKind::Page, now)
                     .await
                     .expect("query"),
             )
@@ -63,7 +70,7 @@ fn render_path(c: &mut Criterion) {
     });
     c.bench_function("load and render", |b| {
         b.to_async(&rt).iter(|| async {
-            let (page, blocks) = store::published_page(&state.db, de, &slug, now)
+            let (page, blocks) = store::published_page(&state.db, de, &slug, PageKind::Page, now)
                 .await
                 .expect("query")
                 .expect("page");

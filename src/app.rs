@@ -24,7 +24,7 @@ use crate::contact;
 use crate::content::review::admin as review;
 use crate::content::{
     self, admin as pages, admin_block_list, admin_blocks as blocks, admin_delete,
-    admin_revisions as revisions, public, seo,
+    admin_revisions as revisions, articles, public, seo,
 };
 use crate::error::AppError;
 use crate::leads;
@@ -404,6 +404,12 @@ pub fn routes(cfg: &mut web::ServiceConfig, session: SessionMiddleware<CookieSes
                 "GET, HEAD, POST",
             ))
             .service(allow(
+                web::resource("/account/author")
+                    .route(web::get().to(articles::profile::page))
+                    .route(web::post().to(articles::profile::save)),
+                "GET, HEAD, POST",
+            ))
+            .service(allow(
                 web::resource("/account/sessions").route(web::get().to(accounts::sessions::page)),
                 "GET, HEAD",
             ))
@@ -442,6 +448,32 @@ pub fn routes(cfg: &mut web::ServiceConfig, session: SessionMiddleware<CookieSes
             .service(allow(
                 web::resource("/pages").route(web::get().to(crate::content::admin_list::list)),
                 "GET, HEAD",
+            ))
+            .service(allow(
+                web::resource("/articles").route(web::get().to(articles::admin::list)),
+                "GET, HEAD",
+            ))
+            .service(allow(
+                web::resource("/articles/new")
+                    .route(web::get().to(pages::new_article_form))
+                    .route(web::post().to(pages::create_article)),
+                "GET, HEAD, POST",
+            ))
+            .service(allow(
+                web::resource("/articles/settings")
+                    .route(web::get().to(articles::admin_settings::show))
+                    .route(web::post().to(articles::admin_settings::save_section)),
+                "GET, HEAD, POST",
+            ))
+            .service(allow(
+                web::resource("/articles/settings/categories")
+                    .route(web::post().to(articles::admin_settings::add_category)),
+                "POST",
+            ))
+            .service(allow(
+                web::resource("/articles/settings/categories/{id}")
+                    .route(web::post().to(articles::admin_settings::save_category)),
+                "POST",
             ))
             .service(allow(
                 web::resource("/pages/new")
@@ -651,7 +683,27 @@ pub fn routes(cfg: &mut web::ServiceConfig, session: SessionMiddleware<CookieSes
         "GET, HEAD",
     ));
     cfg.service(allow(
+        web::resource("/{lang}/feed.xml").route(web::get().to(articles::public::language_feed)),
+        "GET, HEAD",
+    ));
+    // The articles section answers at the address the site settings give it per language.
+    cfg.service(allow(
+        web::resource("/{lang}/{section}")
+            .guard(guard::fn_guard(articles::in_section))
+            .route(web::get().to(articles::public::list)),
+        "GET, HEAD",
+    ));
+    cfg.service(allow(
         web::resource("/{lang}/{slug}").route(web::get().to(public::page)),
+        "GET, HEAD",
+    ));
+    cfg.service(allow(
+        web::resource("/{lang}/authors/{slug}").route(web::get().to(articles::public::author)),
+        "GET, HEAD",
+    ));
+    cfg.service(allow(
+        web::resource("/{lang}/authors/{slug}/page/{n}")
+            .route(web::get().to(articles::public::author_page)),
         "GET, HEAD",
     ));
     cfg.service(allow(
@@ -732,6 +784,12 @@ pub fn routes(cfg: &mut web::ServiceConfig, session: SessionMiddleware<CookieSes
         web::resource("/{lang}/book/{token}/cancel")
             .route(web::post().to(booking::confirmation::cancel)),
         "POST",
+    ));
+    cfg.service(allow(
+        web::resource("/{lang}/{section}/{rest:.*}")
+            .guard(guard::fn_guard(articles::in_section))
+            .route(web::get().to(articles::public::within)),
+        "GET, HEAD",
     ));
     cfg.service(allow(
         web::resource("/{lang}").route(web::get().to(public::lang_root)),

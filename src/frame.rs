@@ -10,6 +10,8 @@ use crate::web::state::AppState;
 
 /// How many teasers a footer column lists.
 const FOOTER_TEASERS: usize = 4;
+/// How many of the latest articles the footer lists (when the site settings say so).
+const FOOTER_ARTICLES: usize = 3;
 
 /// The footer's teaser columns: (teaser list, heading, the list's page below the language, the
 /// label of the link to it).
@@ -59,7 +61,7 @@ impl FrameSource for SiteFrame {
                     .collect()
             })
             .unwrap_or_default();
-        let nav: Vec<NavItem> = tree
+        let mut nav: Vec<NavItem> = tree
             .children(None, Placement::Main, now)
             .filter(|p| !p.slug.is_home())
             .map(|p| NavItem {
@@ -119,6 +121,48 @@ impl FrameSource for SiteFrame {
                 links,
             });
         }
+        let articles = content::articles::current(state);
+        if articles.in_footer {
+            let mut links: Vec<Link> = articles
+                .visible(now)
+                .take(FOOTER_ARTICLES)
+                .map(|a| Link {
+                    href: a.path(&articles.sections, lang),
+                    title: a.title.text(lang, default).to_owned(),
+                    current: false,
+                })
+                .collect();
+            if !links.is_empty() {
+                links.push(Link {
+                    href: articles.sections.list_path(lang),
+                    title: ui.t("footer-all-articles").to_owned(),
+                    current: false,
+                });
+            }
+            footer_columns.push(FooterColumn {
+                heading: ui.t("footer-articles").to_owned(),
+                links,
+            });
+        }
+        // The section stands last in the main navigation once it has an article to show.
+        if articles.visible(now).next().is_some() {
+            let segment = articles.sections.segment(lang);
+            let within = match here {
+                Here::Page { path, .. } | Here::Path { path } => {
+                    path == segment || path.starts_with(&format!("{segment}/"))
+                }
+                Here::Elsewhere => false,
+            };
+            nav.push(NavItem {
+                link: Link {
+                    href: articles.sections.list_path(lang),
+                    title: ui.t("articles-title").to_owned(),
+                    current: here.is(segment),
+                },
+                active: within,
+                children: Vec::new(),
+            });
+        }
         footer_columns.retain(|c| !c.links.is_empty());
         FrameParts {
             nav,
@@ -132,7 +176,10 @@ impl FrameSource for SiteFrame {
     }
 
     fn unchanged_until(&self, state: &AppState, now: OffsetDateTime) -> OffsetDateTime {
-        let until = content::tree(state).unchanged_until(now);
+        let mut until = content::tree(state).unchanged_until(now);
+        if let Some(next) = content::articles::current(state).next_publication_after(now) {
+            until = until.min(next);
+        }
         state
             .teasers_change_at(now)
             .map_or(until, |change| change.min(until))

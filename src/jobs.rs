@@ -50,9 +50,15 @@ pub async fn seed_demo(config: &Config, pages: usize) -> anyhow::Result<String> 
     let consultants = crate::booking::seed::seed_demo_consultants(&pool).await?;
     let webinars = webinars::seed::seed_demo_webinars(&pool).await?;
     let whitepapers = whitepapers::seed::seed_demo_whitepapers(&pool, &config.media_dir).await?;
+    let articles = content::articles::seed::seed_demo_articles(
+        &pool,
+        &config.media_dir,
+        config.languages.all(),
+    )
+    .await?;
     pool.close().await;
     let mut said = format!(
-        "demo content: {created} pages, {consultants} consultants, {webinars} webinars and {whitepapers} whitepapers added"
+        "demo content: {created} pages, {articles} articles, {consultants} consultants, {webinars} webinars and {whitepapers} whitepapers added"
     );
     if pages > 0 {
         said.push_str(&format!("\ngenerated pages: {generated} added"));

@@ -13,6 +13,7 @@ pub async fn sitemap(state: web::Data<AppState>) -> Result<HttpResponse, AppErro
     let mut urls = crate::content::seo::page_urls(&state);
     urls.extend(crate::webinars::public::sitemap_urls(&state).await?);
     urls.extend(crate::whitepapers::public::sitemap_urls(&state).await?);
+    urls.extend(crate::content::articles::public::sitemap_urls(&state));
     let xml = Sitemap { urls }.render()?;
     Ok(HttpResponse::Ok()
         .content_type("application/xml; charset=utf-8")

@@ -32,8 +32,15 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
         let consultants = crate::booking::seed::seed_demo_consultants(&db).await?;
         let webinars = webinars::seed::seed_demo_webinars(&db).await?;
         let whitepapers = whitepapers::seed::seed_demo_whitepapers(&db, &config.media_dir).await?;
+        let articles = content::articles::seed::seed_demo_articles(
+            &db,
+            &config.media_dir,
+            config.languages.all(),
+        )
+        .await?;
         tracing::info!(
             pages = created,
+            articles,
             consultants,
             webinars,
             whitepapers,
@@ -74,7 +81,7 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
         tracing::warn!(%error, "retention run at start failed; trying again in an hour");
     }
     let tree = content::store::site_tree(&db).await?;
-    if crate::users::store::count(&db).await? == 0 {
+    if crate::users::store::admins(&db).await? == 0 {
         tracing::info!(
             "no admin user yet: create one with `MAGNETIQ_PASSWORD=... magnetiq create-user --email you@example.com --role admin` \
              (or leave MAGNETIQ_PASSWORD unset to type it), then sign in at /admin"
@@ -96,6 +103,7 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
         let counter = std::sync::Arc::new(crate::visits::Counter::new(zone));
         state.insert_extension(crate::visits::count::Counting::new(counter));
     }
+    content::articles::refresh(&state).await?;
     webinars::refresh(&state).await?;
     whitepapers::refresh(&state).await?;
     booking::refresh(&state).await?;

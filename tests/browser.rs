@@ -774,6 +774,100 @@ async fn an_author_submits_a_page_an_editor_approves_it_and_it_is_live() {
 }
 
 #[tokio::test]
+async fn an_author_writes_an_article_an_editor_approves_it_and_readers_find_it() {
+    if !browser_available() {
+        return;
+    }
+    let app = TestApp::spawn().await;
+    magnetiq::content::review::store::set_required(&app.state.db, true)
+        .await
+        .unwrap();
+    app.create_user("author@magnetiq.test", "author", PASSWORD)
+        .await;
+    app.create_user("editor@magnetiq.test", "editor", PASSWORD)
+        .await;
+    let profile = tempfile::tempdir().unwrap();
+    let (_driver, c) = start_browser(profile.path()).await;
+
+    // The author writes an article in both languages, in a category, and submits it.
+    sign_in_as(&c, &app, "author@magnetiq.test").await;
+    c.goto(&app.url("/admin/articles")).await.unwrap();
+    click(&c, "a[href='/admin/articles/new']").await;
+    fill(&c, "#title-en", "Notes from a retail pilot").await;
+    fill(&c, "#title-de", "Notizen aus einem Handelspiloten").await;
+    fill(&c, "#summary-en", "What eight weeks in a store taught us.").await;
+    fill(&c, "#slug", "notes-from-a-retail-pilot").await;
+    let ticked = c
+        .execute(
+            "const box = [...document.querySelectorAll('.article-fields .choices label')]
+               .find(l => /Fallstudien|Case studies/.test(l.textContent)).querySelector('input');
+             box.click(); return box.checked;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(ticked, serde_json::json!(true), "the category ticked");
+    fill(&c, "#tags", "Retail, Pilot").await;
+    click(&c, "button[value=save]").await;
+    find(&c, "#block-type")
+        .await
+        .select_by_value("rich_text")
+        .await
+        .unwrap();
+    click(&c, ".add-block button").await;
+    fill(
+        &c,
+        "textarea[name='body.en']",
+        "We spent **eight weeks** in a store.",
+    )
+    .await;
+    fill(
+        &c,
+        "textarea[name='body.de']",
+        "Wir waren **acht Wochen** im Laden.",
+    )
+    .await;
+    click(&c, ".block-form button[type=submit]").await;
+    find(&c, ".block-list .block-row").await;
+    click(&c, ".review-box button[type=submit]").await;
+    find(&c, ".review-status").await;
+
+    // The editor approves it from the dashboard.
+    sign_in_as(&c, &app, "editor@magnetiq.test").await;
+    click(&c, ".review-queue a").await;
+    click(&c, ".review-decision form[action$='/approve'] button").await;
+    find(&c, ".status-line .status-published").await;
+
+    // Readers find it first in the list, in its category and in the feed.
+    c.goto(&app.url("/en/articles")).await.unwrap();
+    expect_text(
+        &c,
+        ".article-list .article-card h2",
+        "Notes from a retail pilot",
+    )
+    .await;
+    c.goto(&app.url("/de/artikel/category/fallstudien"))
+        .await
+        .unwrap();
+    expect_text(
+        &c,
+        ".article-list .article-card h2",
+        "Notizen aus einem Handelspiloten",
+    )
+    .await;
+    click(&c, ".article-list .article-card h2 a").await;
+    expect_text(&c, ".block-rich-text", "Wir waren acht Wochen im Laden.").await;
+    save_screenshot(&c, "magnetiq-article.png").await;
+    let feed = app.get("/en/feed.xml").await.text().await.unwrap();
+    let feed = feed.parse::<atom_syndication::Feed>().unwrap();
+    assert_eq!(
+        feed.entries()[0].title().as_str(),
+        "Notes from a retail pilot"
+    );
+    c.close().await.unwrap();
+}
+
+#[tokio::test]
 async fn a_german_visitor_searches_from_the_header_and_switches_to_english() {
     if !browser_available() {
         return;
@@ -902,6 +996,9 @@ async fn on_a_phone_every_public_page_kind_fits_and_its_controls_are_thumb_sized
         "/en/webinars/rag-in-production/thanks".to_owned(),
         "/en/whitepapers".to_owned(),
         "/en/whitepapers/llm-evaluation-guide".to_owned(),
+        "/en/articles".to_owned(),
+        "/de/artikel/suche-die-versteht-was-kunden-meinen".to_owned(),
+        "/en/authors/aylin-demir".to_owned(),
         "/de/kontakt".to_owned(),
         "/en/contact".to_owned(),
         "/en/newsletter/subscribe".to_owned(),
@@ -1117,6 +1214,10 @@ async fn on_a_phone_every_admin_page_kind_fits_and_its_controls_are_thumb_sized(
         "/admin/account/preferences".to_owned(),
         "/admin/account/security".to_owned(),
         "/admin/account/sessions".to_owned(),
+        "/admin/account/author".to_owned(),
+        "/admin/articles".to_owned(),
+        "/admin/articles/new".to_owned(),
+        "/admin/articles/settings".to_owned(),
     ];
     for dark in [false, true] {
         let profile = tempfile::tempdir().unwrap();

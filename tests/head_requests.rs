@@ -16,6 +16,8 @@ fn fill(route: &str) -> String {
         out.push_str(match &rest[open + 1..close] {
             "lang" => "en",
             "slug" => "llm-evaluation-guide",
+            // The articles section's address (a site setting, so its routes are guarded).
+            "section" => "articles",
             "token" => "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
             _ => "1",
         });

@@ -105,6 +105,35 @@ async fn every_page_kind_passes_the_w3c_html_checker() {
     let missing = app.get("/en/no-such-page").await;
     pages.keep("error-404", missing, 404).await;
 
+    // Articles: the list, a later and a filtered list, an article in both languages, an author.
+    pages.get(&app, "articles", "/en/articles").await;
+    pages.get(&app, "articles-de", "/de/artikel").await;
+    pages
+        .get(
+            &app,
+            "articles-category",
+            "/en/articles/category/case-studies",
+        )
+        .await;
+    pages
+        .get(&app, "articles-tag", "/de/artikel/tag/language-models")
+        .await;
+    pages
+        .get(
+            &app,
+            "article",
+            "/en/articles/search-that-finds-what-customers-mean",
+        )
+        .await;
+    pages
+        .get(
+            &app,
+            "article-de",
+            "/de/artikel/ein-evaluationsset-an-einem-nachmittag",
+        )
+        .await;
+    pages.get(&app, "author", "/en/authors/aylin-demir").await;
+
     // Booking: the form, the form with errors, the confirmation.
     pages.get(&app, "booking-form", "/en/book").await;
     let form = booking_form(&app, &app.client, "").await;
@@ -324,6 +353,7 @@ async fn every_page_kind_passes_the_w3c_html_checker() {
     pages.keep("admin-login", login, 200).await;
     app.sign_in_as("admin").await;
     let page = app.page_id("about").await;
+    let article = app.page_id("reading-a-language-model-bill").await;
     let webinar: i64 = magnetiq::db::sql("SELECT id FROM webinars WHERE slug = 'validated'")
         .scalar(&app.state.db)
         .await
@@ -423,6 +453,22 @@ async fn every_page_kind_passes_the_w3c_html_checker() {
         ),
         ("admin-media", "/admin/media".to_owned()),
         ("admin-media-edit", format!("/admin/media/{media}")),
+        ("admin-articles", "/admin/articles".to_owned()),
+        (
+            "admin-articles-filtered",
+            "/admin/articles?q=a&status=published&category=1&author=1&missing=de".to_owned(),
+        ),
+        ("admin-article-new", "/admin/articles/new".to_owned()),
+        ("admin-article-edit", format!("/admin/pages/{article}")),
+        (
+            "admin-article-preview",
+            format!("/admin/pages/{article}/preview/de"),
+        ),
+        (
+            "admin-article-settings",
+            "/admin/articles/settings".to_owned(),
+        ),
+        ("admin-author-profile", "/admin/account/author".to_owned()),
         ("admin-bookings", "/admin/bookings".to_owned()),
         ("admin-booking", format!("/admin/bookings/{booking}")),
         ("admin-consultants", "/admin/consultants".to_owned()),

@@ -9,6 +9,7 @@ use askama::Template;
 
 use crate::audit::{AuditLine, store as audit};
 use crate::content::PageStatus;
+use crate::content::articles::model::PageKind;
 use crate::content::review;
 use crate::content::store::page_summaries;
 use crate::db;
@@ -28,6 +29,9 @@ struct Dashboard<'a> {
     my_submissions: Vec<review::admin::Item>,
     recent: Vec<AuditLine>,
     scheduled: Vec<(i64, String, String)>,
+    /// Articles that go live by themselves, and the newest article drafts (id, title, time).
+    scheduled_articles: Vec<(i64, String, String)>,
+    article_drafts: Vec<(i64, String, String)>,
     untranslated: Vec<(i64, String, Vec<Lang>)>,
     upcoming: Vec<crate::booking::store::BookingListing>,
     webinars: Vec<crate::webinars::admin::Row>,
@@ -70,15 +74,33 @@ pub async fn dashboard(
     );
     let (lang, default) = (layout.lang, state.config.languages.default_lang());
     let now = db::now();
-    let scheduled = pages
+    let scheduled_of = |kind: PageKind| -> Vec<(i64, String, String)> {
+        pages
+            .iter()
+            .filter(|p| p.kind == kind)
+            .filter_map(|p| match p.status {
+                PageStatus::Scheduled(at) if at > now => Some((
+                    p.id,
+                    p.title.text(lang, default).to_owned(),
+                    db::to_db_time(at),
+                )),
+                _ => None,
+            })
+            .collect()
+    };
+    let scheduled = scheduled_of(PageKind::Page);
+    let scheduled_articles = scheduled_of(PageKind::Article);
+    let mut drafts: Vec<_> = pages
         .iter()
-        .filter_map(|p| match p.status {
-            PageStatus::Scheduled(at) if at > now => Some((
-                p.id,
-                p.title.text(lang, default).to_owned(),
-                db::to_db_time(at),
-            )),
-            _ => None,
+        .filter(|p| p.kind == PageKind::Article && matches!(p.status, PageStatus::Draft))
+        .collect();
+    drafts.sort_by_key(|p| std::cmp::Reverse(p.updated_at));
+    let article_drafts = drafts
+        .iter()
+        .take(5)
+        .map(|p| {
+            let title = p.title.text(lang, default).to_owned();
+            (p.id, title, db::to_db_time(p.updated_at))
         })
         .collect();
     let langs = state.config.languages.all();
@@ -193,6 +215,8 @@ pub async fn dashboard(
         my_submissions,
         recent,
         scheduled,
+        scheduled_articles,
+        article_drafts,
         untranslated,
         upcoming,
         webinars,

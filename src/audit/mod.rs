@@ -11,6 +11,11 @@ pub use line::AuditLine;
 /// (`audit-action-{action}`); `record` refuses others in debug builds, so a new action cannot reach
 /// the log as a bare code.
 pub const ACTIONS: &[&str] = &[
+    "article-category-added",
+    "article-category-changed",
+    "article-category-deleted",
+    "articles-settings-changed",
+    "author-profile-saved",
     "block-added",
     "block-deleted",
     "block-updated",

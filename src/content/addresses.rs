@@ -140,7 +140,18 @@ pub(super) async fn addresses_moved(
                 .bind(id)
                 .fetch_all(&mut *tx)
                 .await?;
-        let moves = super::redirects::moves(langs, &before, &after);
+        let kind: String = sql("SELECT kind FROM pages WHERE id = $1")
+            .bind(id)
+            .scalar(&mut *tx)
+            .await?;
+        let mut moves = super::redirects::moves(langs, &before, &after);
+        if kind == super::articles::model::PageKind::Article.as_db() {
+            // An article answers below the section's address, not at the page's.
+            let sections = super::articles::store::sections(&mut *tx).await?;
+            moves = super::redirects::moves_of(langs, &before, &after, |lang, slug| {
+                super::articles::article_path(&sections, lang, slug)
+            });
+        }
         super::redirects::store::page_moved(tx, &moves).await?;
     }
     Ok(Ok(()))

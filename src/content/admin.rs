@@ -1,7 +1,6 @@
 //! The pages section of the admin panel: create, edit, publish, schedule, preview (the list,
 //! deleting, revisions and blocks have files of their own). Handlers parse, call one function of `editing`, and render or
 //! redirect; every change is audited and empties the rendered-page cache.
-use std::borrow::Cow;
 use std::collections::HashMap;
 
 use actix_session::Session;
@@ -9,11 +8,14 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use super::block_form;
-use super::blocks::Block;
+use super::articles::editor;
+use super::articles::model::{ArticleDetails, PageKind};
 use super::conflicts::{Conflict, conflict_rows};
 use super::editing::{self, SaveError};
-use super::model::{PageStatus, Slug};
+use super::model::PageStatus;
+use super::page_editor::{
+    PageFormView, form_view_from_input, lang_fields, render_edit, translate_target,
+};
 use super::page_form::{add_save_error, datetime_local, parse_page_form};
 use super::review;
 use super::store;
@@ -21,10 +23,8 @@ use super::view::PageTemplate;
 use crate::audit::store::record_action;
 use crate::db::{self, to_db_time};
 use crate::error::AppError;
-use crate::i18n::Lang;
-use crate::web::admin_layout::{AdminLayout, Section, flash, user_zone};
+use crate::web::admin_layout::{flash, user_zone};
 use crate::web::auth::{AdminForm, CurrentUser};
-use crate::web::html;
 pub(super) use crate::web::see_other;
 use crate::web::state::AppState;
 
@@ -38,115 +38,6 @@ pub(super) fn status_label(status: &PageStatus) -> (&'static str, String) {
     }
 }
 
-/// What the page form shows: the stored page, or what the editor typed.
-struct PageFormView {
-    id: Option<i64>,
-    version: i64,
-    slug: String,
-    parent_id: String,
-    nav_order: String,
-    placement: String,
-    publish_at: String,
-    status: &'static str,
-    languages: Vec<LangFields>,
-    /// Translate mode: only this language's fields are editable, each beside the default
-    /// language's text; everything else rides along unchanged in hidden fields.
-    translate: Option<Lang>,
-    default_lang: Lang,
-    /// Set when someone else saved the page since this form was opened: theirs beside the
-    /// editor's, field by field.
-    conflict: Option<Conflict>,
-}
-
-impl PageFormView {
-    /// The default language's fields, when translating into `lang`.
-    fn source_for(&self, lang: &Lang) -> Option<&LangFields> {
-        if self.translate != Some(*lang) {
-            return None;
-        }
-        self.languages.iter().find(|l| l.lang == self.default_lang)
-    }
-
-    fn is_default(&self, lang: &Lang) -> bool {
-        *lang == self.default_lang
-    }
-
-    fn translating(&self, lang: &Lang) -> bool {
-        self.translate == Some(*lang)
-    }
-
-    /// Whether `lang`'s fields are hidden (translate mode into another language).
-    fn hidden(&self, lang: &Lang) -> bool {
-        self.translate.is_some_and(|t| t != *lang)
-    }
-
-    /// The page's address below `/{lang}/` (empty for the home page).
-    fn path_in(&self, lang: &Lang) -> &str {
-        let own = self
-            .languages
-            .iter()
-            .find(|l| l.lang == *lang && !l.slug.is_empty() && self.has_own_slug(lang))
-            .map(|l| l.slug.as_str());
-        own.unwrap_or(super::path_below_lang(&self.slug))
-    }
-
-    /// Whether the page may have its own slug in `lang` (not the default language, not the home
-    /// page, which answers at `/{lang}/`).
-    fn has_own_slug(&self, lang: &Lang) -> bool {
-        !self.is_default(lang) && self.slug != Slug::HOME
-    }
-}
-
-/// The target language of translate mode, from `?translate=de` or the form's hidden field; never
-/// the default language.
-fn translate_target(state: &AppState, value: Option<&String>) -> Option<Lang> {
-    let default = state.config.languages.default_lang();
-    let lang = state.config.languages.find(value?)?;
-    (lang != default).then_some(lang)
-}
-
-struct LangFields {
-    lang: Lang,
-    name: String,
-    /// Its own slug (`slug.{lang}`); empty: the default language's.
-    slug: String,
-    title: String,
-    summary: String,
-    meta_description: String,
-}
-
-#[derive(Template)]
-#[template(path = "admin/page_edit.html")]
-struct PageEdit<'a> {
-    layout: AdminLayout<'a>,
-    review: review::PageReview,
-    form: PageFormView,
-    errors: HashMap<&'static str, Cow<'a, str>>,
-    error: Option<&'a str>,
-    parents: Vec<(i64, String)>,
-    blocks: Vec<BlockRowView>,
-    block_types: &'static [&'static str],
-}
-
-impl PageEdit<'_> {
-    /// The error about the own slug in `lang`, if that is where it is.
-    fn slug_error(&self, lang: &Lang) -> Option<&str> {
-        (self.errors.get("slugs-lang").map(|l| l.as_ref()) == Some(lang.as_str()))
-            .then(|| self.errors.get("slugs").map(|e| e.as_ref()))
-            .flatten()
-    }
-}
-
-struct BlockRowView {
-    id: i64,
-    block_type: String,
-    summary: String,
-    preview: super::block_preview::Preview,
-    position: usize,
-    order_up: Option<String>,
-    order_down: Option<String>,
-}
-
 /// GET `/admin/pages/new`.
 pub async fn new_form(
     req: HttpRequest,
@@ -154,19 +45,47 @@ pub async fn new_form(
     user: CurrentUser,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
+    new_form_of(req, session, user, state, PageKind::Page).await
+}
+
+/// GET `/admin/articles/new`: the page form for an article, its writer as its author.
+pub async fn new_article_form(
+    req: HttpRequest,
+    session: Session,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    new_form_of(req, session, user, state, PageKind::Article).await
+}
+
+async fn new_form_of(
+    req: HttpRequest,
+    session: Session,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    kind: PageKind,
+) -> Result<HttpResponse, AppError> {
+    let article = kind == PageKind::Article;
     let form = PageFormView {
         id: None,
         version: 0,
         slug: String::new(),
         parent_id: String::new(),
         nav_order: "100".into(),
-        placement: "main".into(),
+        placement: if article { "hidden" } else { "main" }.into(),
         publish_at: String::new(),
         status: "draft",
         languages: lang_fields(&state, &FormMap::new()),
         translate: None,
         default_lang: state.config.languages.default_lang(),
         conflict: None,
+        article_values: article.then(|| {
+            FormMap::from([
+                ("article_fields".to_owned(), "1".to_owned()),
+                (format!("author.{}", user.user.id), "on".to_owned()),
+            ])
+        }),
+        sections: None,
     };
     render_edit(
         &req,
@@ -189,12 +108,39 @@ pub async fn create(
     input: AdminForm<FormMap>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
+    create_of(req, session, input, state, PageKind::Page).await
+}
+
+/// POST `/admin/articles/new`.
+pub async fn create_article(
+    req: HttpRequest,
+    session: Session,
+    input: AdminForm<FormMap>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    create_of(req, session, input, state, PageKind::Article).await
+}
+
+async fn create_of(
+    req: HttpRequest,
+    session: Session,
+    input: AdminForm<FormMap>,
+    state: web::Data<AppState>,
+    kind: PageKind,
+) -> Result<HttpResponse, AppError> {
     let AdminForm { user, form } = input;
     let ui = state
         .catalog
         .messages(crate::web::admin_layout::admin_lang(&req, &state));
     let zone = user_zone(&state, Some(&user.user));
     let (fields, mut errors) = parse_page_form(&state, &form, None, ui, &zone);
+    let values = |k: &str| form.get(k).cloned();
+    let article = match kind {
+        PageKind::Article => editor::parse(&state, &values, ui, &mut errors)
+            .await?
+            .or_else(|| Some(ArticleDetails::default())),
+        PageKind::Page => None,
+    };
     let access = review::access(&state.db, &user.user, &PageStatus::Draft).await?;
     if !access.may_publish
         && fields
@@ -206,6 +152,7 @@ pub async fn create(
     if let Some(fields) = fields.filter(|_| errors.is_empty()) {
         match editing::create(
             &state.db,
+            article.as_ref(),
             &fields,
             user.user.id,
             state.config.languages.all(),
@@ -229,7 +176,7 @@ pub async fn create(
             Err(e) => add_save_error(&mut errors, &e, ui),
         }
     }
-    let view = form_view_from_input(&state, &form, None, 0, "draft");
+    let view = form_view_from_input(&state, &form, None, 0, "draft", kind);
     render_edit(
         &req,
         &state,
@@ -288,6 +235,12 @@ pub async fn edit_form(
         translate: translate_target(&state, query.get("translate")),
         default_lang: state.config.languages.default_lang(),
         conflict: None,
+        article_values: (page.kind == PageKind::Article).then(|| {
+            editor::values_of(&page.article, state.config.languages.all())
+                .into_iter()
+                .collect()
+        }),
+        sections: None,
     };
     render_edit(
         &req,
@@ -329,6 +282,11 @@ pub async fn save(
         .unwrap_or(-1);
     let zone = user_zone(&state, Some(&user.user));
     let (fields, mut errors) = parse_page_form(&state, &form, Some(&current.status), ui, &zone);
+    let values = |k: &str| form.get(k).cloned();
+    let article = match current.kind {
+        PageKind::Article => editor::parse(&state, &values, ui, &mut errors).await?,
+        PageKind::Page => None,
+    };
     // The home page answers `/{lang}/`: renamed, the site would have no front page.
     if current.slug.is_home() && fields.as_ref().is_some_and(|f| !f.slug.is_home()) {
         errors.insert("slug", ui.t("error-slug-home").into());
@@ -349,6 +307,7 @@ pub async fn save(
             id,
             version,
             &fields,
+            article.as_ref(),
             user.user.id,
             state.config.languages.all(),
         )
@@ -386,7 +345,14 @@ pub async fn save(
         }
     }
     let (current_status, _) = status_label(&current.status);
-    let mut view = form_view_from_input(&state, &form, Some(id), version, current_status);
+    let mut view = form_view_from_input(
+        &state,
+        &form,
+        Some(id),
+        version,
+        current_status,
+        current.kind,
+    );
     if status == StatusCode::CONFLICT
         && let Some((page, _)) = store::page_for_editing(&state.db, id).await?
     {
@@ -413,124 +379,6 @@ pub async fn save(
     .await
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn render_edit(
-    req: &HttpRequest,
-    state: &AppState,
-    user: &CurrentUser,
-    session: Option<&Session>,
-    mut form: PageFormView,
-    errors: HashMap<&'static str, Cow<'_, str>>,
-    error: Option<&str>,
-    blocks: Vec<Block>,
-    status: StatusCode,
-) -> Result<HttpResponse, AppError> {
-    let layout = AdminLayout::new(
-        req,
-        state,
-        Some(&user.user),
-        &user.csrf_token,
-        session,
-        Section::Pages,
-    );
-    for fields in &mut form.languages {
-        fields.name = layout.ui.language_name(fields.lang);
-    }
-    let default = state.config.languages.default_lang();
-    let parents = store::page_summaries(&state.db)
-        .await?
-        .into_iter()
-        .filter(|p| Some(p.id) != form.id)
-        .map(|p| {
-            (
-                p.id,
-                format!("{} (/{})", p.title.text(layout.lang, default), p.slug),
-            )
-        })
-        .collect();
-    let ids: Vec<i64> = blocks.iter().map(|b| b.id).collect();
-    let swapped = |a: usize, b: usize| {
-        let mut order = ids.clone();
-        order.swap(a, b);
-        order
-            .iter()
-            .map(i64::to_string)
-            .collect::<Vec<_>>()
-            .join(",")
-    };
-    let blocks = blocks
-        .iter()
-        .enumerate()
-        .map(|(i, b)| BlockRowView {
-            id: b.id,
-            block_type: b.kind.type_name().to_owned(),
-            summary: super::block_preview::summary(b, layout.lang, default),
-            preview: super::block_preview::preview(b, layout.lang, default),
-            position: i + 1,
-            order_up: (i > 0).then(|| swapped(i, i - 1)),
-            order_down: (i + 1 < ids.len()).then(|| swapped(i, i + 1)),
-        })
-        .collect();
-    let review = match form.id {
-        Some(id) => review::PageReview::of(&state.db, &user.user, id).await?,
-        None => review::PageReview::new_page(&state.db, &user.user).await?,
-    };
-    let page = PageEdit {
-        layout,
-        review,
-        form,
-        errors,
-        error,
-        parents,
-        blocks,
-        block_types: block_form::BLOCK_TYPES,
-    };
-    Ok(html(status, page.render()?))
-}
-
-/// The page's fields per language; `render_edit` names each language in the admin's own.
-fn lang_fields(state: &AppState, map: &FormMap) -> Vec<LangFields> {
-    let get = |k: String| map.get(&k).cloned().unwrap_or_default();
-    state
-        .config
-        .languages
-        .all()
-        .iter()
-        .map(|l| LangFields {
-            lang: *l,
-            name: String::new(),
-            slug: get(format!("slug.{l}")),
-            title: get(format!("title.{l}")),
-            summary: get(format!("summary.{l}")),
-            meta_description: get(format!("meta_description.{l}")),
-        })
-        .collect()
-}
-
-fn form_view_from_input(
-    state: &AppState,
-    form: &FormMap,
-    id: Option<i64>,
-    version: i64,
-    status: &'static str,
-) -> PageFormView {
-    let get = |k: &str| form.get(k).cloned().unwrap_or_default();
-    PageFormView {
-        id,
-        version,
-        slug: get("slug"),
-        parent_id: get("parent_id"),
-        nav_order: get("nav_order"),
-        placement: get("placement"),
-        publish_at: get("publish_at"),
-        status,
-        languages: lang_fields(state, form),
-        translate: translate_target(state, form.get("translate")),
-        default_lang: state.config.languages.default_lang(),
-        conflict: None,
-    }
-}
-
 /// GET `/admin/pages/{id}/preview/{lang}`: the public template, drafts included, with a banner.
 pub async fn preview(
     req: HttpRequest,
@@ -547,14 +395,21 @@ pub async fn preview(
     let (page, blocks) = store::page_for_editing(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let tree = crate::content::tree(&state);
-    let mut view = PageTemplate::new(&state, &tree, &page, &blocks, lang, db::now());
-    view.preview = true;
+    let now = db::now();
+    let body = if page.kind == PageKind::Article {
+        let index = super::articles::current(&state);
+        super::articles::public::render_article(&state, &index, &page, &blocks, lang, true, now)?
+    } else {
+        let tree = crate::content::tree(&state);
+        let mut view = PageTemplate::new(&state, &tree, &page, &blocks, lang, now);
+        view.preview = true;
+        view.render()?
+    };
     let _ = req;
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         .insert_header(("X-Robots-Tag", "noindex, nofollow"))
-        .body(view.render()?))
+        .body(body))
 }
 
 pub(super) async fn audit(

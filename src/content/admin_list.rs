@@ -127,6 +127,8 @@ pub async fn list(
     authors.dedup();
     let shown: Vec<(&PageSummary, usize)> = tree_order(&pages)
         .into_iter()
+        // Articles have a list of their own (`/admin/articles`).
+        .filter(|(p, _)| p.kind == super::articles::model::PageKind::Page)
         .filter(|(p, _)| filter.matches(p, &langs))
         .collect();
     let total = shown.len();

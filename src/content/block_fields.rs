@@ -48,6 +48,7 @@ pub const BLOCK_TYPES: &[&str] = &[
     "features",
     "quote",
     "webinar_teaser",
+    "article_teaser",
     "whitepaper_teaser",
     "contact_form",
     "newsletter_signup",
@@ -196,6 +197,11 @@ pub fn fields(block_type: &str, items: usize) -> Vec<Field> {
         "webinar_teaser" => vec![
             f("title", "field-title", true, false, Line),
             f("count", "field-teaser-count", false, true, TEASER_COUNT),
+        ],
+        "article_teaser" => vec![
+            f("title", "field-title", true, false, Line),
+            f("count", "field-teaser-count", false, true, TEASER_COUNT),
+            f("category", "field-article-category", false, false, Line),
         ],
         "whitepaper_teaser" => vec![
             f("title", "field-title", true, false, Line),

@@ -89,6 +89,10 @@ pub fn preview(block: &Block, lang: Lang, default: Lang) -> Preview {
             heading: t(&w.title),
             ..Preview::default()
         },
+        BlockKind::ArticleTeaser(a) => Preview {
+            heading: t(&a.title),
+            ..Preview::default()
+        },
         BlockKind::ContactForm(c) => Preview {
             heading: t(&c.title),
             text: excerpt(c.intro.text(lang, default), 140),
@@ -220,6 +224,7 @@ pub fn summary(block: &Block, lang: Lang, default: Lang) -> String {
         BlockKind::Quote(q) => q.text.text(lang, default),
         BlockKind::WebinarTeaser(t) => t.title.text(lang, default),
         BlockKind::WhitepaperTeaser(t) => t.title.text(lang, default),
+        BlockKind::ArticleTeaser(t) => t.title.text(lang, default),
         BlockKind::ContactForm(c) => c.title.text(lang, default),
         BlockKind::NewsletterSignup(n) => n.title.text(lang, default),
         BlockKind::Form(f) => f.title.text(lang, default),

@@ -14,6 +14,7 @@ pub enum BlockView<'a> {
     Quote(QuoteView<'a>),
     WebinarTeaser(TeaserView<'a>),
     WhitepaperTeaser(TeaserView<'a>),
+    ArticleTeaser(ArticleTeaserView<'a>),
     ContactForm(ContactFormView<'a>),
     NewsletterSignup(NewsletterView<'a>),
     Form(FormView<'a>),
@@ -27,6 +28,40 @@ pub enum BlockView<'a> {
     Divider(DividerView),
     Table(TableView<'a>),
     ConsultantCard(ConsultantView),
+}
+
+/// The latest articles as cards, with a link to all of them (or the category's).
+pub struct ArticleTeaserView<'a> {
+    pub title: &'a str,
+    pub cards: Vec<ArticleCard>,
+    pub all_href: String,
+}
+
+/// An image with its renditions.
+pub struct Picture {
+    pub src: String,
+    pub srcset: Option<String>,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub alt: String,
+}
+
+/// A name in a byline, linked to the author's page when their profile is public.
+pub struct Byline {
+    pub name: String,
+    pub href: Option<String>,
+}
+
+/// An article in a list.
+pub struct ArticleCard {
+    pub href: String,
+    pub title: String,
+    pub summary: String,
+    pub cover: Option<Picture>,
+    pub authors: Vec<Byline>,
+    pub date: String,
+    pub datetime: String,
+    pub minutes: String,
 }
 
 pub struct ContactFormView<'a> {
@@ -278,7 +313,7 @@ pub struct ConsultantView {
 
 /// `/media/abc.jpg 1200w, /media/abc-480.jpg 480w, ...` for an upload whose width is known: the media
 /// library makes renditions of every width in `RENDITION_WIDTHS` below the original's.
-pub(super) fn srcset(src: &str, width: Option<u32>) -> Option<String> {
+pub(crate) fn srcset(src: &str, width: Option<u32>) -> Option<String> {
     let width = width?;
     let name = src.strip_prefix("/media/")?;
     let (stem, ext) = name.rsplit_once('.')?;

@@ -41,6 +41,8 @@ pub async fn duplicate(
         parent_id: page.parent_id,
         nav_order: page.nav_order + 1,
         placement: page.placement,
+        kind: page.kind,
+        article: page.article,
     };
     let kinds = blocks.into_iter().map(|b| b.kind).collect();
     let copy_id = insert_page(&mut tx, &copy, kinds).await?;

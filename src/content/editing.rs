@@ -3,6 +3,7 @@
 //! locked on PostgreSQL), bumps the page's version and writes a revision (`revisions`).
 
 use super::addresses::{addresses_moved, live_addresses, slug_taken, write_slugs};
+use super::articles::model::{ArticleDetails, PageKind};
 use super::blocks::BlockKind;
 use super::model::{PageStatus, Placement, Slug};
 use super::revisions::{keep_initial_state, write_revision};
@@ -27,7 +28,14 @@ pub struct PageFields {
 pub use super::model::{SaveError, Saved};
 
 /// Creates a page (and its first revision); returns its id.
-pub async fn create(db: &Db, fields: &PageFields, user_id: i64, langs: &[Lang]) -> Saved<i64> {
+/// `article`: an article's details (`None`: a page of the site's tree).
+pub async fn create(
+    db: &Db,
+    article: Option<&ArticleDetails>,
+    fields: &PageFields,
+    user_id: i64,
+    langs: &[Lang],
+) -> Saved<i64> {
     let mut tx = db.begin().await?;
     if slug_taken(&mut tx, &fields.slug, None).await? {
         return Ok(Err(SaveError::SlugTaken));
@@ -42,6 +50,12 @@ pub async fn create(db: &Db, fields: &PageFields, user_id: i64, langs: &[Lang]) 
         parent_id: fields.parent_id,
         nav_order: fields.nav_order,
         placement: fields.placement,
+        kind: if article.is_some() {
+            PageKind::Article
+        } else {
+            PageKind::Page
+        },
+        article: article.cloned().unwrap_or_default(),
     };
     let id = match insert_page(&mut tx, &new, Vec::new()).await {
         Ok(id) => id,
@@ -66,11 +80,13 @@ pub async fn create(db: &Db, fields: &PageFields, user_id: i64, langs: &[Lang]) 
 
 /// Saves the page form if the page is still at `version`; returns the new version.
 /// A live page whose slug changes keeps its old addresses (in each of `langs`) as redirects.
+/// `article`: an article's details, when the form carried them.
 pub async fn update(
     db: &Db,
     id: i64,
     version: i64,
     fields: &PageFields,
+    article: Option<&ArticleDetails>,
     user_id: i64,
     langs: &[Lang],
 ) -> Saved<i64> {
@@ -89,7 +105,7 @@ pub async fn update(
     let updated = sql(
         "UPDATE pages SET slug = $1, title = $2, summary = $3, meta_description = $4, status = $5, published_at = $6,
                 parent_id = $7, nav_order = $8, placement = $9, version = version + 1, updated_by = $10,
-                updated_at = $11, slugs = $14
+                updated_at = $11, slugs = $14, article = coalesce($15, article)
          WHERE id = $12 AND version = $13",
     )
     .bind(fields.slug.as_str())
@@ -106,6 +122,7 @@ pub async fn update(
     .bind(id)
     .bind(version)
     .bind(JsonText::of(&fields.slugs)?)
+    .bind(article.map(JsonText::of).transpose()?)
     .execute(&mut tx)
     .await;
     let updated = match updated {

@@ -16,13 +16,14 @@ struct Row {
     status: String,
     published_at: Option<DbTime>,
     draft_of: Option<i64>,
+    kind: String,
 }
 
 /// Puts page `id` into the search index as it is now, or takes it out when visitors cannot see it
 /// (a draft, a draft of changes, deleted).
 pub(super) async fn index_page(tx: &mut Tx, id: i64) -> anyhow::Result<()> {
     let row: Option<Row> = sql(
-        "SELECT slug, slugs, title, summary, status, published_at, draft_of FROM pages WHERE id = $1",
+        "SELECT slug, slugs, title, summary, status, published_at, draft_of, kind FROM pages WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(&mut *tx)
@@ -42,6 +43,11 @@ pub(super) async fn index_page(tx: &mut Tx, id: i64) -> anyhow::Result<()> {
     let slugs: Localized<String> = row.slugs.parse()?;
     let title: Localized<String> = row.title.parse()?;
     let summary: Localized<String> = row.summary.parse()?;
+    // An article answers below the section's address.
+    let sections = match row.kind == super::articles::model::PageKind::Article.as_db() {
+        true => Some(super::articles::store::sections(&mut *tx).await?),
+        false => None,
+    };
     let documents: Vec<Document> = languages
         .all()
         .iter()
@@ -53,7 +59,12 @@ pub(super) async fn index_page(tx: &mut Tx, id: i64) -> anyhow::Result<()> {
             }
             Document {
                 lang,
-                path: super::page_path(lang, slug_in(&slug, &slugs, lang)),
+                path: match &sections {
+                    Some(sections) => {
+                        super::articles::article_path(sections, lang, slug_in(&slug, &slugs, lang))
+                    }
+                    None => super::page_path(lang, slug_in(&slug, &slugs, lang)),
+                },
                 title: title.text(lang, default).to_owned(),
                 body,
                 visible_from: row.published_at,

@@ -7,6 +7,7 @@ macro_rules! sqlite_page_snapshot {
             'slug', p.slug, 'slugs', json(p.slugs), 'title', json(p.title), 'summary', json(p.summary),
             'meta_description', json(p.meta_description), 'status', p.status, 'published_at', p.published_at,
             'parent_id', p.parent_id, 'nav_order', p.nav_order, 'placement', p.placement,
+            'kind', p.kind, 'article', json(p.article),
             'blocks', (SELECT json_group_array(json_object('block_type', b.block_type, 'content', json(b.content)))
                        FROM (SELECT * FROM content_blocks WHERE page_id = p.id ORDER BY sort_order, id) AS b))"
     };
@@ -19,6 +20,7 @@ macro_rules! postgres_page_snapshot {
             'slug', p.slug, 'slugs', p.slugs, 'title', p.title, 'summary', p.summary,
             'meta_description', p.meta_description, 'status', p.status, 'published_at', p.published_at,
             'parent_id', p.parent_id, 'nav_order', p.nav_order, 'placement', p.placement,
+            'kind', p.kind, 'article', p.article,
             'blocks', coalesce((SELECT jsonb_agg(jsonb_build_object('block_type', b.block_type, 'content', b.content)
                                                  ORDER BY b.sort_order, b.id)
                                 FROM content_blocks AS b WHERE b.page_id = p.id), '[]'::jsonb))"
@@ -32,6 +34,7 @@ pub mod admin_blocks;
 pub mod admin_delete;
 pub mod admin_list;
 pub mod admin_revisions;
+pub mod articles;
 pub mod block_fields;
 pub mod block_form;
 pub mod block_preview;
@@ -44,6 +47,7 @@ pub mod editing;
 pub mod findable;
 pub mod library_view;
 pub mod model;
+pub mod page_editor;
 pub mod page_form;
 pub mod public;
 pub mod redirects;
@@ -74,6 +78,7 @@ struct TreeCell(RwLock<Arc<SiteTree>>);
 /// Keeps `tree` in the site's shared state (done once, when the site is prepared).
 pub fn install(state: &mut AppState, tree: SiteTree) {
     state.insert_extension(TreeCell(RwLock::new(Arc::new(tree))));
+    articles::install(state);
 }
 
 /// The current shape of the site.
@@ -126,10 +131,25 @@ pub async fn content_changed(
     page_id: Option<i64>,
 ) -> anyhow::Result<()> {
     let before = tree(state);
+    let articles_before = articles::current(state);
     refresh(state).await?;
     if state.config.purge.is_some() {
         let after = tree(state);
-        let paths = changed_paths(&before, &after, page_id, &state.config.languages);
+        let articles_after = articles::current(state);
+        // An article shows in lists, feeds, the footer and teaser blocks: its change is every
+        // page's, as a change of the navigation is.
+        let article = page_id.is_some_and(|id| {
+            articles::holds(&articles_before, id) || articles::holds(&articles_after, id)
+        });
+        let tree_page = if article { None } else { page_id };
+        let mut paths = changed_paths(&before, &after, tree_page, &state.config.languages);
+        if tree_page.is_none() || !before.same_frames_as(&after) {
+            let (langs, now) = (state.config.languages.all(), crate::db::now());
+            paths.extend(articles::public_paths(&articles_before, langs, now));
+            paths.extend(articles::public_paths(&articles_after, langs, now));
+            paths.sort();
+            paths.dedup();
+        }
         crate::outbox::purge::enqueue(state, &paths).await?;
     }
     // The edit is saved; an instance that misses this notice catches up when its listener reconnects.
@@ -146,6 +166,7 @@ pub async fn content_changed(
 pub async fn refresh(state: &crate::web::state::AppState) -> anyhow::Result<()> {
     state.page_cache.clear();
     set_tree(state, store::site_tree(&state.db).await?);
+    articles::refresh(state).await?;
     state.page_cache.clear();
     Ok(())
 }

@@ -136,6 +136,9 @@ pub struct Page {
     pub placement: Placement,
     pub version: i64,
     pub updated_at: OffsetDateTime,
+    pub kind: super::articles::model::PageKind,
+    /// An article's own fields (empty for a page).
+    pub article: super::articles::model::ArticleDetails,
 }
 
 impl Page {

@@ -41,6 +41,9 @@ pub(super) fn parse_page_form<'a>(
     if title.exact(default).is_none() {
         errors.insert("title", ui.t("error-title-required").into());
     }
+    // The articles section answers at its address in each language: a page there would not.
+    let sections = super::articles::current(state).sections.clone();
+    let section_addresses: Vec<&str> = langs.iter().map(|l| sections.segment(*l)).collect();
     let slug_input = form.get("slug").map(|s| s.trim()).unwrap_or("");
     let slug_text = if slug_input.is_empty() {
         suggest_slug(title.text(default, default))
@@ -51,7 +54,8 @@ pub(super) fn parse_page_form<'a>(
         .map_err(|_| errors.insert("slug", ui.t("error-slug-invalid").into()))
         .ok()
         .filter(|slug| {
-            let free = !RESERVED_SLUGS.contains(&slug.as_str());
+            let free = !RESERVED_SLUGS.contains(&slug.as_str())
+                && !section_addresses.contains(&slug.as_str());
             if !free {
                 errors.insert("slug", ui.t("error-slug-reserved").into());
             }
@@ -73,7 +77,11 @@ pub(super) fn parse_page_form<'a>(
             continue;
         }
         match Slug::parse(typed) {
-            Ok(own) if !RESERVED_SLUGS.contains(&own.as_str()) && !own.is_home() => {
+            Ok(own)
+                if !RESERVED_SLUGS.contains(&own.as_str())
+                    && !section_addresses.contains(&own.as_str())
+                    && !own.is_home() =>
+            {
                 slugs.set(*lang, own.to_string());
             }
             Ok(_) => {
@@ -179,7 +187,7 @@ pub(super) fn add_save_error<'a>(
 
 /// Addresses below a language that Magnetiq's features answer themselves (see `app::routes`): a
 /// page there would never be seen.
-pub const RESERVED_SLUGS: &[&str] = &["book", "webinars", "whitepapers", "search"];
+pub const RESERVED_SLUGS: &[&str] = &["book", "webinars", "whitepapers", "search", "authors"];
 
 /// A slug from a title: lowercase ASCII letters and digits, words joined by hyphens.
 pub fn suggest_slug(title: &str) -> String {

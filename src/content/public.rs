@@ -5,6 +5,7 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
+use super::articles::model::PageKind;
 use super::blocks::{Block, BlockKind};
 use super::model::Page;
 use super::model::Slug;
@@ -102,9 +103,10 @@ async fn show_page(
         return Ok(moved_permanently(&path, req.query_string()));
     }
     if cached_pages::is_after_form(req.query_string()) {
-        let (page, blocks) = store::published_page(&state.db, lang, slug, db::now())
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let (page, blocks) =
+            store::published_page(&state.db, lang, slug, PageKind::Page, db::now())
+                .await?
+                .ok_or(AppError::NotFound)?;
         let said = web::Query::<Sent>::from_query(req.query_string())
             .map(|q| q.into_inner().sent)
             .unwrap_or_default();
@@ -123,7 +125,7 @@ async fn show_page(
     let now = db::now();
     // Read the generation before the data: a page edited meanwhile is then not cached stale.
     let generation = state.page_cache.generation();
-    let (page, blocks) = store::published_page(&state.db, lang, slug, now)
+    let (page, blocks) = store::published_page(&state.db, lang, slug, PageKind::Page, now)
         .await?
         .ok_or(AppError::NotFound)?;
     let tree = crate::content::tree(state);
@@ -152,7 +154,9 @@ pub async fn published_page(
     slug: &str,
 ) -> Result<(Page, Vec<Block>), AppError> {
     let slug = Slug::parse(slug).map_err(|_| AppError::NotFound)?;
-    if let Some(found) = store::published_page(&state.db, lang, &slug, db::now()).await? {
+    if let Some(found) =
+        store::published_page(&state.db, lang, &slug, PageKind::Page, db::now()).await?
+    {
         return Ok(found);
     }
     // A form sent from the page as it was before its address in `lang` changed, or naming it by
@@ -162,7 +166,7 @@ pub async fn published_page(
         .with_any_slug(slug.as_str(), db::now())
         .ok_or(AppError::NotFound)?;
     let slug = Slug::parse(page.slug_in(lang)).map_err(|_| AppError::NotFound)?;
-    store::published_page(&state.db, lang, &slug, db::now())
+    store::published_page(&state.db, lang, &slug, PageKind::Page, db::now())
         .await?
         .ok_or(AppError::NotFound)
 }

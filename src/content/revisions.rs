@@ -47,6 +47,9 @@ struct Snapshot {
     parent_id: Option<i64>,
     nav_order: i64,
     placement: String,
+    /// An article's own fields (revisions of pages, and from before articles, have none).
+    #[serde(default)]
+    article: Option<serde_json::Value>,
     blocks: Vec<SnapshotBlock>,
 }
 
@@ -97,7 +100,7 @@ pub async fn restore(
     sql(
         "UPDATE pages SET slug = $1, title = $2, summary = $3, meta_description = $4, status = $5, published_at = $6,
                 parent_id = $7, nav_order = $8, placement = $9, version = version + 1, updated_by = $10,
-                updated_at = $11, slugs = $13
+                updated_at = $11, slugs = $13, article = coalesce($14, article)
          WHERE id = $12",
     )
     .bind(slug.as_str())
@@ -113,6 +116,7 @@ pub async fn restore(
     .bind(now())
     .bind(page_id)
     .bind(JsonText(snap.slugs.as_ref().map_or_else(|| "{}".to_owned(), |s| s.to_string())))
+    .bind(snap.article.as_ref().map(|a| JsonText(a.to_string())))
     .execute(&mut tx)
     .await?;
     sql("DELETE FROM content_blocks WHERE page_id = $1")

@@ -64,6 +64,8 @@ pub async fn seed_demo(db: &Db, langs: &[crate::i18n::Lang]) -> anyhow::Result<u
             parent_id,
             nav_order: order as i64 * 10,
             placement: page.placement,
+            kind: Default::default(),
+            article: Default::default(),
         };
         let id = store::create_page(db, &new, blocks, langs).await?;
         ids.push((page.slug, id));
@@ -582,6 +584,8 @@ pub async fn seed_generated_pages(
             parent_id: None,
             nav_order: n as i64,
             placement: Placement::Hidden,
+            kind: Default::default(),
+            article: Default::default(),
         };
         (page, generated_blocks(n))
     });

@@ -4,6 +4,7 @@ use serde_json::value::RawValue;
 use sqlx::FromRow;
 use time::OffsetDateTime;
 
+use super::articles::model::{ArticleDetails, PageKind};
 use super::blocks::{Block, BlockError, BlockKind};
 use super::model::{Page, PageStatus, Placement, Slug};
 use super::tree::{SiteTree, TreePage};
@@ -25,6 +26,8 @@ pub(super) struct PageRow {
     placement: String,
     version: i64,
     updated_at: DbTime,
+    kind: String,
+    article: JsonText,
 }
 
 /// The page visitors see at `/{lang}/{slug}` (published, or scheduled and due by `now`) with its
@@ -34,30 +37,32 @@ pub async fn published_page(
     db: &Db,
     lang: Lang,
     slug: &Slug,
+    kind: PageKind,
     now: OffsetDateTime,
 ) -> anyhow::Result<Option<(Page, Vec<Block>)>> {
     let row: Option<PageWithBlocksRow> = Sql::per_engine(
         // content and rendered_html are JSON already (CHECK json_valid): spliced in as they are.
         "SELECT p.id, p.slug, p.slugs, p.title, p.summary, p.meta_description, p.status, p.published_at,
-                p.parent_id, p.nav_order, p.placement, p.version, p.updated_at,
+                p.parent_id, p.nav_order, p.placement, p.version, p.updated_at, p.kind, p.article,
                 '[' || coalesce((SELECT group_concat(
                         '[' || b.id || ',' || json_quote(b.block_type) || ',' || b.content || ','
                             || coalesce(b.rendered_html, 'null') || ',' || b.sort_order || ']', ',')
                     FROM (SELECT * FROM content_blocks WHERE page_id = p.id ORDER BY sort_order, id) AS b), '') || ']'
                     AS blocks
          FROM page_slugs AS s JOIN pages AS p ON p.id = s.page_id
-         WHERE s.lang = $1 AND s.slug = $2 AND p.status IN ('published', 'scheduled') AND p.published_at <= $3",
+         WHERE s.lang = $1 AND s.slug = $2 AND p.kind = $4 AND p.status IN ('published', 'scheduled') AND p.published_at <= $3",
         "SELECT p.id, p.slug, p.slugs, p.title, p.summary, p.meta_description, p.status, p.published_at,
-                p.parent_id, p.nav_order, p.placement, p.version, p.updated_at,
+                p.parent_id, p.nav_order, p.placement, p.version, p.updated_at, p.kind, p.article,
                 coalesce((SELECT jsonb_agg(jsonb_build_array(b.id, b.block_type, b.content, b.rendered_html,
                                                              b.sort_order) ORDER BY b.sort_order, b.id)
                           FROM content_blocks AS b WHERE b.page_id = p.id), '[]'::jsonb) AS blocks
          FROM page_slugs AS s JOIN pages AS p ON p.id = s.page_id
-         WHERE s.lang = $1 AND s.slug = $2 AND p.status IN ('published', 'scheduled') AND p.published_at <= $3",
+         WHERE s.lang = $1 AND s.slug = $2 AND p.kind = $4 AND p.status IN ('published', 'scheduled') AND p.published_at <= $3",
     )
     .bind(lang.as_str())
     .bind(slug.as_str())
     .bind(now)
+    .bind(kind.as_db())
     .fetch_optional(db)
     .await?;
     let Some(PageWithBlocksRow { page, blocks }) = row else {
@@ -122,7 +127,7 @@ struct TreeRow {
 pub async fn site_tree(db: &Db) -> anyhow::Result<SiteTree> {
     let rows: Vec<TreeRow> = sql(
         "SELECT id, slug, slugs, title, parent_id, placement, published_at, updated_at
-         FROM pages WHERE status IN ('published', 'scheduled')
+         FROM pages WHERE kind = 'page' AND status IN ('published', 'scheduled')
          ORDER BY parent_id IS NOT NULL, parent_id, nav_order, id",
     )
     .fetch_all(db)
@@ -172,6 +177,8 @@ pub struct NewPage {
     pub parent_id: Option<i64>,
     pub nav_order: i64,
     pub placement: Placement,
+    pub kind: PageKind,
+    pub article: ArticleDetails,
 }
 
 /// Creates a page with its blocks and its addresses in `langs` in one transaction; returns the
@@ -226,8 +233,8 @@ pub(super) async fn insert_page(
 ) -> anyhow::Result<i64> {
     let id: i64 = sql(
         "INSERT INTO pages (slug, title, summary, meta_description, status, published_at, parent_id, nav_order,
-                            placement, created_at, updated_at, slugs)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11) RETURNING id",
+                            placement, created_at, updated_at, slugs, kind, article)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $13) RETURNING id",
     )
     .bind(page.slug.as_str())
     .bind(JsonText::of(&page.title)?)
@@ -240,6 +247,8 @@ pub(super) async fn insert_page(
     .bind(page.placement.as_db())
     .bind(now())
     .bind(JsonText::of(&page.slugs)?)
+    .bind(page.kind.as_db())
+    .bind(JsonText::of(&page.article)?)
     .scalar(&mut *tx)
     .await
     .with_context(|| format!("cannot create page {}", page.slug))?;
@@ -279,7 +288,7 @@ pub(super) async fn insert_block(
 pub async fn page_for_editing(db: &Db, id: i64) -> anyhow::Result<Option<(Page, Vec<Block>)>> {
     let row: Option<PageWithBlocksRow> = Sql::per_engine(
         "SELECT p.id, p.slug, p.slugs, p.title, p.summary, p.meta_description, p.status, p.published_at,
-                p.parent_id, p.nav_order, p.placement, p.version, p.updated_at,
+                p.parent_id, p.nav_order, p.placement, p.version, p.updated_at, p.kind, p.article,
                 '[' || coalesce((SELECT group_concat(
                         '[' || b.id || ',' || json_quote(b.block_type) || ',' || b.content || ','
                             || coalesce(b.rendered_html, 'null') || ',' || b.sort_order || ']', ',')
@@ -287,7 +296,7 @@ pub async fn page_for_editing(db: &Db, id: i64) -> anyhow::Result<Option<(Page, 
                     AS blocks
          FROM pages AS p WHERE p.id = $1",
         "SELECT p.id, p.slug, p.slugs, p.title, p.summary, p.meta_description, p.status, p.published_at,
-                p.parent_id, p.nav_order, p.placement, p.version, p.updated_at,
+                p.parent_id, p.nav_order, p.placement, p.version, p.updated_at, p.kind, p.article,
                 coalesce((SELECT jsonb_agg(jsonb_build_array(b.id, b.block_type, b.content, b.rendered_html,
                                                              b.sort_order) ORDER BY b.sort_order, b.id)
                           FROM content_blocks AS b WHERE b.page_id = p.id), '[]'::jsonb) AS blocks
@@ -340,6 +349,11 @@ pub(super) fn page_from_row(row: PageRow) -> anyhow::Result<Page> {
             .ok_or_else(|| bad("placement", &row.placement))?,
         version: row.version,
         updated_at: row.updated_at.0,
+        kind: PageKind::parse(&row.kind).ok_or_else(|| bad("kind", &row.kind))?,
+        article: row
+            .article
+            .parse()
+            .map_err(|e| bad("article", &format!("invalid JSON: {e}")))?,
     })
 }
 
@@ -370,13 +384,15 @@ pub struct PageSummary {
     pub updated_by: Option<String>,
     /// The live page this draft holds changes to (see `review`).
     pub draft_of: Option<i64>,
+    pub kind: PageKind,
+    pub article: ArticleDetails,
 }
 
 /// Every page, in navigation order, with who changed it last.
 pub async fn page_summaries(db: &Db) -> anyhow::Result<Vec<PageSummary>> {
     let rows: Vec<(PageRow, Option<String>, Option<i64>)> = sql(
         "SELECT p.id, p.slug, p.slugs, p.title, p.summary, p.meta_description, p.status, p.published_at, p.parent_id,
-                p.nav_order, p.placement, p.version, p.updated_at, u.display_name AS updated_by, p.draft_of
+                p.nav_order, p.placement, p.version, p.updated_at, p.kind, p.article, u.display_name AS updated_by, p.draft_of
          FROM pages AS p LEFT JOIN users AS u ON u.id = p.updated_by
          ORDER BY p.parent_id IS NOT NULL, p.parent_id, p.nav_order, p.id",
     )
@@ -400,6 +416,8 @@ pub async fn page_summaries(db: &Db) -> anyhow::Result<Vec<PageSummary>> {
                 updated_at: page.updated_at,
                 updated_by,
                 draft_of,
+                kind: page.kind,
+                article: page.article,
             })
         })
         .collect()

@@ -206,6 +206,25 @@ impl<'a> PageTemplate<'a> {
     }
 }
 
+/// The views of `blocks` in `lang`, in order (blocks that have nothing to show left out): the
+/// body of a page, and of an article.
+pub(crate) fn block_views<'a>(
+    blocks: &'a [Block],
+    state: &AppState,
+    lang: Lang,
+    now: OffsetDateTime,
+    page_slug: &'a str,
+) -> Vec<BlockView<'a>> {
+    let reader = Reader {
+        lang,
+        default: state.config.languages.default_lang(),
+    };
+    blocks
+        .iter()
+        .filter_map(|b| block_view(b, reader, state, now, page_slug))
+        .collect()
+}
+
 fn block_view<'a>(
     block: &'a Block,
     r: Reader,
@@ -321,6 +340,36 @@ fn block_view<'a>(
                 all_href: format!("/{}/webinars", r.lang),
             })
         }
+        BlockKind::ArticleTeaser(t) => {
+            let index = super::articles::current(state);
+            let category = index
+                .categories
+                .iter()
+                .find(|c| c.slug_in(r.default, r.default) == t.category);
+            let filter = match category {
+                Some(c) => super::articles::index::Filter::Category(c.id),
+                None if t.category.is_empty() => super::articles::index::Filter::All,
+                None => return None, // its category is gone: the block steps aside
+            };
+            let ui = state.catalog.messages(r.lang);
+            let cards: Vec<_> = index
+                .matching(filter, now)
+                .take(usize::from(t.count))
+                .map(|a| super::articles::card::card(&index, a, r.lang, ui))
+                .collect();
+            if cards.is_empty() {
+                return None;
+            }
+            let list = index.sections.list_path(r.lang);
+            BlockView::ArticleTeaser(ArticleTeaserView {
+                title: r.text(&t.title),
+                cards,
+                all_href: match category {
+                    Some(c) => format!("{list}/category/{}", c.slug_in(r.lang, r.default)),
+                    None => list,
+                },
+            })
+        }
         BlockKind::WhitepaperTeaser(t) => {
             let items: Vec<TeaserItem> = state
                 .teasers(super::blocks::WhitepaperTeaser::LIST)
@@ -423,7 +472,7 @@ pub fn escape_json_for_script(json: &str) -> String {
         .replace('&', "\\u0026")
 }
 
-fn og_locale(lang: Lang) -> String {
+pub(crate) fn og_locale(lang: Lang) -> String {
     match lang.as_str() {
         "en" => "en_US".to_owned(),
         "de" => "de_DE".to_owned(),

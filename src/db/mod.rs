@@ -22,7 +22,7 @@ pub mod schema;
 pub mod settings;
 pub mod types;
 
-pub use query::{Record, Scalar, Sql, Value, sql};
+pub use query::{On, Record, Scalar, Sql, Value, sql};
 pub use types::{DbTime, JsonText};
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");

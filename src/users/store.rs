@@ -99,9 +99,14 @@ pub async fn record_login(db: &Db, id: i64) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// How many users exist (the first start tells how to create the first admin).
-pub async fn count(db: &Db) -> anyhow::Result<i64> {
-    Ok(sql("SELECT count(*) FROM users").scalar(db).await?)
+/// How many admins can sign in (the first start tells how to create the first one; the demo's
+/// authors are staff accounts that cannot).
+pub async fn admins(db: &Db) -> anyhow::Result<i64> {
+    Ok(
+        sql("SELECT count(*) FROM users WHERE role = 'admin' AND active")
+            .scalar(db)
+            .await?,
+    )
 }
 
 /// A user as the users list shows them.

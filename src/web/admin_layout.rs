@@ -17,6 +17,7 @@ pub enum Section {
     Dashboard,
     Analytics,
     Pages,
+    Articles,
     Translations,
     Review,
     Redirects,
@@ -150,7 +151,7 @@ impl<'a> AdminLayout<'a> {
     pub fn in_group(&self, group: &str) -> bool {
         use Section::*;
         let of = match self.section {
-            Pages | Translations | Review | Redirects | Media => "content",
+            Pages | Articles | Translations | Review | Redirects | Media => "content",
             Inbox | Bookings | Webinars | Whitepapers | Leads | Messages => "leads",
             People | Subscribers => "people",
             Outbox | Webhooks | Consultants | Users | Audit => "settings",

@@ -205,7 +205,12 @@ fn author_path(path: &str) -> bool {
     let Some(rest) = path.strip_prefix("/admin") else {
         return false;
     };
-    let section = rest.trim_start_matches('/').split('/').next().unwrap_or("");
+    let mut parts = rest.trim_start_matches('/').split('/');
+    let section = parts.next().unwrap_or("");
+    // Authors write articles; the section's settings and categories are for editors.
+    if section == "articles" {
+        return parts.next() != Some("settings");
+    }
     matches!(
         section,
         "" | "pages" | "media" | "translations" | "review" | "account" | "logout" | "language"

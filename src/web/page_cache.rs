@@ -38,6 +38,8 @@ pub struct RenderedPage {
     hash: u64,
     etags: [HeaderValue; 3],
     pub lang: Lang,
+    /// `text/html; charset=utf-8` for pages; a feed says what it is.
+    content_type: &'static str,
     valid_until: OffsetDateTime,
     generation: u64,
     /// Set on every hit, cleared when the eviction hand passes by: a second chance for pages in use.
@@ -64,10 +66,17 @@ impl RenderedPage {
             hash,
             etags: Coding::ALL.map(|c| variant_etag(hash, c)),
             lang,
+            content_type: "text/html; charset=utf-8",
             valid_until,
             generation,
             referenced: AtomicBool::new(false),
         }
+    }
+
+    /// The same for a document that is not HTML (a feed), sent as `content_type`.
+    pub fn with_content_type(mut self, content_type: &'static str) -> RenderedPage {
+        self.content_type = content_type;
+        self
     }
 
     /// The page in `coding`, ready to send.
@@ -82,6 +91,7 @@ impl RenderedPage {
             etag: self.etags[coding.index()].clone(),
             coding,
             lang: self.lang,
+            content_type: self.content_type,
         }
     }
 
@@ -116,6 +126,7 @@ pub struct Hit {
     pub etag: HeaderValue,
     pub coding: Coding,
     pub lang: Lang,
+    pub content_type: &'static str,
 }
 
 impl Hit {
@@ -144,19 +155,21 @@ impl Hit {
         }
         headers.insert(
             header::CONTENT_TYPE,
-            HeaderValue::from_static("text/html; charset=utf-8"),
+            HeaderValue::from_static(self.content_type),
         );
         response
     }
 }
 
 /// Where a page rendered earlier lies in the spill file.
+#[derive(Clone)]
 struct Spilled {
     file: Arc<File>,
     /// Offset and length of each variant made so far, in [`Coding::ALL`] order.
     at: [Option<(u64, u32)>; 3],
     hash: u64,
     lang: Lang,
+    content_type: &'static str,
     valid_until: OffsetDateTime,
 }
 
@@ -213,35 +226,31 @@ impl PageCache {
             return Some(page.hit(coding));
         }
         let spilled = entries.spilled.get(path).filter(|s| now < s.valid_until)?;
-        let (file, at, hash, lang) = (
-            Arc::clone(&spilled.file),
-            spilled.at,
-            spilled.hash,
-            spilled.lang,
-        );
+        let spilled = spilled.clone();
         let generation = self.generation();
         drop(entries);
         // A read from the operating system's file cache: microseconds, far less than a render.
         let read = |(offset, len): (u64, u32)| -> Option<Bytes> {
             let mut body = vec![0; usize::try_from(len).ok()?];
-            file.read_exact_at(&mut body, offset).ok()?;
+            spilled.file.read_exact_at(&mut body, offset).ok()?;
             Some(Bytes::from(body))
         };
-        let body = match at[coding.index()] {
+        let body = match spilled.at[coding.index()] {
             Some(place) => read(place)?,
             None => {
                 // A variant not made yet (gzip): made once from the plain bytes, then kept.
-                let plain = read(at[Coding::Identity.index()]?)?;
+                let plain = read(spilled.at[Coding::Identity.index()]?)?;
                 let body = Bytes::from(compression::gzip(&plain, KEPT_GZIP_LEVEL));
-                self.spill_variant(path, &file, generation, coding, &body);
+                self.spill_variant(path, &spilled.file, generation, coding, &body);
                 body
             }
         };
         Some(Hit {
             body,
-            etag: variant_etag(hash, coding),
+            etag: variant_etag(spilled.hash, coding),
             coding,
-            lang,
+            lang: spilled.lang,
+            content_type: spilled.content_type,
         })
     }
 
@@ -294,6 +303,7 @@ impl PageCache {
                 at,
                 hash: page.hash,
                 lang: page.lang,
+                content_type: page.content_type,
                 valid_until: page.valid_until,
             },
         );

@@ -2,19 +2,33 @@ use crate::common::media::{png, upload, upload_with};
 use crate::common::{TestApp, attrs, count, location, texts};
 
 /// The library's files besides the demo whitepapers' PDFs.
+/// The images people uploaded (the demo's article covers have no uploader).
 async fn media_count(app: &TestApp) -> i64 {
-    magnetiq::db::sql("SELECT count(*) FROM media WHERE NOT gated")
+    magnetiq::db::sql("SELECT count(*) FROM media WHERE NOT gated AND uploaded_by IS NOT NULL")
         .scalar(&app.state.db)
         .await
         .unwrap()
 }
 
-/// The files in the media folder besides the demo whitepapers' PDFs.
-fn files_in_media_dir(app: &TestApp) -> usize {
+/// The files in the media folder besides the demo's (whitepapers' PDFs, articles' covers and
+/// their renditions).
+async fn files_in_media_dir(app: &TestApp) -> usize {
+    let demo: Vec<String> =
+        magnetiq::db::sql("SELECT file_name FROM media WHERE uploaded_by IS NULL")
+            .scalars(&app.state.db)
+            .await
+            .unwrap();
+    let stems: Vec<&str> = demo
+        .iter()
+        .map(|f| f.rsplit_once('.').map_or(f.as_str(), |(stem, _)| stem))
+        .collect();
     std::fs::read_dir(app.data_dir.path().join("media"))
         .map(|d| {
             d.flatten()
-                .filter(|e| e.path().extension().is_none_or(|x| x != "pdf"))
+                .filter(|e| {
+                    let name = e.file_name().to_string_lossy().into_owned();
+                    !stems.iter().any(|s| name.starts_with(s))
+                })
                 .count()
         })
         .unwrap_or(0)
@@ -27,7 +41,7 @@ async fn an_uploaded_image_gets_its_dimensions_renditions_and_is_served() {
     let response = upload(&app, "team photo.png", png(1200, 600), Some(&token)).await;
     assert_eq!(response.status(), 303, "{}", response.text().await.unwrap());
     let (file_name, width, height, renditions): (String, i64, i64, magnetiq::db::JsonText) =
-        magnetiq::db::sql("SELECT file_name, width, height, renditions FROM media WHERE NOT gated")
+        magnetiq::db::sql("SELECT file_name, width, height, renditions FROM media WHERE NOT gated AND uploaded_by IS NOT NULL")
             .fetch_one(&app.state.db)
             .await
             .unwrap();
@@ -58,10 +72,11 @@ async fn an_uploaded_image_gets_its_dimensions_renditions_and_is_served() {
     assert_eq!(image::load_from_memory(&small).unwrap().width(), 480);
 
     // Used in an image block, the page offers the renditions and the alt text from the library.
-    let media_id: i64 = magnetiq::db::sql("SELECT id FROM media WHERE NOT gated")
-        .scalar(&app.state.db)
-        .await
-        .unwrap();
+    let media_id: i64 =
+        magnetiq::db::sql("SELECT id FROM media WHERE NOT gated AND uploaded_by IS NOT NULL")
+            .scalar(&app.state.db)
+            .await
+            .unwrap();
     let saved = app
         .post_form(
             &format!("/admin/media/{media_id}"),
@@ -122,7 +137,11 @@ async fn an_uploaded_image_gets_its_dimensions_renditions_and_is_served() {
         .await;
     assert_eq!(location(&confirmed), "/admin/media");
     assert_eq!(media_count(&app).await, 0);
-    assert_eq!(files_in_media_dir(&app), 0, "files and renditions removed");
+    assert_eq!(
+        files_in_media_dir(&app).await,
+        0,
+        "files and renditions removed"
+    );
 }
 
 #[tokio::test]
@@ -145,7 +164,7 @@ async fn a_renamed_program_is_refused_whatever_its_name_says() {
     .await;
     assert_eq!(fake.status(), 422);
     assert_eq!(media_count(&app).await, 0);
-    assert_eq!(files_in_media_dir(&app), 0);
+    assert_eq!(files_in_media_dir(&app).await, 0);
 }
 
 #[tokio::test]
@@ -159,7 +178,7 @@ async fn an_oversized_upload_gets_413_and_stores_nothing() {
     let html = scraper::Html::parse_document(&response.text().await.unwrap());
     assert_eq!(texts(&html, "h1"), vec!["That was too much at once"]);
     assert_eq!(media_count(&app).await, 0);
-    assert_eq!(files_in_media_dir(&app), 0);
+    assert_eq!(files_in_media_dir(&app).await, 0);
 }
 
 #[tokio::test]
@@ -173,7 +192,7 @@ async fn an_upload_without_the_csrf_token_is_refused() {
         403
     );
     assert_eq!(media_count(&app).await, 0);
-    assert_eq!(files_in_media_dir(&app), 0);
+    assert_eq!(files_in_media_dir(&app).await, 0);
 }
 
 #[tokio::test]

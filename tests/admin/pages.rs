@@ -1026,7 +1026,7 @@ async fn the_page_list_is_searched_filtered_and_paged() {
         vec!["/admin/pages?q=&status=&missing=&author=&page=2"]
     );
     let second = app.page(&next[0]).await;
-    let total: i64 = magnetiq::db::sql("SELECT count(*) FROM pages")
+    let total: i64 = magnetiq::db::sql("SELECT count(*) FROM pages WHERE kind = 'page'")
         .scalar(&app.state.db)
         .await
         .unwrap();

@@ -208,9 +208,11 @@ async fn an_author_cannot_publish_through_any_route() {
             .split('/')
             .next()
             .unwrap_or("");
-        let own = author_sections
-            .iter()
-            .any(|s| s.trim_start_matches("/admin").trim_start_matches('/') == section);
+        // Authors write articles; the section's settings are the editors'.
+        let own = (section == "articles" && !path.starts_with("/admin/articles/settings"))
+            || author_sections
+                .iter()
+                .any(|s| s.trim_start_matches("/admin").trim_start_matches('/') == section);
         for method in &methods {
             let response = match method.as_str() {
                 "GET" => author.get(app.url(&path)).send().await.unwrap(),

@@ -27,13 +27,13 @@ fn migrate_seed_and_backup_produce_a_database_that_opens() {
     );
     assert!(
         String::from_utf8_lossy(&out.stdout)
-            .contains("12 pages, 2 consultants, 4 webinars and 3 whitepapers added")
+            .contains("12 pages, 8 articles, 2 consultants, 4 webinars and 3 whitepapers added")
     );
     // Seeding again adds nothing and breaks nothing.
     let out = magnetiq(dir.path(), &["seed-demo"]);
     assert!(
         String::from_utf8_lossy(&out.stdout)
-            .contains("0 pages, 0 consultants, 0 webinars and 0 whitepapers added")
+            .contains("0 pages, 0 articles, 0 consultants, 0 webinars and 0 whitepapers added")
     );
 
     let copy = dir.path().join("backup.db");
@@ -59,7 +59,7 @@ fn migrate_seed_and_backup_produce_a_database_that_opens() {
             .scalar(&pool)
             .await
             .unwrap();
-        assert_eq!(pages, 12);
+        assert_eq!(pages, 12 + 8, "the demo's pages and articles");
     });
 
     // A second backup never overwrites the first.
@@ -165,8 +165,8 @@ fn reindex_rebuilds_the_search_index_from_the_content() {
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(said.contains("search index rebuilt"), "{said}");
     assert!(
-        said.contains("11 pages findable"),
-        "the twelfth is a draft: {said}"
+        said.contains("19 pages findable"),
+        "eleven pages and eight articles; the twelfth page is a draft: {said}"
     );
     assert_eq!(documents("SELECT count(*) FROM search_documents"), seeded);
     assert!(

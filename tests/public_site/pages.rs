@@ -26,6 +26,8 @@ fn new_page(slug: &str, title: Localized<String>, status: PageStatus) -> NewPage
         status,
         parent_id: None,
         nav_order: 100,
+        kind: Default::default(),
+        article: Default::default(),
         placement: Placement::Main,
     }
 }
@@ -122,7 +124,11 @@ async fn navigation_has_dropdowns_for_child_pages_and_breadcrumbs() {
     let app = TestApp::spawn().await;
     let html = app.page("/de/software-development").await;
     let top: Vec<String> = texts(&html, ".menu > .menu-item > a");
-    assert_eq!(top, vec!["Über uns", "Leistungen", "Kontakt", "Pakete"]);
+    // The articles section last, once it has an article to show.
+    assert_eq!(
+        top,
+        vec!["Über uns", "Leistungen", "Kontakt", "Pakete", "Insights"]
+    );
     let children = attrs(&html, ".has-children .submenu a", "href");
     assert_eq!(
         children,

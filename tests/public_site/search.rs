@@ -174,6 +174,8 @@ fn page_with(slug: &str, status: PageStatus, en: &str, de: &str) -> (NewPage, Ve
         status,
         parent_id: None,
         nav_order: 0,
+        kind: Default::default(),
+        article: Default::default(),
         placement: Placement::Hidden,
     };
     let text = serde_json::json!({"body": {"en": en, "de": de}});

@@ -15,8 +15,8 @@ async fn sitemap_lists_every_published_page_in_every_language_with_alternates() 
     let doc = roxmltree_lite::parse(&xml);
     let base = crate::common::BASE_URL;
     // 11 published demo pages, the webinars list and 4 demo webinars, the whitepapers list and 3
-    // demo whitepapers, × 2 languages.
-    assert_eq!(doc.locs.len(), 40, "{:?}", doc.locs);
+    // demo whitepapers, the articles list, 3 categories, 2 authors and 8 articles, × 2 languages.
+    assert_eq!(doc.locs.len(), 68, "{:?}", doc.locs);
     for loc in [
         format!("{base}/en/"),
         format!("{base}/de/"),
@@ -35,7 +35,7 @@ async fn sitemap_lists_every_published_page_in_every_language_with_alternates() 
     assert!(xml.contains(&format!(
         r#"<xhtml:link rel="alternate" hreflang="x-default" href="{base}/en/about"/>"#
     )));
-    assert_eq!(xml.matches("<xhtml:link").count(), 40 * 3);
+    assert_eq!(xml.matches("<xhtml:link").count(), 68 * 3);
 }
 
 #[tokio::test]

@@ -28,6 +28,7 @@ pub enum BlockKind {
     Quote(Quote),
     WebinarTeaser(WebinarTeaser),
     WhitepaperTeaser(WhitepaperTeaser),
+    ArticleTeaser(ArticleTeaser),
     ContactForm(ContactForm),
     NewsletterSignup(NewsletterSignup),
     Form(form::FormBlock),
@@ -169,6 +170,18 @@ pub struct WhitepaperTeaser {
     pub category: String,
 }
 
+/// The latest articles, `count` of them, optionally of one category.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ArticleTeaser {
+    #[serde(default)]
+    pub title: Text,
+    #[serde(default = "default_teaser_count")]
+    pub count: u8,
+    /// A category's address in the default language (`case-studies`); none: every category.
+    #[serde(default)]
+    pub category: String,
+}
+
 impl WhitepaperTeaser {
     /// The teaser list it shows (kept by the whitepapers).
     pub const LIST: &'static str = "whitepapers";
@@ -244,6 +257,7 @@ impl BlockKind {
             "quote" => BlockKind::Quote(from(content).map_err(invalid)?),
             "webinar_teaser" => BlockKind::WebinarTeaser(from(content).map_err(invalid)?),
             "whitepaper_teaser" => BlockKind::WhitepaperTeaser(from(content).map_err(invalid)?),
+            "article_teaser" => BlockKind::ArticleTeaser(from(content).map_err(invalid)?),
             "contact_form" => BlockKind::ContactForm(from(content).map_err(invalid)?),
             "newsletter_signup" => BlockKind::NewsletterSignup(from(content).map_err(invalid)?),
             "form" => BlockKind::Form(from(content).map_err(invalid)?),
@@ -269,15 +283,17 @@ impl BlockKind {
             ),
             BlockKind::WebinarTeaser(WebinarTeaser { count, .. })
             | BlockKind::WhitepaperTeaser(WhitepaperTeaser { count, .. })
+            | BlockKind::ArticleTeaser(ArticleTeaser { count, .. })
                 if !(1..=MAX_TEASERS).contains(count) =>
             {
                 Err(invalid(format!("a teaser lists 1 to {MAX_TEASERS} items")))
             }
             BlockKind::Form(f) => f.check().map(|()| kind.clone()).map_err(invalid),
-            BlockKind::WhitepaperTeaser(t)
-                if !t.category.is_empty() && crate::content::Slug::parse(&t.category).is_err() =>
+            BlockKind::WhitepaperTeaser(WhitepaperTeaser { category, .. })
+            | BlockKind::ArticleTeaser(ArticleTeaser { category, .. })
+                if !category.is_empty() && crate::content::Slug::parse(category).is_err() =>
             {
-                Err(invalid(format!("category {:?} is not a key", t.category)))
+                Err(invalid(format!("category {category:?} is not a key")))
             }
             _ => Ok(kind),
         }
@@ -296,6 +312,7 @@ impl BlockKind {
             BlockKind::Quote(_) => "quote",
             BlockKind::WebinarTeaser(_) => "webinar_teaser",
             BlockKind::WhitepaperTeaser(_) => "whitepaper_teaser",
+            BlockKind::ArticleTeaser(_) => "article_teaser",
             BlockKind::ContactForm(_) => "contact_form",
             BlockKind::NewsletterSignup(_) => "newsletter_signup",
             BlockKind::Form(_) => "form",
@@ -326,6 +343,7 @@ impl BlockKind {
             BlockKind::Quote(b) => serde_json::to_string(b),
             BlockKind::WebinarTeaser(b) => serde_json::to_string(b),
             BlockKind::WhitepaperTeaser(b) => serde_json::to_string(b),
+            BlockKind::ArticleTeaser(b) => serde_json::to_string(b),
             BlockKind::ContactForm(b) => serde_json::to_string(b),
             BlockKind::NewsletterSignup(b) => serde_json::to_string(b),
             BlockKind::Form(b) => serde_json::to_string(b),

@@ -76,6 +76,16 @@ pub(in crate::content) fn moves(
     before: &[(String, String)],
     after: &[(String, String)],
 ) -> Vec<(String, String)> {
+    moves_of(langs, before, after, super::page_path)
+}
+
+/// [`moves`] for addresses that `path` makes of a language and a slug (an article's).
+pub(in crate::content) fn moves_of(
+    langs: &[Lang],
+    before: &[(String, String)],
+    after: &[(String, String)],
+    path: impl Fn(Lang, &str) -> String,
+) -> Vec<(String, String)> {
     let slug_in = |pairs: &[(String, String)], lang: Lang| {
         pairs
             .iter()
@@ -86,7 +96,7 @@ pub(in crate::content) fn moves(
         .iter()
         .filter_map(|&lang| {
             let (old, new) = (slug_in(before, lang)?, slug_in(after, lang)?);
-            (old != new).then(|| (super::page_path(lang, &old), super::page_path(lang, &new)))
+            (old != new).then(|| (path(lang, &old), path(lang, &new)))
         })
         .collect()
 }

@@ -389,8 +389,8 @@ async fn apply_draft(tx: &mut Tx, draft: i64, live: i64, user_id: i64) -> anyhow
     tx.lock_row("pages", live).await?;
     keep_initial_state(tx, live).await?;
     sql("UPDATE pages SET title = d.title, summary = d.summary, meta_description = d.meta_description,
-            version = pages.version + 1, updated_by = $1, updated_at = $2
-         FROM (SELECT title, summary, meta_description FROM pages WHERE id = $3) AS d
+            article = d.article, version = pages.version + 1, updated_by = $1, updated_at = $2
+         FROM (SELECT title, summary, meta_description, article FROM pages WHERE id = $3) AS d
          WHERE pages.id = $4")
     .bind(user_id)
     .bind(now())
@@ -441,6 +441,8 @@ pub async fn draft_of_changes(
         parent_id: page.parent_id,
         nav_order: page.nav_order,
         placement: page.placement,
+        kind: page.kind,
+        article: page.article,
     };
     let kinds = blocks.into_iter().map(|b| b.kind).collect();
     let id = insert_page(&mut tx, &draft, kinds).await?;
