@@ -471,6 +471,11 @@ pub fn routes(cfg: &mut web::ServiceConfig, session: SessionMiddleware<CookieSes
                 "POST",
             ))
             .service(allow(
+                web::resource("/articles/settings/tags")
+                    .route(web::post().to(articles::admin_settings::retag)),
+                "POST",
+            ))
+            .service(allow(
                 web::resource("/articles/settings/categories/{id}")
                     .route(web::post().to(articles::admin_settings::save_category)),
                 "POST",

@@ -14,6 +14,8 @@ pub const ACTIONS: &[&str] = &[
     "article-category-added",
     "article-category-changed",
     "article-category-deleted",
+    "article-tag-removed",
+    "article-tag-renamed",
     "articles-settings-changed",
     "author-profile-saved",
     "block-added",

@@ -3,7 +3,7 @@
 //! locked on PostgreSQL), bumps the page's version and writes a revision (`revisions`).
 
 use super::addresses::{addresses_moved, live_addresses, slug_taken, write_slugs};
-use super::articles::model::{ArticleDetails, PageKind};
+use super::articles::model::{ArticleDetails, PageKind, parse_tags, tag_key};
 use super::blocks::BlockKind;
 use super::model::{PageStatus, Placement, Slug};
 use super::revisions::{keep_initial_state, write_revision};
@@ -142,6 +142,54 @@ pub async fn update(
     write_revision(&mut tx, id, user_id).await?;
     tx.commit().await?;
     Ok(Ok(version + 1))
+}
+
+/// Renames the tag whose address form is `key` to `to`, or removes it (`None`), on every article
+/// that carries it, drafts included; each article changed gets a new version and a revision.
+/// Returns how many changed.
+pub async fn retag(db: &Db, key: &str, to: Option<&str>, user_id: i64) -> anyhow::Result<usize> {
+    let mut tx = db.begin().await?;
+    let ids: Vec<i64> = sql("SELECT id FROM pages WHERE kind = 'article' ORDER BY id")
+        .scalars(&mut tx)
+        .await?;
+    let mut changed = 0;
+    for id in ids {
+        tx.lock_row("pages", id).await?;
+        let Some((version, article)): Option<(i64, JsonText)> =
+            sql("SELECT version, article FROM pages WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut tx)
+                .await?
+        else {
+            continue;
+        };
+        let mut details: ArticleDetails = article.parse()?;
+        if !details.tags.iter().any(|t| tag_key(t) == key) {
+            continue;
+        }
+        let tags: Vec<&str> = details
+            .tags
+            .iter()
+            .filter_map(|t| match (tag_key(t) == key, to) {
+                (false, _) => Some(t.as_str()),
+                (true, to) => to,
+            })
+            .collect();
+        // Renamed to a tag the article has already: one of them stays.
+        details.tags = parse_tags(&tags.join(","));
+        if let Err(e) = bump_version(&mut tx, id, version, user_id).await? {
+            anyhow::bail!("article {id} changed while its tags were renamed: {e:?}");
+        }
+        sql("UPDATE pages SET article = $1 WHERE id = $2")
+            .bind(JsonText::of(&details)?)
+            .bind(id)
+            .execute(&mut tx)
+            .await?;
+        write_revision(&mut tx, id, user_id).await?;
+        changed += 1;
+    }
+    tx.commit().await?;
+    Ok(changed)
 }
 
 #[derive(Debug, PartialEq, Eq)]

@@ -548,3 +548,88 @@ async fn restoring_a_revision_brings_back_an_articles_tags_and_categories() {
     let overview = app.page("/admin/translations").await;
     assert!(overview.html().contains("Reading a language model bill"));
 }
+
+#[tokio::test]
+async fn tags_are_renamed_merged_and_removed_across_articles_in_one_place() {
+    let app = TestApp::signed_in("editor").await;
+    let settings = "/admin/articles/settings";
+    let tags = "/admin/articles/settings/tags";
+    let revisions = || async {
+        magnetiq::db::sql("SELECT count(*) FROM page_revisions")
+            .scalar::<i64>(&app.state.db)
+            .await
+            .unwrap()
+    };
+    let before = revisions().await;
+    let r = app
+        .post_form(
+            tags,
+            settings,
+            &[
+                ("key", "retail"),
+                ("name", "Commerce"),
+                ("action", "rename"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(
+        card_links(&app.page("/en/articles/tag/commerce").await).len(),
+        2
+    );
+    assert_eq!(app.get("/en/articles/tag/retail").await.status(), 404);
+    // Two changed articles: each keeps its state before and gets a revision of the change.
+    assert!(revisions().await >= before + 2);
+    // A name another tag has merges the two: the article keeps one of them.
+    let r = app
+        .post_form(
+            tags,
+            settings,
+            &[
+                ("key", "cost"),
+                ("name", "Language models"),
+                ("action", "rename"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let html = app.page("/en/articles/reading-a-language-model-bill").await;
+    assert_eq!(
+        attrs(&html, ".article-footer .tags a", "href"),
+        vec!["/en/articles/tag/language-models"]
+    );
+    let r = app
+        .post_form(tags, settings, &[("key", "company"), ("action", "delete")])
+        .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(app.get("/en/articles/tag/company").await.status(), 404);
+    let page = app.page(settings).await;
+    assert!(!texts(&page, ".tag-row > a").contains(&"Company".to_string()));
+    // Two tags typed as one name are refused, with what was typed kept.
+    let r = app
+        .post_form(
+            tags,
+            settings,
+            &[("key", "search"), ("name", "a, b"), ("action", "rename")],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    let html = scraper::Html::parse_document(&r.text().await.unwrap());
+    assert!(attrs(&html, ".tag-form input[name=name]", "value").contains(&"a, b".to_string()));
+    assert_eq!(count(&html, ".tag-form .field-error"), 1);
+    // Authors may not.
+    let author = person(&app, "ada@magnetiq.test", "author").await;
+    let r = post(
+        &author,
+        &app,
+        "/admin/articles",
+        tags,
+        &[("key", "search"), ("action", "delete")],
+    )
+    .await;
+    assert_eq!(r.status(), 403);
+    assert_eq!(
+        card_links(&app.page("/en/articles/tag/search").await).len(),
+        1
+    );
+}

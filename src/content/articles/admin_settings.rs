@@ -9,7 +9,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use super::model::{Category, PageKind, tag_key};
+use super::model::{Category, PageKind, parse_tags, tag_key};
 use super::{Sections, store};
 use crate::audit::store::record_action;
 use crate::content::model::Slug;
@@ -34,8 +34,8 @@ struct SettingsPage<'a> {
     categories: Vec<CategoryRow>,
     /// A new category as typed, after a refused try.
     new_category: CategoryRow,
-    /// Tags in use: name, address key, how many articles.
-    tags: Vec<(String, String, usize)>,
+    /// Tags in use: name, address key, how many articles (in words).
+    tags: Vec<(String, String, String)>,
     errors: HashMap<&'static str, Cow<'a, str>>,
     error: Option<&'a str>,
 }
@@ -47,6 +47,13 @@ struct CategoryRow {
 }
 
 impl SettingsPage<'_> {
+    /// The error of tag `key`'s form.
+    fn tag_error(&self, key: &str) -> Option<&str> {
+        (self.errors.get("tag-key").map(|k| k.as_ref()) == Some(key))
+            .then(|| self.errors.get("tag").map(|e| e.as_ref()))
+            .flatten()
+    }
+
     /// Whether the section's address in `lang` was refused.
     fn section_failed(&self, lang: &Lang) -> bool {
         self.errors.get("section-lang").map(|l| l.as_ref()) == Some(lang.as_str())
@@ -166,7 +173,15 @@ async fn render(
         new_category,
         tags: tags
             .into_iter()
-            .map(|(key, (name, n))| (name, key, n))
+            .map(|(key, (name, n))| {
+                // A refused new name stays in its field.
+                let name = match typed_value("tag_key") {
+                    Some(k) if k == key => typed_value("name").unwrap_or(name),
+                    _ => name,
+                };
+                let articles = ui.t_args("articles-found", &[("count", (n as i64).into())]);
+                (name, key, articles)
+            })
             .collect(),
         error: (!errors.is_empty()).then(|| ui.t("form-has-errors")),
         errors,
@@ -296,6 +311,53 @@ async fn moved_section(state: &AppState, new: &Sections) -> Result<(), AppError>
         tx.commit().await?;
     }
     Ok(())
+}
+
+/// POST `/admin/articles/settings/tags`: the tag `key` renamed to `name` (merged, where an article
+/// has that one already), or removed with `action=delete`, on every article.
+pub async fn retag(
+    req: HttpRequest,
+    session: Session,
+    input: AdminForm<FormMap>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let AdminForm { user, mut form } = input;
+    if !user.user.is_reviewer() {
+        return Err(AppError::Forbidden);
+    }
+    let ui = state
+        .catalog
+        .messages(crate::web::admin_layout::admin_lang(&req, &state));
+    let key = form.get("key").cloned().unwrap_or_default();
+    let delete = form.get("action").map(String::as_str) == Some("delete");
+    let name = form.get("name").map(|n| parse_tags(n)).unwrap_or_default();
+    let to = match (delete, name.as_slice()) {
+        (true, _) => None,
+        (false, [one]) => Some(one.as_str()),
+        (false, _) => {
+            let mut errors = HashMap::new();
+            errors.insert("tag", ui.t("article-error-tag").into());
+            errors.insert("tag-key", key.clone().into());
+            form.insert("tag_key".into(), key);
+            return render(&req, &state, &user, None, Some(&form), errors).await;
+        }
+    };
+    let changed = crate::content::editing::retag(&state.db, &key, to, user.user.id).await?;
+    if changed > 0 {
+        let action = if delete {
+            "article-tag-removed"
+        } else {
+            "article-tag-renamed"
+        };
+        let target = match to {
+            Some(to) => format!("{key} → {to}"),
+            None => key.clone(),
+        };
+        record_action(&state.db, &user, &req, action, &target).await?;
+        crate::content::content_changed(&state, None).await?;
+    }
+    flash(&session, ui.t("page-saved"));
+    Ok(see_other(HERE))
 }
 
 /// Names and addresses of a category from its form; field errors into `errors`.
