@@ -56,19 +56,9 @@ impl Filter {
     }
 
     fn matches(&self, p: &PageSummary, langs: &[Lang]) -> bool {
-        let q = self.q.trim().to_lowercase();
-        let found = q.is_empty()
-            || p.slug.as_str().contains(&q)
-            || langs.iter().any(|l| {
-                p.title
-                    .exact(*l)
-                    .is_some_and(|t| t.to_lowercase().contains(&q))
-            });
+        let found = found_by(p, &self.q, langs);
         let status = self.status.is_empty() || status_label(&p.status).0 == self.status;
-        let missing = match langs.iter().find(|l| l.as_str() == self.missing) {
-            Some(lang) => p.title.exact(*lang).is_none(),
-            None => true,
-        };
+        let missing = lacks(p, &self.missing, langs);
         let author =
             self.author.is_empty() || p.updated_by.as_deref() == Some(self.author.as_str());
         found && status && missing && author
@@ -99,6 +89,26 @@ struct PageRowView {
     public_href: Option<String>,
     /// A draft of changes: the live page it belongs to, and its title.
     changes_to: Option<(i64, String)>,
+}
+
+/// Whether `q` (trimmed, any case; empty: everything) is in the page's slug or a title.
+pub(crate) fn found_by(p: &PageSummary, q: &str, langs: &[Lang]) -> bool {
+    let q = q.trim().to_lowercase();
+    q.is_empty()
+        || p.slug.as_str().contains(&q)
+        || langs.iter().any(|l| {
+            p.title
+                .exact(*l)
+                .is_some_and(|t| t.to_lowercase().contains(&q))
+        })
+}
+
+/// Whether the page has no title in the language `code` (any page when `code` names none).
+pub(crate) fn lacks(p: &PageSummary, code: &str, langs: &[Lang]) -> bool {
+    match langs.iter().find(|l| l.as_str() == code) {
+        Some(lang) => p.title.exact(*lang).is_none(),
+        None => true,
+    }
 }
 
 /// GET `/admin/pages`.

@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use super::model::{PageKind, tag_key};
 use super::store;
+use crate::content::admin_list::{found_by, lacks};
 use crate::content::model::PageStatus;
 use crate::content::store::{PageSummary, page_summaries};
 use crate::db::{self, to_db_time};
@@ -64,14 +65,7 @@ fn status_word(status: &PageStatus) -> &'static str {
 
 impl Filter {
     fn matches(&self, p: &PageSummary, langs: &[Lang]) -> bool {
-        let q = self.q.trim().to_lowercase();
-        let found = q.is_empty()
-            || p.slug.as_str().contains(&q)
-            || langs.iter().any(|l| {
-                p.title
-                    .exact(*l)
-                    .is_some_and(|t| t.to_lowercase().contains(&q))
-            });
+        let found = found_by(p, &self.q, langs);
         let status = self.status.is_empty() || status_word(&p.status) == self.status;
         let category = self.category.is_empty()
             || self
@@ -84,11 +78,7 @@ impl Filter {
                 .parse()
                 .is_ok_and(|id| p.article.authors.contains(&id));
         let tag = self.tag.is_empty() || p.article.tags.iter().any(|t| tag_key(t) == self.tag);
-        let missing = match langs.iter().find(|l| l.as_str() == self.missing) {
-            Some(lang) => p.title.exact(*lang).is_none(),
-            None => true,
-        };
-        found && status && category && author && tag && missing
+        found && status && category && author && tag && lacks(p, &self.missing, langs)
     }
 
     fn as_query(&self) -> String {

@@ -212,12 +212,7 @@ pub async fn save_section(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let AdminForm { user, form } = input;
-    if !user.user.is_reviewer() {
-        return Err(AppError::Forbidden);
-    }
-    let ui = state
-        .catalog
-        .messages(crate::web::admin_layout::admin_lang(&req, &state));
+    let ui = editors_ui(&req, &state, &user.user)?;
     let mut errors = HashMap::new();
     let mut sections = Localized::new();
     let pages = page_summaries(&state.db).await?;
@@ -322,12 +317,7 @@ pub async fn retag(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let AdminForm { user, mut form } = input;
-    if !user.user.is_reviewer() {
-        return Err(AppError::Forbidden);
-    }
-    let ui = state
-        .catalog
-        .messages(crate::web::admin_layout::admin_lang(&req, &state));
+    let ui = editors_ui(&req, &state, &user.user)?;
     let key = form.get("key").cloned().unwrap_or_default();
     let delete = form.get("action").map(String::as_str) == Some("delete");
     let name = form.get("name").map(|n| parse_tags(n)).unwrap_or_default();
@@ -358,6 +348,20 @@ pub async fn retag(
     }
     flash(&session, ui.t("page-saved"));
     Ok(see_other(HERE))
+}
+
+/// The admin's strings for a change of the section's settings, which editors and admins make.
+fn editors_ui<'a>(
+    req: &HttpRequest,
+    state: &'a AppState,
+    user: &crate::users::User,
+) -> Result<&'a Messages, AppError> {
+    if !user.is_reviewer() {
+        return Err(AppError::Forbidden);
+    }
+    Ok(state
+        .catalog
+        .messages(crate::web::admin_layout::admin_lang(req, state)))
 }
 
 /// Names and addresses of a category from its form; field errors into `errors`.
@@ -420,12 +424,7 @@ pub async fn add_category(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let AdminForm { user, mut form } = input;
-    if !user.user.is_reviewer() {
-        return Err(AppError::Forbidden);
-    }
-    let ui = state
-        .catalog
-        .messages(crate::web::admin_layout::admin_lang(&req, &state));
+    let ui = editors_ui(&req, &state, &user.user)?;
     let mut errors = HashMap::new();
     let others = store::categories(&state.db).await?;
     let (name, slugs) = parse_category(&state, &form, ui, 0, &others, &mut errors);
@@ -457,12 +456,7 @@ pub async fn save_category(
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
     let AdminForm { user, mut form } = input;
-    if !user.user.is_reviewer() {
-        return Err(AppError::Forbidden);
-    }
-    let ui = state
-        .catalog
-        .messages(crate::web::admin_layout::admin_lang(&req, &state));
+    let ui = editors_ui(&req, &state, &user.user)?;
     let others = store::categories(&state.db).await?;
     if !others.iter().any(|c| c.id == id) {
         return Err(AppError::NotFound);
