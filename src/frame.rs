@@ -122,7 +122,9 @@ impl FrameSource for SiteFrame {
             });
         }
         let articles = content::articles::current(state);
-        if articles.in_footer {
+        // Where a page holds the section's address, the section is not offered in that language.
+        let section_open = !articles.shadowed.contains(&lang);
+        if articles.in_footer && section_open {
             let mut links: Vec<Link> = articles
                 .visible(now)
                 .take(FOOTER_ARTICLES)
@@ -145,7 +147,7 @@ impl FrameSource for SiteFrame {
             });
         }
         // The section stands last in the main navigation once it has an article to show.
-        if articles.visible(now).next().is_some() {
+        if section_open && articles.visible(now).next().is_some() {
             let segment = articles.sections.segment(lang);
             let within = match here {
                 Here::Page { path, .. } | Here::Path { path } => {

@@ -479,3 +479,71 @@ async fn a_scheduled_article_appears_by_itself_when_its_time_comes() {
     );
     assert_eq!(app.get("/en/articles/coming-soon").await.status(), 200);
 }
+
+#[tokio::test]
+async fn a_page_that_held_the_sections_address_first_keeps_it() {
+    let app = TestApp::signed_in("editor").await;
+    // A site that had a page at /en/articles before it had articles.
+    let page = NewPage {
+        slug: Slug::parse("articles").unwrap(),
+        slugs: Localized::new(),
+        title: both("Our articles in print", "Unsere Artikel im Druck"),
+        summary: Localized::new(),
+        meta_description: Localized::new(),
+        status: PageStatus::Published(magnetiq::db::now()),
+        parent_id: None,
+        nav_order: 0,
+        placement: Placement::Hidden,
+        kind: PageKind::Page,
+        article: ArticleDetails::default(),
+    };
+    create_page(
+        &app.state.db,
+        &page,
+        Vec::new(),
+        app.state.config.languages.all(),
+    )
+    .await
+    .unwrap();
+    app.content_changed().await;
+    let html = app.page("/en/articles").await;
+    assert_eq!(texts(&html, "h1"), vec!["Our articles in print"]);
+    assert!(!attrs(&html, ".menu a", "href").contains(&"/en/articles".to_string()));
+    // German keeps its own section address.
+    assert_eq!(card_links(&app.page("/de/artikel").await).len(), 8);
+    // The editor gives the English section another address; the page stays where it was.
+    let settings = "/admin/articles/settings";
+    let r = app
+        .post_form(
+            settings,
+            settings,
+            &[
+                ("section_form", "1"),
+                ("section.en", "insights"),
+                ("section.de", "artikel"),
+                ("in_footer", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(card_links(&app.page("/en/insights").await).len(), 8);
+    assert_eq!(
+        texts(&app.page("/en/articles").await, "h1"),
+        vec!["Our articles in print"]
+    );
+    // And no new page may take a section's address.
+    let r = app
+        .post_form(
+            "/admin/pages/new",
+            "/admin/pages/new",
+            &[
+                ("title.en", "Insights"),
+                ("slug", "insights"),
+                ("placement", "main"),
+                ("nav_order", "1"),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+}

@@ -96,6 +96,9 @@ pub struct ArticleIndex {
     pub authors: HashMap<i64, AuthorProfile>,
     pub images: HashMap<i64, Image>,
     pub sections: Sections,
+    /// Languages where a page of the site answers at the section's address (a site that had a
+    /// page there before articles existed): the page keeps its address, the section is not shown.
+    pub shadowed: Vec<Lang>,
     pub in_footer: bool,
     pub languages: Vec<Lang>,
 }
@@ -109,7 +112,28 @@ pub enum Filter<'a> {
     Author(i64),
 }
 
+/// The languages where a page holds the section's address.
+async fn shadowed(
+    db: &Db,
+    sections: &Sections,
+    languages: &Languages,
+) -> anyhow::Result<Vec<Lang>> {
+    let mut shadowed = Vec::new();
+    for &lang in languages.all() {
+        if store::page_at(db, lang, sections.segment(lang)).await? {
+            tracing::warn!(
+                %lang,
+                address = sections.segment(lang),
+                "a page answers at the articles section's address: set another one at /admin/articles/settings"
+            );
+            shadowed.push(lang);
+        }
+    }
+    Ok(shadowed)
+}
+
 pub async fn load(db: &Db, languages: &Languages) -> anyhow::Result<ArticleIndex> {
+    let sections = store::sections(db).await?;
     let rows = store::visible_articles(db).await?;
     let mut words: HashMap<i64, Vec<usize>> = HashMap::new();
     for (page_id, content) in store::visible_article_blocks(db).await? {
@@ -184,7 +208,8 @@ pub async fn load(db: &Db, languages: &Languages) -> anyhow::Result<ArticleIndex
             .map(|p| (p.user_id, p))
             .collect(),
         images,
-        sections: store::sections(db).await?,
+        shadowed: shadowed(db, &sections, languages).await?,
+        sections,
         in_footer: store::in_footer(db).await?,
         languages: languages.all().to_vec(),
     })

@@ -153,5 +153,6 @@ pub fn in_section(ctx: &GuardContext<'_>) -> bool {
     let Some(lang) = state.config.languages.find(lang) else {
         return false;
     };
-    current(state).sections.segment(lang) == segment
+    let index = current(state);
+    index.sections.segment(lang) == segment && !index.shadowed.contains(&lang)
 }

@@ -5,7 +5,7 @@ use sqlx::FromRow;
 use super::Sections;
 use super::model::{AuthorProfile, Category};
 use crate::db::{Db, DbTime, JsonText, On, Sql, now, sql};
-use crate::i18n::Localized;
+use crate::i18n::{Lang, Localized};
 
 /// The setting that holds the section's address per language (`{"en": "articles"}`).
 const SECTIONS_SETTING: &str = "article_sections";
@@ -240,6 +240,18 @@ pub async fn set_sections(db: &Db, sections: &Sections) -> anyhow::Result<()> {
     .execute(db)
     .await?;
     Ok(())
+}
+
+/// Whether a page of the site's tree answers at `/{lang}/{slug}`.
+pub(super) async fn page_at(db: &Db, lang: Lang, slug: &str) -> anyhow::Result<bool> {
+    Ok(sql(
+        "SELECT EXISTS (SELECT 1 FROM page_slugs AS s JOIN pages AS p ON p.id = s.page_id
+                        WHERE s.lang = $1 AND s.slug = $2 AND p.kind = 'page')",
+    )
+    .bind(lang.as_str())
+    .bind(slug)
+    .scalar(db)
+    .await?)
 }
 
 /// Whether the footer lists the latest three articles.
