@@ -201,6 +201,19 @@ async fn metric_values_move_with_requests_and_leads() {
         assert_eq!(app.get("/en/about").await.status(), 200);
     }
     app.get("/en/no-such-page").await;
+    // The style sheet is answered before routing, like a cached page, under a name of its own.
+    let css = app.state.assets.href("site.css").to_owned();
+    for _ in 0..2 {
+        let r = app.get_with(&css, &[("accept-encoding", "br")]).await;
+        assert_eq!(r.status(), 200);
+        assert_eq!(r.headers()["content-encoding"], "br");
+        assert_eq!(
+            r.headers()["cache-control"],
+            "public, max-age=31536000, immutable"
+        );
+    }
+    // A request for an asset that is not one still meets the route and its 404.
+    assert_eq!(app.get("/static/no-such.css").await.status(), 404);
     // A booking and a whitepaper request: leads by path, and the outbox fills.
     let client = common::whitepapers::browser();
     let form = common::booking::booking_form(&app, &client, "").await;
@@ -238,6 +251,11 @@ async fn metric_values_move_with_requests_and_leads() {
     assert_eq!(
         moved(r#"magnetiq_http_requests_total{route="/{lang}/{slug}",method="GET",status="4xx"}"#),
         1.0
+    );
+    assert_eq!(
+        moved(r#"magnetiq_http_requests_total{route="/static/{asset}",method="GET",status="2xx"}"#),
+        2.0,
+        "{after}"
     );
     assert!(moved("magnetiq_page_cache_hits_total") >= 2.0, "{after}");
     assert!(value(&after, "magnetiq_page_cache_entries") >= 1.0);

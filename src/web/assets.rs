@@ -100,13 +100,7 @@ pub async fn serve(
         return Err(AppError::NotFound);
     };
     if let Some(asset) = assets.files.get(path) {
-        // Fingerprinted links never change their bytes: browsers and CDNs may keep them for a year.
-        let fingerprinted = req
-            .query_string()
-            .split('&')
-            .any(|pair| pair.strip_prefix("v=") == Some(asset.fingerprint.as_str()));
-        let cache = if fingerprinted { IMMUTABLE } else { AN_HOUR };
-        return Ok(respond(&req, &asset.encoded, asset.content_type, cache));
+        return Ok(answer_asset(&req, asset));
     }
     let earlier = assets.operator_file(path);
     // Fresh, or stale while another request reads the file again: answered from memory. Only one
@@ -143,6 +137,23 @@ pub async fn serve(
         }
         Loaded::Missing => Err(AppError::NotFound),
     }
+}
+
+/// The answer to a request for an embedded asset, made before routing as a cached page's is
+/// (`cached_pages::serve_cached_pages`); `None` when `req` names none.
+pub fn embedded_answer(req: &HttpRequest, assets: &StaticAssets) -> Option<HttpResponse> {
+    let asset = assets.files.get(req.path().strip_prefix("/static/")?)?;
+    Some(answer_asset(req, asset))
+}
+
+fn answer_asset(req: &HttpRequest, asset: &Asset) -> HttpResponse {
+    // Fingerprinted links never change their bytes: browsers and CDNs may keep them for a year.
+    let fingerprinted = req
+        .query_string()
+        .split('&')
+        .any(|pair| pair.strip_prefix("v=") == Some(asset.fingerprint.as_str()));
+    let cache = if fingerprinted { IMMUTABLE } else { AN_HOUR };
+    respond(req, &asset.encoded, asset.content_type, cache)
 }
 
 /// The variant the client accepts, or 304 when it holds that variant already.

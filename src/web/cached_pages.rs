@@ -58,17 +58,29 @@ fn cookie_value<'r>(req: &'r HttpRequest, name: &str) -> Option<&'r str> {
         })
 }
 
-/// Marks a request answered from the cache (the request log and metrics name it so, without
-/// matching routes).
+/// Marks a request answered before routing, with the name the request log and metrics give it
+/// (no route was matched: that is what answering early saves).
 #[derive(Clone, Copy)]
-pub struct CachedAnswer;
+pub struct CachedAnswer(pub &'static str);
 
-/// The middleware in front of routing: a GET or HEAD for a page in the cache is answered at once,
-/// like a reverse proxy would, without matching routes or running a handler.
+/// What the log and metrics call an embedded asset answered before routing.
+pub const ASSET_ROUTE: &str = "/static/{asset}";
+
+/// The middleware in front of routing: a GET or HEAD for a page in the cache, and a GET for an
+/// embedded asset (the style sheet, icons), is answered at once, like a reverse proxy would, without
+/// matching routes or running a handler.
 pub async fn serve_cached_pages(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    if *req.method() == Method::GET
+        && req.path().starts_with("/static/")
+        && let Some(assets) = req.app_data::<web::Data<super::assets::StaticAssets>>()
+        && let Some(response) = super::assets::embedded_answer(req.request(), assets)
+    {
+        req.extensions_mut().insert(CachedAnswer(ASSET_ROUTE));
+        return Ok(req.into_response(response).map_into_right_body());
+    }
     if matches!(*req.method(), Method::GET | Method::HEAD)
         && !is_after_form(req.query_string())
         && let Some(state) = req.app_data::<web::Data<AppState>>()
@@ -78,7 +90,8 @@ pub async fn serve_cached_pages(
                 .get(req.path(), Coding::for_stored(req.headers()), db::now())
     {
         state.page_cache.hits.fetch_add(1, Ordering::Relaxed);
-        req.extensions_mut().insert(CachedAnswer);
+        req.extensions_mut()
+            .insert(CachedAnswer(super::metrics::CACHED_ROUTE));
         let response = answer(req.request(), state, hit);
         return Ok(req.into_response(response).map_into_right_body());
     }

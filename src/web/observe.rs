@@ -86,18 +86,19 @@ pub async fn observe(
     let status = response.status().as_u16();
     // A page from the cache is answered before routing (and is not matched now either: that is
     // what the cache saves).
-    let cached = response
+    let early = response
         .request()
         .extensions()
         .get::<super::cached_pages::CachedAnswer>()
-        .is_some();
-    let route: std::borrow::Cow<'static, str> = if cached {
-        CACHED_ROUTE.into()
-    } else {
-        response
+        .map(|answered| answered.0);
+    // Cached pages count on counters made once (`metrics.cached`); other early answers by name.
+    let cached = early == Some(CACHED_ROUTE);
+    let route: std::borrow::Cow<'static, str> = match early {
+        Some(route) => route.into(),
+        None => response
             .request()
             .match_pattern()
-            .map_or("(no route)".into(), Into::into)
+            .map_or("(no route)".into(), Into::into),
     };
     let bytes = match response.response().body().size() {
         BodySize::Sized(n) => n,
