@@ -192,6 +192,19 @@ async fn the_admin_list_searches_and_filters_and_the_dashboard_shows_drafts_and_
         texts(&dashboard, ".scheduled-articles a"),
         vec!["Half written"]
     );
+    // Fifty a screen; the pager keeps the filter.
+    for n in 0..51 {
+        let details = magnetiq::content::articles::model::ArticleDetails {
+            tags: vec!["Bulk".into()],
+            ..Default::default()
+        };
+        crate::add_article(&app, &format!("bulk-{n}"), 200 + n, details, "Words.").await;
+    }
+    let first = app.page("/admin/articles?tag=bulk").await;
+    assert_eq!(rows(&first).len(), 50);
+    let next = attrs(&first, ".pager a[rel=next]", "href");
+    assert_eq!(next, vec!["/admin/articles?tag=bulk&page=2"]);
+    assert_eq!(rows(&app.page(&next[0]).await), vec!["Title bulk-50"]);
 }
 
 #[tokio::test]

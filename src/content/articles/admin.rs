@@ -81,17 +81,22 @@ impl Filter {
         found && status && category && author && tag && lacks(p, &self.missing, langs)
     }
 
+    /// The filters as the pager's links carry them (`q=x&status=draft&`), empty ones left out.
     fn as_query(&self) -> String {
-        let enc = |v: &str| crate::web::percent_encode(v, b"");
-        format!(
-            "q={}&status={}&category={}&author={}&tag={}&missing={}&",
-            enc(self.q.trim()),
-            enc(&self.status),
-            enc(&self.category),
-            enc(&self.author),
-            enc(&self.tag),
-            enc(&self.missing)
-        )
+        let some = |v: &str| Some(v.to_owned());
+        let query = crate::web::filter_query(&[
+            ("q", &some(self.q.trim())),
+            ("status", &some(&self.status)),
+            ("category", &some(&self.category)),
+            ("author", &some(&self.author)),
+            ("tag", &some(&self.tag)),
+            ("missing", &some(&self.missing)),
+        ]);
+        if query.is_empty() {
+            query
+        } else {
+            format!("{query}&")
+        }
     }
 }
 
