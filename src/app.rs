@@ -28,6 +28,7 @@ use crate::content::{
 };
 use crate::error::AppError;
 use crate::leads;
+use crate::mailings;
 use crate::media;
 use crate::newsletter;
 use crate::people;
@@ -306,6 +307,65 @@ pub fn routes(cfg: &mut web::ServiceConfig, session: SessionMiddleware<CookieSes
                 web::resource("/subscribers/export.csv")
                     .route(web::get().to(newsletter::admin::export)),
                 "GET, HEAD",
+            ))
+            .service(allow(
+                web::resource("/newsletter").route(web::get().to(mailings::admin::list)),
+                "GET, HEAD",
+            ))
+            .service(allow(
+                web::resource("/newsletter/new").route(web::post().to(mailings::admin::create)),
+                "POST",
+            ))
+            .service(allow(
+                web::resource("/newsletter/from-article")
+                    .route(web::post().to(mailings::admin::from_article)),
+                "POST",
+            ))
+            .service(allow(
+                web::resource("/newsletter/archive")
+                    .route(web::post().to(mailings::admin_send::archive)),
+                "POST",
+            ))
+            .service(allow(
+                web::resource("/newsletter/{id}")
+                    .route(web::get().to(mailings::admin::show))
+                    .route(web::post().to(mailings::admin::save)),
+                "GET, HEAD, POST",
+            ))
+            .service(allow(
+                web::resource("/newsletter/{id}/preview/{lang}")
+                    .route(web::get().to(mailings::admin_send::preview)),
+                "GET, HEAD",
+            ))
+            .service(allow(
+                web::resource("/newsletter/{id}/test")
+                    .route(web::post().to(mailings::admin_send::test)),
+                "POST",
+            ))
+            .service(allow(
+                web::resource("/newsletter/{id}/send")
+                    .route(web::post().to(mailings::admin_send::send)),
+                "POST",
+            ))
+            .service(allow(
+                web::resource("/newsletter/{id}/approve")
+                    .route(web::post().to(mailings::admin_send::approve)),
+                "POST",
+            ))
+            .service(allow(
+                web::resource("/newsletter/{id}/return")
+                    .route(web::post().to(mailings::admin_send::send_back)),
+                "POST",
+            ))
+            .service(allow(
+                web::resource("/newsletter/{id}/delete")
+                    .route(web::post().to(mailings::admin_send::delete)),
+                "POST",
+            ))
+            .service(allow(
+                web::resource("/newsletter/{id}/{verb}")
+                    .route(web::post().to(mailings::admin_send::control)),
+                "POST",
             ))
             .service(allow(
                 web::resource("/outbox").route(web::get().to(crate::outbox::admin::list)),
@@ -658,6 +718,15 @@ pub fn routes(cfg: &mut web::ServiceConfig, session: SessionMiddleware<CookieSes
         "GET, HEAD",
     ));
     cfg.service(allow(
+        web::resource("/{lang}/newsletter").route(web::get().to(mailings::public::archive)),
+        "GET, HEAD",
+    ));
+    cfg.service(allow(
+        web::resource("/{lang}/newsletter/issues/{id}")
+            .route(web::get().to(mailings::public::issue)),
+        "GET, HEAD",
+    ));
+    cfg.service(allow(
         web::resource("/{lang}/newsletter/subscribe")
             .route(web::get().to(newsletter::public::form))
             .route(web::post().to(newsletter::public::subscribe)),
@@ -846,9 +915,9 @@ pub fn start(
 pub async fn serve(config: Config) -> anyhow::Result<()> {
     let state = prepare(config).await?;
     let db = state.db.clone();
-    startup::spawn_mailer(&state)?;
     let workers = state.config.workers;
     let state = web::Data::new(state);
+    startup::spawn_mailer(&state)?;
     let (server, addr) = start(state.clone(), workers)?;
     tracing::info!(workers, "Magnetiq is serving http://{addr}/");
     startup::stop_on_signal(server.handle(), state.clone());

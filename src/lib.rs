@@ -17,6 +17,7 @@ pub mod i18n;
 pub mod ics;
 pub mod jobs;
 pub mod leads;
+pub mod mailings;
 pub mod media;
 pub mod monitoring;
 pub mod newsletter;

@@ -151,16 +151,18 @@ pub fn spawn_background(state: &web::Data<AppState>) -> anyhow::Result<()> {
 }
 
 /// The mail sender, when `MAGNETIQ_SMTP_URL` is set; otherwise mails wait in the outbox.
-pub fn spawn_mailer(state: &AppState) -> anyhow::Result<()> {
+pub fn spawn_mailer(state: &web::Data<AppState>) -> anyhow::Result<()> {
     match &state.config.smtp_url {
         Some(crate::config::Secret(url)) => {
-            let from = state
+            let from: lettre::message::Mailbox = state
                 .config
                 .mail_from
                 .parse()
                 .with_context(|| format!("MAGNETIQ_MAIL_FROM {:?}", state.config.mail_from))?;
             let transport = crate::outbox::worker::transport(url)?;
-            crate::outbox::worker::spawn(state.db.clone(), transport, from);
+            crate::outbox::worker::spawn(state.db.clone(), transport.clone(), from.clone());
+            let sender = crate::mailings::sender::Sender::new(state, transport, from);
+            crate::mailings::sender::spawn(state.clone(), sender);
         }
         None => tracing::info!(
             "MAGNETIQ_SMTP_URL is not set: mails stay in the outbox (see /admin/outbox)"

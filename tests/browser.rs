@@ -868,6 +868,121 @@ async fn an_author_writes_an_article_an_editor_approves_it_and_readers_find_it()
 }
 
 #[tokio::test]
+async fn an_author_writes_a_newsletter_issue_an_editor_approves_it_and_subscribers_get_it() {
+    if !browser_available() {
+        return;
+    }
+    let smtp = common::smtp::SmtpServer::start(common::smtp::SmtpBehaviour::default()).await;
+    let url = smtp.url();
+    let app = TestApp::spawn_with(move |c| {
+        c.smtp_url = Some(magnetiq::config::Secret(url));
+        c.mail_rate = 60_000;
+    })
+    .await;
+    magnetiq::content::review::store::set_required(&app.state.db, true)
+        .await
+        .unwrap();
+    app.create_user("author@magnetiq.test", "author", PASSWORD)
+        .await;
+    app.create_user("editor@magnetiq.test", "editor", PASSWORD)
+        .await;
+    let now = jiff::Timestamp::now();
+    for (email, language) in [("ada@example.com", "en"), ("ben@example.com", "de")] {
+        magnetiq::db::sql(
+            "INSERT INTO newsletter_subscribers (email, language, status, consent_at, consent_version,
+                source_url, confirmed_at, created_at, updated_at)
+             VALUES ($1, $2, 'confirmed', $3, 'v', '', $3, $3, $3)",
+        )
+        .bind(email)
+        .bind(language)
+        .bind(now)
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    }
+    let profile = tempfile::tempdir().unwrap();
+    let (_driver, c) = start_browser(profile.path()).await;
+
+    // The author writes the issue in both languages, with a heading and a text, and submits it.
+    sign_in_as(&c, &app, "author@magnetiq.test").await;
+    c.goto(&app.url("/admin/newsletter")).await.unwrap();
+    click(&c, "form[action='/admin/newsletter/new'] button").await;
+    fill(&c, "#subject-en", "Spring news").await;
+    fill(&c, "#subject-de", "Frühlingsnachrichten").await;
+    find(&c, "#add_kind")
+        .await
+        .select_by_value("heading")
+        .await
+        .unwrap();
+    click(&c, "button[value=add]").await;
+    fill(&c, "input[name='b0.text.en']", "What is new").await;
+    fill(&c, "input[name='b0.text.de']", "Was es Neues gibt").await;
+    find(&c, "#add_kind")
+        .await
+        .select_by_value("text")
+        .await
+        .unwrap();
+    click(&c, "button[value=add]").await;
+    fill(
+        &c,
+        "textarea[name='b1.markdown.en']",
+        "Two **new** workshops.",
+    )
+    .await;
+    fill(
+        &c,
+        "textarea[name='b1.markdown.de']",
+        "Zwei **neue** Workshops.",
+    )
+    .await;
+    click(&c, "button[value=save]").await;
+    expect_text(&c, "#block-1 legend", "2. Text").await;
+    click(&c, "form[action$='/send'] button[type=submit]").await;
+    find(&c, ".status-line .status-submitted").await;
+    assert!(
+        smtp.accepted().is_empty(),
+        "nothing goes out before the review"
+    );
+
+    // The editor reads the German preview and approves it; each subscriber gets their language.
+    let id: i64 = magnetiq::db::sql("SELECT max(id) FROM newsletter_issues")
+        .scalar(&app.state.db)
+        .await
+        .unwrap();
+    sign_in_as(&c, &app, "editor@magnetiq.test").await;
+    c.goto(&app.url(&format!("/admin/newsletter/{id}/preview/de")))
+        .await
+        .unwrap();
+    expect_text(&c, "h2", "Was es Neues gibt").await;
+    c.goto(&app.url(&format!("/admin/newsletter/{id}")))
+        .await
+        .unwrap();
+    click(&c, "form[action$='/approve'] button").await;
+    let mails = smtp
+        .wait_for(Duration::from_secs(20), |m| m.len() >= 2)
+        .await;
+    let subject_of = |who: &str| {
+        mails
+            .iter()
+            .find(|m| m.recipients == [who])
+            .and_then(|m| m.header("Subject"))
+            .unwrap()
+    };
+    assert_eq!(subject_of("ada@example.com"), "Spring news");
+    assert!(
+        mails
+            .iter()
+            .all(|m| m.header("List-Unsubscribe-Post").is_some())
+    );
+    c.goto(&app.url(&format!("/admin/newsletter/{id}")))
+        .await
+        .unwrap();
+    expect_text(&c, "dd[data-count=sent]", "2").await;
+    save_screenshot(&c, "magnetiq-newsletter-report.png").await;
+    c.close().await.unwrap();
+}
+
+#[tokio::test]
 async fn a_german_visitor_searches_from_the_header_and_switches_to_english() {
     if !browser_available() {
         return;
@@ -1006,6 +1121,54 @@ async fn on_a_phone_every_public_page_kind_fits_and_its_controls_are_thumb_sized
         "/en/no-such-page".to_owned(),
     ];
     pages.push(registered);
+    // A newsletter issue that went out: its web version in both languages, and the archive.
+    let now = jiff::Timestamp::now();
+    let issue = magnetiq::mailings::store::create_with(
+        &app.state.db,
+        1,
+        &[
+            ("en".to_owned(), "Spring news".to_owned()),
+            (
+                "de".to_owned(),
+                "Frühlingsneuigkeiten von Magnetiq".to_owned(),
+            ),
+        ]
+        .into(),
+        &Default::default(),
+        &[
+            magnetiq::mailings::model::MailBlock::Heading {
+                text: [("en".to_owned(), "What is new".to_owned())].into(),
+            },
+            magnetiq::mailings::model::MailBlock::Button {
+                label: [("en".to_owned(), "Book a call".to_owned())].into(),
+                url: [("en".to_owned(), "/en/book".to_owned())].into(),
+            },
+            magnetiq::mailings::model::MailBlock::Webinar {
+                path: "webinars/rag-in-production".to_owned(),
+            },
+        ],
+        now,
+    )
+    .await
+    .unwrap();
+    magnetiq::mailings::store::schedule(
+        &app.state.db,
+        issue,
+        magnetiq::mailings::model::Status::Draft,
+        now,
+        now,
+    )
+    .await
+    .unwrap();
+    magnetiq::mailings::sender::start_due(&app.state, now)
+        .await
+        .unwrap();
+    magnetiq::db::settings::set_flag(&app.state.db, magnetiq::mailings::ARCHIVE_SETTING, true)
+        .await
+        .unwrap();
+    pages.push(format!("/en/newsletter/issues/{issue}"));
+    pages.push(format!("/de/newsletter/issues/{issue}"));
+    pages.push("/de/newsletter".to_owned());
     for dark in [false, true] {
         let profile = tempfile::tempdir().unwrap();
         let (_driver, c) = start_phone(profile.path(), dark).await;
@@ -1106,6 +1269,13 @@ async fn a_visitor_who_changes_the_consultant_after_the_times_were_shown_books_t
     save_screenshot(&c, "magnetiq-booked-chosen-consultant.png").await;
 }
 
+async fn user_id_of_root(app: &TestApp) -> i64 {
+    magnetiq::db::sql("SELECT id FROM users WHERE email = 'root@magnetiq.test'")
+        .scalar(&app.state.db)
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn on_a_phone_every_admin_page_kind_fits_and_its_controls_are_thumb_sized() {
     if !browser_available() {
@@ -1160,6 +1330,31 @@ async fn on_a_phone_every_admin_page_kind_fits_and_its_controls_are_thumb_sized(
             .unwrap();
         ids.push(id);
     }
+    let issue = magnetiq::mailings::store::create_with(
+        &app.state.db,
+        user_id_of_root(&app).await,
+        &[("en".to_owned(), "Spring news".to_owned())].into(),
+        &Default::default(),
+        &[
+            magnetiq::mailings::model::MailBlock::Heading {
+                text: [("en".to_owned(), "What is new".to_owned())].into(),
+            },
+            magnetiq::mailings::model::MailBlock::Button {
+                label: Default::default(),
+                url: Default::default(),
+            },
+        ],
+        jiff::Timestamp::now(),
+    )
+    .await
+    .unwrap();
+    let empty_issue = magnetiq::mailings::store::create(
+        &app.state.db,
+        user_id_of_root(&app).await,
+        jiff::Timestamp::now(),
+    )
+    .await
+    .unwrap();
     let [
         booking,
         message,
@@ -1218,7 +1413,10 @@ async fn on_a_phone_every_admin_page_kind_fits_and_its_controls_are_thumb_sized(
         "/admin/articles".to_owned(),
         "/admin/articles/new".to_owned(),
         "/admin/articles/settings".to_owned(),
+        "/admin/newsletter".to_owned(),
+        format!("/admin/newsletter/{issue}"),
     ];
+    let empty_issue_page = format!("/admin/newsletter/{empty_issue}");
     for dark in [false, true] {
         let profile = tempfile::tempdir().unwrap();
         let (_driver, c) = start_phone(profile.path(), dark).await;
@@ -1238,6 +1436,10 @@ async fn on_a_phone_every_admin_page_kind_fits_and_its_controls_are_thumb_sized(
             (
                 "/admin/webhooks",
                 "form[action='/admin/webhooks'] button[type=submit]",
+            ),
+            (
+                empty_issue_page.as_str(),
+                "form[action$='/send'] button[type=submit]",
             ),
         ] {
             refused_in_view(

@@ -564,6 +564,86 @@ async fn every_page_kind_passes_the_w3c_html_checker() {
         )
         .await;
     pages.keep("admin-lead-refused", refused, 422).await;
+    // Newsletter issues: the list, an editor holding every kind of block, a refused save (422),
+    // the report of an issue that started sending, its web version and the archive.
+    let created = app
+        .post_form("/admin/newsletter/new", "/admin/newsletter", &[])
+        .await;
+    let issue_page = common::location(&created).to_owned();
+    let article_id = article.to_string();
+    let image_id = media.to_string();
+    let issue_fields = [
+        ("subject.en", "Spring news"),
+        ("subject.de", "Frühlingsnachrichten"),
+        ("audience", "all"),
+        ("blocks", "8"),
+        ("b0.kind", "heading"),
+        ("b0.text.en", "What is new"),
+        ("b1.kind", "text"),
+        (
+            "b1.markdown.en",
+            "Two **new** [workshops](/en/contact).\n\n- one\n- two",
+        ),
+        ("b2.kind", "image"),
+        ("b2.media_id", image_id.as_str()),
+        ("b3.kind", "button"),
+        ("b3.label.en", "Book a call"),
+        ("b3.url.en", "/en/book"),
+        ("b4.kind", "divider"),
+        ("b5.kind", "article"),
+        ("b5.article_id", article_id.as_str()),
+        ("b6.kind", "article"),
+        ("b6.article_id", article_id.as_str()),
+        ("b6.full", "yes"),
+        ("b7.kind", "webinar"),
+        ("action", "save"),
+    ];
+    let saved = app.post_form(&issue_page, &issue_page, &issue_fields).await;
+    assert_eq!(saved.status(), 303);
+    pages
+        .get(&app, "admin-newsletter", "/admin/newsletter")
+        .await;
+    pages.get(&app, "admin-newsletter-issue", &issue_page).await;
+    let mut bad = issue_fields.to_vec();
+    bad.push(("b3.url.en", "javascript:alert(1)"));
+    let refused = app.post_form(&issue_page, &issue_page, &bad).await;
+    pages.keep("admin-newsletter-refused", refused, 422).await;
+    magnetiq::db::sql(
+        "INSERT INTO newsletter_subscribers (email, language, status, consent_at, consent_version,
+            source_url, confirmed_at, created_at, updated_at)
+         VALUES ('reader@example.com', 'de', 'confirmed', $1, 'v', '', $1, $1, $1)",
+    )
+    .bind(jiff::Timestamp::now())
+    .execute(&app.state.db)
+    .await
+    .unwrap();
+    let sent = app
+        .post_form(
+            &format!("{issue_page}/send"),
+            &issue_page,
+            &[("when", "now")],
+        )
+        .await;
+    assert_eq!(sent.status(), 303);
+    magnetiq::mailings::sender::start_due(&app.state, jiff::Timestamp::now())
+        .await
+        .unwrap();
+    pages
+        .get(&app, "admin-newsletter-report", &issue_page)
+        .await;
+    let issue_id = issue_page.rsplit('/').next().unwrap().to_owned();
+    for lang in ["en", "de"] {
+        let name: &'static str = format!("newsletter-web-{lang}").leak();
+        pages
+            .get(&app, name, &format!("/{lang}/newsletter/issues/{issue_id}"))
+            .await;
+    }
+    magnetiq::db::settings::set_flag(&app.state.db, magnetiq::mailings::ARCHIVE_SETTING, true)
+        .await
+        .unwrap();
+    pages
+        .get(&app, "newsletter-archive", "/de/newsletter")
+        .await;
     // A page saved meanwhile by someone else: both versions side by side (409).
     let stale = app
         .post_form(

@@ -40,6 +40,8 @@ pub struct Config {
     pub max_upload_bytes: u64,
     pub smtp_url: Option<Secret>,
     pub booking_limit: usize,
+    /// Newsletter mails a minute, for the whole site (`MAGNETIQ_MAIL_RATE`, at least 1).
+    pub mail_rate: u32,
     /// `Name <address>` the site's mails come from.
     pub mail_from: String,
     /// Seconds shared caches may keep public pages; `None`: they revalidate every time.
@@ -240,6 +242,7 @@ impl Config {
             max_upload_bytes: s.max_upload_mb.clamp(1, 1024) * 1024 * 1024,
             smtp_url: s.smtp_url.filter(|u| !u.trim().is_empty()).map(Secret),
             booking_limit: s.booking_limit.max(1),
+            mail_rate: s.mail_rate.max(1),
             public_max_age: s.public_max_age,
             purge,
             trusted_proxies,
@@ -291,6 +294,7 @@ impl Config {
             max_upload_mb: 20,
             smtp_url: None,
             booking_limit: 20,
+            mail_rate: 600,
             mail_from: None,
             public_max_age: None,
             purge_url: None,
@@ -351,6 +355,7 @@ mod tests {
             max_upload_mb: 20,
             smtp_url: None,
             booking_limit: 20,
+            mail_rate: 600,
             mail_from: None,
             public_max_age: None,
             purge_url: None,
@@ -402,6 +407,7 @@ mod tests {
             max_upload_mb: 20,
             smtp_url: None,
             booking_limit: 20,
+            mail_rate: 600,
             mail_from: None,
             public_max_age: None,
             purge_url: None,

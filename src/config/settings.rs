@@ -69,6 +69,16 @@ pub struct Settings {
     /// Sender of the site's mails.
     #[arg(long, env = "MAGNETIQ_MAIL_FROM", hide = true, global = true)]
     pub mail_from: Option<String>,
+    /// Newsletter mails sent a minute, across every instance of the site (transactional mails are
+    /// not counted).
+    #[arg(
+        long,
+        env = "MAGNETIQ_MAIL_RATE",
+        default_value_t = 600,
+        hide = true,
+        global = true
+    )]
+    pub mail_rate: u32,
     /// Booking attempts one address may make in ten minutes.
     #[arg(
         long,

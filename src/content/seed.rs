@@ -460,6 +460,13 @@ fn demo_pages() -> Vec<DemoPage> {
                         "**Besuchsstatistik.** Um zu erfahren, welche Seiten und Kampagnen gelesen werden, zählt diese Website Seitenaufrufe auf ihrem eigenen Server: ohne Cookies, ohne JavaScript und ohne Dritte (berechtigtes Interesse, Art. 6 Abs. 1 lit. f DSGVO). Aus Ihrer IP-Adresse, dem Namen Ihres Browsers und einem Zufallswert, der jeden Tag ersetzt und dann gelöscht wird, bildet sie einen Code, der die Besucher eines Tages unterscheidet; Adresse und Browsername selbst werden nicht gespeichert, und der Code lässt sich nicht zurückverfolgen, sobald der Tageswert gelöscht ist. Aufbewahrt werden nur Tagessummen: aufgerufene Seiten, die Einstiegsseite eines Besuchs, die Website, von der Sie kamen (ihr Name, nicht die Seite), Kampagnen-Angaben in der Adresse (utm_source, utm_medium, utm_campaign), die Art des Geräts und die Browserfamilie sowie, ob ein Besuch zu einer Buchung, Anmeldung, Anfrage, Nachricht oder Newsletter-Anmeldung führte. Nichts davon betrifft Sie als Person, daher erscheint nichts davon in einer Datenauskunft; Crawler und unsere eigenen Mitarbeitenden werden nicht gezählt.",
                     )}),
                 ),
+                (
+                    "rich_text",
+                    json!({"body": tr(
+                        "**Newsletter.** If you subscribe and confirm your address, this website sends you its newsletter from its own server, in your language (consent, Art. 6 (1) (a) GDPR). Its mails contain no tracking pixels and their links are not rewritten: we do not learn whether or when you open a mail or what you click. Every mail has your own unsubscribe link, which works with one click. We keep which issues were sent to you (part of your data export, erased with your data); if your mail server refuses our mail for good, we note the address as undeliverable and send nothing more to it.",
+                        "**Newsletter.** Wenn Sie den Newsletter abonnieren und Ihre Adresse bestätigen, schickt Ihnen diese Website ihn von ihrem eigenen Server, in Ihrer Sprache (Einwilligung, Art. 6 Abs. 1 lit. a DSGVO). Die Mails enthalten keine Zählpixel, und ihre Links werden nicht umgeschrieben: Wir erfahren nicht, ob oder wann Sie eine Mail öffnen oder was Sie anklicken. Jede Mail enthält Ihren eigenen Abmeldelink, der mit einem Klick wirkt. Wir speichern, welche Ausgaben Ihnen gesendet wurden (Teil Ihrer Datenauskunft, gelöscht mit Ihren Daten); lehnt Ihr Mailserver unsere Mail dauerhaft ab, vermerken wir die Adresse als unzustellbar und senden nichts mehr an sie.",
+                    )}),
+                ),
             ],
         },
         DemoPage {

@@ -17,7 +17,7 @@ use crate::web::percent_encode;
 use crate::web::state::AppState;
 
 const PER_PAGE: i64 = 50;
-const STATUSES: [&str; 3] = ["pending", "confirmed", "unsubscribed"];
+const STATUSES: [&str; 4] = ["pending", "confirmed", "unsubscribed", "bounced"];
 
 #[derive(Deserialize, Default)]
 pub struct ListQuery {
@@ -80,6 +80,7 @@ fn status_id(status: &str) -> &'static str {
     match status {
         "pending" => "subscriber-status-pending",
         "confirmed" => "subscriber-status-confirmed",
+        "bounced" => "subscriber-status-bounced",
         _ => "subscriber-status-unsubscribed",
     }
 }

@@ -22,11 +22,24 @@ pub struct Subscriber {
     pub confirmed_at: Option<DbTime>,
     pub unsubscribed_at: Option<DbTime>,
     pub created_at: DbTime,
+    /// When the address's mail server refused an issue for good: never mailed again.
+    pub bounced_at: Option<DbTime>,
+}
+
+impl Subscriber {
+    /// The status as the admin shows it: `bounced` above any other.
+    pub fn shown_status(&self) -> &str {
+        if self.bounced_at.is_some() {
+            "bounced"
+        } else {
+            &self.status
+        }
+    }
 }
 
 const COLUMNS: &str =
     "id, email, language, status, consent_at, consent_version, source_url, confirmed_at,
-     unsubscribed_at, created_at";
+     unsubscribed_at, created_at, bounced_at";
 
 /// A sign-up as the visitor sent it.
 pub struct SignUp<'a> {
@@ -237,7 +250,9 @@ pub struct Filter {
     pub search: Option<String>,
 }
 
-const WHERE: &str = "($1 IS NULL OR status = $1) AND ($2 IS NULL OR email LIKE $2)";
+const WHERE: &str =
+    "($1 IS NULL OR CASE WHEN bounced_at IS NULL THEN status ELSE 'bounced' END = $1)
+     AND ($2 IS NULL OR email LIKE $2)";
 
 fn filtered(text: String, f: &Filter) -> Sql {
     Sql::assembled(text)

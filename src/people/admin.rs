@@ -106,6 +106,7 @@ struct Held {
     submissions: Vec<crate::leads::submission_store::Submission>,
     inbox: Vec<crate::leads::model::Lead>,
     deliveries: Vec<crate::webhooks::store::PersonDelivery>,
+    issues: Vec<crate::mailings::delivery_store::PersonDelivery>,
 }
 
 impl Held {
@@ -120,6 +121,7 @@ impl Held {
             submissions: crate::leads::submission_store::of_person(db, email).await?,
             inbox: crate::leads::store::of_person(db, email).await?,
             deliveries: crate::webhooks::store::of_person(db, email).await?,
+            issues: crate::mailings::delivery_store::of_person(db, email).await?,
         })
     }
 
@@ -248,6 +250,7 @@ impl PersonPage<'_> {
         match status {
             "confirmed" => "subscriber-status-confirmed",
             "unsubscribed" => "subscriber-status-unsubscribed",
+            "bounced" => "subscriber-status-bounced",
             _ => "subscriber-status-pending",
         }
     }
@@ -348,8 +351,12 @@ pub async fn export(
             "status": s.status, "language": s.language, "consent_at": s.consent_at.to_text(),
             "consent_version": s.consent_version, "source_url": s.source_url,
             "confirmed_at": time(&s.confirmed_at), "unsubscribed_at": time(&s.unsubscribed_at),
-            "created_at": s.created_at.to_text(),
+            "bounced_at": time(&s.bounced_at), "created_at": s.created_at.to_text(),
         })),
+        "newsletter_issues": held.issues.iter().map(|d| json!({
+            "issue": d.issue_id, "subject": d.subject, "language": d.language, "status": d.status,
+            "sent_at": time(&d.sent_at),
+        })).collect::<Vec<_>>(),
         "mails": held.mails.iter().map(|m| json!({
             "subject": m.subject, "status": m.status, "created_at": m.created_at.to_text(),
         })).collect::<Vec<_>>(),

@@ -8,7 +8,7 @@
 //! | `webinar_registrations` | `email` | `outbox` by `registration_id` (the seat is the row) |
 //! | `whitepaper_leads` | `email` | `download_links`, `outbox` by `lead_id` |
 //! | `contact_messages` | `email` | `outbox` by `message_id` |
-//! | `newsletter_subscribers` | `email` | `outbox` by `subscriber_id` |
+//! | `newsletter_subscribers` | `email` | `outbox` by `subscriber_id`, `newsletter_deliveries` |
 //! | `form_submissions` | `email` | `outbox` by `submission_id` |
 //! | `leads` (the inbox) | `email` | goes with the row it points at; `outbox` by `inbox_lead_id` |
 //! | `webhook_deliveries` | `email` | — (the erasure's own event is queued after) |
@@ -217,6 +217,8 @@ pub struct Erased {
     pub messages: u64,
     pub subscriptions: u64,
     pub submissions: u64,
+    /// Newsletter issues sent (or to be sent) to the address.
+    pub newsletter_deliveries: u64,
     pub mails: u64,
 }
 
@@ -251,6 +253,8 @@ pub async fn erase(db: &Db, email: &str) -> anyhow::Result<Erased> {
             .execute(&mut tx)
             .await?,
         messages: crate::contact::store::erase_person(&mut tx, email).await?,
+        newsletter_deliveries: crate::mailings::delivery_store::erase_person(&mut tx, email)
+            .await?,
         subscriptions: crate::newsletter::store::erase_person(&mut tx, email).await?,
         submissions: crate::leads::submission_store::erase_person(&mut tx, email).await?,
         mails: 0,

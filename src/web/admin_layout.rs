@@ -30,6 +30,7 @@ pub enum Section {
     Messages,
     People,
     Subscribers,
+    Newsletter,
     Outbox,
     Webhooks,
     Consultants,
@@ -70,18 +71,7 @@ impl<'a> AdminLayout<'a> {
         session: Option<&Session>,
         section: Section,
     ) -> AdminLayout<'a> {
-        let lang = match (
-            req.cookie(LANG_COOKIE),
-            user.and_then(|u| u.language.as_deref()),
-        ) {
-            // A language switched to in this browser wins; else the person's own.
-            (None, Some(own)) => state
-                .config
-                .languages
-                .find(own)
-                .unwrap_or_else(|| admin_lang(req, state)),
-            _ => admin_lang(req, state),
-        };
+        let lang = person_lang(req, state, user);
         let (zone, zone_name) = user_zone(state, user);
         let here = match req.query_string() {
             "" => req.path().to_owned(),
@@ -151,7 +141,7 @@ impl<'a> AdminLayout<'a> {
     pub fn in_group(&self, group: &str) -> bool {
         use Section::*;
         let of = match self.section {
-            Pages | Articles | Translations | Review | Redirects | Media => "content",
+            Pages | Articles | Newsletter | Translations | Review | Redirects | Media => "content",
             Inbox | Bookings | Webinars | Whitepapers | Leads | Messages => "leads",
             People | Subscribers => "people",
             Outbox | Webhooks | Consultants | Users | Audit => "settings",
@@ -182,6 +172,22 @@ pub fn user_zone(state: &AppState, user: Option<&User>) -> (jiff::tz::TimeZone, 
             name,
         )
     })
+}
+
+/// The language a signed-in person's admin speaks: one switched to in this browser wins, else the
+/// person's own, else the browser's.
+pub fn person_lang(req: &HttpRequest, state: &AppState, user: Option<&User>) -> Lang {
+    match (
+        req.cookie(LANG_COOKIE),
+        user.and_then(|u| u.language.as_deref()),
+    ) {
+        (None, Some(own)) => state
+            .config
+            .languages
+            .find(own)
+            .unwrap_or_else(|| admin_lang(req, state)),
+        _ => admin_lang(req, state),
+    }
 }
 
 /// The editor's language: the `lang` cookie, else the browser's, else the site's default.

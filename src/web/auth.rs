@@ -199,7 +199,8 @@ fn enrolment_path(path: &str) -> bool {
 }
 
 /// The parts of the admin an author works in: the dashboard, pages (drafts only: the handlers check
-/// each page), the media library, the translation overview, their submissions and their own account.
+/// each page), articles, newsletter issues (drafts and submitting them), the media library, the
+/// translation overview, their submissions and their own account.
 /// Everything else (leads, people, bookings, webinars, users, the audit log, ...) answers 403.
 fn author_path(path: &str) -> bool {
     let Some(rest) = path.strip_prefix("/admin") else {
@@ -213,7 +214,14 @@ fn author_path(path: &str) -> bool {
     }
     matches!(
         section,
-        "" | "pages" | "media" | "translations" | "review" | "account" | "logout" | "language"
+        "" | "pages"
+            | "media"
+            | "translations"
+            | "review"
+            | "account"
+            | "logout"
+            | "language"
+            | "newsletter"
     )
 }
 

@@ -176,6 +176,7 @@ async fn an_author_cannot_publish_through_any_route() {
         "/admin/media",
         "/admin/translations",
         "/admin/review",
+        "/admin/newsletter",
         "/admin/account",
         "/admin/logout",
         "/admin/language",
@@ -201,18 +202,25 @@ async fn an_author_cannot_publish_through_any_route() {
             .replace("{registration}", "1")
             .replace("{lang}", "en")
             .replace("{email}", "someone%40example.com")
-            .replace("{token}", "x");
+            .replace("{token}", "x")
+            .replace("{verb}", "pause");
         let section = path
             .trim_start_matches("/admin")
             .trim_start_matches('/')
             .split('/')
             .next()
             .unwrap_or("");
-        // Authors write articles; the section's settings are the editors'.
-        let own = (section == "articles" && !path.starts_with("/admin/articles/settings"))
+        // Authors write articles and newsletter issues; the articles' settings, and letting an
+        // issue go (approving, sending back, pausing, the archive), are the editors'.
+        let reviewers_only = path.starts_with("/admin/newsletter")
+            && ["/approve", "/return", "/pause", "/archive"]
+                .iter()
+                .any(|end| path.ends_with(end));
+        let own = ((section == "articles" && !path.starts_with("/admin/articles/settings"))
             || author_sections
                 .iter()
-                .any(|s| s.trim_start_matches("/admin").trim_start_matches('/') == section);
+                .any(|s| s.trim_start_matches("/admin").trim_start_matches('/') == section))
+            && !reviewers_only;
         for method in &methods {
             let response = match method.as_str() {
                 "GET" => author.get(app.url(&path)).send().await.unwrap(),

@@ -128,11 +128,17 @@ impl TestApp {
         let media = self.state.config.media_dir.clone();
         let purge = self.state.config.purge.clone();
         let webhook_allow_private = self.state.config.webhook_allow_private;
+        let (smtp_url, mail_rate) = (
+            self.state.config.smtp_url.clone(),
+            self.state.config.mail_rate,
+        );
         Some(
             TestApp::spawn_on(Some(database), move |c| {
                 c.media_dir = media;
                 c.purge = purge;
                 c.webhook_allow_private = webhook_allow_private;
+                c.smtp_url = smtp_url;
+                c.mail_rate = mail_rate;
             })
             .await,
         )
@@ -159,6 +165,7 @@ impl TestApp {
         magnetiq::content::review::store::set_required(&state.db, false)
             .await
             .expect("review setting");
+        magnetiq::startup::spawn_mailer(&state).expect("mailer starts");
         let (server, addr) = app::start(state.clone(), 1).expect("server starts");
         tokio::spawn(server);
         let client = reqwest::Client::builder()

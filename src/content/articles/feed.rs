@@ -159,7 +159,12 @@ fn entry(
 }
 
 /// The article's text as HTML for a feed reader, every address absolute.
-fn body_html(blocks: &[Block], lang: Lang, default: Lang, base: &str) -> anyhow::Result<String> {
+pub fn body_html(
+    blocks: &[Block],
+    lang: Lang,
+    default: Lang,
+    base: &str,
+) -> anyhow::Result<String> {
     let text = |t: &crate::i18n::Localized<String>| t.text(lang, default).to_owned();
     let absolute = |html: &str| {
         html.replace("href=\"/", &format!("href=\"{base}/"))
