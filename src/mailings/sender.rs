@@ -10,6 +10,7 @@
 //! A permanent refusal (SMTP 5xx) marks the subscriber bounced; a temporary one is retried with the
 //! outbox's backoff.
 use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
 use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp};
@@ -98,9 +99,8 @@ pub async fn round(state: &AppState, sender: &Sender, now: Timestamp) -> anyhow:
     )
     .await?;
     let mut mails: BTreeMap<i64, BTreeMap<String, RenderedMail>> = BTreeMap::new();
-    let mut sent = 0;
-    for delivery in claimed {
-        if let std::collections::btree_map::Entry::Vacant(slot) = mails.entry(delivery.issue_id) {
+    for delivery in &claimed {
+        if let Entry::Vacant(slot) = mails.entry(delivery.issue_id) {
             let rendered = store::rendered(&state.db, delivery.issue_id)
                 .await?
                 .map(|r| r.parse())
@@ -108,6 +108,12 @@ pub async fn round(state: &AppState, sender: &Sender, now: Timestamp) -> anyhow:
                 .unwrap_or_default();
             slot.insert(rendered);
         }
+    }
+    // One after another: a mail the server accepted is marked sent before the next one goes, so
+    // a process killed mid-send leaves at most one mail in doubt (sending several at once would
+    // leave as many).
+    let mut sent = 0;
+    for delivery in claimed {
         let Some(issue_mails) = mails.get(&delivery.issue_id) else {
             continue;
         };

@@ -531,7 +531,11 @@ async fn a_sigkill_in_the_middle_of_a_send_neither_skips_nor_repeats_anyone() {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     a.kill();
-    assert_eq!(smtp.accepted().len(), 12);
+    let before = smtp.accepted().len();
+    assert!(
+        (12..40).contains(&before),
+        "{before} accepted before the kill"
+    );
     let _b = tokio::task::spawn_blocking(start).await.unwrap();
     // After the dead sender's claims run out, the restarted instance sends the rest.
     let got = smtp
@@ -559,12 +563,12 @@ async fn a_sigkill_in_the_middle_of_a_send_neither_skips_nor_repeats_anyone() {
 #[tokio::test]
 async fn two_instances_on_one_database_send_each_recipient_once_at_the_sites_pace() {
     let smtp = SmtpServer::start(SmtpBehaviour::default()).await;
-    let a = admin_with_mail(&smtp, 6_000).await;
+    let a = admin_with_mail(&smtp, 1_200).await;
     let Some(b) = a.second_instance().await else {
         // One SQLite file is one instance.
         return;
     };
-    for i in 0..150 {
+    for i in 0..60 {
         confirmed(
             &a,
             &format!("t{i:03}@example.com"),
@@ -578,8 +582,9 @@ async fn two_instances_on_one_database_send_each_recipient_once_at_the_sites_pac
     wait_for_status(&b, id, "sent", Duration::from_secs(60)).await;
     let took = started.elapsed();
     let counts = smtp.counts();
-    assert_eq!(counts.len(), 150, "nobody skipped");
+    assert_eq!(counts.len(), 60, "nobody skipped");
     assert!(counts.values().all(|n| *n == 1), "nobody twice");
-    // 150 mails at 100 a second for the whole site, not per instance: more than a second.
-    assert!(took >= Duration::from_millis(1300), "{took:?}");
+    // 20 mails a second for the whole site, not per instance: after the first second's 20, the
+    // other 40 take two seconds more (at 20 a second each, two instances would need one).
+    assert!(took >= Duration::from_millis(1800), "{took:?}");
 }
