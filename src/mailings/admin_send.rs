@@ -150,6 +150,29 @@ async fn refused(
     .await
 }
 
+/// Where an admin action on issue `id` leads: back to the issue, with the action logged and
+/// `said` shown when it happened, else "the issue has moved on meanwhile".
+async fn back_to_issue(
+    req: &HttpRequest,
+    session: &Session,
+    user: &CurrentUser,
+    state: &AppState,
+    id: i64,
+    done: Option<(&str, &str)>,
+) -> Result<HttpResponse, AppError> {
+    let ui = state
+        .catalog
+        .messages(person_lang(req, state, Some(&user.user)));
+    match done {
+        Some((action, said)) => {
+            record_action(&state.db, user, req, action, &format!("issue {id}")).await?;
+            flash(session, ui.t(said));
+        }
+        None => flash(session, ui.t("issue-not-editable")),
+    }
+    Ok(see_other(&format!("/admin/newsletter/{id}")))
+}
+
 /// POST `/admin/newsletter/{id}/send`: send now or schedule, for those who may send without a
 /// review; others submit it (the same form).
 pub async fn send(
@@ -183,38 +206,18 @@ pub async fn send(
     let now = Timestamp::now();
     let review_required = crate::content::review::store::required(&state.db).await?;
     if !user.user.may_publish(review_required) {
-        if store::submit(&state.db, id, user.user.id, at, now).await? {
-            record_action(
-                &state.db,
-                &user,
-                &req,
-                "newsletter-issue-submitted",
-                &format!("issue {id}"),
-            )
-            .await?;
-            flash(&session, ui.t("issue-submitted"));
-        }
-        return Ok(see_other(&format!("/admin/newsletter/{id}")));
+        let done = store::submit(&state.db, id, user.user.id, at, now).await?;
+        let done = done.then_some(("newsletter-issue-submitted", "issue-submitted"));
+        return back_to_issue(&req, &session, &user, &state, id, done).await;
     }
-    if store::schedule(&state.db, id, Status::Draft, at.unwrap_or(now), now).await? {
-        record_action(
-            &state.db,
-            &user,
-            &req,
-            "newsletter-issue-scheduled",
-            &format!("issue {id}"),
-        )
-        .await?;
-        flash(
-            &session,
-            ui.t(if at.is_some() {
-                "issue-scheduled"
-            } else {
-                "issue-sending-now"
-            }),
-        );
-    }
-    Ok(see_other(&format!("/admin/newsletter/{id}")))
+    let done = store::schedule(&state.db, id, Status::Draft, at.unwrap_or(now), now).await?;
+    let said = if at.is_some() {
+        "issue-scheduled"
+    } else {
+        "issue-sending-now"
+    };
+    let done = done.then_some(("newsletter-issue-scheduled", said));
+    back_to_issue(&req, &session, &user, &state, id, done).await
 }
 
 /// POST `/admin/newsletter/{id}/approve`: a reviewer (never of their own submission, unless an
@@ -235,29 +238,15 @@ pub async fn approve(
     if !user.user.is_admin() && issue.submitted_by == Some(user.user.id) {
         return Err(AppError::Forbidden);
     }
-    let ui = state
-        .catalog
-        .messages(person_lang(&req, &state, Some(&user.user)));
     let now = Timestamp::now();
     let at = issue
         .send_at
         .map(Timestamp::from)
         .filter(|at| *at > now)
         .unwrap_or(now);
-    if store::schedule(&state.db, id, Status::Submitted, at, now).await? {
-        record_action(
-            &state.db,
-            &user,
-            &req,
-            "newsletter-issue-approved",
-            &format!("issue {id}"),
-        )
-        .await?;
-        flash(&session, ui.t("issue-approved"));
-    } else {
-        flash(&session, ui.t("issue-not-editable"));
-    }
-    Ok(see_other(&format!("/admin/newsletter/{id}")))
+    let done = store::schedule(&state.db, id, Status::Submitted, at, now).await?;
+    let done = done.then_some(("newsletter-issue-approved", "issue-approved"));
+    back_to_issue(&req, &session, &user, &state, id, done).await
 }
 
 /// POST `/admin/newsletter/{id}/return`: back to its author as a draft, with a comment.
@@ -283,18 +272,9 @@ pub async fn send_back(
             HashMap::from([("comment".to_owned(), ui.t("issue-error-comment").to_owned())]);
         return refused(&req, &session, &user, &state, issue, &form, errors).await;
     }
-    if store::send_back(&state.db, id, comment, Timestamp::now()).await? {
-        record_action(
-            &state.db,
-            &user,
-            &req,
-            "newsletter-issue-returned",
-            &format!("issue {id}"),
-        )
-        .await?;
-        flash(&session, ui.t("issue-returned"));
-    }
-    Ok(see_other(&format!("/admin/newsletter/{id}")))
+    let done = store::send_back(&state.db, id, comment, Timestamp::now()).await?;
+    let done = done.then_some(("newsletter-issue-returned", "issue-returned"));
+    back_to_issue(&req, &session, &user, &state, id, done).await
 }
 
 /// POST `/admin/newsletter/{id}/{pause|resume|cancel|unschedule}` (editors and admins).
@@ -343,13 +323,8 @@ pub async fn control(
         }
         _ => return Err(AppError::NotFound),
     };
-    if done {
-        record_action(&state.db, &user, &req, action, &format!("issue {id}")).await?;
-        flash(&session, ui.t(said));
-    } else {
-        flash(&session, ui.t("issue-not-editable"));
-    }
-    Ok(see_other(&format!("/admin/newsletter/{id}")))
+    let done = done.then_some((action, said));
+    back_to_issue(&req, &session, &user, &state, id, done).await
 }
 
 /// POST `/admin/newsletter/{id}/delete`: a draft goes (after the tick).
