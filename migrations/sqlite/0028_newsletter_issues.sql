@@ -47,11 +47,11 @@ CREATE INDEX newsletter_deliveries_due ON newsletter_deliveries (issue_id, statu
 CREATE INDEX newsletter_deliveries_by_subscriber ON newsletter_deliveries (subscriber_id);
 
 -- The site's sending pace, shared by every instance: the next slot a mail of an issue may take.
+-- Its one row is made by the first sender (so a freshly migrated database stays empty for copy-db).
 CREATE TABLE newsletter_pace (
     id      INTEGER PRIMARY KEY CHECK (id = 1),
     next_at TEXT    NOT NULL
 );
-INSERT INTO newsletter_pace (id, next_at) VALUES (1, '1970-01-01T00:00:00Z');
 
 -- A permanent refusal by the recipient's mail server (SMTP 5xx): never mailed again.
 ALTER TABLE newsletter_subscribers ADD COLUMN bounced_at TEXT;

@@ -316,6 +316,11 @@ impl Db {
             return Ok(None);
         };
         let mut tx = Tx::Postgres(pool.begin().await?);
+        // Seeding the demo takes the first instance seconds (its article covers are drawn): the
+        // others wait for it longer than the pool's 5 s lock timeout allows a request.
+        sql("SET LOCAL lock_timeout = '120s'")
+            .execute(&mut tx)
+            .await?;
         sql("SELECT pg_advisory_xact_lock($1)")
             .bind(0x6d61_676e_0000_i64 + work as i64)
             .execute(&mut tx)

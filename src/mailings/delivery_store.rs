@@ -83,6 +83,10 @@ pub async fn claim(
         return Ok(Vec::new());
     }
     let mut tx = db.begin().await?;
+    sql("INSERT INTO newsletter_pace (id, next_at) VALUES (1, $1) ON CONFLICT (id) DO NOTHING")
+        .bind(now - SignedDuration::from_secs(1))
+        .execute(&mut tx)
+        .await?;
     tx.lock_row("newsletter_pace", 1).await?;
     let next: DbTime = sql("SELECT next_at FROM newsletter_pace WHERE id = 1")
         .scalar(&mut tx)
