@@ -189,8 +189,7 @@ pub async fn send(
         .catalog
         .messages(person_lang(&req, &state, Some(&user.user)));
     if issue.status != Status::Draft {
-        flash(&session, ui.t("issue-not-editable"));
-        return Ok(see_other(&format!("/admin/newsletter/{id}")));
+        return back_to_issue(&req, &session, &user, &state, id, None).await;
     }
     let mut errors = not_ready(&state, &issue, ui).await?;
     let at = match send_time(&form, &state, &user, ui) {
