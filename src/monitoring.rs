@@ -43,6 +43,16 @@ pub async fn metrics(
         &metrics.cache_misses,
         cache.misses.load(std::sync::atomic::Ordering::Relaxed),
     );
+    for (counter, total) in [
+        (&metrics.prerenders, &cache.prerenders),
+        (&metrics.invalidations, &cache.invalidations),
+        (&metrics.clears, &cache.clears),
+    ] {
+        counter_to(counter, total.load(std::sync::atomic::Ordering::Relaxed));
+    }
+    metrics
+        .prerender_waiting
+        .set(crate::web::render_queue::waiting(&state) as i64);
     let (entries, bytes) = cache.size();
     metrics.cache_entries.set(entries as i64);
     metrics.cache_bytes.set(bytes as i64);

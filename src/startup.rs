@@ -131,16 +131,25 @@ pub fn spawn_background(state: &web::Data<AppState>) -> anyhow::Result<()> {
     crate::visits::spawn_writer(state);
     crate::webhooks::worker::spawn(state)?;
     crate::leads::reminders::spawn(state.clone());
+    // Every public page rendered ahead of visitors, after the instance is ready (`/readyz` does
+    // not wait for it).
+    content::prerender::spawn(state);
     // Another instance's edits: forget what this one cached (PostgreSQL only).
     let listening = state.clone();
-    db::notices::listen(&state.db, state.instance.clone(), move |_heard| {
+    db::notices::listen(&state.db, state.instance.clone(), move |heard| {
         let state = listening.clone();
         async move {
             let refreshed = async {
                 webinars::refresh(&state).await?;
                 whitepapers::refresh(&state).await?;
                 booking::refresh(&state).await?;
-                content::refresh(&state).await
+                let paths = match &heard {
+                    db::notices::Heard::Notice(db::notices::Notice::PathsChanged(paths)) => {
+                        Some(paths.as_slice())
+                    }
+                    _ => None,
+                };
+                content::changes::heard(&state, paths).await
             };
             if let Err(error) = refreshed.await {
                 tracing::warn!(%error, "cannot refresh after another instance's change");

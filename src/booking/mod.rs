@@ -40,9 +40,10 @@ pub async fn refresh(state: &AppState) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// After an editor changed a consultant: the card list again, and every rendered page forgotten
-/// (a card may show them).
+/// After an editor changed a consultant: the card list again, and the pages with a consultant card
+/// forgotten.
 pub async fn changed(state: &AppState) -> anyhow::Result<()> {
-    refresh(state).await?;
-    crate::content::content_changed(state, None).await
+    let shown = crate::content::Change::Shown(&["consultant"]);
+    crate::content::changes::changed(state, shown, refresh(state)).await?;
+    Ok(())
 }

@@ -42,6 +42,8 @@ pub struct Config {
     pub booking_limit: usize,
     /// Newsletter mails a minute, for the whole site (`MAGNETIQ_MAIL_RATE`, at least 1).
     pub mail_rate: u32,
+    /// Public pages rendered in the background before anyone asks (`MAGNETIQ_PRERENDER`, on).
+    pub prerender: bool,
     /// `Name <address>` the site's mails come from.
     pub mail_from: String,
     /// Seconds shared caches may keep public pages; `None`: they revalidate every time.
@@ -128,6 +130,8 @@ pub enum ConfigError {
     PurgeMethod(String),
     #[error("MAGNETIQ_VISITS must be on, pixel or off (got {0:?})")]
     Visits(String),
+    #[error("MAGNETIQ_PRERENDER must be on or off (got {0:?})")]
+    Prerender(String),
     #[error("MAGNETIQ_TRUSTED_PROXIES: {0:?} is neither an address nor a CIDR block")]
     TrustedProxies(String),
     #[error("MAGNETIQ_TIMEZONE: {0:?} is not a time zone (use an IANA name like Europe/Berlin)")]
@@ -243,6 +247,11 @@ impl Config {
             smtp_url: s.smtp_url.filter(|u| !u.trim().is_empty()).map(Secret),
             booking_limit: s.booking_limit.max(1),
             mail_rate: s.mail_rate.max(1),
+            prerender: match s.prerender.as_str() {
+                "on" => true,
+                "off" => false,
+                other => return Err(ConfigError::Prerender(other.to_owned())),
+            },
             public_max_age: s.public_max_age,
             purge,
             trusted_proxies,
@@ -295,6 +304,7 @@ impl Config {
             smtp_url: None,
             booking_limit: 20,
             mail_rate: 600,
+            prerender: "on".into(),
             mail_from: None,
             public_max_age: None,
             purge_url: None,
@@ -356,6 +366,7 @@ mod tests {
             smtp_url: None,
             booking_limit: 20,
             mail_rate: 600,
+            prerender: "on".into(),
             mail_from: None,
             public_max_age: None,
             purge_url: None,
@@ -408,6 +419,7 @@ mod tests {
             smtp_url: None,
             booking_limit: 20,
             mail_rate: 600,
+            prerender: "on".into(),
             mail_from: None,
             public_max_age: None,
             purge_url: None,

@@ -79,6 +79,16 @@ pub struct Settings {
         global = true
     )]
     pub mail_rate: u32,
+    /// `on` renders every public page in the background at start and after each change; `off`
+    /// renders a page when it is first asked for (a CDN in front keeps them anyway).
+    #[arg(
+        long,
+        env = "MAGNETIQ_PRERENDER",
+        default_value = "on",
+        hide = true,
+        global = true
+    )]
+    pub prerender: String,
     /// Booking attempts one address may make in ten minutes.
     #[arg(
         long,

@@ -40,6 +40,7 @@ pub mod block_form;
 pub mod block_preview;
 pub mod block_views;
 pub mod blocks;
+pub mod changes;
 pub mod choosers;
 pub mod conflicts;
 pub mod duplicate;
@@ -49,6 +50,7 @@ pub mod library_view;
 pub mod model;
 pub mod page_editor;
 pub mod page_form;
+pub mod prerender;
 pub mod public;
 pub mod redirects;
 pub mod review;
@@ -60,6 +62,7 @@ pub mod translations;
 pub mod tree;
 pub mod view;
 
+pub use changes::{Affected, Change};
 pub use model::{Page, PageStatus, Placement, Slug};
 pub use public::{contact_topics, page_with_forms, published_page};
 pub use tree::{SiteTree, TreePage};
@@ -67,7 +70,6 @@ pub use view::PageForms;
 
 use std::sync::{Arc, RwLock};
 
-use crate::db::notices::Notice;
 use crate::i18n::Lang;
 use crate::web::state::AppState;
 
@@ -78,6 +80,9 @@ struct TreeCell(RwLock<Arc<SiteTree>>);
 /// Keeps `tree` in the site's shared state (done once, when the site is prepared).
 pub fn install(state: &mut AppState, tree: SiteTree) {
     state.insert_extension(TreeCell(RwLock::new(Arc::new(tree))));
+    if state.config.prerender {
+        state.insert_extension(crate::web::render_queue::Queue::default());
+    }
     articles::install(state);
 }
 
@@ -123,89 +128,12 @@ pub fn path_below_lang(slug: &str) -> &str {
     if slug == Slug::HOME { "" } else { slug }
 }
 
-/// Call after any change to a page or its blocks (`None`: to anything): rebuilds the in-memory site
-/// tree and forgets every rendered page, so the next request shows the change; a CDN in front is told
-/// which addresses changed (the page's, or every page's when the navigation changed).
+/// Call after any change to a page or its blocks (`None`: to anything): see [`changes::changed`].
 pub async fn content_changed(
     state: &crate::web::state::AppState,
     page_id: Option<i64>,
 ) -> anyhow::Result<()> {
-    let before = tree(state);
-    let articles_before = articles::current(state);
-    refresh(state).await?;
-    if state.config.purge.is_some() {
-        let after = tree(state);
-        let articles_after = articles::current(state);
-        // An article shows in lists, feeds, the footer and teaser blocks: its change is every
-        // page's, as a change of the navigation is.
-        let article = page_id.is_some_and(|id| {
-            articles::holds(&articles_before, id) || articles::holds(&articles_after, id)
-        });
-        let tree_page = if article { None } else { page_id };
-        let mut paths = changed_paths(&before, &after, tree_page, &state.config.languages);
-        if tree_page.is_none() || !before.same_frames_as(&after) {
-            let (langs, now) = (state.config.languages.all(), crate::db::now());
-            paths.extend(articles::public_paths(&articles_before, langs, now));
-            paths.extend(articles::public_paths(&articles_after, langs, now));
-            paths.sort();
-            paths.dedup();
-        }
-        crate::outbox::purge::enqueue(state, &paths).await?;
-    }
-    // The edit is saved; an instance that misses this notice catches up when its listener reconnects.
-    if let Err(error) =
-        crate::db::notices::announce(&state.db, &state.instance, Notice::ContentChanged).await
-    {
-        tracing::warn!(%error, "cannot tell the other instances about a content change");
-    }
+    let change = page_id.map_or(Change::Everything, Change::Page);
+    changes::changed(state, change, async { Ok(()) }).await?;
     Ok(())
-}
-
-/// What a change made elsewhere (another instance, or a listener that reconnected) needs here: the
-/// site tree rebuilt and every rendered page forgotten. The other instance purged the CDN already.
-pub async fn refresh(state: &crate::web::state::AppState) -> anyhow::Result<()> {
-    state.page_cache.clear();
-    set_tree(state, store::site_tree(&state.db).await?);
-    articles::refresh(state).await?;
-    state.page_cache.clear();
-    Ok(())
-}
-
-/// The public addresses that look different after a change to page `page_id` (`None`: any): that page in every
-/// language before and after (a renamed or unpublished page's old address too), or every page when
-/// frames changed, and the sitemap. A draft's edits change nothing public.
-fn changed_paths(
-    before: &SiteTree,
-    after: &SiteTree,
-    page_id: Option<i64>,
-    languages: &crate::i18n::Languages,
-) -> Vec<String> {
-    let now = crate::db::now();
-    let pages: Vec<&TreePage> = if let Some(id) = page_id
-        && before.same_frames_as(after)
-    {
-        [before, after]
-            .iter()
-            .filter_map(|tree| tree.get(id))
-            .filter(|p| p.visible_from <= now)
-            .collect()
-    } else {
-        before.visible(now).chain(after.visible(now)).collect()
-    };
-    let mut paths: Vec<String> = pages
-        .iter()
-        .flat_map(|p| {
-            languages
-                .all()
-                .iter()
-                .map(|&lang| page_path(lang, p.slug_in(lang)))
-        })
-        .collect();
-    if paths.is_empty() {
-        return paths;
-    }
-    paths.push("/sitemap.xml".to_owned());
-    paths.sort();
-    paths.dedup();
-    paths
 }

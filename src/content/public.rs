@@ -18,7 +18,7 @@ use crate::i18n::{LANG_COOKIE, Lang, negotiate};
 use crate::web::cached_pages;
 use crate::web::compression::Coding;
 use crate::web::csrf::{form_page, visitor_token};
-use crate::web::page_cache::RenderedPage;
+use crate::web::rendered_page::Document;
 use crate::web::state::AppState;
 
 /// GET `/`: 303 to the visitor's language.
@@ -122,6 +122,21 @@ async fn show_page(
         };
         return page_with_forms(req, state, lang, &page, &blocks, forms, StatusCode::OK);
     }
+    let document = page_document(state, lang, slug).await?;
+    // Compressed quickly for the visitor waiting for it, better in the background.
+    let rendered = Arc::new(document.quick());
+    let hit = rendered.hit(Coding::for_stored(req.headers()));
+    state.page_cache.insert(&path, rendered);
+    crate::web::render_queue::improve_later(state, &path);
+    Ok(cached_pages::answer(req, state, hit))
+}
+
+/// What the published page at `/{lang}/{slug}` shows, rendered to be kept.
+pub async fn page_document(
+    state: &AppState,
+    lang: Lang,
+    slug: &Slug,
+) -> Result<Document, AppError> {
     let now = db::now();
     // Read the generation before the data: a page edited meanwhile is then not cached stale.
     let generation = state.page_cache.generation();
@@ -130,15 +145,8 @@ async fn show_page(
         .ok_or(AppError::NotFound)?;
     let tree = crate::content::tree(state);
     let html = PageTemplate::new(state, &tree, &page, &blocks, lang, now).render()?;
-    let rendered = Arc::new(RenderedPage::new(
-        html,
-        lang,
-        crate::web::layout::unchanged_until(state, now),
-        generation,
-    ));
-    let hit = rendered.hit(Coding::for_stored(req.headers()));
-    state.page_cache.insert(&path, rendered);
-    Ok(cached_pages::answer(req, state, hit))
+    let until = crate::web::layout::unchanged_until(state, now);
+    Ok(Document::html(html, lang, until, generation))
 }
 
 #[derive(serde::Deserialize)]

@@ -313,6 +313,22 @@ pub async fn page_for_editing(db: &Db, id: i64) -> anyhow::Result<Option<(Page, 
     Ok(Some((page, blocks)))
 }
 
+/// The pages and articles holding a block of any of `block_types` (what shows a feature's list).
+pub async fn pages_with_blocks(db: &Db, block_types: &[&str]) -> anyhow::Result<Vec<i64>> {
+    let mut ids = Vec::new();
+    for block_type in block_types {
+        ids.extend(
+            sql("SELECT DISTINCT page_id FROM content_blocks WHERE block_type = $1")
+                .bind(*block_type)
+                .scalars::<i64>(db)
+                .await?,
+        );
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(ids)
+}
+
 /// Whether any page exists (a fresh database gets the demo content).
 pub async fn has_pages(db: &Db) -> anyhow::Result<bool> {
     Ok(sql("SELECT EXISTS (SELECT 1 FROM pages)")

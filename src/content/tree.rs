@@ -149,6 +149,14 @@ impl SiteTree {
             .map_or(new_year, |t| t.min(new_year))
     }
 
+    /// Every page below `id`: its children, theirs, and so on (their breadcrumbs show it).
+    pub fn descendants(&self, id: i64) -> Vec<&TreePage> {
+        self.pages
+            .iter()
+            .filter(|p| p.parent_id.is_some() && self.ancestors(p.id).iter().any(|a| a.id == id))
+            .collect()
+    }
+
     /// The page's ancestors, outermost first (not including the page itself).
     pub fn ancestors(&self, id: i64) -> Vec<&TreePage> {
         let mut chain: Vec<&TreePage> = Vec::new();

@@ -12,29 +12,53 @@ use super::{Db, sql};
 const CHANNEL: &str = "magnetiq_changes";
 
 /// What changed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Notice {
-    /// Pages or anything else the public site shows.
+    /// Anything the public site shows: every page.
     ContentChanged,
+    /// What these public addresses show (and only that).
+    PathsChanged(Vec<String>),
 }
 
+/// PostgreSQL refuses a notice's payload past 8,000 bytes: longer lists of addresses are sent as
+/// "everything changed".
+const MAX_PAYLOAD: usize = 7_000;
+
 impl Notice {
-    fn as_str(self) -> &'static str {
+    /// The payload: `content:{instance}`, or `paths:{instance}` and one address a line.
+    fn payload(&self, instance: &str) -> String {
         match self {
-            Notice::ContentChanged => "content",
+            Notice::PathsChanged(paths) => {
+                let mut payload = format!("paths:{instance}");
+                for path in paths {
+                    payload.push('\n');
+                    payload.push_str(path);
+                }
+                if payload.len() <= MAX_PAYLOAD {
+                    return payload;
+                }
+                format!("content:{instance}")
+            }
+            Notice::ContentChanged => format!("content:{instance}"),
         }
     }
 
-    fn parse(s: &str) -> Option<Notice> {
-        match s {
-            "content" => Some(Notice::ContentChanged),
-            _ => None,
-        }
+    /// The notice in `payload` and the instance that sent it.
+    fn parse(payload: &str) -> Option<(Notice, &str)> {
+        let (what, rest) = payload.split_once(':')?;
+        let mut lines = rest.split('\n');
+        let from = lines.next()?;
+        let notice = match what {
+            "content" => Notice::ContentChanged,
+            "paths" => Notice::PathsChanged(lines.map(str::to_owned).collect()),
+            _ => return None,
+        };
+        Some((notice, from))
     }
 }
 
 /// What a listening instance learns.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Heard {
     /// Another instance changed something.
     Notice(Notice),
@@ -48,7 +72,7 @@ pub async fn announce(db: &Db, instance: &str, notice: Notice) -> sqlx::Result<(
     if let Db::Postgres(_) = db {
         sql("SELECT pg_notify($1, $2)")
             .bind(CHANNEL)
-            .bind(format!("{}:{instance}", notice.as_str()))
+            .bind(notice.payload(instance))
             .execute(db)
             .await?;
     }
@@ -93,12 +117,8 @@ where
             };
             match active.try_recv().await {
                 Ok(Some(notification)) => {
-                    let (what, from) = notification
-                        .payload()
-                        .split_once(':')
-                        .unwrap_or((notification.payload(), ""));
-                    if from != instance
-                        && let Some(notice) = Notice::parse(what)
+                    if let Some((notice, from)) = Notice::parse(notification.payload())
+                        && from != instance
                     {
                         on_heard(Heard::Notice(notice)).await;
                     }
@@ -115,4 +135,25 @@ where
             }
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Notice;
+
+    #[test]
+    fn notices_name_their_addresses_unless_there_are_too_many() {
+        let paths = vec!["/en/about".to_owned(), "/de/ueber-uns".to_owned()];
+        let notice = Notice::PathsChanged(paths.clone());
+        let payload = notice.payload("web-1");
+        assert_eq!(payload, "paths:web-1\n/en/about\n/de/ueber-uns");
+        assert_eq!(Notice::parse(&payload), Some((notice, "web-1")));
+        assert_eq!(
+            Notice::parse("content:web-2"),
+            Some((Notice::ContentChanged, "web-2"))
+        );
+        let many = Notice::PathsChanged((0..2000).map(|n| format!("/en/page-{n}")).collect());
+        assert_eq!(many.payload("web-1"), "content:web-1");
+        assert_eq!(Notice::parse("gossip:web-1"), None);
+    }
 }

@@ -43,6 +43,7 @@ impl Here<'_> {
     }
 }
 
+#[derive(Hash)]
 pub struct Link {
     pub href: String,
     pub title: String,
@@ -60,6 +61,7 @@ impl Clone for Link {
     }
 }
 
+#[derive(Hash)]
 pub struct NavItem {
     pub link: Link,
     /// The page or one of its children is being shown.
@@ -67,13 +69,14 @@ pub struct NavItem {
     pub children: Vec<Link>,
 }
 
+#[derive(Hash)]
 pub struct FooterColumn {
     pub heading: String,
     pub links: Vec<Link>,
 }
 
 /// The parts of the frame that depend on what the site holds.
-#[derive(Default)]
+#[derive(Default, Hash)]
 pub struct FrameParts {
     pub nav: Vec<NavItem>,
     pub footer_columns: Vec<FooterColumn>,

@@ -116,3 +116,17 @@ impl<'a> Layout<'a> {
 pub fn unchanged_until(state: &AppState, now: OffsetDateTime) -> OffsetDateTime {
     state.frame.unchanged_until(state, now)
 }
+
+/// A fingerprint of the frame in every language at `now` (navigation, footer, legal links): a change
+/// that leaves it as it was changes only the pages that show what changed.
+pub fn frame_stamp(state: &AppState, now: OffsetDateTime) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    for &lang in state.config.languages.all() {
+        state
+            .frame
+            .parts(state, lang, Here::Elsewhere, now)
+            .hash(&mut hasher);
+    }
+    hasher.finish()
+}

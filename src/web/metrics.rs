@@ -35,6 +35,10 @@ pub struct Metrics {
     pub cache_misses: Counter,
     pub cache_entries: Gauge,
     pub cache_bytes: Gauge,
+    pub prerenders: Counter,
+    pub invalidations: Counter,
+    pub clears: Counter,
+    pub prerender_waiting: Gauge,
     pub outbox_pending: Gauge,
     pub outbox_sending: Gauge,
     pub outbox_failed: Gauge,
@@ -136,6 +140,10 @@ impl Metrics {
             cache_misses: Counter::default(),
             cache_entries: Gauge::default(),
             cache_bytes: Gauge::default(),
+            prerenders: Counter::default(),
+            invalidations: Counter::default(),
+            clears: Counter::default(),
+            prerender_waiting: Gauge::default(),
             outbox_pending: Gauge::default(),
             outbox_sending: Gauge::default(),
             outbox_failed: Gauge::default(),
@@ -154,8 +162,28 @@ impl Metrics {
         );
         r.register(
             "page_cache_misses",
-            "Pages rendered because they were not cached",
+            "Pages rendered for a visitor because they were not cached",
             metrics.cache_misses.clone(),
+        );
+        r.register(
+            "page_prerenders",
+            "Pages rendered before anyone asked for them",
+            metrics.prerenders.clone(),
+        );
+        r.register(
+            "page_prerender_waiting",
+            "Addresses waiting to be rendered ahead of visitors",
+            metrics.prerender_waiting.clone(),
+        );
+        r.register(
+            "page_cache_invalidations",
+            "Addresses forgotten because a change affected them",
+            metrics.invalidations.clone(),
+        );
+        r.register(
+            "page_cache_clears",
+            "Changes that made every page look different",
+            metrics.clears.clone(),
         );
         r.register(
             "page_cache_entries",

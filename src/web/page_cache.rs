@@ -1,165 +1,31 @@
 //! The rendered-page cache: public pages kept ready to send, so a visit costs a lookup instead of a
-//! query, a render and a compression. Each page is kept plain and brotli-compressed, both made once when
-//! it is rendered, and gzip-compressed once some client asks for that. Recently used pages stay in memory, bounded by bytes (least recently used
-//! leave first). Every rendered page is also written once to an unnamed file in the data folder, so a
-//! site with more pages than the memory budget answers from the operating system's file cache instead
-//! of rendering again. Everything is forgotten when content changes (the generation moves on, and the
-//! file with it); an entry also expires at its `valid_until`. The cache knows paths, not features.
-use std::collections::{HashMap, VecDeque};
+//! query, a render and a compression. Recently used pages stay in memory, bounded by bytes (least
+//! recently used leave first). Every rendered page is also written once to an unnamed file in the
+//! data folder, so a site with more pages than the memory budget answers from the operating system's
+//! file cache instead of rendering again. A change forgets the addresses it affects
+//! ([`PageCache::invalidate`]), or everything when every page looks different ([`PageCache::clear`]);
+//! an entry also expires at its `valid_until`. The cache knows paths, not features.
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::fs::File;
-use std::hash::{Hash, Hasher};
 use std::os::unix::fs::FileExt;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, OnceLock, RwLock, RwLockWriteGuard};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock, RwLockWriteGuard};
 
-use actix_web::http::header::{self, HeaderValue};
 use actix_web::web::Bytes;
-use actix_web::{HttpRequest, HttpResponse};
 use time::OffsetDateTime;
 
-use super::caching::client_has;
-use super::compression::{self, Coding, KEPT_BROTLI_QUALITY, KEPT_GZIP_LEVEL, coded_etag};
+use super::compression::{self, Coding, KEPT_GZIP_LEVEL};
+use super::rendered_page::variant_etag;
+pub use super::rendered_page::{Hit, RenderedPage};
 use crate::i18n::Lang;
 
 /// Rendered pages kept in memory, all codings counted: about 350 pages of 9 KB, the ones in use. The
 /// rest are read back from the spill file, which costs a few microseconds more.
 pub const DEFAULT_MEMORY_BYTES: usize = 4 * 1024 * 1024;
-/// The most the spill file may grow to between two content changes (about 70,000 pages of 9 KB).
+/// The most the spill file may grow to (about 70,000 pages of 9 KB); past it a new file is begun
+/// and the pages only the old one held are rendered again when asked for.
 const SPILL_LIMIT_BYTES: u64 = 1024 * 1024 * 1024;
-
-/// A page as rendered for one path: plain and brotli made when it is rendered, gzip when first asked
-/// for (browsers take brotli; gzip is for the few clients that take nothing better).
-pub struct RenderedPage {
-    plain: Bytes,
-    brotli: Bytes,
-    gzip: OnceLock<Bytes>,
-    /// The plain bytes' hash: every variant's ETag derives from it.
-    hash: u64,
-    etags: [HeaderValue; 3],
-    pub lang: Lang,
-    /// `text/html; charset=utf-8` for pages; a feed says what it is.
-    content_type: &'static str,
-    valid_until: OffsetDateTime,
-    generation: u64,
-    /// Set on every hit, cleared when the eviction hand passes by: a second chance for pages in use.
-    referenced: AtomicBool,
-}
-
-impl RenderedPage {
-    /// Encodes `html`. `generation` is [`PageCache::generation`] read before the page's data was
-    /// loaded, so a render that raced an edit is never kept.
-    pub fn new(
-        html: String,
-        lang: Lang,
-        valid_until: OffsetDateTime,
-        generation: u64,
-    ) -> RenderedPage {
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        html.as_bytes().hash(&mut hasher);
-        let hash = hasher.finish();
-        let brotli = Bytes::from(compression::brotli(html.as_bytes(), KEPT_BROTLI_QUALITY));
-        RenderedPage {
-            plain: Bytes::from(html),
-            brotli,
-            gzip: OnceLock::new(),
-            hash,
-            etags: Coding::ALL.map(|c| variant_etag(hash, c)),
-            lang,
-            content_type: "text/html; charset=utf-8",
-            valid_until,
-            generation,
-            referenced: AtomicBool::new(false),
-        }
-    }
-
-    /// The same for a document that is not HTML (a feed), sent as `content_type`.
-    pub fn with_content_type(mut self, content_type: &'static str) -> RenderedPage {
-        self.content_type = content_type;
-        self
-    }
-
-    /// The page in `coding`, ready to send.
-    pub fn hit(&self, coding: Coding) -> Hit {
-        let body = match coding {
-            Coding::Identity => self.plain.clone(),
-            Coding::Brotli => self.brotli.clone(),
-            Coding::Gzip => self.gzip().clone(),
-        };
-        Hit {
-            body,
-            etag: self.etags[coding.index()].clone(),
-            coding,
-            lang: self.lang,
-            content_type: self.content_type,
-        }
-    }
-
-    fn gzip(&self) -> &Bytes {
-        self.gzip
-            .get_or_init(|| Bytes::from(compression::gzip(&self.plain, KEPT_GZIP_LEVEL)))
-    }
-
-    /// The variants made so far, in [`Coding::ALL`] order.
-    fn variants(&self) -> [Option<&Bytes>; 3] {
-        [Some(&self.plain), Some(&self.brotli), self.gzip.get()]
-    }
-
-    fn size(&self, path: &str) -> usize {
-        // gzip counted ahead: it is about as large as brotli once made.
-        self.plain.len() + 2 * self.brotli.len() + path.len() + 256
-    }
-}
-
-fn variant_etag(hash: u64, coding: Coding) -> HeaderValue {
-    HeaderValue::from_str(&coded_etag(&etag(hash), coding))
-        .unwrap_or_else(|_| HeaderValue::from_static("W/\"0\""))
-}
-
-fn etag(hash: u64) -> String {
-    format!("W/\"{hash:016x}\"")
-}
-
-/// One cached page in one coding.
-pub struct Hit {
-    pub body: Bytes,
-    pub etag: HeaderValue,
-    pub coding: Coding,
-    pub lang: Lang,
-    pub content_type: &'static str,
-}
-
-impl Hit {
-    /// The answer: 304 when the client holds this variant, else the bytes with their coding. Every
-    /// answer varies by `Accept-Encoding` and names its language.
-    pub fn respond(self, req: &HttpRequest, cache_control: HeaderValue) -> HttpResponse {
-        let not_modified = self.etag.to_str().is_ok_and(|etag| client_has(req, etag));
-        let mut response = if not_modified {
-            HttpResponse::NotModified().finish()
-        } else {
-            HttpResponse::Ok().body(self.body)
-        };
-        // Typed names and ready values: this runs for every cached page, at 100,000 a second.
-        let headers = response.headers_mut();
-        headers.insert(header::ETAG, self.etag);
-        headers.insert(header::CACHE_CONTROL, cache_control);
-        if let Ok(lang) = HeaderValue::from_str(self.lang.as_str()) {
-            headers.insert(header::CONTENT_LANGUAGE, lang);
-        }
-        headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
-        if not_modified {
-            return response;
-        }
-        if let Some(coding) = self.coding.content_encoding() {
-            headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding));
-        }
-        headers.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static(self.content_type),
-        );
-        response
-    }
-}
 
 /// Where a page rendered earlier lies in the spill file.
 #[derive(Clone)]
@@ -171,6 +37,7 @@ struct Spilled {
     lang: Lang,
     content_type: &'static str,
     valid_until: OffsetDateTime,
+    quick: bool,
 }
 
 struct SpillFile {
@@ -188,12 +55,53 @@ struct Entries {
     spill: Option<SpillFile>,
     /// The data folder refused a spill file: memory only until the next content change.
     spill_failed: bool,
+    /// The generation of the last [`PageCache::clear`]: pages rendered from older data are not kept.
+    cleared_at: u64,
+    /// For each address invalidated since, the generation of its invalidation.
+    invalidated_at: HashMap<Box<str>, u64>,
+}
+
+impl Entries {
+    /// The oldest generation a page at `path` may have been rendered in to be kept.
+    fn fresh_from(&self, path: &str) -> u64 {
+        self.invalidated_at
+            .get(path)
+            .map_or(self.cleared_at, |&g| g.max(self.cleared_at))
+    }
+
+    /// Whether `file` is the current spill file.
+    fn is_current(&self, file: &Arc<File>) -> bool {
+        self.spill
+            .as_ref()
+            .is_some_and(|s| Arc::ptr_eq(&s.file, file))
+    }
+
+    fn forget(&mut self, path: &str) {
+        if let Some(page) = self.memory.remove(path) {
+            self.memory_bytes -= page.size(path);
+        }
+        self.spilled.remove(path);
+    }
+}
+
+/// What the cache holds for an address (for the pre-renderer).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Held {
+    Nothing,
+    /// A page compressed quickly for a waiting visitor: worth compressing better.
+    Quick,
+    Kept,
 }
 
 pub struct PageCache {
-    /// Answers from the cache, and pages rendered because they were not in it (for `/metrics`).
+    /// Answers from the cache, and pages rendered for a visitor because they were not in it.
     pub hits: AtomicU64,
     pub misses: AtomicU64,
+    /// Pages rendered before anyone asked for them (the pre-renderer).
+    pub prerenders: AtomicU64,
+    /// Addresses forgotten one by one after changes, and times every page was forgotten at once.
+    pub invalidations: AtomicU64,
+    pub clears: AtomicU64,
     memory_budget: usize,
     /// The folder the spill file is made in; `None` keeps pages in memory only.
     spill_dir: Option<PathBuf>,
@@ -206,10 +114,20 @@ impl PageCache {
         PageCache {
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
+            prerenders: AtomicU64::new(0),
+            invalidations: AtomicU64::new(0),
+            clears: AtomicU64::new(0),
             memory_budget,
             spill_dir,
             generation: AtomicU64::new(0),
             entries: RwLock::new(Entries::default()),
+        }
+    }
+
+    fn write_entries(&self) -> RwLockWriteGuard<'_, Entries> {
+        match self.entries.write() {
+            Ok(e) => e,
+            Err(poisoned) => poisoned.into_inner(),
         }
     }
 
@@ -229,17 +147,11 @@ impl PageCache {
         let spilled = spilled.clone();
         let generation = self.generation();
         drop(entries);
-        // A read from the operating system's file cache: microseconds, far less than a render.
-        let read = |(offset, len): (u64, u32)| -> Option<Bytes> {
-            let mut body = vec![0; usize::try_from(len).ok()?];
-            spilled.file.read_exact_at(&mut body, offset).ok()?;
-            Some(Bytes::from(body))
-        };
         let body = match spilled.at[coding.index()] {
-            Some(place) => read(place)?,
+            Some(place) => read_spilled(&spilled.file, place)?,
             None => {
                 // A variant not made yet (gzip): made once from the plain bytes, then kept.
-                let plain = read(spilled.at[Coding::Identity.index()]?)?;
+                let plain = read_spilled(&spilled.file, spilled.at[Coding::Identity.index()]?)?;
                 let body = Bytes::from(compression::gzip(&plain, KEPT_GZIP_LEVEL));
                 self.spill_variant(path, &spilled.file, generation, coding, &body);
                 body
@@ -254,22 +166,83 @@ impl PageCache {
         })
     }
 
-    /// Changes whenever content changes; pages rendered from older data are not kept.
+    /// What is kept for `path` at `now`.
+    pub fn held(&self, path: &str, now: OffsetDateTime) -> Held {
+        let Ok(entries) = self.entries.read() else {
+            return Held::Nothing;
+        };
+        let quick = match (entries.memory.get(path), entries.spilled.get(path)) {
+            (Some(page), _) if now < page.valid_until => page.quick,
+            (None, Some(spilled)) if now < spilled.valid_until => spilled.quick,
+            _ => return Held::Nothing,
+        };
+        if quick { Held::Quick } else { Held::Kept }
+    }
+
+    /// Moves on whenever content changes; read it before loading what a page shows and pass it to
+    /// [`RenderedPage::new`], so a render that raced a change of its address is not kept.
     pub fn generation(&self) -> u64 {
         self.generation.load(Ordering::Acquire)
     }
 
-    /// Keeps a freshly rendered page for `path`, unless content changed while it was being rendered.
+    /// Keeps a page rendered for a visitor at `path`, unless its address changed while it was being
+    /// rendered.
     pub fn insert(&self, path: &str, page: Arc<RenderedPage>) {
         self.misses.fetch_add(1, Ordering::Relaxed);
+        self.keep(path, page);
+    }
+
+    /// Keeps a page rendered before anyone asked for it (counted apart from visitors' renders).
+    pub fn insert_prerendered(&self, path: &str, page: Arc<RenderedPage>) {
+        self.prerenders.fetch_add(1, Ordering::Relaxed);
+        self.keep(path, page);
+    }
+
+    /// Compresses the page at `path` the way pages are kept, when it was compressed quickly for a
+    /// waiting visitor. Returns whether it did.
+    pub fn improve(&self, path: &str, now: OffsetDateTime) -> bool {
+        let generation = self.generation();
+        let (memory, spilled) = {
+            let Ok(entries) = self.entries.read() else {
+                return false;
+            };
+            (
+                entries.memory.get(path).cloned(),
+                entries.spilled.get(path).cloned(),
+            )
+        };
+        let better = match (memory, spilled) {
+            (Some(page), _) if now < page.valid_until => page.improved(),
+            (None, Some(s)) if s.quick && now < s.valid_until => s.at[Coding::Identity.index()]
+                .and_then(|place| read_spilled(&s.file, place))
+                .map(|plain| {
+                    RenderedPage::from_parts(
+                        plain,
+                        s.hash,
+                        s.lang,
+                        s.content_type,
+                        s.valid_until,
+                        generation,
+                    )
+                }),
+            _ => None,
+        };
+        match better {
+            Some(page) => {
+                self.keep(path, Arc::new(page));
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn keep(&self, path: &str, page: Arc<RenderedPage>) {
         let size = page.size(path);
         let variants = page.variants();
         let total: u64 = variants.iter().flatten().map(|b| b.len() as u64).sum();
         let reserved = {
-            let Ok(mut entries) = self.entries.write() else {
-                return;
-            };
-            if page.generation != self.generation() {
+            let mut entries = self.write_entries();
+            if page.generation < entries.fresh_from(path) {
                 return;
             }
             if size <= self.memory_budget / 4 {
@@ -290,10 +263,8 @@ impl PageCache {
             *slot = Some((next, body.len() as u32));
             next += body.len() as u64;
         }
-        let Ok(mut entries) = self.entries.write() else {
-            return;
-        };
-        if page.generation != self.generation() || !entries.is_current(&file) {
+        let mut entries = self.write_entries();
+        if page.generation < entries.fresh_from(path) || !entries.is_current(&file) {
             return;
         }
         entries.spilled.insert(
@@ -305,6 +276,7 @@ impl PageCache {
                 lang: page.lang,
                 content_type: page.content_type,
                 valid_until: page.valid_until,
+                quick: page.quick,
             },
         );
     }
@@ -319,10 +291,8 @@ impl PageCache {
         body: &Bytes,
     ) {
         let offset = {
-            let Ok(mut entries) = self.entries.write() else {
-                return;
-            };
-            if generation != self.generation() || !entries.is_current(file) {
+            let mut entries = self.write_entries();
+            if generation < entries.fresh_from(path) || !entries.is_current(file) {
                 return;
             }
             match self.reserve_spill(&mut entries, body.len() as u64) {
@@ -333,10 +303,8 @@ impl PageCache {
         if !self.write_spill(file, offset, body) {
             return;
         }
-        let Ok(mut entries) = self.entries.write() else {
-            return;
-        };
-        if generation != self.generation() {
+        let mut entries = self.write_entries();
+        if generation < entries.fresh_from(path) {
             return;
         }
         if let Some(spilled) = entries.spilled.get_mut(path)
@@ -351,9 +319,7 @@ impl PageCache {
             Ok(()) => true,
             Err(error) => {
                 tracing::warn!(%error, "page cache: cannot write the spill file; keeping pages in memory only");
-                if let Ok(mut entries) = self.entries.write() {
-                    entries.spill_failed = true;
-                }
+                self.write_entries().spill_failed = true;
                 false
             }
         }
@@ -390,15 +356,25 @@ impl PageCache {
         }
     }
 
-    /// Room for `len` bytes at the end of this generation's spill file (made on first use).
+    /// Room for `len` bytes at the end of the spill file (made on first use; begun anew when full).
     fn reserve_spill(
         &self,
         entries: &mut RwLockWriteGuard<'_, Entries>,
         len: u64,
     ) -> Option<(Arc<File>, u64)> {
         let dir = self.spill_dir.as_ref()?;
-        if entries.spill_failed {
+        if entries.spill_failed || len > SPILL_LIMIT_BYTES {
             return None;
+        }
+        if entries
+            .spill
+            .as_ref()
+            .is_some_and(|s| s.len + len > SPILL_LIMIT_BYTES)
+        {
+            // Full of pages since invalidated: the pages still in memory stay, the others are
+            // rendered again when asked for.
+            entries.spill = None;
+            entries.spilled.clear();
         }
         if entries.spill.is_none() {
             match tempfile::tempfile_in(dir) {
@@ -416,22 +392,42 @@ impl PageCache {
             }
         }
         let spill = entries.spill.as_mut()?;
-        if spill.len + len > SPILL_LIMIT_BYTES {
-            return None;
-        }
         let offset = spill.len;
         spill.len += len;
         Some((Arc::clone(&spill.file), offset))
     }
 
-    /// Forgets every page: call after any change to what public pages show.
+    /// Forgets the pages at `paths` (the addresses a change affects); a render of one of them that
+    /// began before is not kept. Returns how many were held.
+    pub fn invalidate<S: AsRef<str>>(&self, paths: &[S]) -> usize {
+        let mut entries = self.write_entries();
+        let generation = self.generation.fetch_add(1, Ordering::AcqRel) + 1;
+        let mut held = 0;
+        let mut gone = HashSet::new();
+        for path in paths {
+            let path = path.as_ref();
+            held += usize::from(
+                entries.memory.contains_key(path) || entries.spilled.contains_key(path),
+            );
+            entries.forget(path);
+            entries.invalidated_at.insert(path.into(), generation);
+            gone.insert(path);
+        }
+        entries.order.retain(|p| !gone.contains(&**p));
+        self.invalidations
+            .fetch_add(paths.len() as u64, Ordering::Relaxed);
+        held
+    }
+
+    /// Forgets every page: after a change every page shows (the navigation, the footer).
     pub fn clear(&self) {
-        let mut entries = match self.entries.write() {
-            Ok(e) => e,
-            Err(poisoned) => poisoned.into_inner(),
+        let mut entries = self.write_entries();
+        let generation = self.generation.fetch_add(1, Ordering::AcqRel) + 1;
+        *entries = Entries {
+            cleared_at: generation,
+            ..Entries::default()
         };
-        self.generation.fetch_add(1, Ordering::AcqRel);
-        *entries = Entries::default();
+        self.clears.fetch_add(1, Ordering::Relaxed);
     }
 
     /// Pages kept and their bytes (in memory, and in the spill file).
@@ -452,149 +448,13 @@ impl PageCache {
     }
 }
 
-impl Entries {
-    /// Whether `file` is this generation's spill file.
-    fn is_current(&self, file: &Arc<File>) -> bool {
-        self.spill
-            .as_ref()
-            .is_some_and(|s| Arc::ptr_eq(&s.file, file))
-    }
+/// A read from the operating system's file cache: microseconds, far less than a render.
+fn read_spilled(file: &File, (offset, len): (u64, u32)) -> Option<Bytes> {
+    let mut body = vec![0; usize::try_from(len).ok()?];
+    file.read_exact_at(&mut body, offset).ok()?;
+    Some(Bytes::from(body))
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use time::macros::datetime;
-
-    const NOW: OffsetDateTime = datetime!(2026-11-24 12:00 UTC);
-
-    fn page(html: &str, generation: u64) -> Arc<RenderedPage> {
-        let en = Lang::parse("en").unwrap();
-        Arc::new(RenderedPage::new(
-            html.to_owned(),
-            en,
-            datetime!(2027-01-01 0:00 UTC),
-            generation,
-        ))
-    }
-
-    fn body(cache: &PageCache, path: &str, coding: Coding, now: OffsetDateTime) -> Option<Vec<u8>> {
-        cache.get(path, coding, now).map(|hit| hit.body.to_vec())
-    }
-
-    fn unbrotli(bytes: &[u8]) -> Vec<u8> {
-        let mut out = Vec::new();
-        brotli::BrotliDecompress(&mut &bytes[..], &mut out).unwrap();
-        out
-    }
-
-    #[test]
-    fn keeps_pages_until_cleared_and_never_stores_stale_renders() {
-        let cache = PageCache::new(1 << 20, None);
-        let before_edit = cache.generation();
-        cache.insert("/en/about", page("<p>old</p>", before_edit));
-        assert_eq!(
-            body(&cache, "/en/about", Coding::Identity, NOW).unwrap(),
-            b"<p>old</p>"
-        );
-        cache.clear();
-        assert!(cache.get("/en/about", Coding::Identity, NOW).is_none());
-        // A render that started before the edit must not be cached after it.
-        cache.insert("/en/about", page("<p>old</p>", before_edit));
-        assert!(cache.get("/en/about", Coding::Identity, NOW).is_none());
-        cache.insert("/en/about", page("<p>new</p>", cache.generation()));
-        let br = body(&cache, "/en/about", Coding::Brotli, NOW).unwrap();
-        assert_eq!(unbrotli(&br), b"<p>new</p>");
-    }
-
-    #[test]
-    fn every_coding_has_its_own_etag() {
-        let cache = PageCache::new(1 << 20, None);
-        cache.insert("/en/", page("<h1>Home</h1>", 0));
-        let tags: Vec<HeaderValue> = Coding::ALL
-            .iter()
-            .map(|&c| cache.get("/en/", c, NOW).unwrap().etag)
-            .collect();
-        assert!(tags[0] != tags[1] && tags[1] != tags[2] && tags[0] != tags[2]);
-        assert!(tags[1].to_str().unwrap().ends_with("-br\""));
-    }
-
-    #[test]
-    fn entries_expire_and_the_budget_evicts_pages_not_used_since() {
-        let big = "x".repeat(200);
-        let size = page(&big, 0).size("/de/a");
-        let cache = PageCache::new(4 * size + 10, None);
-        for slug in ["a", "b", "c", "d"] {
-            cache.insert(&format!("/de/{slug}"), page(&big, 0));
-        }
-        // "a" is read, so the clock passes it over once.
-        assert!(cache.get("/de/a", Coding::Identity, NOW).is_some());
-        cache.insert("/de/e", page(&big, 0));
-        assert!(
-            cache.get("/de/a", Coding::Identity, NOW).is_some(),
-            "used page kept"
-        );
-        assert!(
-            cache.get("/de/b", Coding::Identity, NOW).is_none(),
-            "unused page evicted"
-        );
-        assert!(
-            cache
-                .get("/de/e", Coding::Identity, datetime!(2027-01-01 0:00 UTC))
-                .is_none(),
-            "expired at the new year"
-        );
-    }
-
-    #[test]
-    fn pages_beyond_the_memory_budget_are_answered_from_the_spill_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let html = |n: usize| format!("<main>page {n}</main>").repeat(50);
-        let size = page(&html(0), 0).size("/en/page-0");
-        let cache = PageCache::new(3 * size, Some(dir.path().to_owned()));
-        for n in 0..50 {
-            cache.insert(&format!("/en/page-{n}"), page(&html(n), 0));
-        }
-        let (in_memory, spilled) = cache.counts();
-        assert!(in_memory <= 3, "{in_memory} in memory");
-        assert_eq!(spilled, 50);
-        for n in [0, 17, 49] {
-            let path = format!("/en/page-{n}");
-            let plain = body(&cache, &path, Coding::Identity, NOW).unwrap();
-            assert_eq!(plain, html(n).as_bytes());
-            let br = body(&cache, &path, Coding::Brotli, NOW).unwrap();
-            assert_eq!(unbrotli(&br), html(n).as_bytes());
-            let gz = body(&cache, &path, Coding::Gzip, NOW).unwrap();
-            let mut ungz = Vec::new();
-            std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&gz[..]), &mut ungz)
-                .unwrap();
-            assert_eq!(ungz, html(n).as_bytes());
-            if cache
-                .entries
-                .read()
-                .unwrap()
-                .spilled
-                .contains_key(path.as_str())
-                && !cache
-                    .entries
-                    .read()
-                    .unwrap()
-                    .memory
-                    .contains_key(path.as_str())
-            {
-                // Made once from the plain bytes, then kept in the file beside the others.
-                let at = cache.entries.read().unwrap().spilled[path.as_str()].at;
-                assert!(at.iter().all(Option::is_some), "{path}: {at:?}");
-            }
-            // The same validator whichever tier answers.
-            let memory_tag = page(&html(n), 0).hit(Coding::Gzip).etag;
-            assert_eq!(
-                cache.get(&path, Coding::Gzip, NOW).unwrap().etag,
-                memory_tag
-            );
-        }
-        cache.clear();
-        assert_eq!(cache.counts(), (0, 0));
-        assert!(cache.get("/en/page-17", Coding::Brotli, NOW).is_none());
-    }
-}
+#[path = "page_cache_tests.rs"]
+mod tests;

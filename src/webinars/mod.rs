@@ -49,11 +49,13 @@ pub async fn refresh(state: &AppState) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// After an editor changed a webinar: the frame's list again, every rendered page forgotten (the
-/// footer shows webinars), other instances told and a CDN purged, as for a page.
+/// After an editor changed a webinar: the frame's list again, and the pages whose webinar teaser
+/// blocks show the list forgotten (every page when the footer's list changed), other instances
+/// told and a CDN purged, as for a page.
 pub async fn changed(state: &AppState) -> anyhow::Result<()> {
-    refresh(state).await?;
-    crate::content::content_changed(state, None).await
+    let shown = crate::content::Change::Shown(&["webinar_teaser"]);
+    crate::content::changes::changed(state, shown, refresh(state)).await?;
+    Ok(())
 }
 
 /// Keeps the frame's list full: read again as each listed webinar begins (it leaves the list and
@@ -72,24 +74,10 @@ pub fn keep_fresh(state: actix_web::web::Data<AppState>) {
                 .map_or(hour, |until| until.min(hour));
             // A moment after the start, so the webinar that began is no longer "upcoming".
             tokio::time::sleep(wait + std::time::Duration::from_secs(1)).await;
-            let before: Vec<String> = state
-                .teasers(TEASERS)
-                .iter()
-                .map(|t| t.path.clone())
-                .collect();
-            match refresh(&state).await {
-                // A webinar further out joined the list: pages showing the list are made again.
-                Ok(())
-                    if state
-                        .teasers(TEASERS)
-                        .iter()
-                        .map(|t| &t.path)
-                        .ne(before.iter()) =>
-                {
-                    state.page_cache.clear();
-                }
-                Ok(()) => {}
-                Err(error) => tracing::warn!(%error, "cannot read the upcoming webinars again"),
+            // The webinar that began leaves the list and one further out may join it: the pages
+            // showing the list are made again (every page when the footer's part changed).
+            if let Err(error) = changed(&state).await {
+                tracing::warn!(%error, "cannot read the upcoming webinars again");
             }
         }
     });

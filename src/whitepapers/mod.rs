@@ -53,9 +53,11 @@ pub async fn refresh(state: &AppState) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// After an editor changed a whitepaper: the frame's list again, every rendered page forgotten (the
-/// footer shows whitepapers), other instances told and a CDN purged, as for a page.
+/// After an editor changed a whitepaper: the frame's list again, and the pages whose whitepaper
+/// teaser blocks show the list forgotten (every page when the footer's list changed), other
+/// instances told and a CDN purged, as for a page.
 pub async fn changed(state: &AppState) -> anyhow::Result<()> {
-    refresh(state).await?;
-    crate::content::content_changed(state, None).await
+    let shown = crate::content::Change::Shown(&["whitepaper_teaser"]);
+    crate::content::changes::changed(state, shown, refresh(state)).await?;
+    Ok(())
 }

@@ -12,6 +12,7 @@ mod headers_and_caching;
 mod languages;
 mod pages;
 mod redirects;
+mod rendered_ahead;
 mod search;
 mod seo;
 mod shared_caches;

@@ -21,7 +21,7 @@ use crate::i18n::Lang;
 use crate::web::cached_pages;
 use crate::web::compression::Coding;
 use crate::web::layout::{Here, Layout, Link};
-use crate::web::page_cache::RenderedPage;
+use crate::web::rendered_page::Document;
 use crate::web::sitemap::{SitemapUrl, in_every_language};
 use crate::web::state::AppState;
 
@@ -36,7 +36,8 @@ pub async fn list(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let lang = language(&state, &path.0)?;
-    show_list(&req, &state, lang, Filter::All, 1)
+    let document = list_document(&state, lang, Filter::All, 1)?;
+    Ok(cache_and_answer(&req, &state, document))
 }
 
 /// What an address below the section names.
@@ -64,6 +65,12 @@ fn parse_within(rest: &str) -> Option<Within<'_>> {
     })
 }
 
+/// What an address of the section answers: a page to keep, or the address it moved to.
+pub enum Found {
+    Document(Document),
+    Moved(String),
+}
+
 /// GET `/{lang}/{section}/{rest}`: a later page, a category or tag, a category's feed, an article.
 pub async fn within(
     req: HttpRequest,
@@ -72,15 +79,26 @@ pub async fn within(
 ) -> Result<HttpResponse, AppError> {
     let (lang, _, rest) = path.into_inner();
     let lang = language(&state, &lang)?;
-    let index = super::current(&state);
+    match within_document(&state, lang, &rest).await? {
+        Found::Document(document) => Ok(cache_and_answer(&req, &state, document)),
+        Found::Moved(path) => Ok(crate::content::public::moved_permanently(
+            &path,
+            req.query_string(),
+        )),
+    }
+}
+
+/// What `/{lang}/{section}/{rest}` shows.
+pub async fn within_document(state: &AppState, lang: Lang, rest: &str) -> Result<Found, AppError> {
+    let index = super::current(state);
     let now = db::now();
-    match parse_within(&rest).ok_or(AppError::NotFound)? {
-        Within::Page(n) => show_list(&req, &state, lang, Filter::All, n),
+    let document = match parse_within(rest).ok_or(AppError::NotFound)? {
+        Within::Page(n) => list_document(state, lang, Filter::All, n)?,
         Within::Category(slug, n) => {
             let category = index
                 .category_by_slug(lang, slug)
                 .ok_or(AppError::NotFound)?;
-            show_list(&req, &state, lang, Filter::Category(category.id), n)
+            list_document(state, lang, Filter::Category(category.id), n)?
         }
         Within::CategoryFeed(slug) => {
             let category = index
@@ -98,33 +116,30 @@ pub async fn within(
                 page_href: format!("{list}/category/{slug}"),
                 site_name: state.config.site_name.clone(),
             };
-            show_feed(
-                &req,
-                &state,
+            feed_document(
+                state,
                 &index,
                 lang,
                 Filter::Category(category.id),
                 info,
                 now,
             )
-            .await
+            .await?
         }
         Within::Tag(key, n) => {
             index.tag_name(key).ok_or(AppError::NotFound)?;
-            show_list(&req, &state, lang, Filter::Tag(key), n)
+            list_document(state, lang, Filter::Tag(key), n)?
         }
         Within::Article(slug) => {
             let Some(article) = index.visible_by_slug(lang, slug, now) else {
                 // Another language's slug, or the default one: the article's address here.
                 let found = index.by_any_slug(slug, now).ok_or(AppError::NotFound)?;
-                return Ok(crate::content::public::moved_permanently(
-                    &found.path(&index.sections, lang),
-                    req.query_string(),
-                ));
+                return Ok(Found::Moved(found.path(&index.sections, lang)));
             };
-            show_article(&req, &state, &index, lang, article, now).await
+            article_document(state, &index, lang, article, now).await?
         }
-    }
+    };
+    Ok(Found::Document(document))
 }
 
 /// GET `/{lang}/feed.xml`: the newest articles in that language.
@@ -134,7 +149,13 @@ pub async fn language_feed(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let lang = language(&state, &path)?;
-    let index = super::current(&state);
+    let document = language_feed_document(&state, lang).await?;
+    Ok(cache_and_answer(&req, &state, document))
+}
+
+/// What `/{lang}/feed.xml` shows.
+pub async fn language_feed_document(state: &AppState, lang: Lang) -> Result<Document, AppError> {
+    let index = super::current(state);
     let ui = state.catalog.messages(lang);
     let info = FeedInfo {
         title: format!("{} · {}", ui.t("articles-title"), state.config.site_name),
@@ -142,7 +163,7 @@ pub async fn language_feed(
         page_href: index.sections.list_path(lang),
         site_name: state.config.site_name.clone(),
     };
-    show_feed(&req, &state, &index, lang, Filter::All, info, db::now()).await
+    feed_document(state, &index, lang, Filter::All, info, db::now()).await
 }
 
 /// GET `/{lang}/authors/{slug}` and `/{lang}/authors/{slug}/page/{n}`.
@@ -153,9 +174,8 @@ pub async fn author(
 ) -> Result<HttpResponse, AppError> {
     let (lang, slug) = path.into_inner();
     let lang = language(&state, &lang)?;
-    let index = super::current(&state);
-    let profile = index.author_by_slug(&slug).ok_or(AppError::NotFound)?;
-    show_list(&req, &state, lang, Filter::Author(profile.user_id), 1)
+    let document = author_document(&state, lang, &slug, 1)?;
+    Ok(cache_and_answer(&req, &state, document))
 }
 
 pub async fn author_page(
@@ -165,30 +185,42 @@ pub async fn author_page(
 ) -> Result<HttpResponse, AppError> {
     let (lang, slug, n) = path.into_inner();
     let lang = language(&state, &lang)?;
-    let index = super::current(&state);
-    let profile = index.author_by_slug(&slug).ok_or(AppError::NotFound)?;
     if n < 2 {
         return Err(AppError::NotFound);
     }
-    show_list(&req, &state, lang, Filter::Author(profile.user_id), n)
+    let document = author_document(&state, lang, &slug, n)?;
+    Ok(cache_and_answer(&req, &state, document))
 }
 
-/// Renders, caches and answers a page made at `req`'s address.
-fn cache_and_answer(req: &HttpRequest, state: &AppState, page: RenderedPage) -> HttpResponse {
-    let page = Arc::new(page);
+/// What an author's list shows, page `n`.
+pub fn author_document(
+    state: &AppState,
+    lang: Lang,
+    slug: &str,
+    n: usize,
+) -> Result<Document, AppError> {
+    let index = super::current(state);
+    let profile = index.author_by_slug(slug).ok_or(AppError::NotFound)?;
+    list_document(state, lang, Filter::Author(profile.user_id), n)
+}
+
+/// Compresses a page made at `req`'s address for the visitor waiting for it, keeps it, answers it,
+/// and has it compressed better in the background.
+fn cache_and_answer(req: &HttpRequest, state: &AppState, document: Document) -> HttpResponse {
+    let page = Arc::new(document.quick());
     let hit = page.hit(Coding::for_stored(req.headers()));
     state.page_cache.insert(req.path(), page);
+    crate::web::render_queue::improve_later(state, req.path());
     cached_pages::answer(req, state, hit)
 }
 
 /// The list (all articles, a category's, a tag's or an author's), page `n`.
-fn show_list(
-    req: &HttpRequest,
+pub fn list_document(
     state: &AppState,
     lang: Lang,
     filter: Filter<'_>,
     n: usize,
-) -> Result<HttpResponse, AppError> {
+) -> Result<Document, AppError> {
     let generation = state.page_cache.generation();
     let index = super::current(state);
     let now = db::now();
@@ -198,11 +230,7 @@ fn show_list(
     }
     let html = list_template(state, &index, lang, filter, n, &articles, pages, now)?.render()?;
     let until = crate::web::layout::unchanged_until(state, now);
-    Ok(cache_and_answer(
-        req,
-        state,
-        RenderedPage::new(html, lang, until, generation),
-    ))
+    Ok(Document::html(html, lang, until, generation))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -361,14 +389,13 @@ fn list_template<'s>(
     })
 }
 
-async fn show_article(
-    req: &HttpRequest,
+async fn article_document(
     state: &AppState,
     index: &ArticleIndex,
     lang: Lang,
     article: &IndexedArticle,
     now: OffsetDateTime,
-) -> Result<HttpResponse, AppError> {
+) -> Result<Document, AppError> {
     let generation = state.page_cache.generation();
     let slug = Slug::parse(article.slug_in(lang)).map_err(|_| AppError::NotFound)?;
     let (page, blocks) =
@@ -377,11 +404,7 @@ async fn show_article(
             .ok_or(AppError::NotFound)?;
     let html = render_article(state, index, &page, &blocks, lang, false, now)?;
     let until = crate::web::layout::unchanged_until(state, now);
-    Ok(cache_and_answer(
-        req,
-        state,
-        RenderedPage::new(html, lang, until, generation),
-    ))
+    Ok(Document::html(html, lang, until, generation))
 }
 
 /// An article page (also its preview for editors, from a draft).
@@ -448,15 +471,14 @@ pub fn render_article(
     Ok(template.render()?)
 }
 
-async fn show_feed(
-    req: &HttpRequest,
+async fn feed_document(
     state: &AppState,
     index: &ArticleIndex,
     lang: Lang,
     filter: Filter<'_>,
     info: FeedInfo,
     now: OffsetDateTime,
-) -> Result<HttpResponse, AppError> {
+) -> Result<Document, AppError> {
     let generation = state.page_cache.generation();
     let newest = feed::newest(index, filter, now);
     let mut entries = Vec::with_capacity(newest.len());
@@ -469,11 +491,10 @@ async fn show_feed(
     }
     let xml = feed::write(index, &info, &entries, lang, &state.config.base_url, now)?;
     let until = crate::web::layout::unchanged_until(state, now);
-    Ok(cache_and_answer(
-        req,
-        state,
-        RenderedPage::new(xml, lang, until, generation).with_content_type(feed::CONTENT_TYPE),
-    ))
+    Ok(Document {
+        content_type: feed::CONTENT_TYPE,
+        ..Document::html(xml, lang, until, generation)
+    })
 }
 
 /// The sitemap's entries of the section: its list, each category and public author page (changed

@@ -1,0 +1,117 @@
+//! The addresses waiting to be rendered ahead of visitors (by `crate::content::prerender`): those a
+//! change invalidated, every public one at start, and pages a visitor met first, which were
+//! compressed quickly for them. Each address is queued once; "everything" replaces the queue.
+use std::collections::{HashSet, VecDeque};
+use std::sync::Mutex;
+
+use crate::web::state::AppState;
+
+#[derive(Default)]
+pub struct Queue {
+    pending: Mutex<Pending>,
+    wake: tokio::sync::Notify,
+}
+
+#[derive(Default)]
+struct Pending {
+    paths: VecDeque<String>,
+    queued: HashSet<String>,
+    /// Every public address, listed when the worker comes to it.
+    everything: bool,
+}
+
+pub enum Next {
+    Path(String),
+    Everything,
+    Idle,
+}
+
+impl Queue {
+    pub fn push<S: AsRef<str>>(&self, paths: &[S]) {
+        let mut pending = lock(&self.pending);
+        if pending.everything {
+            return;
+        }
+        for path in paths {
+            let path = path.as_ref();
+            if pending.queued.insert(path.to_owned()) {
+                pending.paths.push_back(path.to_owned());
+            }
+        }
+        drop(pending);
+        self.wake.notify_one();
+    }
+
+    fn everything(&self) {
+        let mut pending = lock(&self.pending);
+        *pending = Pending {
+            everything: true,
+            ..Pending::default()
+        };
+        drop(pending);
+        self.wake.notify_one();
+    }
+
+    pub fn next(&self) -> Next {
+        let mut pending = lock(&self.pending);
+        if std::mem::take(&mut pending.everything) {
+            return Next::Everything;
+        }
+        match pending.paths.pop_front() {
+            Some(path) => {
+                pending.queued.remove(&path);
+                Next::Path(path)
+            }
+            None => Next::Idle,
+        }
+    }
+
+    /// Until something is pushed.
+    pub async fn wait(&self) {
+        self.wake.notified().await;
+    }
+
+    /// Addresses waiting to be rendered (for `/metrics`).
+    pub fn len(&self) -> usize {
+        lock(&self.pending).paths.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+fn lock(pending: &Mutex<Pending>) -> std::sync::MutexGuard<'_, Pending> {
+    match pending.lock() {
+        Ok(p) => p,
+        Err(poisoned) => poisoned.into_inner(),
+    }
+}
+
+pub fn queue(state: &AppState) -> Option<&Queue> {
+    state.extension::<Queue>()
+}
+
+/// Renders `paths` again soon (a change invalidated them).
+pub fn render_later<S: AsRef<str>>(state: &AppState, paths: &[S]) {
+    if let Some(queue) = queue(state) {
+        queue.push(paths);
+    }
+}
+
+/// Renders every public address again soon (at start, or after a change every page shows).
+pub fn render_everything(state: &AppState) {
+    if let Some(queue) = queue(state) {
+        queue.everything();
+    }
+}
+
+/// Compresses the page at `path`, just rendered quickly for a visitor, better soon.
+pub fn improve_later(state: &AppState, path: &str) {
+    render_later(state, &[path]);
+}
+
+/// Addresses waiting to be rendered.
+pub fn waiting(state: &AppState) -> usize {
+    queue(state).map_or(0, Queue::len)
+}
