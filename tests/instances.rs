@@ -5,6 +5,7 @@
 #[path = "common/mod.rs"]
 mod common;
 
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use common::booking::{booking_form, fields};
@@ -39,6 +40,14 @@ async fn an_edit_on_one_instance_shows_on_the_other_at_once() {
         }
     }
     a.sign_in_as("editor").await;
+    let counts = |app: &TestApp| {
+        let cache = &app.state.page_cache;
+        (
+            cache.invalidations.load(Ordering::Relaxed),
+            cache.clears.load(Ordering::Relaxed),
+        )
+    };
+    let (invalidated, cleared) = counts(&b);
     a.edit_first_heading(
         "about",
         "Engineers, on every instance",
@@ -61,6 +70,8 @@ async fn an_edit_on_one_instance_shows_on_the_other_at_once() {
         "the other instance showed the edit after {:?}",
         started.elapsed()
     );
+    // The notice named the page's two addresses: the other instance forgot those and kept the rest.
+    assert_eq!(counts(&b), (invalidated + 2, cleared));
 }
 
 #[tokio::test]

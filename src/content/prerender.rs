@@ -6,6 +6,7 @@
 //! down. A page a visitor met first was compressed quickly for them; it is queued here to be
 //! compressed better.
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use actix_web::web;
 
@@ -29,21 +30,134 @@ pub fn spawn(state: &web::Data<AppState>) {
     let state = state.clone();
     render_everything(&state);
     tokio::spawn(async move {
+        let mut pass = Pass::default();
         loop {
             let Some(queue) = queue(&state) else { return };
-            match queue.next() {
+            if state.draining.is_on() {
+                return;
+            }
+            match queue.next(BATCH) {
                 Next::Everything => {
                     let paths = all_paths(&state);
                     queue.push(&paths);
                 }
-                Next::Path(path) => {
-                    work_on(&state, path).await;
+                Next::Paths(paths) => {
+                    pass.add(work_on(&state, paths).await);
                     tokio::task::yield_now().await;
                 }
-                Next::Idle => queue.wait().await,
+                Next::Idle => {
+                    pass.report();
+                    queue.wait().await;
+                }
             }
         }
     });
+}
+
+/// Pages taken from the queue at once: rendered one after another, then compressed together on the
+/// low-priority thread (handing work between threads costs more than a page's compression here).
+const BATCH: usize = 16;
+
+/// What one round of work (until the queue was empty) did, for the log.
+#[derive(Default)]
+struct Pass {
+    started: Option<Instant>,
+    done: Done,
+}
+
+impl Pass {
+    fn add(&mut self, done: Done) {
+        self.started.get_or_insert_with(Instant::now);
+        self.done.rendered += done.rendered;
+        self.done.improved += done.improved;
+        self.done.render += done.render;
+        self.done.compress += done.compress;
+    }
+
+    fn report(&mut self) {
+        let Some(started) = self.started else { return };
+        let done = &self.done;
+        if done.rendered + done.improved > 0 {
+            tracing::info!(
+                rendered = done.rendered,
+                improved = done.improved,
+                seconds = started.elapsed().as_secs_f32(),
+                rendering_seconds = done.render.as_secs_f32(),
+                compressing_seconds = done.compress.as_secs_f32(),
+                "pages rendered ahead of visitors"
+            );
+        }
+        *self = Pass::default();
+    }
+}
+
+#[derive(Default)]
+struct Done {
+    rendered: u32,
+    improved: u32,
+    render: Duration,
+    compress: Duration,
+}
+
+/// Renders the pages at `paths` that are not cached, and compresses better those a visitor met
+/// first. Only the compression runs at low priority: a thread of low priority never holds the
+/// cache's lock, which visitors' requests would then wait for.
+async fn work_on(state: &web::Data<AppState>, paths: Vec<String>) -> Done {
+    let now = crate::db::now();
+    let started = Instant::now();
+    let (mut documents, mut improvable) = (Vec::new(), Vec::new());
+    for path in paths {
+        match state.page_cache.held(&path, now) {
+            Held::Kept => {}
+            Held::Quick => {
+                if let Some(page) = state.page_cache.to_improve(&path, now) {
+                    improvable.push((path, page));
+                }
+            }
+            Held::Nothing => match render(state, &path).await {
+                Ok(Some(document)) => documents.push((path, document)),
+                Ok(None) | Err(AppError::NotFound) => {}
+                Err(error) => {
+                    if !state.draining.is_on() {
+                        tracing::warn!(%error, path, "cannot render a page ahead of time");
+                    }
+                }
+            },
+        }
+    }
+    let render = started.elapsed();
+    let mut done = Done {
+        rendered: documents.len() as u32,
+        improved: improvable.len() as u32,
+        render,
+        compress: Duration::ZERO,
+    };
+    if documents.is_empty() && improvable.is_empty() {
+        return done;
+    }
+    let compressed = low_priority::run(move || {
+        let kept: Vec<_> = documents
+            .into_iter()
+            .map(|(path, d)| (path, d.kept()))
+            .collect();
+        let improved: Vec<_> = improvable
+            .into_iter()
+            .map(|(path, i)| (path, i.compress()))
+            .collect();
+        (kept, improved)
+    })
+    .await;
+    let Some((kept, improved)) = compressed else {
+        return Done::default();
+    };
+    for (path, page) in kept {
+        state.page_cache.insert_prerendered(&path, Arc::new(page));
+    }
+    for (path, page) in improved {
+        state.page_cache.keep_improved(&path, page);
+    }
+    done.compress = started.elapsed() - render;
+    done
 }
 
 /// Every public address the page cache keeps: each visible page in every language, then the
@@ -66,26 +180,6 @@ pub fn all_paths(state: &AppState) -> Vec<String> {
         now,
     ));
     paths
-}
-
-async fn work_on(state: &web::Data<AppState>, path: String) {
-    let now = crate::db::now();
-    match state.page_cache.held(&path, now) {
-        Held::Kept => {}
-        Held::Quick => {
-            let state = state.clone();
-            low_priority::run(move || state.page_cache.improve(&path, now)).await;
-        }
-        Held::Nothing => match render(state, &path).await {
-            Ok(Some(document)) => {
-                if let Some(page) = low_priority::run(move || document.kept()).await {
-                    state.page_cache.insert_prerendered(&path, Arc::new(page));
-                }
-            }
-            Ok(None) | Err(AppError::NotFound) => {}
-            Err(error) => tracing::warn!(%error, path, "cannot render a page ahead of time"),
-        },
-    }
 }
 
 /// What a visitor asking for `path` would be shown, as routing would find it: `None` for an address

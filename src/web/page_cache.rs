@@ -84,6 +84,30 @@ impl Entries {
     }
 }
 
+/// A page compressed quickly, to be compressed again the way pages are kept.
+pub struct Improvable {
+    plain: Bytes,
+    hash: u64,
+    lang: Lang,
+    content_type: &'static str,
+    valid_until: OffsetDateTime,
+    generation: u64,
+}
+
+impl Improvable {
+    /// Compresses the page (CPU only: no lock is held, so a thread of low priority may do it).
+    pub fn compress(self) -> RenderedPage {
+        RenderedPage::from_parts(
+            self.plain,
+            self.hash,
+            self.lang,
+            self.content_type,
+            self.valid_until,
+            self.generation,
+        )
+    }
+}
+
 /// What the cache holds for an address (for the pre-renderer).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Held {
@@ -198,38 +222,50 @@ impl PageCache {
         self.keep(path, page);
     }
 
-    /// Compresses the page at `path` the way pages are kept, when it was compressed quickly for a
-    /// waiting visitor. Returns whether it did.
-    pub fn improve(&self, path: &str, now: OffsetDateTime) -> bool {
+    /// The page at `path`, when it was compressed quickly for a waiting visitor: what compressing
+    /// it the way pages are kept needs ([`Improvable::compress`], CPU only, on any thread; then
+    /// [`PageCache::keep_improved`]).
+    pub fn to_improve(&self, path: &str, now: OffsetDateTime) -> Option<Improvable> {
         let generation = self.generation();
         let (memory, spilled) = {
-            let Ok(entries) = self.entries.read() else {
-                return false;
-            };
+            let entries = self.entries.read().ok()?;
             (
                 entries.memory.get(path).cloned(),
                 entries.spilled.get(path).cloned(),
             )
         };
-        let better = match (memory, spilled) {
-            (Some(page), _) if now < page.valid_until => page.improved(),
-            (None, Some(s)) if s.quick && now < s.valid_until => s.at[Coding::Identity.index()]
-                .and_then(|place| read_spilled(&s.file, place))
-                .map(|plain| {
-                    RenderedPage::from_parts(
-                        plain,
-                        s.hash,
-                        s.lang,
-                        s.content_type,
-                        s.valid_until,
-                        generation,
-                    )
-                }),
+        match (memory, spilled) {
+            (Some(page), _) if page.quick && now < page.valid_until => Some(Improvable {
+                plain: page.plain.clone(),
+                hash: page.hash,
+                lang: page.lang,
+                content_type: page.content_type,
+                valid_until: page.valid_until,
+                generation: page.generation,
+            }),
+            (None, Some(s)) if s.quick && now < s.valid_until => Some(Improvable {
+                plain: read_spilled(&s.file, s.at[Coding::Identity.index()]?)?,
+                hash: s.hash,
+                lang: s.lang,
+                content_type: s.content_type,
+                valid_until: s.valid_until,
+                generation,
+            }),
             _ => None,
-        };
-        match better {
-            Some(page) => {
-                self.keep(path, Arc::new(page));
+        }
+    }
+
+    /// Keeps a page [`PageCache::to_improve`] gave and [`Improvable::compress`] made, unless its
+    /// address changed meanwhile.
+    pub fn keep_improved(&self, path: &str, page: RenderedPage) {
+        self.keep(path, Arc::new(page));
+    }
+
+    /// Compresses the page at `path` better, here and now, when it was compressed quickly.
+    pub fn improve(&self, path: &str, now: OffsetDateTime) -> bool {
+        match self.to_improve(path, now) {
+            Some(improvable) => {
+                self.keep_improved(path, improvable.compress());
                 true
             }
             None => false,

@@ -21,7 +21,7 @@ struct Pending {
 }
 
 pub enum Next {
-    Path(String),
+    Paths(Vec<String>),
     Everything,
     Idle,
 }
@@ -52,18 +52,21 @@ impl Queue {
         self.wake.notify_one();
     }
 
-    pub fn next(&self) -> Next {
+    /// Up to `most` addresses to render, in the order they were queued.
+    pub fn next(&self, most: usize) -> Next {
         let mut pending = lock(&self.pending);
         if std::mem::take(&mut pending.everything) {
             return Next::Everything;
         }
-        match pending.paths.pop_front() {
-            Some(path) => {
-                pending.queued.remove(&path);
-                Next::Path(path)
-            }
-            None => Next::Idle,
+        let take = pending.paths.len().min(most);
+        if take == 0 {
+            return Next::Idle;
         }
+        let paths: Vec<String> = pending.paths.drain(..take).collect();
+        for path in &paths {
+            pending.queued.remove(path);
+        }
+        Next::Paths(paths)
     }
 
     /// Until something is pushed.

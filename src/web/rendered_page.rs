@@ -1,7 +1,7 @@
 //! One rendered page as the page cache keeps it: plain and brotli bytes made once, gzip when some
 //! client first asks for it, and the validators of each. A page rendered because a visitor asked for
 //! it before it was ready is compressed quickly (the visitor is waiting) and made smaller later, in
-//! the background ([`RenderedPage::improved`]).
+//! the background (`PageCache::to_improve`).
 use std::hash::{Hash, Hasher};
 use std::sync::OnceLock;
 use std::sync::atomic::AtomicBool;
@@ -112,22 +112,6 @@ impl RenderedPage {
             quick: false,
             referenced: AtomicBool::new(false),
         }
-    }
-
-    /// The same page compressed the way pages are kept, when it was compressed quickly; the plain
-    /// bytes and validators stay (the content is the same, only its coding is smaller).
-    pub fn improved(&self) -> Option<RenderedPage> {
-        if !self.quick {
-            return None;
-        }
-        Some(RenderedPage::from_parts(
-            self.plain.clone(),
-            self.hash,
-            self.lang,
-            self.content_type,
-            self.valid_until,
-            self.generation,
-        ))
     }
 
     /// The same for a document that is not HTML (a feed), sent as `content_type`.
