@@ -281,6 +281,46 @@ async fn metric_values_move_with_requests_and_leads() {
     assert!(!after.contains("ada@example.com"));
 }
 
+/// Rendering ahead and what changes forget show in the metrics: every page rendered at start, an
+/// edit's two addresses forgotten and rendered again, no page forgotten all at once.
+#[tokio::test]
+async fn metrics_count_pages_rendered_ahead_and_addresses_a_change_forgot() {
+    let app = TestApp::spawn_with(with_metrics).await;
+    let everything = magnetiq::content::prerender::all_paths(&app.state).len() as f64;
+    let settled = |text: &str, at_least: f64| {
+        value(text, "magnetiq_page_prerender_waiting") == 0.0
+            && value(text, "magnetiq_page_prerenders_total") >= at_least
+    };
+    let mut before = scrape(&app).await;
+    for _ in 0..400 {
+        if settled(&before, everything) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        before = scrape(&app).await;
+    }
+    assert!(settled(&before, everything), "{before}");
+    app.sign_in_as("editor").await;
+    app.edit_first_heading("about", "Counted", "Gezählt").await;
+    let rendered = value(&before, "magnetiq_page_prerenders_total");
+    let mut after = scrape(&app).await;
+    for _ in 0..400 {
+        if settled(&after, rendered + 2.0) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        after = scrape(&app).await;
+    }
+    let moved = |name: &str| value(&after, name) - value(&before, name);
+    assert_eq!(
+        moved("magnetiq_page_cache_invalidations_total"),
+        2.0,
+        "{after}"
+    );
+    assert_eq!(moved("magnetiq_page_cache_clears_total"), 0.0, "{after}");
+    assert_eq!(moved("magnetiq_page_prerenders_total"), 2.0, "{after}");
+}
+
 #[tokio::test]
 async fn each_request_is_one_log_line_without_personal_data() {
     let (_guard, dir) = data_dir();

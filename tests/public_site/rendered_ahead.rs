@@ -194,7 +194,9 @@ async fn an_article_change_forgets_the_sections_lists_and_feeds_and_a_new_one_is
     .await
     .unwrap();
     magnetiq::db::sql("UPDATE pages SET summary = $1 WHERE id = $2")
-        .bind(r#"{"en": "A summary, rewritten.", "de": "Neu zusammengefasst."}"#)
+        .bind(magnetiq::db::JsonText::from(
+            r#"{"en": "A summary, rewritten.", "de": "Neu zusammengefasst."}"#,
+        ))
         .bind(article)
         .execute(&app.state.db)
         .await
@@ -284,7 +286,9 @@ async fn pages_rendered_in_the_background_are_answered_without_a_query_and_edits
     }
     // The database changes behind the site's back: a cached page does not ask it.
     magnetiq::db::sql("UPDATE pages SET summary = $1 WHERE slug = 'faq'")
-        .bind(r#"{"en": "Changed behind the cache", "de": "Hinter dem Cache"}"#)
+        .bind(magnetiq::db::JsonText::from(
+            r#"{"en": "Changed behind the cache", "de": "Hinter dem Cache"}"#,
+        ))
         .execute(&app.state.db)
         .await
         .unwrap();
