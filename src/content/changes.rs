@@ -85,6 +85,8 @@ pub async fn changed(
             prerender::render_later(state, paths);
         }
     }
+    // A page or article may now be scheduled sooner than the next time the site changed by itself.
+    prerender::site_changed(state);
     if state.config.purge.is_some() {
         let purged = match &affected {
             Affected::Everything => {
@@ -227,5 +229,6 @@ pub async fn heard(state: &AppState, paths: Option<&[String]>) -> anyhow::Result
             prerender::render_everything(state);
         }
     }
+    prerender::site_changed(state);
     Ok(())
 }

@@ -29,6 +29,7 @@ pub fn spawn(state: &web::Data<AppState>) {
     }
     let state = state.clone();
     render_everything(&state);
+    tokio::spawn(when_the_site_changes_by_itself(state.clone()));
     tokio::spawn(async move {
         let mut pass = Pass::default();
         loop {
@@ -52,6 +53,35 @@ pub fn spawn(state: &web::Data<AppState>) {
             }
         }
     });
+}
+
+/// How long the clock below sleeps at most before it looks again.
+const CLOCK_LOOKS_AGAIN: Duration = Duration::from_secs(600);
+
+/// When the site changes by itself (a scheduled page or article goes live, the year turns), every
+/// cached page expires at once (each is kept only until then): they are all rendered again at that
+/// moment, before visitors meet them.
+async fn when_the_site_changes_by_itself(state: web::Data<AppState>) {
+    loop {
+        let Some(queue) = queue(&state) else { return };
+        // Enabled before the time is read: a change meanwhile (a page scheduled sooner) is not missed.
+        let changed = queue.changes();
+        tokio::pin!(changed);
+        changed.as_mut().enable();
+        let now = crate::db::now();
+        let until = crate::web::layout::unchanged_until(&state, now);
+        let wait = Duration::try_from(until - now).unwrap_or_default();
+        tokio::select! {
+            () = tokio::time::sleep(wait.min(CLOCK_LOOKS_AGAIN) + Duration::from_millis(20)) => {}
+            () = changed => continue,
+        }
+        if state.draining.is_on() {
+            return;
+        }
+        if crate::db::now() >= until {
+            render_everything(&state);
+        }
+    }
 }
 
 /// Pages taken from the queue at once: rendered one after another, then compressed together on the

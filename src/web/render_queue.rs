@@ -10,6 +10,8 @@ use crate::web::state::AppState;
 pub struct Queue {
     pending: Mutex<Pending>,
     wake: tokio::sync::Notify,
+    /// Told of every change (a page may have been scheduled): see [`Queue::changes`].
+    changed: tokio::sync::Notify,
 }
 
 #[derive(Default)]
@@ -69,6 +71,12 @@ impl Queue {
         Next::Paths(paths)
     }
 
+    /// Resolves at the next change after it was enabled (`Notified::enable`), for whoever waits
+    /// for a time that a change may move.
+    pub fn changes(&self) -> tokio::sync::futures::Notified<'_> {
+        self.changed.notified()
+    }
+
     /// Until something is pushed.
     pub async fn wait(&self) {
         self.wake.notified().await;
@@ -117,4 +125,11 @@ pub fn improve_later(state: &AppState, path: &str) {
 /// Addresses waiting to be rendered.
 pub fn waiting(state: &AppState) -> usize {
     queue(state).map_or(0, Queue::len)
+}
+
+/// Tells whoever waits on [`Queue::changes`] that the site changed.
+pub fn site_changed(state: &AppState) {
+    if let Some(queue) = queue(state) {
+        queue.changed.notify_waiters();
+    }
 }

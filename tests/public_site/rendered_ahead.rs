@@ -321,3 +321,57 @@ async fn pages_rendered_in_the_background_are_answered_without_a_query_and_edits
     assert!(texts(&html, "h2").contains(&"Rendered ahead".to_owned()));
     assert_eq!(counter(&app, misses), rendered_for_visitors, "no render");
 }
+
+#[tokio::test]
+async fn a_page_scheduled_to_go_live_is_rendered_when_it_does_before_anyone_asks() {
+    use magnetiq::content::articles::model::{ArticleDetails, PageKind};
+    use magnetiq::content::store::{NewPage, create_page};
+    use magnetiq::content::{PageStatus, Placement, Slug};
+    use magnetiq::i18n::{Lang, Localized};
+
+    let app = TestApp::spawn().await;
+    until_rendered(&app, prerender::all_paths(&app.state).len() as u64).await;
+    let at = magnetiq::db::now() + time::Duration::seconds(2);
+    let en = Lang::parse("en").unwrap();
+    let page = NewPage {
+        slug: Slug::parse("launch-day").unwrap(),
+        slugs: Localized::new(),
+        title: Localized::new().with(en, "Launch day".to_owned()),
+        summary: Localized::new(),
+        meta_description: Localized::new(),
+        status: PageStatus::Scheduled(at),
+        parent_id: None,
+        nav_order: 0,
+        placement: Placement::Hidden,
+        kind: PageKind::Page,
+        article: ArticleDetails::default(),
+    };
+    let id = create_page(
+        &app.state.db,
+        &page,
+        Vec::new(),
+        app.state.config.languages.all(),
+    )
+    .await
+    .unwrap();
+    magnetiq::content::content_changed(&app.state, Some(id))
+        .await
+        .unwrap();
+    // Not public yet: nothing to render.
+    assert_eq!(held(&app, "/en/launch-day"), Held::Nothing);
+    let (rendered, rendered_for_visitors) = (counter(&app, prerenders), counter(&app, misses));
+    while magnetiq::db::now() < at + time::Duration::milliseconds(200) {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    until_rendered(&app, rendered + 1).await;
+    assert_eq!(held(&app, "/en/launch-day"), Held::Kept);
+    assert_eq!(
+        counter(&app, misses),
+        rendered_for_visitors,
+        "no visitor asked"
+    );
+    let r = app.get("/en/launch-day").await;
+    assert_eq!(r.status(), 200);
+    assert!(r.text().await.unwrap().contains("Launch day"));
+    assert_eq!(counter(&app, misses), rendered_for_visitors);
+}
