@@ -6,6 +6,7 @@
 #
 #   bench/registrations.sh            # 10 s, 8 connections
 #   DURATION=5s CONNECTIONS=4 bench/registrations.sh
+#   BIN=/tmp/magnetiq-before bench/registrations.sh   # an older build, for a before/after
 #   POSTGRES=postgres://postgres@127.0.0.1:5432/postgres bench/registrations.sh   # on PostgreSQL
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,7 +14,10 @@ DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-8}
 PORT=${PORT:-18091}
 command -v wrk >/dev/null 2>&1 || { if [ "$(id -u)" = 0 ]; then apt-get install -y -qq wrk >/dev/null; else sudo apt-get install -y -qq wrk >/dev/null; fi; }
-cargo build --release --quiet
+if [ -z "${BIN:-}" ]; then
+  cargo build --release --quiet
+  BIN=target/release/magnetiq
+fi
 DATA=$(mktemp -d)
 DBNAME=""
 cleanup() {
@@ -31,7 +35,7 @@ fi
 query() {
   if [ -n "$DBNAME" ]; then psql -qAt "$MAGNETIQ_DATABASE_URL" -c "$1"; else python3 -c "import sqlite3,sys; db = sqlite3.connect(sys.argv[1]); row = db.execute(sys.argv[2]).fetchone(); db.commit(); print(row[0] if row else '')" "$DATA/magnetiq.db" "$1"; fi
 }
-MAGNETIQ_BOOKING_LIMIT=100000000 RUST_LOG=warn target/release/magnetiq serve --data-dir "$DATA" --bind "127.0.0.1:$PORT" &
+MAGNETIQ_TRUSTED_PROXIES=127.0.0.1 MAGNETIQ_BOOKING_LIMIT=100000000 RUST_LOG=${RUST_LOG:-warn} "$BIN" serve --data-dir "$DATA" --bind "127.0.0.1:$PORT" &
 PID=$!
 until curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null; do sleep 0.05; done
 query "UPDATE webinars SET capacity = 100000 WHERE slug = 'rag-in-production' RETURNING id" >/dev/null
