@@ -221,7 +221,7 @@ async fn read_rows(
     }
     let mut rows = Vec::new();
     match db {
-        Db::Sqlite(pool) => {
+        Db::Sqlite(pool, _) => {
             for row in sqlx::query(sqlx::AssertSqlSafe(text))
                 .fetch_all(pool)
                 .await?

@@ -189,7 +189,7 @@ macro_rules! run {
     ($self:ident, $on:ident, |$engine:ident| $make:expr, $method:ident $(, $then:expr)?) => {{
         let (text, args) = $self.into_parts($on.engine());
         match $on {
-            On::Pool(Db::Sqlite(pool)) => {
+            On::Pool(Db::Sqlite(pool, _)) => {
                 type $engine = Sqlite;
                 bound!($make(text), args).$method(pool).await $(.map($then))?
             }

@@ -35,14 +35,15 @@ impl Kind {
 /// from text, so its columns come as `Text` or `Int` by their declared type; PostgreSQL's are exact.
 pub type Tables = BTreeMap<String, Vec<(String, Kind)>>;
 
-/// The site's tables (not the migration bookkeeping, nor the site search's full-text indexes
-/// `search_fts_*`: derived data each engine's triggers keep in its own way).
+/// The site's tables (not the migration bookkeeping, nor derived data each engine's triggers keep
+/// in its own way: the site search's full-text indexes `search_fts_*` and the webinars' seat
+/// counts).
 pub async fn tables(db: &Db) -> sqlx::Result<Tables> {
     let rows: Vec<(String, String, String)> = match db {
-        Db::Sqlite(_) => {
+        Db::Sqlite(..) => {
             sql("SELECT m.name, c.name, c.type FROM sqlite_master AS m, pragma_table_info(m.name) AS c
                  WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite%' AND m.name NOT LIKE '_sqlx%'
-                   AND m.name NOT LIKE 'search_fts%'
+                   AND m.name NOT LIKE 'search_fts%' AND m.name <> 'webinar_seat_counts'
                  ORDER BY m.name, c.cid")
             .fetch_all(db)
             .await?
@@ -50,7 +51,7 @@ pub async fn tables(db: &Db) -> sqlx::Result<Tables> {
         Db::Postgres(_) => {
             sql("SELECT table_name::text, column_name::text, data_type::text FROM information_schema.columns
                  WHERE table_schema = current_schema() AND table_name NOT LIKE '_sqlx%'
-                   AND table_name NOT LIKE 'search_fts%'
+                   AND table_name NOT LIKE 'search_fts%' AND table_name <> 'webinar_seat_counts'
                  ORDER BY table_name, ordinal_position")
             .fetch_all(db)
             .await?
@@ -59,8 +60,8 @@ pub async fn tables(db: &Db) -> sqlx::Result<Tables> {
     let mut tables = Tables::new();
     for (table, column, data_type) in rows {
         let kind = match db {
-            Db::Sqlite(_) if data_type.eq_ignore_ascii_case("INTEGER") => Kind::Int,
-            Db::Sqlite(_) => Kind::Text,
+            Db::Sqlite(..) if data_type.eq_ignore_ascii_case("INTEGER") => Kind::Int,
+            Db::Sqlite(..) => Kind::Text,
             Db::Postgres(_) => Kind::of_postgres(&data_type),
         };
         tables.entry(table).or_default().push((column, kind));

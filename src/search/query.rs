@@ -158,7 +158,7 @@ pub async fn search(
         return Ok((total, Vec::new()));
     }
     let ids = match db {
-        Db::Sqlite(_) => ranked_sqlite(db, fts, terms, lang, now, limit, offset).await?,
+        Db::Sqlite(..) => ranked_sqlite(db, fts, terms, lang, now, limit, offset).await?,
         Db::Postgres(_) => None,
     };
     let ids: Vec<i64> = match ids {
@@ -285,14 +285,14 @@ async fn ranked_sqlite(
 /// The statement for the engine `db` runs on (the FTS table's name is one of two fixed ones).
 fn per_engine(db: &Db, sqlite: String, postgres: String) -> Sql {
     Sql::assembled(match db {
-        Db::Sqlite(_) => sqlite,
+        Db::Sqlite(..) => sqlite,
         Db::Postgres(_) => postgres,
     })
 }
 
 fn engine_query(db: &Db, terms: &Terms) -> String {
     match db {
-        Db::Sqlite(_) => terms.fts5(),
+        Db::Sqlite(..) => terms.fts5(),
         Db::Postgres(_) => terms.tsquery(),
     }
 }

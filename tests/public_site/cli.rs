@@ -49,7 +49,7 @@ fn migrate_seed_and_backup_produce_a_database_that_opens() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
         let url = format!("sqlite://{}", copy.display());
-        let pool = magnetiq::db::Db::Sqlite(sqlx::SqlitePool::connect(&url).await.unwrap());
+        let pool = magnetiq::db::Db::sqlite(sqlx::SqlitePool::connect(&url).await.unwrap());
         let check: String = magnetiq::db::sql("PRAGMA integrity_check")
             .scalar(&pool)
             .await
@@ -138,7 +138,7 @@ fn reindex_rebuilds_the_search_index_from_the_content() {
     let documents = |sql: &'static str| {
         let url = url.clone();
         rt.block_on(async move {
-            let pool = magnetiq::db::Db::Sqlite(sqlx::SqlitePool::connect(&url).await.unwrap());
+            let pool = magnetiq::db::Db::sqlite(sqlx::SqlitePool::connect(&url).await.unwrap());
             let n: i64 = magnetiq::db::sql(sql).scalar(&pool).await.unwrap();
             pool.close().await;
             n
@@ -148,7 +148,7 @@ fn reindex_rebuilds_the_search_index_from_the_content() {
     assert!(seeded > 20, "the seed indexes what it adds: {seeded}");
     // An index lost (a restore from an old backup, say) comes back whole.
     rt.block_on(async {
-        let pool = magnetiq::db::Db::Sqlite(sqlx::SqlitePool::connect(&url).await.unwrap());
+        let pool = magnetiq::db::Db::sqlite(sqlx::SqlitePool::connect(&url).await.unwrap());
         magnetiq::db::sql("DELETE FROM search_documents")
             .execute(&pool)
             .await
