@@ -31,11 +31,18 @@ async fn busy_in(
     from: Timestamp,
     to: Timestamp,
 ) -> anyhow::Result<Vec<Busy>> {
+    // No booking lasts longer than the longest duration, so one that touches `[from, to)` starts
+    // after `from` less that: the index on (consultant, start) then reads the window, not every
+    // booking the consultant ever had before it.
+    let longest = super::request::DURATIONS.iter().max().copied().unwrap_or(0);
+    let earliest = from - SignedDuration::from_mins(longest);
     let rows: Vec<(DbTime, DbTime)> = sql("SELECT starts_at, ends_at FROM bookings
-         WHERE consultant_id = $1 AND status = 'confirmed' AND starts_at < $2 AND ends_at > $3")
+         WHERE consultant_id = $1 AND status = 'confirmed' AND starts_at < $2 AND starts_at > $4
+           AND ends_at > $3")
     .bind(consultant_id)
     .bind(to)
     .bind(from)
+    .bind(earliest)
     .fetch_all(on)
     .await?;
     Ok(rows

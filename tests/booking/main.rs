@@ -429,6 +429,68 @@ async fn a_repeated_reference_is_reported_so_the_booking_is_retried_with_a_new_o
 }
 
 #[tokio::test]
+async fn a_window_that_begins_inside_a_long_booking_still_sees_it() {
+    use jiff::{SignedDuration, Timestamp};
+    use magnetiq::booking::model::MeetingType;
+    use magnetiq::booking::store::{self, NewBooking};
+    let app = TestApp::spawn().await;
+    let form = booking_form(&app, &app.client, "").await;
+    let consultant: i64 = form.consultant.parse().unwrap();
+    // The longest a booking lasts, written as the database's CHECK allows it (the visitors' form
+    // offers what the consultant does).
+    let starts_at: Timestamp = form.slots[0].parse().unwrap();
+    let booking = NewBooking {
+        token: "3".repeat(64).leak(),
+        reference: "MQ-20261207-LONG",
+        consultant_id: consultant,
+        starts_at,
+        duration_minutes: 90,
+        meeting_type: MeetingType::Video,
+        client_name: "A",
+        client_email: "a@example.com",
+        company: "",
+        phone: "",
+        message: "",
+        language: "en",
+        visitor_timezone: "UTC",
+        consent_version: "book-consent/2026-11",
+        consultant_name: "",
+        source: Box::leak(Box::default()),
+    };
+    let mut tx = app.state.db.begin().await.unwrap();
+    magnetiq::db::sql("UPDATE consultants SET durations = '[30,60,90]' WHERE id = $1")
+        .bind(consultant)
+        .execute(&mut tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let made = store::create(&app.state.db, &booking, &[], Timestamp::now(), "")
+        .await
+        .unwrap();
+    assert_eq!(made, Ok(()));
+    let mins = SignedDuration::from_mins;
+    // A window that opens 89 minutes in, and one that closes as the booking begins or opens as it ends.
+    let busy = |from: Timestamp, to: Timestamp| store::busy(&app.state.db, consultant, from, to);
+    let inside = busy(starts_at + mins(89), starts_at + mins(120))
+        .await
+        .unwrap();
+    assert_eq!(inside.len(), 1, "the booking's last minute is busy");
+    assert_eq!(inside[0].start, starts_at);
+    assert!(
+        busy(starts_at - mins(30), starts_at)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        busy(starts_at + mins(90), starts_at + mins(120))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
 async fn line_breaks_in_a_name_cannot_reach_a_mail_header() {
     let app = TestApp::spawn().await;
     let form = booking_form(&app, &app.client, "").await;
