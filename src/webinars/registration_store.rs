@@ -136,12 +136,11 @@ pub async fn register(
             return Ok(Registered::TooManyFromClient);
         }
     }
-    let registered: i64 = sql(
-        "SELECT count(*) FROM webinar_registrations WHERE webinar_id = $1 AND status IN ('registered', 'attended')",
-    )
-    .bind(webinar_id)
-    .scalar(&mut tx)
-    .await?;
+    let registered: i64 =
+        sql("SELECT coalesce((SELECT taken FROM webinar_seat_counts WHERE webinar_id = $1), 0)")
+            .bind(webinar_id)
+            .scalar(&mut tx)
+            .await?;
     let seat = match registration_state(
         status,
         starts_at.into(),
@@ -449,9 +448,8 @@ pub async fn set_registration_status(
     };
     if to.takes_a_seat() && !from.takes_a_seat() {
         let (capacity, taken): (i64, i64) = sql(
-            "SELECT w.capacity, (SELECT count(*) FROM webinar_registrations AS r
-                                 WHERE r.webinar_id = w.id AND r.status IN ('registered', 'attended'))
-             FROM webinars AS w WHERE w.id = $1",
+            "SELECT w.capacity, coalesce(s.taken, 0)
+             FROM webinars AS w LEFT JOIN webinar_seat_counts AS s ON s.webinar_id = w.id WHERE w.id = $1",
         )
         .bind(webinar_id)
         .fetch_one(&mut tx)

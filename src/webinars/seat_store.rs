@@ -51,12 +51,11 @@ pub async fn confirm_seat(
     .bind(webinar_id)
     .fetch_one(&mut tx)
     .await?;
-    let registered: i64 = sql(
-        "SELECT count(*) FROM webinar_registrations WHERE webinar_id = $1 AND status IN ('registered', 'attended')",
-    )
-    .bind(webinar_id)
-    .scalar(&mut tx)
-    .await?;
+    let registered: i64 =
+        sql("SELECT coalesce((SELECT taken FROM webinar_seat_counts WHERE webinar_id = $1), 0)")
+            .bind(webinar_id)
+            .scalar(&mut tx)
+            .await?;
     let seat = match registration_state(
         super::model::WebinarStatus::parse(&status).unwrap_or(super::model::WebinarStatus::Draft),
         starts_at.into(),

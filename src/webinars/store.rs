@@ -44,11 +44,8 @@ const SELECT: &str = "SELECT w.id, w.slug, w.title, w.summary, w.description, w.
      w.objectives, w.speakers, w.starts_at, w.timezone, w.duration_minutes, w.capacity, w.waitlist, \
      w.confirm_by_mail, w.registration_deadline, w.talk_language, w.meeting_link, w.recording_link, w.status, w.sequence, \
      w.updated_at, \
-     (SELECT count(*) FROM webinar_registrations AS r \
-       WHERE r.webinar_id = w.id AND r.status IN ('registered', 'attended')) AS registered, \
-     (SELECT count(*) FROM webinar_registrations AS r \
-       WHERE r.webinar_id = w.id AND r.status = 'waitlisted') AS waitlisted \
-     FROM webinars AS w";
+     coalesce(s.taken, 0) AS registered, coalesce(s.waitlisted, 0) AS waitlisted \
+     FROM webinars AS w LEFT JOIN webinar_seat_counts AS s ON s.webinar_id = w.id";
 
 fn webinar_from_row(r: WebinarRow) -> anyhow::Result<Webinar> {
     let id = r.id;

@@ -107,8 +107,10 @@ pub async fn register(
         .unwrap()
 }
 
-/// The registrations of webinar `id` by status.
+/// The registrations of webinar `id` by status; checks on the way that the seat counts the
+/// database's triggers keep agree with the registrations.
 pub async fn count(app: &TestApp, id: i64, status: &str) -> i64 {
+    seat_counts_agree(&app.state.db, id).await;
     magnetiq::db::sql(
         "SELECT count(*) FROM webinar_registrations WHERE webinar_id = $1 AND status = $2",
     )
@@ -117,6 +119,32 @@ pub async fn count(app: &TestApp, id: i64, status: &str) -> i64 {
     .scalar(&app.state.db)
     .await
     .unwrap()
+}
+
+/// Panics unless `webinar_seat_counts` holds, for webinar `id`, the seats taken (registered or
+/// attended) and the places on the waitlist that its registrations add up to.
+pub async fn seat_counts_agree(db: &magnetiq::db::Db, id: i64) {
+    let kept: (i64, i64) = magnetiq::db::sql(
+        "SELECT coalesce((SELECT taken FROM webinar_seat_counts WHERE webinar_id = $1), 0),
+                coalesce((SELECT waitlisted FROM webinar_seat_counts WHERE webinar_id = $1), 0)",
+    )
+    .bind(id)
+    .fetch_one(db)
+    .await
+    .unwrap();
+    let counted: (i64, i64) = magnetiq::db::sql(
+        "SELECT (SELECT count(*) FROM webinar_registrations
+                  WHERE webinar_id = $1 AND status IN ('registered', 'attended')),
+                (SELECT count(*) FROM webinar_registrations WHERE webinar_id = $1 AND status = 'waitlisted')",
+    )
+    .bind(id)
+    .fetch_one(db)
+    .await
+    .unwrap();
+    assert_eq!(
+        kept, counted,
+        "seat counts of webinar {id} (taken, waitlisted)"
+    );
 }
 
 /// An outbox row of a registration: (recipient, purpose, send_after, not_after, subject), the times
