@@ -496,3 +496,16 @@ async fn views_counted_on_many_threads_at_once_add_up_and_count_each_visitor_onc
         "the shared visitor began at /en/"
     );
 }
+
+#[tokio::test]
+async fn many_visitors_in_one_flush_are_all_counted() {
+    // More visitors than one multi-row statement holds: each is counted once, none twice.
+    let app = TestApp::signed_in("editor").await;
+    for i in 0..75 {
+        let agent = CHROME.replace("131.0.0.0", &format!("131.0.{i}.0"));
+        visit(&app, &browser(&agent), "/en/", None).await;
+    }
+    let html = dashboard(&app, "period=today").await;
+    assert_eq!(cards(&html)[..2], ["75", "75"]);
+    assert_eq!(row(&html, "page", "/en/").unwrap()[..2], ["75", "75"]);
+}
