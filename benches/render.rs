@@ -68,6 +68,16 @@ fn render_path(c: &mut Criterion) {
             black_box(html.expect("render"))
         })
     });
+    let html = askama::Template::render(&PageTemplate::new(&state, &tree, &page, &blocks, de, now))
+        .expect("render");
+    for (name, quality) in [("brotli 1", 1), ("brotli 5", 5)] {
+        c.bench_function(&format!("compress page ({name})"), |b| {
+            b.iter(|| black_box(magnetiq::web::compression::brotli(html.as_bytes(), quality)))
+        });
+    }
+    c.bench_function("compress page (gzip 1)", |b| {
+        b.iter(|| black_box(magnetiq::web::compression::gzip(html.as_bytes(), 1)))
+    });
     c.bench_function("load and render", |b| {
         b.to_async(&rt).iter(|| async {
             let (page, blocks) = store::published_page(&state.db, de, &slug, PageKind::Page, now)
