@@ -134,6 +134,11 @@ pub struct PageCache {
 }
 
 impl PageCache {
+    /// Pages asked for so far: answered from the cache or rendered for the visitor.
+    pub fn asked(&self) -> u64 {
+        self.hits.load(Ordering::Relaxed) + self.misses.load(Ordering::Relaxed)
+    }
+
     pub fn new(memory_budget: usize, spill_dir: Option<PathBuf>) -> PageCache {
         PageCache {
             hits: AtomicU64::new(0),
