@@ -390,20 +390,21 @@ async fn a_database_locked_by_someone_else_gets_503_with_retry_after_not_500() {
     assert_eq!(r.status(), 303, "works again once the lock is gone");
 }
 
-#[tokio::test]
-async fn a_repeated_reference_is_reported_so_the_booking_is_retried_with_a_new_one() {
-    use magnetiq::booking::model::MeetingType;
-    use magnetiq::booking::store::{self, BookingRefused, NewBooking};
-    let app = TestApp::spawn().await;
-    let form = booking_form(&app, &app.client, "").await;
-    let consultant: i64 = form.consultant.parse().unwrap();
-    let new = |token: &'static str, slot: &str| NewBooking {
+/// A booking as the booking form's handler hands it to the store, by "A <a@example.com>".
+fn new_booking(
+    consultant_id: i64,
+    token: &'static str,
+    reference: &'static str,
+    starts_at: jiff::Timestamp,
+    duration_minutes: i64,
+) -> magnetiq::booking::store::NewBooking<'static> {
+    magnetiq::booking::store::NewBooking {
         token,
-        reference: "MQ-20261124-AAAA",
-        consultant_id: consultant,
-        starts_at: slot.parse().unwrap(),
-        duration_minutes: 30,
-        meeting_type: MeetingType::Video,
+        reference,
+        consultant_id,
+        starts_at,
+        duration_minutes,
+        meeting_type: magnetiq::booking::model::MeetingType::Video,
         client_name: "A",
         client_email: "a@example.com",
         company: "",
@@ -414,6 +415,23 @@ async fn a_repeated_reference_is_reported_so_the_booking_is_retried_with_a_new_o
         consent_version: "book-consent/2026-11",
         consultant_name: "",
         source: Box::leak(Box::default()),
+    }
+}
+
+#[tokio::test]
+async fn a_repeated_reference_is_reported_so_the_booking_is_retried_with_a_new_one() {
+    use magnetiq::booking::store::{self, BookingRefused};
+    let app = TestApp::spawn().await;
+    let form = booking_form(&app, &app.client, "").await;
+    let consultant: i64 = form.consultant.parse().unwrap();
+    let new = |token: &'static str, slot: &str| {
+        new_booking(
+            consultant,
+            token,
+            "MQ-20261124-AAAA",
+            slot.parse().unwrap(),
+            30,
+        )
     };
     let now = jiff::Timestamp::now();
     let (t1, t2): (&'static str, &'static str) = ("1".repeat(64).leak(), "2".repeat(64).leak());
@@ -431,32 +449,12 @@ async fn a_repeated_reference_is_reported_so_the_booking_is_retried_with_a_new_o
 #[tokio::test]
 async fn a_window_that_begins_inside_a_long_booking_still_sees_it() {
     use jiff::{SignedDuration, Timestamp};
-    use magnetiq::booking::model::MeetingType;
-    use magnetiq::booking::store::{self, NewBooking};
+    use magnetiq::booking::store;
     let app = TestApp::spawn().await;
     let form = booking_form(&app, &app.client, "").await;
     let consultant: i64 = form.consultant.parse().unwrap();
-    // The longest a booking lasts, written as the database's CHECK allows it (the visitors' form
-    // offers what the consultant does).
+    // The longest a booking lasts, as the database's CHECK allows it, once the consultant offers it.
     let starts_at: Timestamp = form.slots[0].parse().unwrap();
-    let booking = NewBooking {
-        token: "3".repeat(64).leak(),
-        reference: "MQ-20261207-LONG",
-        consultant_id: consultant,
-        starts_at,
-        duration_minutes: 90,
-        meeting_type: MeetingType::Video,
-        client_name: "A",
-        client_email: "a@example.com",
-        company: "",
-        phone: "",
-        message: "",
-        language: "en",
-        visitor_timezone: "UTC",
-        consent_version: "book-consent/2026-11",
-        consultant_name: "",
-        source: Box::leak(Box::default()),
-    };
     let mut tx = app.state.db.begin().await.unwrap();
     magnetiq::db::sql("UPDATE consultants SET durations = '[30,60,90]' WHERE id = $1")
         .bind(consultant)
@@ -464,6 +462,13 @@ async fn a_window_that_begins_inside_a_long_booking_still_sees_it() {
         .await
         .unwrap();
     tx.commit().await.unwrap();
+    let booking = new_booking(
+        consultant,
+        "3".repeat(64).leak(),
+        "MQ-20261207-LONG",
+        starts_at,
+        90,
+    );
     let made = store::create(&app.state.db, &booking, &[], Timestamp::now(), "")
         .await
         .unwrap();
