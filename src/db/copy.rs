@@ -10,8 +10,17 @@ use super::query::Value;
 use super::schema::{self, Kind, Tables};
 use super::{Db, Engine, Sql, Tx, sql};
 
-/// Rows per INSERT: well below either engine's limit on bound values.
-const VALUES_PER_STATEMENT: usize = 30_000;
+/// Values per INSERT, by the engine copied into. SQLite finds a numbered parameter by walking the
+/// statement's list of them and sqlx looks up every one, so binding costs the square of a
+/// statement's values: at 30,000 a 10,000-page site took 7 s to copy into SQLite, three quarters
+/// of it in that lookup, and 3 s at 1,000. PostgreSQL has no such cost and pays a round trip per
+/// statement instead: at 1,000 the same copy took 20 s rather than 8 s.
+fn values_per_statement(engine: Engine) -> usize {
+    match engine {
+        Engine::Sqlite => 1_000,
+        Engine::Postgres => 30_000,
+    }
+}
 
 /// Row counts per table, as checked on both sides after the copy.
 pub type Counts = BTreeMap<String, i64>;
@@ -252,7 +261,7 @@ async fn insert_rows(
         return Ok(());
     }
     let list: Vec<String> = columns.iter().map(|(c, _)| quoted(c)).collect();
-    let per_statement = (VALUES_PER_STATEMENT / columns.len().max(1)).clamp(1, 500);
+    let per_statement = (values_per_statement(tx.engine()) / columns.len().max(1)).clamp(1, 500);
     for chunk in rows.chunks(per_statement) {
         let mut placeholders = Vec::with_capacity(chunk.len());
         let mut n = 0;
