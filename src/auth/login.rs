@@ -108,7 +108,7 @@ pub async fn login(
         Some((user, hash)) => (Some(user), Some(hash)),
         None => (None, None),
     };
-    let right = password::verify(form.password.clone(), stored).await?;
+    let right = password::verify(form.password.clone(), stored.clone()).await?;
     let Some(user) = user.filter(|user| right && user.active) else {
         throttle::record_failure(&state.db, db::now()).await?;
         record(&state.db, who(), "login-failed", None, Some(&ip)).await?;
@@ -128,7 +128,27 @@ pub async fn login(
         ));
     };
 
+    if let Some(stored) = stored.filter(|s| password::outdated(s)) {
+        upgrade_hash(&state, user.id, &stored, form.password.clone()).await?;
+    }
     after_password(&req, &session, &state, &user, &attempt, &form.next).await
+}
+
+/// The right password of a hash made with other parameters, hashed again with today's. When every
+/// hashing thread is busy it waits for the next sign-in: the sign-in itself goes on.
+async fn upgrade_hash(
+    state: &AppState,
+    user: i64,
+    stored: &str,
+    password: String,
+) -> Result<(), AppError> {
+    match password::hash_in_background(password).await {
+        Ok(new) => {
+            users::upgrade_password_hash(&state.db, user, stored, &new).await?;
+        }
+        Err(e) => tracing::info!("password hash left for the next sign-in: {e}"),
+    }
+    Ok(())
 }
 
 /// A person proved their password (at sign-in, or by setting a new one from a mailed link): with

@@ -175,6 +175,18 @@ pub async fn set_password_in(
     Ok(changed == 1)
 }
 
+/// Replaces the stored hash of an unchanged password with one made with today's parameters, unless
+/// the password was changed meanwhile (the stored hash is no longer `old`).
+pub async fn upgrade_password_hash(db: &Db, id: i64, old: &str, new: &str) -> anyhow::Result<bool> {
+    let changed = sql("UPDATE users SET password_hash = $1 WHERE id = $2 AND password_hash = $3")
+        .bind(new)
+        .bind(id)
+        .bind(old)
+        .execute(db)
+        .await?;
+    Ok(changed == 1)
+}
+
 pub async fn password_hash(db: &Db, id: i64) -> anyhow::Result<Option<String>> {
     Ok(sql("SELECT password_hash FROM users WHERE id = $1")
         .bind(id)

@@ -134,7 +134,7 @@ async fn fifty_parallel_guesses_evaluate_at_most_the_limit_and_memory_stays_boun
         server.peak_memory() >> 20
     );
     // Fifty different addresses at once: each account is fresh, so only the hashing threads
-    // (and the client's own count) stand between the burst and fifty 19 MiB hashes.
+    // (and the client's own count) stand between the burst and fifty 7 MiB hashes.
     let (other, other_token) = login_client(&server).await;
     let statuses = burst(&other, &server, &other_token, |i| {
         (

@@ -77,6 +77,52 @@ async fn an_editor_signs_in_gets_a_new_session_and_sees_the_dashboard() {
 }
 
 #[tokio::test]
+async fn a_hash_made_with_older_parameters_is_made_again_at_the_next_sign_in() {
+    use argon2::password_hash::PasswordHasher;
+    let app = TestApp::spawn().await;
+    let id = app
+        .create_user("anna@magnetiq.test", "editor", PASSWORD)
+        .await;
+    // As stored before the parameters changed: 19 MiB, 2 passes.
+    let old = argon2::Argon2::new(
+        argon2::Algorithm::Argon2id,
+        argon2::Version::V0x13,
+        argon2::Params::new(19 * 1024, 2, 1, None).unwrap(),
+    )
+    .hash_password(PASSWORD.as_bytes())
+    .unwrap()
+    .to_string();
+    magnetiq::users::store::set_password(&app.state.db, id, &old)
+        .await
+        .unwrap();
+    let stored = || magnetiq::users::store::password_hash(&app.state.db, id);
+
+    let wrong = app
+        .login("anna@magnetiq.test", "not the password at all")
+        .await;
+    assert_eq!(wrong.status(), 422);
+    assert_eq!(
+        stored().await.unwrap().unwrap(),
+        old,
+        "a wrong password changes nothing"
+    );
+
+    let right = app.login("anna@magnetiq.test", PASSWORD).await;
+    assert_eq!(right.status(), 303);
+    let new = stored().await.unwrap().unwrap();
+    assert!(new.starts_with("$argon2id$v=19$m=7168,t=5,p=1$"), "{new}");
+    assert!(magnetiq::users::password::verify_password(PASSWORD, &new));
+    assert_eq!(app.get("/admin").await.status(), 200, "signed in");
+
+    // The new hash is the one the next sign-in checks, and it stays.
+    let (_, again) = app
+        .login_in_new_browser("anna@magnetiq.test", PASSWORD)
+        .await;
+    assert_eq!(again.status(), 303);
+    assert_eq!(stored().await.unwrap().unwrap(), new);
+}
+
+#[tokio::test]
 async fn wrong_password_and_unknown_email_get_the_same_answer() {
     let app = TestApp::spawn().await;
     app.create_user("anna@magnetiq.test", "editor", PASSWORD)
