@@ -203,17 +203,8 @@ pub(super) async fn render_edit(
         None => None,
     };
     let default = state.config.languages.default_lang();
-    let parents = store::page_summaries(&state.db)
-        .await?
-        .into_iter()
-        .filter(|p| Some(p.id) != form.id && p.kind == PageKind::Page)
-        .map(|p| {
-            (
-                p.id,
-                format!("{} (/{})", p.title.text(layout.lang, default), p.slug),
-            )
-        })
-        .collect();
+    let mut parents = store::parent_choices(&state.db, layout.lang, default).await?;
+    parents.retain(|(id, _)| Some(*id) != form.id);
     let ids: Vec<i64> = blocks.iter().map(|b| b.id).collect();
     let swapped = |a: usize, b: usize| {
         let mut order = ids.clone();

@@ -112,6 +112,35 @@ pub(super) fn blocks_from_json(page_id: i64, json: &str) -> anyhow::Result<Vec<B
 }
 
 #[derive(FromRow)]
+struct ChoiceRow {
+    id: i64,
+    slug: String,
+    title: JsonText,
+}
+
+/// Every page another page may be placed under (drafts too; articles are not parents), in
+/// navigation order, labelled "Title (/slug)" in `lang`: the page editor's list, read without the
+/// rest of each page (on a site of 10,000 pages the whole of them took 9 MB for each editor shown).
+pub async fn parent_choices(
+    db: &Db,
+    lang: Lang,
+    default: Lang,
+) -> anyhow::Result<Vec<(i64, String)>> {
+    let rows: Vec<ChoiceRow> = sql("SELECT id, slug, title FROM pages WHERE kind = 'page'
+         ORDER BY parent_id IS NOT NULL, parent_id, nav_order, id")
+    .fetch_all(db)
+    .await?;
+    rows.into_iter()
+        .map(|ChoiceRow { id, slug, title }| {
+            let title: Localized<String> = title
+                .parse()
+                .map_err(|e| anyhow!("pages row {id}, column title: {e}"))?;
+            Ok((id, format!("{} (/{slug})", title.text(lang, default))))
+        })
+        .collect()
+}
+
+#[derive(FromRow)]
 struct TreeRow {
     id: i64,
     slug: String,

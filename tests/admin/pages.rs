@@ -978,6 +978,64 @@ async fn a_page_is_duplicated_as_a_draft_with_its_blocks() {
 }
 
 #[tokio::test]
+async fn the_parent_list_offers_every_other_page_drafts_too_but_no_article() {
+    let app = TestApp::signed_in("editor").await;
+    let about = app.page_id("about").await;
+    let copied = app
+        .post_form(
+            &format!("/admin/pages/{about}/duplicate"),
+            &format!("/admin/pages/{about}"),
+            &[],
+        )
+        .await;
+    assert_eq!(copied.status(), 303);
+    let copy = app.page_id("about-copy").await;
+    let ids_where = |condition: &'static str| {
+        let db = app.state.db.clone();
+        async move {
+            let ids: Vec<i64> = magnetiq::db::Sql::assembled(format!(
+                "SELECT id FROM pages WHERE {condition} ORDER BY id"
+            ))
+            .scalars(&db)
+            .await
+            .unwrap();
+            ids
+        }
+    };
+    let articles = ids_where("kind = 'article'").await;
+    assert!(!articles.is_empty(), "the demo has articles");
+
+    let editor = app.page(&format!("/admin/pages/{about}")).await;
+    let mut offered: Vec<i64> = attrs(&editor, "select#parent_id option", "value")
+        .iter()
+        .filter(|v| !v.is_empty())
+        .map(|v| v.parse().unwrap())
+        .collect();
+    offered.sort_unstable();
+    assert_eq!(
+        offered,
+        ids_where("kind = 'page' AND slug <> 'about'").await,
+        "every page but itself"
+    );
+    assert!(offered.contains(&copy), "a draft too");
+    assert!(articles.iter().all(|a| !offered.contains(a)));
+    let labels = texts(&editor, "select#parent_id option");
+    assert!(
+        labels.iter().any(|l| l == "About us (/about-copy)"),
+        "{labels:?}"
+    );
+
+    // The draft's own editor offers the page it was copied from, by its title and address.
+    let editor = app.page(&format!("/admin/pages/{copy}")).await;
+    let labels = texts(&editor, "select#parent_id option");
+    assert!(
+        labels.iter().any(|l| l == "About us (/about)"),
+        "{labels:?}"
+    );
+    assert!(!labels.iter().any(|l| l.ends_with("(/about-copy)")));
+}
+
+#[tokio::test]
 async fn the_page_list_is_searched_filtered_and_paged() {
     let app = TestApp::signed_in("editor").await;
     let cloud = page_id(&app, "cloud-consulting").await;
