@@ -96,12 +96,11 @@ fn argon2_into(
     salt: &[u8],
     out: &mut [u8],
 ) -> Result<(), argon2::Error> {
-    if blocks > params().block_count() {
-        // A hash made with more memory than a new one (before the parameters changed): its memory
-        // is not kept, and the hash is made again with the current parameters at that sign-in.
-        let mut memory = vec![Block::new(); blocks];
-        return argon.hash_password_into_with_memory(password, salt, out, &mut memory[..]);
-    }
+    // A hash made with more memory (19 MiB, before the parameters changed) grows this thread's
+    // memory for good, as before the change: freed, or shrunk (Rust's allocator moves blocks this
+    // aligned to shrink them), it would teach malloc that blocks that large come and go, and every
+    // arena would keep more of what is freed in it from then on. Such a hash is made again at that
+    // sign-in, so a restart after everyone signed in once ends it.
     MEMORY.with(|memory| {
         let mut memory = memory.borrow_mut();
         if memory.len() < blocks {
