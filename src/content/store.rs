@@ -17,8 +17,11 @@ pub(super) struct PageRow {
     slug: String,
     slugs: JsonText,
     title: JsonText,
-    summary: JsonText,
-    meta_description: JsonText,
+    /// Absent when a list of every page reads its rows: none shows them.
+    #[sqlx(default)]
+    summary: Option<JsonText>,
+    #[sqlx(default)]
+    meta_description: Option<JsonText>,
     status: String,
     published_at: Option<DbTime>,
     parent_id: Option<i64>,
@@ -385,8 +388,18 @@ pub(super) fn page_from_row(row: PageRow) -> anyhow::Result<Page> {
         slug: Slug::parse(&row.slug).map_err(|e| bad("slug", &e))?,
         slugs: localized("slugs", &row.slugs)?,
         title: localized("title", &row.title)?,
-        summary: localized("summary", &row.summary)?,
-        meta_description: localized("meta_description", &row.meta_description)?,
+        summary: row
+            .summary
+            .as_ref()
+            .map(|json| localized("summary", json))
+            .transpose()?
+            .unwrap_or_default(),
+        meta_description: row
+            .meta_description
+            .as_ref()
+            .map(|json| localized("meta_description", json))
+            .transpose()?
+            .unwrap_or_default(),
         status,
         parent_id: row.parent_id,
         nav_order: row.nav_order,
@@ -446,26 +459,7 @@ pub async fn page_summaries(db: &Db) -> anyhow::Result<Vec<PageSummary>> {
     .fetch_all::<SummaryRow>(db)
     .await?
     .into_iter()
-    .map(|r| {
-        let page = PageRow {
-            id: r.id,
-            slug: r.slug,
-            slugs: r.slugs,
-            title: r.title,
-            summary: JsonText::from("{}"),
-            meta_description: JsonText::from("{}"),
-            status: r.status,
-            published_at: r.published_at,
-            parent_id: r.parent_id,
-            nav_order: r.nav_order,
-            placement: r.placement,
-            version: r.version,
-            updated_at: r.updated_at,
-            kind: r.kind,
-            article: r.article,
-        };
-        (page, r.updated_by, r.draft_of)
-    })
+    .map(|r| (r.page, r.updated_by, r.draft_of))
     .collect();
     rows.into_iter()
         .map(|(row, updated_by, draft_of)| {
@@ -496,22 +490,10 @@ impl PageSummary {
     }
 }
 
-/// A page's row as lists read it: [`PageRow`] without the summary and description.
 #[derive(FromRow)]
 struct SummaryRow {
-    id: i64,
-    slug: String,
-    slugs: JsonText,
-    title: JsonText,
-    status: String,
-    published_at: Option<DbTime>,
-    parent_id: Option<i64>,
-    nav_order: i64,
-    placement: String,
-    version: i64,
-    updated_at: DbTime,
-    kind: String,
-    article: JsonText,
+    #[sqlx(flatten)]
+    page: PageRow,
     updated_by: Option<String>,
     draft_of: Option<i64>,
 }
