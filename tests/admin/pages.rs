@@ -990,19 +990,11 @@ async fn the_parent_list_offers_every_other_page_drafts_too_but_no_article() {
         .await;
     assert_eq!(copied.status(), 303);
     let copy = app.page_id("about-copy").await;
-    let ids_where = |condition: &'static str| {
-        let db = app.state.db.clone();
-        async move {
-            let ids: Vec<i64> = magnetiq::db::Sql::assembled(format!(
-                "SELECT id FROM pages WHERE {condition} ORDER BY id"
-            ))
-            .scalars(&db)
-            .await
-            .unwrap();
-            ids
-        }
-    };
-    let articles = ids_where("kind = 'article'").await;
+    let db = &app.state.db;
+    let articles: Vec<i64> = magnetiq::db::sql("SELECT id FROM pages WHERE kind = 'article'")
+        .scalars(db)
+        .await
+        .unwrap();
     assert!(!articles.is_empty(), "the demo has articles");
 
     let editor = app.page(&format!("/admin/pages/{about}")).await;
@@ -1014,7 +1006,12 @@ async fn the_parent_list_offers_every_other_page_drafts_too_but_no_article() {
     offered.sort_unstable();
     assert_eq!(
         offered,
-        ids_where("kind = 'page' AND slug <> 'about'").await,
+        magnetiq::db::sql(
+            "SELECT id FROM pages WHERE kind = 'page' AND slug <> 'about' ORDER BY id"
+        )
+        .scalars::<i64>(db)
+        .await
+        .unwrap(),
         "every page but itself"
     );
     assert!(offered.contains(&copy), "a draft too");
