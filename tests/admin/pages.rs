@@ -891,6 +891,22 @@ async fn xss_typed_into_every_block_field_comes_out_escaped_everywhere() {
     }
 }
 
+/// Duplicates page `id` (at `slug`) from its editor; returns the copy's id, after checking that the
+/// editor is sent to the copy.
+async fn duplicate(app: &TestApp, id: i64, slug: &str) -> i64 {
+    let copied = app
+        .post_form(
+            &format!("/admin/pages/{id}/duplicate"),
+            &format!("/admin/pages/{id}"),
+            &[],
+        )
+        .await;
+    assert_eq!(copied.status(), 303);
+    let copy = app.page_id(&format!("{slug}-copy")).await;
+    assert_eq!(location(&copied), format!("/admin/pages/{copy}"));
+    copy
+}
+
 #[tokio::test]
 async fn a_page_is_duplicated_as_a_draft_with_its_blocks() {
     let app = TestApp::signed_in("editor").await;
@@ -914,16 +930,7 @@ async fn a_page_is_duplicated_as_a_draft_with_its_blocks() {
             rows
         }
     };
-    let copied = app
-        .post_form(
-            &format!("/admin/pages/{about}/duplicate"),
-            &format!("/admin/pages/{about}"),
-            &[],
-        )
-        .await;
-    assert_eq!(copied.status(), 303);
-    let copy = app.page_id("about-copy").await;
-    assert_eq!(location(&copied), format!("/admin/pages/{copy}"));
+    let copy = duplicate(&app, about, "about").await;
     let original_blocks = blocks_of(about).await;
     assert!(!original_blocks.is_empty());
     assert_eq!(blocks_of(copy).await, original_blocks, "the same blocks");
@@ -981,15 +988,7 @@ async fn a_page_is_duplicated_as_a_draft_with_its_blocks() {
 async fn the_parent_list_offers_every_other_page_drafts_too_but_no_article() {
     let app = TestApp::signed_in("editor").await;
     let about = app.page_id("about").await;
-    let copied = app
-        .post_form(
-            &format!("/admin/pages/{about}/duplicate"),
-            &format!("/admin/pages/{about}"),
-            &[],
-        )
-        .await;
-    assert_eq!(copied.status(), 303);
-    let copy = app.page_id("about-copy").await;
+    let copy = duplicate(&app, about, "about").await;
     let db = &app.state.db;
     let articles: Vec<i64> = magnetiq::db::sql("SELECT id FROM pages WHERE kind = 'article'")
         .scalars(db)
