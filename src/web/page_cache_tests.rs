@@ -203,3 +203,21 @@ fn a_quickly_compressed_page_is_made_smaller_later_with_the_same_validators() {
     let br = small.get("/de/quick", Coding::Brotli, NOW).unwrap();
     assert_eq!(unbrotli(&br.body), html.as_bytes());
 }
+
+#[test]
+fn a_spilled_page_is_indexed_in_64_bytes_and_its_places_read_back() {
+    assert!(std::mem::size_of::<Spilled>() <= 64);
+    assert_eq!(std::mem::size_of::<Option<Place>>(), 8);
+    let largest_offset = (1 << 39) - 1;
+    for (offset, len) in [
+        (0, 0),
+        (0, 9_000),
+        (1 << 30, 1),
+        (largest_offset, (1 << 24) - 1),
+    ] {
+        let place = Place::new(offset, len).expect("fits");
+        assert_eq!((place.offset(), place.len()), (offset, len));
+    }
+    assert!(Place::new(0, 1 << 24).is_none(), "16 MiB is not spilled");
+    assert!(Place::new(1 << 39, 1).is_none());
+}
