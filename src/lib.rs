@@ -13,6 +13,7 @@ mod embedded;
 pub mod error;
 pub mod forms;
 pub mod frame;
+pub mod heap;
 pub mod i18n;
 pub mod ics;
 pub mod jobs;

@@ -82,13 +82,14 @@ pub fn outdated(stored: &str) -> bool {
 }
 
 thread_local! {
-    /// The memory an Argon2 run works in, made once per thread and kept: a hash allocated and
-    /// freed per run leaves its memory in one malloc arena after another (hundreds of MiB after a
-    /// burst of sign-ins), while this stays the same few blocks however many runs there are.
+    /// The memory an Argon2 run works in, kept per thread where malloc was not told to give large
+    /// blocks back ([`crate::heap`]): there a hash allocated and freed per run would teach malloc
+    /// that blocks this large come and go, leaving its memory in one arena after another (hundreds
+    /// of MiB after a burst of sign-ins), while this stays the same few blocks however many runs.
     static MEMORY: RefCell<Vec<Block>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Runs Argon2 with `params` over `password` and `salt` into `out`, in this thread's memory.
+/// Runs Argon2 with `params` over `password` and `salt` into `out`.
 fn argon2_into(
     argon: &Argon2<'_>,
     blocks: usize,
@@ -96,11 +97,12 @@ fn argon2_into(
     salt: &[u8],
     out: &mut [u8],
 ) -> Result<(), argon2::Error> {
-    // A hash made with more memory (19 MiB, before the parameters changed) grows this thread's
-    // memory for good, as before the change: freed, or shrunk (Rust's allocator moves blocks this
-    // aligned to shrink them), it would teach malloc that blocks that large come and go, and every
-    // arena would keep more of what is freed in it from then on. Such a hash is made again at that
-    // sign-in, so a restart after everyone signed in once ends it.
+    if crate::heap::large_blocks_go_back() {
+        // The server's own settings: the 7 MiB come from the system and go back after the run,
+        // so a sign-in leaves nothing resident behind.
+        let mut memory = vec![Block::new(); blocks];
+        return argon.hash_password_into_with_memory(password, salt, out, &mut memory[..]);
+    }
     MEMORY.with(|memory| {
         let mut memory = memory.borrow_mut();
         if memory.len() < blocks {
