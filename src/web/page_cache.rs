@@ -20,9 +20,10 @@ use super::rendered_page::variant_etag;
 pub use super::rendered_page::{Hit, RenderedPage};
 use crate::i18n::Lang;
 
-/// Rendered pages kept in memory, all codings counted: about 350 pages of 9 KB, the ones in use. The
-/// rest are read back from the spill file, which costs a few microseconds more.
-pub const DEFAULT_MEMORY_BYTES: usize = 4 * 1024 * 1024;
+/// Rendered pages kept in memory, all codings counted: about 175 pages of 12 KB, the ones in use
+/// (a site's most visited pages). The rest are read back from the spill file, which costs a few
+/// microseconds more.
+pub const DEFAULT_MEMORY_BYTES: usize = 2 * 1024 * 1024;
 /// The most the spill file may grow to (about 70,000 pages of 9 KB); past it a new file is begun
 /// and the pages only the old one held are rendered again when asked for.
 const SPILL_LIMIT_BYTES: u64 = 1024 * 1024 * 1024;
