@@ -106,6 +106,11 @@ impl Entries {
             .map_or(self.cleared_at, |&g| g.max(self.cleared_at))
     }
 
+    /// The current spill file, which every spilled entry is in.
+    fn current_file(&self) -> Option<Arc<File>> {
+        self.spill.as_ref().map(|s| Arc::clone(&s.file))
+    }
+
     /// Whether `file` is the current spill file.
     fn is_current(&self, file: &Arc<File>) -> bool {
         self.spill
@@ -210,7 +215,7 @@ impl PageCache {
             return Some(page.hit(coding));
         }
         let spilled = *entries.spilled.get(path).filter(|s| s.valid_at(now))?;
-        let file = Arc::clone(&entries.spill.as_ref()?.file);
+        let file = entries.current_file()?;
         let generation = self.generation();
         drop(entries);
         let body = match spilled.at[coding.index()] {
@@ -271,10 +276,11 @@ impl PageCache {
         let generation = self.generation();
         let (memory, spilled) = {
             let entries = self.entries.read().ok()?;
-            let spilled = entries.spilled.get(path).copied().and_then(|s| {
-                let file = Arc::clone(&entries.spill.as_ref()?.file);
-                Some((s, file))
-            });
+            let spilled = entries
+                .spilled
+                .get(path)
+                .copied()
+                .and_then(|s| Some((s, entries.current_file()?)));
             (entries.memory.get(path).cloned(), spilled)
         };
         match (memory, spilled) {
