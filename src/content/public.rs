@@ -144,7 +144,81 @@ pub async fn page_document(
         .await?
         .ok_or(AppError::NotFound)?;
     let tree = crate::content::tree(state);
-    let html = PageTemplate::new(state, &tree, &page, &blocks, lang, now).render()?;
+    rendered_document(state, &tree, lang, (&page, &blocks), generation, now)
+}
+
+/// Published pages loaded in one query to be rendered ahead ([`load_pages`], [`render_pages`]).
+pub struct LoadedPages {
+    lang: Lang,
+    slugs: Vec<String>,
+    found: Vec<(Page, Vec<Block>)>,
+    generation: u64,
+    now: time::OffsetDateTime,
+}
+
+impl LoadedPages {
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+}
+
+/// The published pages at `slugs` in `lang`, in one query (rendering many ahead: one round trip
+/// for many pages instead of one for each).
+pub async fn load_pages(
+    state: &AppState,
+    lang: Lang,
+    slugs: Vec<String>,
+) -> Result<LoadedPages, AppError> {
+    let now = db::now();
+    // Read before the data, as for one page: a page edited meanwhile is then not kept stale.
+    let generation = state.page_cache.generation();
+    let asked: Vec<&str> = slugs.iter().map(String::as_str).collect();
+    let found = store::published_pages(&state.db, lang, &asked, PageKind::Page, now).await?;
+    Ok(LoadedPages {
+        lang,
+        slugs,
+        found,
+        generation,
+        now,
+    })
+}
+
+/// Renders each page [`load_pages`] found to be kept, handing it to `each` with its slug as soon as
+/// it is (one page's document at a time in memory). A slug that answered nothing is left out.
+pub fn render_pages(
+    state: &AppState,
+    loaded: &LoadedPages,
+    mut each: impl FnMut(&str, Document),
+) -> Result<(), AppError> {
+    let tree = crate::content::tree(state);
+    let LoadedPages {
+        lang,
+        generation,
+        now,
+        ..
+    } = *loaded;
+    for (page, blocks) in &loaded.found {
+        // Kept under the address it was asked at, which `page_slugs` and the page agree on.
+        let slug = page.slug_in(lang);
+        if loaded.slugs.iter().any(|s| s == slug) {
+            each(
+                slug,
+                rendered_document(state, &tree, lang, (page, blocks), generation, now)?,
+            );
+        }
+    }
+    Ok(())
+}
+
+fn rendered_document(
+    state: &AppState,
+    tree: &crate::content::tree::SiteTree,
+    lang: Lang,
+    (page, blocks): (&Page, &[Block]),
+    generation: u64,
+    now: time::OffsetDateTime,
+) -> Result<Document, AppError> {
+    let html = PageTemplate::new(state, tree, page, blocks, lang, now).render()?;
     let until = crate::web::layout::unchanged_until(state, now);
     Ok(Document::html(html, lang, until, generation))
 }

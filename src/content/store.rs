@@ -76,6 +76,55 @@ pub async fn published_page(
     Ok(Some((page, blocks)))
 }
 
+/// The published pages of `kind` at `slugs` in `lang` (as [`published_page`] finds each), in one
+/// query: what rendering many pages ahead reads, one round trip for a batch instead of one per page.
+/// Slugs that answer nothing are left out. On SQLite the slugs lead the join (`CROSS JOIN` fixes the
+/// order): left to itself the planner read every page by kind and status and looked each one up.
+pub async fn published_pages(
+    db: &Db,
+    lang: Lang,
+    slugs: &[&str],
+    kind: PageKind,
+    now: OffsetDateTime,
+) -> anyhow::Result<Vec<(Page, Vec<Block>)>> {
+    if slugs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<PageWithBlocksRow> = Sql::per_engine(
+        "SELECT p.id, p.slug, p.slugs, p.title, p.summary, p.meta_description, p.status, p.published_at,
+                p.parent_id, p.nav_order, p.placement, p.version, p.updated_at, p.kind, p.article,
+                '[' || coalesce((SELECT group_concat(
+                        '[' || b.id || ',' || json_quote(b.block_type) || ',' || b.content || ','
+                            || coalesce(b.rendered_html, 'null') || ',' || b.sort_order || ']', ',')
+                    FROM (SELECT * FROM content_blocks WHERE page_id = p.id ORDER BY sort_order, id) AS b), '') || ']'
+                    AS blocks
+         FROM json_each($2) AS asked CROSS JOIN page_slugs AS s CROSS JOIN pages AS p
+         WHERE s.lang = $1 AND s.slug = asked.value AND p.id = s.page_id AND p.kind = $4
+           AND p.status IN ('published', 'scheduled') AND p.published_at <= $3",
+        "SELECT p.id, p.slug, p.slugs, p.title, p.summary, p.meta_description, p.status, p.published_at,
+                p.parent_id, p.nav_order, p.placement, p.version, p.updated_at, p.kind, p.article,
+                coalesce((SELECT jsonb_agg(jsonb_build_array(b.id, b.block_type, b.content, b.rendered_html,
+                                                             b.sort_order) ORDER BY b.sort_order, b.id)
+                          FROM content_blocks AS b WHERE b.page_id = p.id), '[]'::jsonb) AS blocks
+         FROM page_slugs AS s JOIN pages AS p ON p.id = s.page_id
+         WHERE s.lang = $1 AND s.slug IN (SELECT jsonb_array_elements_text($2::jsonb)) AND p.kind = $4
+           AND p.status IN ('published', 'scheduled') AND p.published_at <= $3",
+    )
+    .bind(lang.as_str())
+    .bind(JsonText::of(&slugs)?)
+    .bind(now)
+    .bind(kind.as_db())
+    .fetch_all(db)
+    .await?;
+    rows.into_iter()
+        .map(|PageWithBlocksRow { page, blocks }| {
+            let page = page_from_row(page)?;
+            let blocks = blocks_from_json(page.id, blocks.as_str())?;
+            Ok((page, blocks))
+        })
+        .collect()
+}
+
 #[derive(FromRow)]
 struct PageWithBlocksRow {
     #[sqlx(flatten)]

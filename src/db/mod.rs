@@ -153,9 +153,9 @@ async fn connect_sqlite(url: &str, settings: PoolSettings) -> anyhow::Result<Sql
         .synchronous(SqliteSynchronous::Full)
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(5))
-        // 256 KiB of pages per connection instead of 2 MiB: the file is in the OS cache anyway,
+        // 128 KiB of pages per connection instead of 2 MiB: the file is in the OS cache anyway,
         // and the five connections' caches would be a sixth of the resident memory.
-        .pragma("cache_size", "-256");
+        .pragma("cache_size", "-128");
     if let Some(dir) = options.get_filename().parent()
         && !dir.as_os_str().is_empty()
     {

@@ -375,3 +375,90 @@ async fn a_page_scheduled_to_go_live_is_rendered_when_it_does_before_anyone_asks
     assert!(r.text().await.unwrap().contains("Launch day"));
     assert_eq!(counter(&app, misses), rendered_for_visitors);
 }
+
+#[tokio::test]
+async fn pages_rendered_ahead_many_to_a_query_are_the_pages_a_visitor_would_be_shown() {
+    let app = TestApp::spawn().await;
+    let langs = app.state.config.languages.all().to_vec();
+    magnetiq::content::seed::seed_generated_pages(&app.state.db, 60, &langs)
+        .await
+        .unwrap();
+    app.content_changed().await;
+    let paths = prerender::all_paths(&app.state);
+    until_rendered(&app, paths.len() as u64).await;
+    // Some page answers at its own slug in German: the batch finds pages by the slug asked for.
+    let about = addresses(&app, "about");
+    assert!(
+        about
+            .iter()
+            .any(|p| p.starts_with("/de/") && !p.ends_with("/about")),
+        "{about:?}"
+    );
+    let rendered_for_visitors = counter(&app, misses);
+    for path in &paths {
+        assert_eq!(held(&app, path), Held::Kept, "{path}");
+        let cached = app.get_with(path, &[("accept-encoding", "identity")]).await;
+        assert_eq!(cached.status(), 200, "{path}");
+        let cached = cached.text().await.unwrap();
+        let alone = prerender::render(&app.state, path).await.unwrap().unwrap();
+        assert_eq!(
+            cached, alone.body,
+            "{path}: rendered ahead as rendered alone"
+        );
+    }
+    assert_eq!(counter(&app, misses), rendered_for_visitors, "no render");
+}
+
+#[tokio::test]
+async fn while_visitors_are_busy_pages_are_rendered_ahead_quickly_and_made_smaller_once_they_are_quiet()
+ {
+    let app = TestApp::spawn().await;
+    let paths = prerender::all_paths(&app.state);
+    until_rendered(&app, paths.len() as u64).await;
+    // Visitors asking for far more pages a second than the busy rate (counted as cache hits).
+    let busy = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let visitors = {
+        let (state, busy) = (app.state.clone(), busy.clone());
+        tokio::spawn(async move {
+            while busy.load(Ordering::Relaxed) {
+                state.page_cache.hits.fetch_add(1_000, Ordering::Relaxed);
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    // Every page forgotten at once, as after a change every page shows.
+    app.state.page_cache.clear();
+    magnetiq::web::render_queue::render_everything(&app.state);
+    let mut quick = false;
+    for _ in 0..400 {
+        quick = paths.iter().all(|p| held(&app, p) == Held::Quick);
+        if quick {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert!(
+        quick,
+        "every page rendered ahead, compressed quickly, while visitors were busy"
+    );
+    busy.store(false, Ordering::Relaxed);
+    visitors.await.unwrap();
+    let mut kept = false;
+    for _ in 0..400 {
+        kept = paths.iter().all(|p| held(&app, p) == Held::Kept);
+        if kept {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert!(
+        kept,
+        "every page compressed better once visitors were quiet"
+    );
+    for path in &paths {
+        let r = app.get_with(path, &[("accept-encoding", "br")]).await;
+        assert_eq!(r.status(), 200, "{path}");
+        assert_eq!(r.headers()["content-encoding"], "br");
+    }
+}
