@@ -156,7 +156,7 @@ async fn when_the_site_changes_by_itself(state: web::Data<AppState>) {
 /// Pages taken from the queue at once: rendered one after another, then compressed together on the
 /// low-priority thread (handing work between threads costs more than a page's compression here).
 const BATCH: usize = 16;
-/// Pages taken at once while visitors are busy: rendered and kept one by one as they come.
+/// Pages taken at once while visitors are busy: loaded, rendered and kept a chunk at a time.
 const BUSY_BATCH: usize = 256;
 /// Pages of one language loaded by one query: a round trip for many, and few in memory at once.
 const CHUNK: usize = 16;
@@ -203,10 +203,10 @@ struct Done {
 }
 
 /// Renders the pages at `paths` that are not cached, and compresses better those a visitor met
-/// first. While visitors are `busy`, what is rendered is compressed quickly and kept at once (each
-/// page rendered here is one a visitor would otherwise have waited for), and made smaller once they
-/// are quiet; otherwise the compression runs at low priority: a thread of low priority never holds
-/// the cache's lock, which visitors' requests would then wait for.
+/// first. While visitors are `busy`, what is rendered is compressed quickly and kept a chunk at a
+/// time (each page rendered here is one a visitor would otherwise have waited for), and compressed
+/// better once they are quiet. The compression runs at low priority either way: a thread of low
+/// priority never holds the cache's lock, which visitors' requests would then wait for.
 async fn work_on(state: &web::Data<AppState>, paths: Vec<String>, busy: bool) -> Done {
     let now = crate::db::now();
     let started = Instant::now();
@@ -263,7 +263,10 @@ async fn work_on(state: &web::Data<AppState>, paths: Vec<String>, busy: bool) ->
                 warn(state, &error, "(a batch of pages)");
                 continue;
             }
-            Err(_) => continue,
+            Err(error) => {
+                tracing::warn!(%error, "cannot load a batch of pages to render ahead");
+                continue;
+            }
         };
         let each =
             |slug: &str, document| rendered.add(super::page_path(loaded.lang(), slug), document);
