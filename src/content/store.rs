@@ -33,6 +33,33 @@ pub(super) struct PageRow {
     article: JsonText,
 }
 
+/// The columns of a page and its blocks aggregated as one JSON array (`blocks`), ending before
+/// `FROM`: the start of every query that reads a page to show it, per engine. `content` and
+/// `rendered_html` are JSON already (CHECK json_valid): spliced in as they are.
+macro_rules! page_with_blocks_sqlite {
+    () => {
+        "SELECT p.id, p.slug, p.slugs, p.title, p.summary, p.meta_description, p.status, p.published_at,
+                p.parent_id, p.nav_order, p.placement, p.version, p.updated_at, p.kind, p.article,
+                '[' || coalesce((SELECT group_concat(
+                        '[' || b.id || ',' || json_quote(b.block_type) || ',' || b.content || ','
+                            || coalesce(b.rendered_html, 'null') || ',' || b.sort_order || ']', ',')
+                    FROM (SELECT * FROM content_blocks WHERE page_id = p.id ORDER BY sort_order, id) AS b), '') || ']'
+                    AS blocks
+         "
+    };
+}
+
+macro_rules! page_with_blocks_postgres {
+    () => {
+        "SELECT p.id, p.slug, p.slugs, p.title, p.summary, p.meta_description, p.status, p.published_at,
+                p.parent_id, p.nav_order, p.placement, p.version, p.updated_at, p.kind, p.article,
+                coalesce((SELECT jsonb_agg(jsonb_build_array(b.id, b.block_type, b.content, b.rendered_html,
+                                                             b.sort_order) ORDER BY b.sort_order, b.id)
+                          FROM content_blocks AS b WHERE b.page_id = p.id), '[]'::jsonb) AS blocks
+         "
+    };
+}
+
 /// The page visitors see at `/{lang}/{slug}` (published, or scheduled and due by `now`) with its
 /// blocks in display order: one query by `page_slugs`' key, one row (the blocks come aggregated as
 /// a JSON array).
@@ -44,23 +71,10 @@ pub async fn published_page(
     now: OffsetDateTime,
 ) -> anyhow::Result<Option<(Page, Vec<Block>)>> {
     let row: Option<PageWithBlocksRow> = Sql::per_engine(
-        // content and rendered_html are JSON already (CHECK json_valid): spliced in as they are.
-        "SELECT p.id, p.slug, p.slugs, p.title, p.summary, p.meta_description, p.status, p.published_at,
-                p.parent_id, p.nav_order, p.placement, p.version, p.updated_at, p.kind, p.article,
-                '[' || coalesce((SELECT group_concat(
-                        '[' || b.id || ',' || json_quote(b.block_type) || ',' || b.content || ','
-                            || coalesce(b.rendered_html, 'null') || ',' || b.sort_order || ']', ',')
-                    FROM (SELECT * FROM content_blocks WHERE page_id = p.id ORDER BY sort_order, id) AS b), '') || ']'
-                    AS blocks
-         FROM page_slugs AS s JOIN pages AS p ON p.id = s.page_id
-         WHERE s.lang = $1 AND s.slug = $2 AND p.kind = $4 AND p.status IN ('published', 'scheduled') AND p.published_at <= $3",
-        "SELECT p.id, p.slug, p.slugs, p.title, p.summary, p.meta_description, p.status, p.published_at,
-                p.parent_id, p.nav_order, p.placement, p.version, p.updated_at, p.kind, p.article,
-                coalesce((SELECT jsonb_agg(jsonb_build_array(b.id, b.block_type, b.content, b.rendered_html,
-                                                             b.sort_order) ORDER BY b.sort_order, b.id)
-                          FROM content_blocks AS b WHERE b.page_id = p.id), '[]'::jsonb) AS blocks
-         FROM page_slugs AS s JOIN pages AS p ON p.id = s.page_id
-         WHERE s.lang = $1 AND s.slug = $2 AND p.kind = $4 AND p.status IN ('published', 'scheduled') AND p.published_at <= $3",
+        concat!(page_with_blocks_sqlite!(), "FROM page_slugs AS s JOIN pages AS p ON p.id = s.page_id
+         WHERE s.lang = $1 AND s.slug = $2 AND p.kind = $4 AND p.status IN ('published', 'scheduled') AND p.published_at <= $3"),
+        concat!(page_with_blocks_postgres!(), "FROM page_slugs AS s JOIN pages AS p ON p.id = s.page_id
+         WHERE s.lang = $1 AND s.slug = $2 AND p.kind = $4 AND p.status IN ('published', 'scheduled') AND p.published_at <= $3"),
     )
     .bind(lang.as_str())
     .bind(slug.as_str())
@@ -91,24 +105,12 @@ pub async fn published_pages(
         return Ok(Vec::new());
     }
     let rows: Vec<PageWithBlocksRow> = Sql::per_engine(
-        "SELECT p.id, p.slug, p.slugs, p.title, p.summary, p.meta_description, p.status, p.published_at,
-                p.parent_id, p.nav_order, p.placement, p.version, p.updated_at, p.kind, p.article,
-                '[' || coalesce((SELECT group_concat(
-                        '[' || b.id || ',' || json_quote(b.block_type) || ',' || b.content || ','
-                            || coalesce(b.rendered_html, 'null') || ',' || b.sort_order || ']', ',')
-                    FROM (SELECT * FROM content_blocks WHERE page_id = p.id ORDER BY sort_order, id) AS b), '') || ']'
-                    AS blocks
-         FROM json_each($2) AS asked CROSS JOIN page_slugs AS s CROSS JOIN pages AS p
+        concat!(page_with_blocks_sqlite!(), "FROM json_each($2) AS asked CROSS JOIN page_slugs AS s CROSS JOIN pages AS p
          WHERE s.lang = $1 AND s.slug = asked.value AND p.id = s.page_id AND p.kind = $4
-           AND p.status IN ('published', 'scheduled') AND p.published_at <= $3",
-        "SELECT p.id, p.slug, p.slugs, p.title, p.summary, p.meta_description, p.status, p.published_at,
-                p.parent_id, p.nav_order, p.placement, p.version, p.updated_at, p.kind, p.article,
-                coalesce((SELECT jsonb_agg(jsonb_build_array(b.id, b.block_type, b.content, b.rendered_html,
-                                                             b.sort_order) ORDER BY b.sort_order, b.id)
-                          FROM content_blocks AS b WHERE b.page_id = p.id), '[]'::jsonb) AS blocks
-         FROM page_slugs AS s JOIN pages AS p ON p.id = s.page_id
+           AND p.status IN ('published', 'scheduled') AND p.published_at <= $3"),
+        concat!(page_with_blocks_postgres!(), "FROM page_slugs AS s JOIN pages AS p ON p.id = s.page_id
          WHERE s.lang = $1 AND s.slug IN (SELECT jsonb_array_elements_text($2::jsonb)) AND p.kind = $4
-           AND p.status IN ('published', 'scheduled') AND p.published_at <= $3",
+           AND p.status IN ('published', 'scheduled') AND p.published_at <= $3"),
     )
     .bind(lang.as_str())
     .bind(JsonText::of(&slugs)?)
@@ -368,20 +370,14 @@ pub(super) async fn insert_block(
 /// Any page (drafts too) with its blocks, for the editor and the preview.
 pub async fn page_for_editing(db: &Db, id: i64) -> anyhow::Result<Option<(Page, Vec<Block>)>> {
     let row: Option<PageWithBlocksRow> = Sql::per_engine(
-        "SELECT p.id, p.slug, p.slugs, p.title, p.summary, p.meta_description, p.status, p.published_at,
-                p.parent_id, p.nav_order, p.placement, p.version, p.updated_at, p.kind, p.article,
-                '[' || coalesce((SELECT group_concat(
-                        '[' || b.id || ',' || json_quote(b.block_type) || ',' || b.content || ','
-                            || coalesce(b.rendered_html, 'null') || ',' || b.sort_order || ']', ',')
-                    FROM (SELECT * FROM content_blocks WHERE page_id = p.id ORDER BY sort_order, id) AS b), '') || ']'
-                    AS blocks
-         FROM pages AS p WHERE p.id = $1",
-        "SELECT p.id, p.slug, p.slugs, p.title, p.summary, p.meta_description, p.status, p.published_at,
-                p.parent_id, p.nav_order, p.placement, p.version, p.updated_at, p.kind, p.article,
-                coalesce((SELECT jsonb_agg(jsonb_build_array(b.id, b.block_type, b.content, b.rendered_html,
-                                                             b.sort_order) ORDER BY b.sort_order, b.id)
-                          FROM content_blocks AS b WHERE b.page_id = p.id), '[]'::jsonb) AS blocks
-         FROM pages AS p WHERE p.id = $1",
+        concat!(
+            page_with_blocks_sqlite!(),
+            "FROM pages AS p WHERE p.id = $1"
+        ),
+        concat!(
+            page_with_blocks_postgres!(),
+            "FROM pages AS p WHERE p.id = $1"
+        ),
     )
     .bind(id)
     .fetch_optional(db)

@@ -430,28 +430,14 @@ async fn while_visitors_are_busy_pages_are_rendered_ahead_quickly_and_made_small
     // Every page forgotten at once, as after a change every page shows.
     app.state.page_cache.clear();
     magnetiq::web::render_queue::render_everything(&app.state);
-    let mut quick = false;
-    for _ in 0..400 {
-        quick = paths.iter().all(|p| held(&app, p) == Held::Quick);
-        if quick {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
+    let quick = until_all_held(&app, &paths, Held::Quick).await;
     assert!(
         quick,
         "every page rendered ahead, compressed quickly, while visitors were busy"
     );
     busy.store(false, Ordering::Relaxed);
     visitors.await.unwrap();
-    let mut kept = false;
-    for _ in 0..400 {
-        kept = paths.iter().all(|p| held(&app, p) == Held::Kept);
-        if kept {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
+    let kept = until_all_held(&app, &paths, Held::Kept).await;
     assert!(
         kept,
         "every page compressed better once visitors were quiet"
@@ -461,4 +447,15 @@ async fn while_visitors_are_busy_pages_are_rendered_ahead_quickly_and_made_small
         assert_eq!(r.status(), 200, "{path}");
         assert_eq!(r.headers()["content-encoding"], "br");
     }
+}
+
+/// Whether every one of `paths` came to be held as `how` within 10 s.
+async fn until_all_held(app: &TestApp, paths: &[String], how: Held) -> bool {
+    for _ in 0..400 {
+        if paths.iter().all(|p| held(app, p) == how) {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    false
 }
