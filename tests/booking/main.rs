@@ -453,8 +453,18 @@ async fn a_window_that_begins_inside_a_long_booking_still_sees_it() {
     let app = TestApp::spawn().await;
     let form = booking_form(&app, &app.client, "").await;
     let consultant: i64 = form.consultant.parse().unwrap();
-    // The longest a booking lasts, as the database's CHECK allows it, once the consultant offers it.
-    let starts_at: Timestamp = form.slots[0].parse().unwrap();
+    // The longest a booking lasts, as the database's CHECK allows it, once the consultant offers it,
+    // at the first shown time with an hour and a half free after it: the first time of all may be the
+    // last half hour before closing or a break, depending on when the test runs.
+    let shown: Vec<Timestamp> = form.slots.iter().map(|s| s.parse().unwrap()).collect();
+    let starts_at = *shown
+        .iter()
+        .find(|s| {
+            [30, 60]
+                .iter()
+                .all(|m| shown.contains(&(**s + SignedDuration::from_mins(*m))))
+        })
+        .expect("a time with 90 free minutes is offered");
     let mut tx = app.state.db.begin().await.unwrap();
     magnetiq::db::sql("UPDATE consultants SET durations = '[30,60,90]' WHERE id = $1")
         .bind(consultant)
