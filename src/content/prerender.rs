@@ -36,6 +36,9 @@ pub fn spawn(state: &web::Data<AppState>) {
     render_everything(&state);
     tokio::spawn(when_the_site_changes_by_itself(state.clone()));
     tokio::spawn(async move {
+        // Visitors meeting pages not yet rendered fill the pool's few SQLite connections; rendering
+        // ahead queued behind them for each query (2,300 pages a second at a fresh start).
+        let db = state.db.with_own_reader();
         let mut pass = Pass::default();
         let mut visitors = Visitors::default();
         loop {
@@ -50,7 +53,7 @@ pub fn spawn(state: &web::Data<AppState>) {
                     queue.push(&paths);
                 }
                 Next::Paths(paths) => {
-                    let done = work_on(&state, paths, busy).await;
+                    let done = work_on(&state, &db, paths, busy).await;
                     let rendered = done.rendered;
                     pass.add(done);
                     if busy && rendered == 0 {
@@ -207,7 +210,12 @@ struct Done {
 /// time (each page rendered here is one a visitor would otherwise have waited for), and compressed
 /// better once they are quiet. The compression runs at low priority either way: a thread of low
 /// priority never holds the cache's lock, which visitors' requests would then wait for.
-async fn work_on(state: &web::Data<AppState>, paths: Vec<String>, busy: bool) -> Done {
+async fn work_on(
+    state: &web::Data<AppState>,
+    db: &crate::db::Db,
+    paths: Vec<String>,
+    busy: bool,
+) -> Done {
     let now = crate::db::now();
     let started = Instant::now();
     let mut rendered = Rendered {
@@ -215,6 +223,7 @@ async fn work_on(state: &web::Data<AppState>, paths: Vec<String>, busy: bool) ->
         busy,
         documents: Vec::new(),
         quick: Vec::new(),
+        compressing: None,
     };
     let (mut improvable, mut later) = (Vec::new(), Vec::new());
     // The pages among `paths`, by language: each language's loaded in one query.
@@ -251,8 +260,8 @@ async fn work_on(state: &web::Data<AppState>, paths: Vec<String>, busy: bool) ->
         })
     });
     let load = |(lang, slugs): (Lang, Vec<String>)| {
-        let state = state.clone();
-        tokio::spawn(async move { super::public::load_pages(&state, lang, slugs).await })
+        let (state, db) = (state.clone(), db.clone());
+        tokio::spawn(async move { super::public::load_pages(&state, &db, lang, slugs).await })
     };
     let mut next = chunks.next().map(load);
     while let Some(loading) = next.take() {
@@ -276,6 +285,7 @@ async fn work_on(state: &web::Data<AppState>, paths: Vec<String>, busy: bool) ->
         rendered.flush().await;
     }
     rendered.flush().await;
+    rendered.keep_compressed().await;
     let Rendered {
         documents, quick, ..
     } = rendered;
@@ -324,28 +334,42 @@ struct Rendered<'s> {
     documents: Vec<(String, Document)>,
     /// Kept already, compressed quickly (visitors were busy): their addresses.
     quick: Vec<String>,
+    /// The chunk being compressed quickly on the low-priority thread while the next is rendered.
+    compressing: Option<Compressing>,
 }
+
+type Compressing =
+    tokio::sync::oneshot::Receiver<Vec<(String, crate::web::page_cache::RenderedPage)>>;
 
 impl Rendered<'_> {
     fn add(&mut self, path: String, document: Document) {
         self.documents.push((path, document));
     }
 
-    /// While visitors are busy: compresses what was rendered so far quickly, on the low-priority
-    /// thread, and keeps it.
+    /// While visitors are busy: hands what was rendered so far to the low-priority thread to be
+    /// compressed quickly, and keeps the chunk handed to it before (so the thread compresses one
+    /// chunk while this task renders the next, and no more than two are held at once).
     async fn flush(&mut self) {
         if !self.busy || self.documents.is_empty() {
             return;
         }
         let documents = std::mem::take(&mut self.documents);
-        let compressed = low_priority::run(move || {
+        let started = low_priority::start(move || {
             documents
                 .into_iter()
                 .map(|(path, d)| (path, d.quick()))
                 .collect::<Vec<_>>()
-        })
-        .await;
-        for (path, page) in compressed.into_iter().flatten() {
+        });
+        self.keep_compressed().await;
+        self.compressing = started;
+    }
+
+    /// Keeps the chunk being compressed, once it is.
+    async fn keep_compressed(&mut self) {
+        let Some(compressing) = self.compressing.take() else {
+            return;
+        };
+        for (path, page) in compressing.await.into_iter().flatten() {
             self.state
                 .page_cache
                 .insert_prerendered(&path, Arc::new(page));

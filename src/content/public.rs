@@ -162,10 +162,11 @@ impl LoadedPages {
     }
 }
 
-/// The published pages at `slugs` in `lang`, in one query (rendering many ahead: one round trip
-/// for many pages instead of one for each).
+/// The published pages at `slugs` in `lang`, in one query on `db` (rendering many ahead: one round
+/// trip for many pages instead of one for each).
 pub async fn load_pages(
     state: &AppState,
+    db: &db::Db,
     lang: Lang,
     slugs: Vec<String>,
 ) -> Result<LoadedPages, AppError> {
@@ -173,7 +174,7 @@ pub async fn load_pages(
     // Read before the data, as for one page: a page edited meanwhile is then not kept stale.
     let generation = state.page_cache.generation();
     let asked: Vec<&str> = slugs.iter().map(String::as_str).collect();
-    let found = store::published_pages(&state.db, lang, &asked, PageKind::Page, now).await?;
+    let found = store::published_pages(db, lang, &asked, PageKind::Page, now).await?;
     Ok(LoadedPages {
         lang,
         slugs,

@@ -75,6 +75,23 @@ impl Db {
             .connect_lazy_with((*pool.connect_options()).clone());
         Db::Sqlite(pool, Writer(writer))
     }
+
+    /// The same database for a background task that reads a lot: on SQLite through a reader
+    /// connection of its own (opened when first needed), so its queries do not queue behind
+    /// visitors' for the pool's few; on PostgreSQL the pool, whose connections are many.
+    pub fn with_own_reader(&self) -> Db {
+        match self {
+            Db::Sqlite(pool, writer) => {
+                let reader = SqlitePoolOptions::new()
+                    .max_connections(1)
+                    .acquire_timeout(TURN_TIMEOUT)
+                    .test_before_acquire(false)
+                    .connect_lazy_with((*pool.connect_options()).clone());
+                Db::Sqlite(reader, writer.clone())
+            }
+            Db::Postgres(_) => self.clone(),
+        }
+    }
 }
 
 /// A write transaction: on SQLite it holds the database's write lock from its first statement

@@ -9,12 +9,20 @@ type Job = Box<dyn FnOnce() + Send>;
 /// Runs `work` on the low-priority thread and returns its result; `None` only when that thread
 /// could not be started (the caller then does without).
 pub async fn run<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+    start(work)?.await.ok()
+}
+
+/// Hands `work` to the low-priority thread at once, for the caller to await its result later (and
+/// do something else meanwhile); `None` only when that thread could not be started.
+pub fn start<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Option<tokio::sync::oneshot::Receiver<T>> {
     let (tx, rx) = tokio::sync::oneshot::channel();
     let job: Job = Box::new(move || {
         let _ = tx.send(work());
     });
     worker().send(job).ok()?;
-    rx.await.ok()
+    Some(rx)
 }
 
 fn worker() -> &'static mpsc::Sender<Job> {
