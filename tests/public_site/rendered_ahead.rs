@@ -459,3 +459,38 @@ async fn until_all_held(app: &TestApp, paths: &[String], how: Held) -> bool {
     }
     false
 }
+
+#[tokio::test]
+async fn rendering_ahead_goes_on_while_visitors_hold_every_connection_of_the_pool() {
+    let app = TestApp::spawn().await;
+    // On SQLite rendering ahead reads through a connection of its own; on PostgreSQL it shares the
+    // pool's many connections by design, and there is nothing of its own to check.
+    let magnetiq::db::Db::Sqlite(pool, _) = &app.state.db else {
+        return;
+    };
+    let langs = app.state.config.languages.all().to_vec();
+    magnetiq::content::seed::seed_generated_pages(&app.state.db, 40, &langs)
+        .await
+        .unwrap();
+    app.content_changed().await;
+    until_rendered(&app, prerender::all_paths(&app.state).len() as u64).await;
+    let pages: Vec<String> = (1..=40)
+        .flat_map(|n| addresses(&app, &format!("page-{n}")))
+        .collect();
+    // Visitors' queries hold every reader connection of the pool, as at a fresh start under load.
+    let mut taken = Vec::new();
+    while let Ok(connection) =
+        tokio::time::timeout(Duration::from_millis(300), pool.acquire()).await
+    {
+        taken.push(connection.unwrap());
+    }
+    assert_eq!(taken.len() as u32, pool.options().get_max_connections());
+    app.state.page_cache.clear();
+    magnetiq::web::render_queue::render_everything(&app.state);
+    let rendered = until_all_held(&app, &pages, Held::Kept).await;
+    drop(taken);
+    assert!(
+        rendered,
+        "every page rendered ahead while visitors held the pool's connections"
+    );
+}
