@@ -68,11 +68,7 @@ pub struct Writer(SqlitePool);
 impl Db {
     /// A SQLite site on `pool`, with a writer connection opened like the pool's when first needed.
     pub fn sqlite(pool: SqlitePool) -> Db {
-        let writer = SqlitePoolOptions::new()
-            .max_connections(1)
-            .acquire_timeout(TURN_TIMEOUT)
-            .test_before_acquire(false)
-            .connect_lazy_with((*pool.connect_options()).clone());
+        let writer = one_connection_like(&pool);
         Db::Sqlite(pool, Writer(writer))
     }
 
@@ -81,17 +77,19 @@ impl Db {
     /// visitors' for the pool's few; on PostgreSQL the pool, whose connections are many.
     pub fn with_own_reader(&self) -> Db {
         match self {
-            Db::Sqlite(pool, writer) => {
-                let reader = SqlitePoolOptions::new()
-                    .max_connections(1)
-                    .acquire_timeout(TURN_TIMEOUT)
-                    .test_before_acquire(false)
-                    .connect_lazy_with((*pool.connect_options()).clone());
-                Db::Sqlite(reader, writer.clone())
-            }
+            Db::Sqlite(pool, writer) => Db::Sqlite(one_connection_like(pool), writer.clone()),
             Db::Postgres(_) => self.clone(),
         }
     }
+}
+
+/// A pool of one connection to `pool`'s file, opened like its connections when first needed.
+fn one_connection_like(pool: &SqlitePool) -> SqlitePool {
+    SqlitePoolOptions::new()
+        .max_connections(1)
+        .acquire_timeout(TURN_TIMEOUT)
+        .test_before_acquire(false)
+        .connect_lazy_with((*pool.connect_options()).clone())
 }
 
 /// A write transaction: on SQLite it holds the database's write lock from its first statement
