@@ -15,8 +15,9 @@ use super::caching::client_has;
 use super::compression::{self, Coding, KEPT_BROTLI_QUALITY, KEPT_GZIP_LEVEL, coded_etag};
 use crate::i18n::Lang;
 
-/// Brotli quality for a page a visitor is waiting for: about a tenth of the time quality 5 takes,
-/// for bytes about a quarter larger, until the background makes them smaller.
+/// Brotli quality for a page a visitor is waiting for: about a third of the time quality 5 takes
+/// (75–100 µs against 280–330 µs for a 14 KB page), for bytes about a quarter larger, until the
+/// background makes them smaller.
 const QUICK_BROTLI_QUALITY: u32 = 1;
 
 /// A page as rendered for one path: plain and brotli made when it is rendered, gzip when first asked
