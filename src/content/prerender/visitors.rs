@@ -132,39 +132,44 @@ mod tests {
         }
     }
 
+    /// Whether `visitors` still waited after `limit_ms` (for visitors to be quiet, or `draining`).
+    async fn waits(
+        visitors: &mut Visitors,
+        counts: &Counts,
+        limit_ms: u64,
+        draining: bool,
+    ) -> bool {
+        let wait = visitors.wait_while_busy(|| counts.now(), || draining);
+        tokio::time::timeout(Duration::from_millis(limit_ms), wait)
+            .await
+            .is_err()
+    }
+
     #[tokio::test]
     async fn rendering_ahead_waits_while_visitors_ask_for_many_pages_and_goes_on_after() {
         let counts = Counts::default();
         let mut visitors = Visitors::default();
-        let count = || counts.now();
-        let never = || false;
         // The first look only notes the count.
-        visitors.wait_while_busy(count, never).await;
+        assert!(!waits(&mut visitors, &counts, 1000, false).await);
         // A burst: far above the busy rate even on a slow machine (a thousand pages every 5 ms).
         counts.ask(1000, 0, 5);
         tokio::time::sleep(Duration::from_millis(100)).await;
-        let waited = tokio::time::timeout(
-            Duration::from_millis(500),
-            visitors.wait_while_busy(count, never),
-        )
-        .await;
-        assert!(waited.is_err(), "went on while visitors were busy");
+        assert!(
+            waits(&mut visitors, &counts, 500, false).await,
+            "went on while visitors were busy"
+        );
         counts.stop();
-        let waited = tokio::time::timeout(
-            Duration::from_secs(2),
-            visitors.wait_while_busy(count, never),
-        )
-        .await;
-        assert!(waited.is_ok(), "still waiting once visitors were quiet");
+        assert!(
+            !waits(&mut visitors, &counts, 2000, false).await,
+            "still waiting once visitors were quiet"
+        );
         // Draining ends the wait at once.
         counts.ask(1000, 0, 5);
         tokio::time::sleep(Duration::from_millis(100)).await;
-        let waited = tokio::time::timeout(
-            Duration::from_secs(1),
-            visitors.wait_while_busy(count, || true),
-        )
-        .await;
-        assert!(waited.is_ok(), "a draining instance kept waiting");
+        assert!(
+            !waits(&mut visitors, &counts, 1000, true).await,
+            "a draining instance kept waiting"
+        );
         counts.stop();
         tokio::time::sleep(Duration::from_millis(100)).await;
         // A crawler asking for about a hundred pages a second leaves it running, even when none of
@@ -172,13 +177,8 @@ mod tests {
         counts.ask(1, 1, 10);
         for _ in 0..10 {
             tokio::time::sleep(Duration::from_millis(60)).await;
-            let waited = tokio::time::timeout(
-                Duration::from_secs(1),
-                visitors.wait_while_busy(count, never),
-            )
-            .await;
             assert!(
-                waited.is_ok(),
+                !waits(&mut visitors, &counts, 1000, false).await,
                 "a crawler's hundred pages a second held it up"
             );
         }
@@ -191,18 +191,12 @@ mod tests {
     async fn visitors_meeting_pages_not_rendered_yet_are_busy_though_they_ask_for_few() {
         let counts = Counts::default();
         let mut visitors = Visitors::default();
-        let count = || counts.now();
-        visitors.wait_while_busy(count, || false).await;
+        assert!(!waits(&mut visitors, &counts, 1000, false).await);
         // 1,000 pages a second (half the busy rate), every other one rendered for the visitor.
         counts.ask(10, 5, 10);
         tokio::time::sleep(Duration::from_millis(100)).await;
-        let waited = tokio::time::timeout(
-            Duration::from_millis(500),
-            visitors.wait_while_busy(count, || false),
-        )
-        .await;
         assert!(
-            waited.is_err(),
+            waits(&mut visitors, &counts, 500, false).await,
             "visitors meeting cold pages counted as quiet"
         );
         counts.stop();
@@ -210,13 +204,8 @@ mod tests {
         tokio::time::sleep(Duration::from_millis(100)).await;
         counts.ask(10, 0, 10);
         tokio::time::sleep(Duration::from_millis(100)).await;
-        let waited = tokio::time::timeout(
-            Duration::from_secs(1),
-            visitors.wait_while_busy(count, || false),
-        )
-        .await;
         assert!(
-            waited.is_ok(),
+            !waits(&mut visitors, &counts, 1000, false).await,
             "1,000 cached pages a second counted as busy"
         );
         counts.stop();
