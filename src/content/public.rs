@@ -16,7 +16,7 @@ use crate::db;
 use crate::error::AppError;
 use crate::i18n::{LANG_COOKIE, Lang, negotiate};
 use crate::web::cached_pages;
-use crate::web::compression::Coding;
+use crate::web::compression::Accepted;
 use crate::web::csrf::{form_page, visitor_token};
 use crate::web::rendered_page::Document;
 use crate::web::state::AppState;
@@ -125,7 +125,7 @@ async fn show_page(
     let document = page_document(state, lang, slug).await?;
     // Compressed quickly for the visitor waiting for it, better in the background.
     let rendered = Arc::new(document.quick());
-    let hit = rendered.hit(Coding::for_stored(req.headers()));
+    let hit = rendered.hit(Accepted::from_headers(req.headers()));
     state.page_cache.insert(&path, rendered);
     crate::web::render_queue::improve_later(state, &path);
     Ok(cached_pages::answer(req, state, hit))

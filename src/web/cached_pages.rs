@@ -11,7 +11,7 @@ use actix_web::middleware::Next;
 use actix_web::{HttpRequest, HttpResponse, web};
 use std::sync::atomic::Ordering;
 
-use super::compression::Coding;
+use super::compression::Accepted;
 use super::page_cache::Hit;
 use super::state::AppState;
 use crate::db;
@@ -87,7 +87,7 @@ pub async fn serve_cached_pages(
         && let Some(hit) =
             state
                 .page_cache
-                .get(req.path(), Coding::for_stored(req.headers()), db::now())
+                .get(req.path(), Accepted::from_headers(req.headers()), db::now())
     {
         state.page_cache.hits.fetch_add(1, Ordering::Relaxed);
         req.extensions_mut()

@@ -44,10 +44,61 @@ impl Coding {
     /// The coding to answer in for a request with these headers, among representations that exist in
     /// every coding: the highest q-value wins, ties go to the smaller encoding (brotli, then gzip).
     pub fn for_stored(headers: &HeaderMap) -> Coding {
-        negotiate(
-            accept_encoding(headers),
-            [Coding::Brotli, Coding::Gzip, Coding::Identity],
-        )
+        Accepted::from_headers(headers).choose([true; 3])
+    }
+}
+
+/// What a request's `Accept-Encoding` accepts: each coding's weight, read once, for a representation
+/// kept in some codings and made in others when first asked for.
+#[derive(Clone, Copy, Debug)]
+pub struct Accepted {
+    /// Weights in [`Coding::ALL`] order; 0 is not acceptable.
+    weights: [f32; 3],
+}
+
+impl Accepted {
+    pub fn from_headers(headers: &HeaderMap) -> Accepted {
+        Accepted::parse(accept_encoding(headers))
+    }
+
+    /// A client that takes `coding` and nothing else.
+    #[cfg(test)]
+    pub(crate) fn only(coding: Coding) -> Accepted {
+        let mut weights = [0.0; 3];
+        weights[coding.index()] = 1.0;
+        Accepted { weights }
+    }
+
+    pub(crate) fn parse(accept: Option<&str>) -> Accepted {
+        Accepted {
+            weights: weights(accept),
+        }
+    }
+
+    /// The coding to answer in, given which of the representation's codings are `made` already (in
+    /// [`Coding::ALL`] order): the highest q-value wins; among equals a coding made wins over one
+    /// that would have to be made now, then the smaller encoding (brotli, then gzip). Identity,
+    /// always made, is chosen over a compression only when the client prefers it.
+    pub fn choose(self, made: [bool; 3]) -> Coding {
+        let (brotli, gzip) = (Coding::Brotli, Coding::Gzip);
+        let preference = if made[gzip.index()] && !made[brotli.index()] {
+            [gzip, brotli, Coding::Identity]
+        } else {
+            [brotli, gzip, Coding::Identity]
+        };
+        self.best(preference)
+    }
+
+    /// The acceptable coding of highest q-value, ties going to the first in `preference`.
+    fn best(self, preference: [Coding; 3]) -> Coding {
+        let mut best = (Coding::Identity, 0.0f32);
+        for coding in preference {
+            let q = self.weights[coding.index()];
+            if q > best.1 {
+                best = (coding, q);
+            }
+        }
+        best.0
     }
 }
 
@@ -63,8 +114,13 @@ fn accept_encoding(headers: &HeaderMap) -> Option<&str> {
 /// `identity;q=0` or `*;q=0`, and last in line unless named. When nothing listed is acceptable the answer is identity: a page the
 /// client may not decode beats an error page it cannot read either.
 fn negotiate(accept: Option<&str>, preference: [Coding; 3]) -> Coding {
+    Accepted::parse(accept).best(preference)
+}
+
+/// Each coding's weight in `accept` ([`Coding::ALL`] order), by the rules [`negotiate`] names.
+fn weights(accept: Option<&str>) -> [f32; 3] {
     let Some(accept) = accept else {
-        return Coding::Identity;
+        return [f32::MIN_POSITIVE, 0.0, 0.0];
     };
     let mut named: [Option<f32>; 3] = [None; 3];
     let mut any: Option<f32> = None;
@@ -95,21 +151,13 @@ fn negotiate(accept: Option<&str>, preference: [Coding; 3]) -> Coding {
         // The same coding named twice: the more generous entry counts.
         *slot = Some(slot.map_or(q, |old: f32| old.max(q)));
     }
-    let weight = |c: Coding| match (named[c.index()], any, c) {
+    Coding::ALL.map(|c| match (named[c.index()], any, c) {
         (Some(q), _, _) => q,
         (None, Some(q), _) => q,
         // Acceptable, but any coding the client names is preferred to it.
         (None, None, Coding::Identity) => f32::MIN_POSITIVE,
         (None, None, _) => 0.0,
-    };
-    let mut best = (Coding::Identity, 0.0f32);
-    for coding in preference {
-        let q = weight(coding);
-        if q > best.1 {
-            best = (coding, q);
-        }
-    }
-    best.0
+    })
 }
 
 /// Brotli quality for what is kept: pages rendered once and served many times. Quality 5 is where
@@ -383,6 +431,27 @@ mod tests {
         assert_eq!(fresh("gzip, deflate, br, zstd"), Coding::Gzip);
         assert_eq!(fresh("br"), Coding::Brotli);
         assert_eq!(fresh("br;q=1, gzip;q=0.5"), Coding::Brotli);
+    }
+
+    #[test]
+    fn a_coding_made_already_wins_a_tie_but_never_over_a_preference() {
+        let made = |brotli, gzip| [true, brotli, gzip];
+        let chromium = Accepted::parse(Some("gzip, deflate, br, zstd"));
+        assert_eq!(chromium.choose(made(true, false)), Coding::Brotli);
+        assert_eq!(chromium.choose(made(false, true)), Coding::Gzip);
+        assert_eq!(chromium.choose(made(true, true)), Coding::Brotli);
+        assert_eq!(chromium.choose(made(false, false)), Coding::Brotli);
+        let prefers_brotli = Accepted::parse(Some("br, gzip;q=0.5"));
+        assert_eq!(prefers_brotli.choose(made(false, true)), Coding::Brotli);
+        let gzip_only = Accepted::parse(Some("gzip"));
+        assert_eq!(gzip_only.choose(made(true, false)), Coding::Gzip);
+        // Identity, always there, is no reason to skip a compression the client names.
+        let brotli_or_plain = Accepted::parse(Some("br, identity"));
+        assert_eq!(brotli_or_plain.choose(made(false, true)), Coding::Brotli);
+        assert_eq!(
+            Accepted::parse(None).choose(made(true, true)),
+            Coding::Identity
+        );
     }
 
     #[test]

@@ -10,7 +10,7 @@ use actix_web::{HttpMessage, HttpResponse, web};
 use askama::Template;
 
 use crate::i18n::{LANG_COOKIE, Lang, negotiate};
-use crate::web::compression::Coding;
+use crate::web::compression::Accepted;
 use crate::web::layout::{Here, Layout};
 use crate::web::page_cache::{Hit, RenderedPage};
 use crate::web::state::AppState;
@@ -109,16 +109,16 @@ fn kept_error_page(
     req: &actix_web::HttpRequest,
 ) -> Hit {
     let key = format!("#{}/{lang}", status.as_u16());
-    let coding = Coding::for_stored(req.headers());
+    let accepted = Accepted::from_headers(req.headers());
     let now = crate::db::now();
-    if let Some(hit) = state.page_cache.get(&key, coding, now) {
+    if let Some(hit) = state.page_cache.get(&key, accepted, now) {
         return hit;
     }
     let generation = state.page_cache.generation();
     let html = render_error(state, lang, status, None);
     let until = crate::web::layout::unchanged_until(state, now);
     let page = Arc::new(RenderedPage::new(html, lang, until, generation));
-    let hit = page.hit(coding);
+    let hit = page.hit(accepted);
     state.page_cache.insert(&key, page);
     hit
 }

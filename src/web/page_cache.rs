@@ -15,9 +15,9 @@ use std::sync::{Arc, RwLock, RwLockWriteGuard};
 use actix_web::web::Bytes;
 use time::OffsetDateTime;
 
-use super::compression::{self, Coding, KEPT_GZIP_LEVEL};
-use super::rendered_page::variant_etag;
+use super::compression::{Accepted, Coding};
 pub use super::rendered_page::{Hit, RenderedPage};
+use super::rendered_page::{made_on_ask, variant_etag};
 use crate::i18n::Lang;
 
 /// Rendered pages kept in memory, all codings counted: about 85 pages of 12 KB, the ones in use
@@ -202,8 +202,8 @@ impl PageCache {
         }
     }
 
-    /// The page at `path` in `coding`, if it is cached and still valid at `now`.
-    pub fn get(&self, path: &str, coding: Coding, now: OffsetDateTime) -> Option<Hit> {
+    /// The page at `path` in the coding `accepted` chooses, if it is cached and still valid at `now`.
+    pub fn get(&self, path: &str, accepted: Accepted, now: OffsetDateTime) -> Option<Hit> {
         let entries = self.entries.read().ok()?;
         if let Some(page) = entries.memory.get(path) {
             if now >= page.valid_until {
@@ -212,18 +212,19 @@ impl PageCache {
             page.referenced.store(true, Ordering::Relaxed);
             let page = Arc::clone(page);
             drop(entries);
-            return Some(page.hit(coding));
+            return Some(page.hit(accepted));
         }
         let spilled = *entries.spilled.get(path).filter(|s| s.valid_at(now))?;
         let file = entries.current_file()?;
         let generation = self.generation();
         drop(entries);
+        let coding = accepted.choose(spilled.at.map(|at| at.is_some()));
         let body = match spilled.at[coding.index()] {
             Some(place) => read_spilled(&file, place)?,
             None => {
-                // A variant not made yet (gzip): made once from the plain bytes, then kept.
+                // A variant not made yet: made once from the plain bytes, then kept.
                 let plain = read_spilled(&file, spilled.at[Coding::Identity.index()]?)?;
-                let body = Bytes::from(compression::gzip(&plain, KEPT_GZIP_LEVEL));
+                let body = made_on_ask(&plain, coding, spilled.quick);
                 self.spill_variant(path, &file, generation, coding, &body);
                 body
             }

@@ -1,5 +1,6 @@
 //! The page cache's own tests: what it keeps, forgets and reads back from the spill file.
 use super::*;
+use crate::web::compression::Accepted;
 use actix_web::http::header::HeaderValue;
 use time::macros::datetime;
 
@@ -15,8 +16,20 @@ fn page(html: &str, generation: u64) -> Arc<RenderedPage> {
     ))
 }
 
+fn only(coding: Coding) -> Accepted {
+    Accepted::only(coding)
+}
+
 fn body(cache: &PageCache, path: &str, coding: Coding, now: OffsetDateTime) -> Option<Vec<u8>> {
-    cache.get(path, coding, now).map(|hit| hit.body.to_vec())
+    cache
+        .get(path, only(coding), now)
+        .map(|hit| hit.body.to_vec())
+}
+
+fn ungzip(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(bytes), &mut out).unwrap();
+    out
 }
 
 fn unbrotli(bytes: &[u8]) -> Vec<u8> {
@@ -35,10 +48,18 @@ fn keeps_pages_until_cleared_and_never_stores_stale_renders() {
         b"<p>old</p>"
     );
     cache.clear();
-    assert!(cache.get("/en/about", Coding::Identity, NOW).is_none());
+    assert!(
+        cache
+            .get("/en/about", only(Coding::Identity), NOW)
+            .is_none()
+    );
     // A render that started before the edit must not be cached after it.
     cache.insert("/en/about", page("<p>old</p>", before_edit));
-    assert!(cache.get("/en/about", Coding::Identity, NOW).is_none());
+    assert!(
+        cache
+            .get("/en/about", only(Coding::Identity), NOW)
+            .is_none()
+    );
     cache.insert("/en/about", page("<p>new</p>", cache.generation()));
     let br = body(&cache, "/en/about", Coding::Brotli, NOW).unwrap();
     assert_eq!(unbrotli(&br), b"<p>new</p>");
@@ -50,7 +71,7 @@ fn every_coding_has_its_own_etag() {
     cache.insert("/en/", page("<h1>Home</h1>", 0));
     let tags: Vec<HeaderValue> = Coding::ALL
         .iter()
-        .map(|&c| cache.get("/en/", c, NOW).unwrap().etag)
+        .map(|&c| cache.get("/en/", only(c), NOW).unwrap().etag)
         .collect();
     assert!(tags[0] != tags[1] && tags[1] != tags[2] && tags[0] != tags[2]);
     assert!(tags[1].to_str().unwrap().ends_with("-br\""));
@@ -65,19 +86,23 @@ fn entries_expire_and_the_budget_evicts_pages_not_used_since() {
         cache.insert(&format!("/de/{slug}"), page(&big, 0));
     }
     // "a" is read, so the clock passes it over once.
-    assert!(cache.get("/de/a", Coding::Identity, NOW).is_some());
+    assert!(cache.get("/de/a", only(Coding::Identity), NOW).is_some());
     cache.insert("/de/e", page(&big, 0));
     assert!(
-        cache.get("/de/a", Coding::Identity, NOW).is_some(),
+        cache.get("/de/a", only(Coding::Identity), NOW).is_some(),
         "used page kept"
     );
     assert!(
-        cache.get("/de/b", Coding::Identity, NOW).is_none(),
+        cache.get("/de/b", only(Coding::Identity), NOW).is_none(),
         "unused page evicted"
     );
     assert!(
         cache
-            .get("/de/e", Coding::Identity, datetime!(2027-01-01 0:00 UTC))
+            .get(
+                "/de/e",
+                only(Coding::Identity),
+                datetime!(2027-01-01 0:00 UTC)
+            )
             .is_none(),
         "expired at the new year"
     );
@@ -102,9 +127,7 @@ fn pages_beyond_the_memory_budget_are_answered_from_the_spill_file() {
         let br = body(&cache, &path, Coding::Brotli, NOW).unwrap();
         assert_eq!(unbrotli(&br), html(n).as_bytes());
         let gz = body(&cache, &path, Coding::Gzip, NOW).unwrap();
-        let mut ungz = Vec::new();
-        std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&gz[..]), &mut ungz).unwrap();
-        assert_eq!(ungz, html(n).as_bytes());
+        assert_eq!(ungzip(&gz), html(n).as_bytes());
         if cache
             .entries
             .read()
@@ -123,15 +146,19 @@ fn pages_beyond_the_memory_budget_are_answered_from_the_spill_file() {
             assert!(at.iter().all(Option::is_some), "{path}: {at:?}");
         }
         // The same validator whichever tier answers.
-        let memory_tag = page(&html(n), 0).hit(Coding::Gzip).etag;
+        let memory_tag = page(&html(n), 0).hit(only(Coding::Gzip)).etag;
         assert_eq!(
-            cache.get(&path, Coding::Gzip, NOW).unwrap().etag,
+            cache.get(&path, only(Coding::Gzip), NOW).unwrap().etag,
             memory_tag
         );
     }
     cache.clear();
     assert_eq!(cache.counts(), (0, 0));
-    assert!(cache.get("/en/page-17", Coding::Brotli, NOW).is_none());
+    assert!(
+        cache
+            .get("/en/page-17", only(Coding::Brotli), NOW)
+            .is_none()
+    );
 }
 
 #[test]
@@ -145,11 +172,11 @@ fn invalidating_forgets_those_addresses_only_and_refuses_their_racing_renders() 
     // A render of "/en/b" and one of "/en/c" began before "/en/b" changed.
     let racing = cache.generation();
     assert_eq!(cache.invalidate(&["/en/b", "/en/unknown"]), 1);
-    assert!(cache.get("/en/b", Coding::Brotli, NOW).is_none());
-    assert!(cache.get("/en/a", Coding::Brotli, NOW).is_some());
+    assert!(cache.get("/en/b", only(Coding::Brotli), NOW).is_none());
+    assert!(cache.get("/en/a", only(Coding::Brotli), NOW).is_some());
     cache.insert("/en/b", page("b, as it was", racing));
     assert!(
-        cache.get("/en/b", Coding::Identity, NOW).is_none(),
+        cache.get("/en/b", only(Coding::Identity), NOW).is_none(),
         "stale render kept"
     );
     cache.insert("/en/c", page("c, unchanged", racing));
@@ -168,7 +195,7 @@ fn invalidating_forgets_those_addresses_only_and_refuses_their_racing_renders() 
     assert_eq!(cache.counts(), (0, 0));
     assert_eq!(cache.clears.load(Ordering::Relaxed), 1);
     cache.insert("/en/a", page("a", racing));
-    assert!(cache.get("/en/a", Coding::Identity, NOW).is_none());
+    assert!(cache.get("/en/a", only(Coding::Identity), NOW).is_none());
 }
 
 #[test]
@@ -181,13 +208,31 @@ fn a_quickly_compressed_page_is_made_smaller_later_with_the_same_validators() {
     let cache = PageCache::new(1 << 20, Some(dir.path().to_owned()));
     cache.insert("/en/quick", Arc::new(quick));
     assert_eq!(cache.held("/en/quick", NOW), Held::Quick);
-    let before = cache.get("/en/quick", Coding::Brotli, NOW).unwrap();
+    // A browser takes the gzip made for the waiting visitor; brotli is made only for a client that
+    // takes nothing else.
+    let chromium = Accepted::parse(Some("gzip, deflate, br, zstd"));
+    let first = cache.get("/en/quick", chromium, NOW).unwrap();
+    assert_eq!(first.coding, Coding::Gzip);
+    assert_eq!(ungzip(&first.body), html.as_bytes());
+    let before = cache.get("/en/quick", only(Coding::Brotli), NOW).unwrap();
     assert!(cache.improve("/en/quick", NOW));
     assert_eq!(cache.held("/en/quick", NOW), Held::Kept);
-    let after = cache.get("/en/quick", Coding::Brotli, NOW).unwrap();
+    let after = cache.get("/en/quick", only(Coding::Brotli), NOW).unwrap();
     assert!(after.body.len() < before.body.len());
     assert_eq!(unbrotli(&after.body), html.as_bytes());
     assert_eq!(after.etag, before.etag);
+    assert_eq!(
+        cache.get("/en/quick", chromium, NOW).unwrap().coding,
+        Coding::Brotli
+    );
+    // A gzip-only client meets the same validator whichever gzip it is sent.
+    assert_eq!(
+        cache
+            .get("/en/quick", only(Coding::Gzip), NOW)
+            .unwrap()
+            .etag,
+        first.etag
+    );
     assert!(!cache.improve("/en/quick", NOW), "nothing left to improve");
     assert_eq!(cache.held("/en/none", NOW), Held::Nothing);
     // Read back from the spill file when memory holds no more, and improved from there.
@@ -198,9 +243,13 @@ fn a_quickly_compressed_page_is_made_smaller_later_with_the_same_validators() {
     );
     assert_eq!(small.counts(), (0, 1));
     assert_eq!(small.held("/de/quick", NOW), Held::Quick);
+    let spilled = small.get("/de/quick", chromium, NOW).unwrap();
+    assert_eq!(spilled.coding, Coding::Gzip);
+    assert_eq!(ungzip(&spilled.body), html.as_bytes());
     assert!(small.improve("/de/quick", NOW));
     assert_eq!(small.held("/de/quick", NOW), Held::Kept);
-    let br = small.get("/de/quick", Coding::Brotli, NOW).unwrap();
+    let br = small.get("/de/quick", chromium, NOW).unwrap();
+    assert_eq!(br.coding, Coding::Brotli);
     assert_eq!(unbrotli(&br.body), html.as_bytes());
 }
 

@@ -1,7 +1,8 @@
 //! One rendered page as the page cache keeps it: plain and brotli bytes made once, gzip when some
 //! client first asks for it, and the validators of each. A page rendered because a visitor asked for
-//! it before it was ready is compressed quickly (the visitor is waiting) and made smaller later, in
-//! the background (`PageCache::to_improve`).
+//! it before it was ready is compressed quickly instead, in gzip (the visitor is waiting; browsers
+//! take it as well as brotli), and made smaller later, in brotli, in the background
+//! (`PageCache::to_improve`).
 use std::hash::{Hash, Hasher};
 use std::sync::OnceLock;
 use std::sync::atomic::AtomicBool;
@@ -12,19 +13,24 @@ use actix_web::{HttpRequest, HttpResponse};
 use time::OffsetDateTime;
 
 use super::caching::client_has;
-use super::compression::{self, Coding, KEPT_BROTLI_QUALITY, KEPT_GZIP_LEVEL, coded_etag};
+use super::compression::{
+    self, Accepted, Coding, KEPT_BROTLI_QUALITY, KEPT_GZIP_LEVEL, coded_etag,
+};
 use crate::i18n::Lang;
 
-/// Brotli quality for a page a visitor is waiting for: about a third of the time quality 5 takes
-/// (75–100 µs against 280–330 µs for a 14 KB page), for bytes about a quarter larger, until the
-/// background makes them smaller.
+/// gzip level for a page a visitor is waiting for: the fastest compression Magnetiq has, 40–45 µs
+/// for a 14 KB demo page against 90–100 µs at brotli 1 and 280–330 µs at brotli 5, for 4.9 KB
+/// against 4.1 and 3.2, until the background compresses it in brotli. Every browser takes gzip.
+const QUICK_GZIP_LEVEL: u32 = 1;
+/// Brotli quality for a page compressed quickly, when a client that takes only brotli asks for it.
 const QUICK_BROTLI_QUALITY: u32 = 1;
 
-/// A page as rendered for one path: plain and brotli made when it is rendered, gzip when first asked
-/// for (browsers take brotli; gzip is for the few clients that take nothing better).
+/// A page as rendered for one path, in the codings made so far: plain always; brotli when it is kept
+/// (rendered ahead, or improved), gzip when a visitor waited for it. The other one is made when some
+/// client first asks for it and takes nothing made already.
 pub struct RenderedPage {
     pub(super) plain: Bytes,
-    pub(super) brotli: Bytes,
+    pub(super) brotli: OnceLock<Bytes>,
     pub(super) gzip: OnceLock<Bytes>,
     /// The plain bytes' hash: every variant's ETag derives from it.
     pub(super) hash: u64,
@@ -34,7 +40,7 @@ pub struct RenderedPage {
     pub(super) content_type: &'static str,
     pub(super) valid_until: OffsetDateTime,
     pub(super) generation: u64,
-    /// Compressed quickly for a waiting visitor; worth compressing better in the background.
+    /// Compressed quickly (gzip) for a waiting visitor; worth compressing better in the background.
     pub(super) quick: bool,
     /// Set on every hit, cleared when the eviction hand passes by: a second chance for pages in use.
     pub(super) referenced: AtomicBool,
@@ -49,7 +55,14 @@ impl RenderedPage {
         valid_until: OffsetDateTime,
         generation: u64,
     ) -> RenderedPage {
-        RenderedPage::encoded(html, lang, valid_until, generation, KEPT_BROTLI_QUALITY)
+        let brotli = compression::brotli(html.as_bytes(), KEPT_BROTLI_QUALITY);
+        RenderedPage::encoded(
+            html,
+            lang,
+            valid_until,
+            generation,
+            (Coding::Brotli, brotli),
+        )
     }
 
     /// The same for a visitor who is waiting for it: compressed fast, to be improved later.
@@ -59,27 +72,34 @@ impl RenderedPage {
         valid_until: OffsetDateTime,
         generation: u64,
     ) -> RenderedPage {
+        let gzip = compression::gzip(html.as_bytes(), QUICK_GZIP_LEVEL);
         let mut page =
-            RenderedPage::encoded(html, lang, valid_until, generation, QUICK_BROTLI_QUALITY);
+            RenderedPage::encoded(html, lang, valid_until, generation, (Coding::Gzip, gzip));
         page.quick = true;
         page
     }
 
+    /// `html` with its first compressed variant, `made`.
     fn encoded(
         html: String,
         lang: Lang,
         valid_until: OffsetDateTime,
         generation: u64,
-        quality: u32,
+        (coding, made): (Coding, Vec<u8>),
     ) -> RenderedPage {
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
         html.as_bytes().hash(&mut hasher);
         let hash = hasher.finish();
-        let brotli = Bytes::from(compression::brotli(html.as_bytes(), quality));
+        let (brotli, gzip) = (OnceLock::new(), OnceLock::new());
+        let _ = match coding {
+            Coding::Gzip => &gzip,
+            _ => &brotli,
+        }
+        .set(Bytes::from(made));
         RenderedPage {
             plain: Bytes::from(html),
             brotli,
-            gzip: OnceLock::new(),
+            gzip,
             hash,
             etags: Coding::ALL.map(|c| variant_etag(hash, c)),
             lang,
@@ -101,7 +121,10 @@ impl RenderedPage {
         generation: u64,
     ) -> RenderedPage {
         RenderedPage {
-            brotli: Bytes::from(compression::brotli(&plain, KEPT_BROTLI_QUALITY)),
+            brotli: OnceLock::from(Bytes::from(compression::brotli(
+                &plain,
+                KEPT_BROTLI_QUALITY,
+            ))),
             plain,
             gzip: OnceLock::new(),
             hash,
@@ -121,12 +144,20 @@ impl RenderedPage {
         self
     }
 
-    /// The page in `coding`, ready to send.
-    pub fn hit(&self, coding: Coding) -> Hit {
+    /// The page in the coding `accepted` chooses among those made (a coding made on first ask
+    /// only when the client takes none of them), ready to send.
+    pub fn hit(&self, accepted: Accepted) -> Hit {
+        let coding = accepted.choose(self.variants().map(|v| v.is_some()));
         let body = match coding {
             Coding::Identity => self.plain.clone(),
-            Coding::Brotli => self.brotli.clone(),
-            Coding::Gzip => self.gzip().clone(),
+            Coding::Brotli => self
+                .brotli
+                .get_or_init(|| made_on_ask(&self.plain, coding, self.quick))
+                .clone(),
+            Coding::Gzip => self
+                .gzip
+                .get_or_init(|| made_on_ask(&self.plain, coding, self.quick))
+                .clone(),
         };
         Hit {
             body,
@@ -137,20 +168,28 @@ impl RenderedPage {
         }
     }
 
-    fn gzip(&self) -> &Bytes {
-        self.gzip
-            .get_or_init(|| Bytes::from(compression::gzip(&self.plain, KEPT_GZIP_LEVEL)))
-    }
-
     /// The variants made so far, in [`Coding::ALL`] order.
     pub(super) fn variants(&self) -> [Option<&Bytes>; 3] {
-        [Some(&self.plain), Some(&self.brotli), self.gzip.get()]
+        [Some(&self.plain), self.brotli.get(), self.gzip.get()]
     }
 
+    /// Bytes held, the same from when the page is made until it leaves the cache: the other
+    /// compressed variant is counted ahead, as about as large as the first.
     pub(super) fn size(&self, path: &str) -> usize {
-        // gzip counted ahead: it is about as large as brotli once made.
-        self.plain.len() + 2 * self.brotli.len() + path.len() + 256
+        let first = if self.quick { &self.gzip } else { &self.brotli };
+        self.plain.len() + 2 * first.get().map_or(0, Bytes::len) + path.len() + 256
     }
+}
+
+/// A page's `plain` bytes in `coding`, made when a client first asks for a coding not made yet: brotli
+/// for a page compressed `quick`ly is made quickly too (it is made again when the page is improved).
+pub(super) fn made_on_ask(plain: &[u8], coding: Coding, quick: bool) -> Bytes {
+    Bytes::from(match coding {
+        Coding::Brotli if quick => compression::brotli(plain, QUICK_BROTLI_QUALITY),
+        Coding::Brotli => compression::brotli(plain, KEPT_BROTLI_QUALITY),
+        Coding::Gzip => compression::gzip(plain, KEPT_GZIP_LEVEL),
+        Coding::Identity => return Bytes::copy_from_slice(plain),
+    })
 }
 
 pub(super) fn variant_etag(hash: u64, coding: Coding) -> HeaderValue {

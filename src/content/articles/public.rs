@@ -19,7 +19,7 @@ use crate::db;
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::web::cached_pages;
-use crate::web::compression::Coding;
+use crate::web::compression::Accepted;
 use crate::web::layout::{Here, Layout, Link};
 use crate::web::rendered_page::Document;
 use crate::web::sitemap::{SitemapUrl, in_every_language};
@@ -208,7 +208,7 @@ pub fn author_document(
 /// and has it compressed better in the background.
 fn cache_and_answer(req: &HttpRequest, state: &AppState, document: Document) -> HttpResponse {
     let page = Arc::new(document.quick());
-    let hit = page.hit(Coding::for_stored(req.headers()));
+    let hit = page.hit(Accepted::from_headers(req.headers()));
     state.page_cache.insert(req.path(), page);
     crate::web::render_queue::improve_later(state, req.path());
     cached_pages::answer(req, state, hit)
