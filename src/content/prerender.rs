@@ -1,11 +1,12 @@
 //! Pages rendered before anyone asks. At start, and after every change for the addresses it
 //! invalidated, each instance renders its public pages in the background into the page cache and
 //! its spill file, so a visitor or a crawler almost never meets a page that is not ready. Pages are
-//! loaded many to a query (a language's batch at a time, the next query running while the last is
-//! rendered) and rendered here; the compression, most of a page's cost, runs on the low-priority
+//! loaded many to a query, each once for all its languages (the next query running while the last
+//! is rendered), and rendered here; the compression, most of a page's cost, runs on the low-priority
 //! thread, so visitors' requests always come first. A page a visitor met first, or one rendered
 //! here while visitors were busy, was compressed quickly; it is queued here to be compressed
 //! better once they are quiet.
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -107,8 +108,9 @@ async fn when_the_site_changes_by_itself(state: web::Data<AppState>) {
 const BATCH: usize = 16;
 /// Pages taken at once while visitors are busy: loaded, rendered and kept a chunk at a time.
 const BUSY_BATCH: usize = 256;
-/// Pages of one language loaded by one query: a round trip for many, and few in memory at once.
-const CHUNK: usize = 16;
+/// Pages loaded by one query, each in every language wanted: a round trip for many, and few in
+/// memory at once (with two languages, as many documents as 16 pages of one language took).
+const CHUNK: usize = 8;
 
 /// What one round of work (until the queue was empty) did, for the log.
 #[derive(Default)]
@@ -172,9 +174,11 @@ async fn work_on(
         compressing: None,
     };
     let (mut improvable, mut later) = (Vec::new(), Vec::new());
-    // The pages among `paths`, by language: each language's loaded in one query.
-    let mut pages: Vec<(Lang, Vec<String>)> = Vec::new();
+    // The pages among `paths`, each with the languages wanted of it: loaded once for all of them.
+    let mut pages: Vec<(i64, Vec<(Lang, String)>)> = Vec::new();
+    let mut page_index: HashMap<i64, usize> = HashMap::new();
     let index = articles::current(state);
+    let tree = super::tree(state);
     for path in paths {
         match state.page_cache.held(&path, now) {
             Held::Kept => {}
@@ -184,11 +188,19 @@ async fn work_on(
                     improvable.push((path, page));
                 }
             }
-            Held::Nothing => match page_at(state, &index, &path) {
-                Some((lang, slug)) => match pages.iter_mut().find(|(l, _)| *l == lang) {
-                    Some((_, slugs)) => slugs.push(slug),
-                    None => pages.push((lang, vec![slug])),
-                },
+            Held::Nothing => match page_at(state, &index, &path).and_then(|(lang, slug)| {
+                let page = tree
+                    .with_any_slug(&slug, now)
+                    .filter(|p| p.slug_in(lang) == slug)?;
+                Some((page.id, lang, slug))
+            }) {
+                Some((id, lang, slug)) => {
+                    let at = *page_index.entry(id).or_insert_with(|| {
+                        pages.push((id, Vec::new()));
+                        pages.len() - 1
+                    });
+                    pages[at].1.push((lang, slug));
+                }
                 None => match render(state, &path).await {
                     Ok(Some(document)) => rendered.add(path, document),
                     Ok(None) | Err(AppError::NotFound) => {}
@@ -198,16 +210,14 @@ async fn work_on(
         }
     }
     // Each chunk's query runs while the one before is rendered.
-    let mut chunks = pages.into_iter().flat_map(|(lang, slugs)| {
-        let mut slugs = slugs.into_iter().peekable();
-        std::iter::from_fn(move || {
-            slugs.peek()?;
-            Some((lang, slugs.by_ref().take(CHUNK).collect::<Vec<_>>()))
-        })
+    let mut pages = pages.into_iter().peekable();
+    let mut chunks = std::iter::from_fn(move || {
+        pages.peek()?;
+        Some(pages.by_ref().take(CHUNK).collect::<Vec<_>>())
     });
-    let load = |(lang, slugs): (Lang, Vec<String>)| {
+    let load = |asked: Vec<(i64, Vec<(Lang, String)>)>| {
         let (state, db) = (state.clone(), db.clone());
-        tokio::spawn(async move { super::public::load_pages(&state, &db, lang, slugs).await })
+        tokio::spawn(async move { super::public::load_pages(&state, &db, asked).await })
     };
     let mut next = chunks.next().map(load);
     while let Some(loading) = next.take() {
@@ -224,7 +234,7 @@ async fn work_on(
             }
         };
         let each =
-            |slug: &str, document| rendered.add(super::page_path(loaded.lang(), slug), document);
+            |lang, slug: &str, document| rendered.add(super::page_path(lang, slug), document);
         if let Err(error) = super::public::render_pages(state, &loaded, each) {
             warn(state, &error, "(a batch of pages)");
         }

@@ -149,63 +149,58 @@ pub async fn page_document(
 
 /// Published pages loaded in one query to be rendered ahead ([`load_pages`], [`render_pages`]).
 pub struct LoadedPages {
-    lang: Lang,
-    slugs: Vec<String>,
+    /// The addresses asked for: each page's id, and its slug in each language wanted.
+    asked: Vec<(i64, Vec<(Lang, String)>)>,
     found: Vec<(Page, Vec<Block>)>,
     generation: u64,
     now: time::OffsetDateTime,
 }
 
-impl LoadedPages {
-    pub fn lang(&self) -> Lang {
-        self.lang
-    }
-}
-
-/// The published pages at `slugs` in `lang`, in one query on `db` (rendering many ahead: one round
-/// trip for many pages instead of one for each).
+/// The published pages [`load_pages`] is `asked` for (by id, with the languages and slugs wanted
+/// of each), in one query on `db`: one round trip and one row for a page in all its languages,
+/// instead of one for each address.
 pub async fn load_pages(
     state: &AppState,
     db: &db::Db,
-    lang: Lang,
-    slugs: Vec<String>,
+    asked: Vec<(i64, Vec<(Lang, String)>)>,
 ) -> Result<LoadedPages, AppError> {
     let now = db::now();
     // Read before the data, as for one page: a page edited meanwhile is then not kept stale.
     let generation = state.page_cache.generation();
-    let asked: Vec<&str> = slugs.iter().map(String::as_str).collect();
-    let found = store::published_pages(db, lang, &asked, PageKind::Page, now).await?;
+    let ids: Vec<i64> = asked.iter().map(|(id, _)| *id).collect();
+    let found = store::published_pages(db, &ids, PageKind::Page, now).await?;
     Ok(LoadedPages {
-        lang,
-        slugs,
+        asked,
         found,
         generation,
         now,
     })
 }
 
-/// Renders each page [`load_pages`] found to be kept, handing it to `each` with its slug as soon as
-/// it is (one page's document at a time in memory). A slug that answered nothing is left out.
+/// Renders each page [`load_pages`] found, in each language asked for, to be kept, handing it to
+/// `each` with its language and slug as soon as it is (one document at a time in memory). An
+/// address whose page answered nothing, or whose slug changed meanwhile, is left out.
 pub fn render_pages(
     state: &AppState,
     loaded: &LoadedPages,
-    mut each: impl FnMut(&str, Document),
+    mut each: impl FnMut(Lang, &str, Document),
 ) -> Result<(), AppError> {
     let tree = crate::content::tree(state);
     let LoadedPages {
-        lang,
-        generation,
-        now,
-        ..
+        generation, now, ..
     } = *loaded;
     for (page, blocks) in &loaded.found {
-        // Kept under the address it was asked at, which `page_slugs` and the page agree on.
-        let slug = page.slug_in(lang);
-        if loaded.slugs.iter().any(|s| s == slug) {
-            each(
-                slug,
-                rendered_document(state, &tree, lang, (page, blocks), generation, now)?,
-            );
+        let Some((_, wanted)) = loaded.asked.iter().find(|(id, _)| *id == page.id) else {
+            continue;
+        };
+        for (lang, asked_slug) in wanted {
+            // Kept under the address it was asked at, which `page_slugs` and the page agree on.
+            let slug = page.slug_in(*lang);
+            if slug == asked_slug {
+                let document =
+                    rendered_document(state, &tree, *lang, (page, blocks), generation, now)?;
+                each(*lang, slug, document);
+            }
         }
     }
     Ok(())

@@ -90,30 +90,35 @@ pub async fn published_page(
     Ok(Some((page, blocks)))
 }
 
-/// The published pages of `kind` at `slugs` in `lang` (as [`published_page`] finds each), in one
-/// query: what rendering many pages ahead reads, one round trip for a batch instead of one per page.
-/// Slugs that answer nothing are left out. On SQLite the slugs lead the join (`CROSS JOIN` fixes the
-/// order): left to itself the planner read every page by kind and status and looked each one up.
+/// The published pages of `kind` with these `ids` (each as [`published_page`] finds it, in every
+/// language at once), in one query: what rendering many pages ahead reads, one round trip and one
+/// row for a batch of pages in all their languages instead of one per address. Ids that answer
+/// nothing are left out. On SQLite the ids lead the join (`CROSS JOIN` fixes the order): left to
+/// itself the planner read every page by kind and status and looked each one up.
 pub async fn published_pages(
     db: &Db,
-    lang: Lang,
-    slugs: &[&str],
+    ids: &[i64],
     kind: PageKind,
     now: OffsetDateTime,
 ) -> anyhow::Result<Vec<(Page, Vec<Block>)>> {
-    if slugs.is_empty() {
+    if ids.is_empty() {
         return Ok(Vec::new());
     }
     let rows: Vec<PageWithBlocksRow> = Sql::per_engine(
-        concat!(page_with_blocks_sqlite!(), "FROM json_each($2) AS asked CROSS JOIN page_slugs AS s CROSS JOIN pages AS p
-         WHERE s.lang = $1 AND s.slug = asked.value AND p.id = s.page_id AND p.kind = $4
-           AND p.status IN ('published', 'scheduled') AND p.published_at <= $3"),
-        concat!(page_with_blocks_postgres!(), "FROM page_slugs AS s JOIN pages AS p ON p.id = s.page_id
-         WHERE s.lang = $1 AND s.slug IN (SELECT jsonb_array_elements_text($2::jsonb)) AND p.kind = $4
-           AND p.status IN ('published', 'scheduled') AND p.published_at <= $3"),
+        concat!(
+            page_with_blocks_sqlite!(),
+            "FROM json_each($1) AS asked CROSS JOIN pages AS p
+         WHERE p.id = asked.value AND p.kind = $3
+           AND p.status IN ('published', 'scheduled') AND p.published_at <= $2"
+        ),
+        concat!(
+            page_with_blocks_postgres!(),
+            "FROM pages AS p
+         WHERE p.id IN (SELECT (jsonb_array_elements_text($1::jsonb))::bigint) AND p.kind = $3
+           AND p.status IN ('published', 'scheduled') AND p.published_at <= $2"
+        ),
     )
-    .bind(lang.as_str())
-    .bind(JsonText::of(&slugs)?)
+    .bind(JsonText::of(&ids)?)
     .bind(now)
     .bind(kind.as_db())
     .fetch_all(db)

@@ -386,7 +386,8 @@ async fn pages_rendered_ahead_many_to_a_query_are_the_pages_a_visitor_would_be_s
     app.content_changed().await;
     let paths = prerender::all_paths(&app.state);
     until_rendered(&app, paths.len() as u64).await;
-    // Some page answers at its own slug in German: the batch finds pages by the slug asked for.
+    // Some page answers at its own slug in German: a batch loads each page once for every
+    // language and renders each at the slug it was asked for.
     let about = addresses(&app, "about");
     assert!(
         about
