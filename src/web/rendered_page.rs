@@ -90,16 +90,10 @@ impl RenderedPage {
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
         html.as_bytes().hash(&mut hasher);
         let hash = hasher.finish();
-        let (brotli, gzip) = (OnceLock::new(), OnceLock::new());
-        let _ = match coding {
-            Coding::Gzip => &gzip,
-            _ => &brotli,
-        }
-        .set(Bytes::from(made));
-        RenderedPage {
+        let page = RenderedPage {
             plain: Bytes::from(html),
-            brotli,
-            gzip,
+            brotli: OnceLock::new(),
+            gzip: OnceLock::new(),
             hash,
             etags: Coding::ALL.map(|c| variant_etag(hash, c)),
             lang,
@@ -108,7 +102,11 @@ impl RenderedPage {
             generation,
             quick: false,
             referenced: AtomicBool::new(false),
+        };
+        if let Some(slot) = page.compressed(coding) {
+            let _ = slot.set(Bytes::from(made));
         }
+        page
     }
 
     /// A page read back from the spill file (`plain`), compressed the way pages are kept.
@@ -148,16 +146,11 @@ impl RenderedPage {
     /// only when the client takes none of them), ready to send.
     pub fn hit(&self, accepted: Accepted) -> Hit {
         let coding = accepted.choose(self.variants().map(|v| v.is_some()));
-        let body = match coding {
-            Coding::Identity => self.plain.clone(),
-            Coding::Brotli => self
-                .brotli
+        let body = match self.compressed(coding) {
+            Some(slot) => slot
                 .get_or_init(|| made_on_ask(&self.plain, coding, self.quick))
                 .clone(),
-            Coding::Gzip => self
-                .gzip
-                .get_or_init(|| made_on_ask(&self.plain, coding, self.quick))
-                .clone(),
+            None => self.plain.clone(),
         };
         Hit {
             body,
@@ -165,6 +158,15 @@ impl RenderedPage {
             coding,
             lang: self.lang,
             content_type: self.content_type,
+        }
+    }
+
+    /// Where the variant in `coding` is kept once made (`None` for the plain bytes, always there).
+    fn compressed(&self, coding: Coding) -> Option<&OnceLock<Bytes>> {
+        match coding {
+            Coding::Brotli => Some(&self.brotli),
+            Coding::Gzip => Some(&self.gzip),
+            Coding::Identity => None,
         }
     }
 
@@ -183,12 +185,12 @@ impl RenderedPage {
 
 /// A page's `plain` bytes in `coding`, made when a client first asks for a coding not made yet: brotli
 /// for a page compressed `quick`ly is made quickly too (it is made again when the page is improved).
-pub(super) fn made_on_ask(plain: &[u8], coding: Coding, quick: bool) -> Bytes {
+pub(super) fn made_on_ask(plain: &Bytes, coding: Coding, quick: bool) -> Bytes {
     Bytes::from(match coding {
         Coding::Brotli if quick => compression::brotli(plain, QUICK_BROTLI_QUALITY),
         Coding::Brotli => compression::brotli(plain, KEPT_BROTLI_QUALITY),
         Coding::Gzip => compression::gzip(plain, KEPT_GZIP_LEVEL),
-        Coding::Identity => return Bytes::copy_from_slice(plain),
+        Coding::Identity => return plain.clone(),
     })
 }
 
